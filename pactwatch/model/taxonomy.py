@@ -1,0 +1,43 @@
+"""The domain taxonomy, read from `data/taxonomy/domains.yaml`.
+
+The ids are fixed by the design; definitions and cue words are content, so they live in
+the data folder where a curator can extend them without touching code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from pactwatch.settings import data_dir
+
+
+class Domain(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    definition: str
+    cues: tuple[str, ...] = ()
+
+
+def taxonomy_path() -> Path:
+    return data_dir() / "taxonomy" / "domains.yaml"
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[Domain, ...]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(TypeAdapter(list[Domain]).validate_python(raw))
+
+
+def domains() -> tuple[Domain, ...]:
+    """Every domain, in the taxonomy file's order (the design's order)."""
+    return _load(taxonomy_path())
+
+
+def domain_ids() -> frozenset[str]:
+    return frozenset(d.id for d in domains())

@@ -1,0 +1,100 @@
+"""Small parsed value objects: ISO 8601 durations, partial dates, party codes.
+
+Strings in the data stay readable ("PT24H", "2024-07"), but every stage gets them checked
+and parsed the same way through these annotated types.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from pactwatch.model.codes import is_party_code
+
+_DURATION = re.compile(
+    r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+
+
+@dataclass(frozen=True)
+class Duration:
+    """An ISO 8601 duration split into calendar (years, months) and exact (timedelta) parts.
+
+    Calendar parts cannot be a timedelta: a year from 29 February is not 365 days.
+    """
+
+    years: int = 0
+    months: int = 0
+    exact: timedelta = timedelta(0)
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        match = _DURATION.match(text)
+        if not match:
+            raise ValueError(f"{text!r} is not an ISO 8601 duration (examples: 'PT24H', 'P1Y', 'P10Y')")
+        parts = {k: int(v) for k, v in match.groupdict().items() if v}
+        return cls(
+            years=parts.get("years", 0),
+            months=parts.get("months", 0),
+            exact=timedelta(
+                weeks=parts.get("weeks", 0),
+                days=parts.get("days", 0),
+                hours=parts.get("hours", 0),
+                minutes=parts.get("minutes", 0),
+                seconds=parts.get("seconds", 0),
+            ),
+        )
+
+
+def add_years(start: date, years: int) -> date:
+    """Calendar years later; 29 February falls back to 28 February in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar months later, clamped to the last day of the target month."""
+    total = start.month - 1 + months
+    year, month = start.year + total // 12, total % 12 + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month, min(start.day, day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def _check_duration(text: str) -> str:
+    Duration.parse(text)
+    return text
+
+
+def _check_party(code: str) -> str:
+    if not is_party_code(code):
+        raise ValueError(
+            f"{code!r} is not an ISO 3166-1 alpha-2 code or a known organisation (e.g. 'RO', 'EU', 'NATO')"
+        )
+    return code
+
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def _check_partial_date(text: str) -> str:
+    if not _PARTIAL_DATE.match(text):
+        raise ValueError(f"{text!r} is not a date ('2024', '2024-07' or '2024-07-11')")
+    if len(text) == 10:
+        date.fromisoformat(text)
+    return text
+
+
+IsoDuration = Annotated[str, AfterValidator(_check_duration)]
+PartyCode = Annotated[str, AfterValidator(_check_party)]
+PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
