@@ -13,7 +13,7 @@ from pactwatch.model.agreement import (
     Term,
 )
 from pactwatch.model.event import Event, EventSource, Quantity
-from pactwatch.model.problems import Problem, PactwatchError
+from pactwatch.model.problems import PactwatchError, Problem
 from pactwatch.model.values import Duration
 
 __all__ = [

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from pactwatch.model.codes import is_party_code
 
@@ -36,7 +37,9 @@ class Duration:
     def parse(cls, text: str) -> Duration:
         match = _DURATION.match(text)
         if not match:
-            raise ValueError(f"{text!r} is not an ISO 8601 duration (examples: 'PT24H', 'P1Y', 'P10Y')")
+            raise ValueError(
+                f"{text!r} is not an ISO 8601 duration (examples: 'PT24H', 'P1Y', 'P10Y')"
+            )
         parts = {k: int(v) for k, v in match.groupdict().items() if v}
         return cls(
             years=parts.get("years", 0),
@@ -72,14 +75,20 @@ def add_months(start: date, months: int) -> date:
 
 
 def _check_duration(text: str) -> str:
-    Duration.parse(text)
+    try:
+        Duration.parse(text)
+    except ValueError as exc:
+        raise PydanticCustomError("invalid-duration", str(exc)) from None
     return text
 
 
 def _check_party(code: str) -> str:
     if not is_party_code(code):
-        raise ValueError(
-            f"{code!r} is not an ISO 3166-1 alpha-2 code or a known organisation (e.g. 'RO', 'EU', 'NATO')"
+        raise PydanticCustomError(
+            "invalid-party-code",
+            "{code!r} is not an ISO 3166-1 alpha-2 code or a known organisation "
+            "(e.g. 'RO', 'EU', 'NATO')",
+            {"code": code},
         )
     return code
 
@@ -88,10 +97,17 @@ _PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))
 
 
 def _check_partial_date(text: str) -> str:
-    if not _PARTIAL_DATE.match(text):
-        raise ValueError(f"{text!r} is not a date ('2024', '2024-07' or '2024-07-11')")
-    if len(text) == 10:
-        date.fromisoformat(text)
+    try:
+        if not _PARTIAL_DATE.match(text):
+            raise ValueError
+        if len(text) == 10:
+            date.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError(
+            "invalid-date",
+            "{text!r} is not a date ('2024', '2024-07' or '2024-07-11')",
+            {"text": text},
+        ) from None
     return text
 
 

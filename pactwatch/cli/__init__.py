@@ -1,0 +1,1 @@
+"""The `pactwatch` command line: thin verbs over `pactwatch.verbs`."""

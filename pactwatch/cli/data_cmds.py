@@ -1,0 +1,64 @@
+"""Commands over the curated dataset: schema, validate, load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pactwatch import verbs
+from pactwatch.cli.errors import print_problems
+from pactwatch.cli.options import DbOption, FormatOption, SourcesOption, TextOrJson
+from pactwatch.model.schema import agreement_schema, event_schema, render
+from pactwatch.store import database_url
+
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Agreement files or folders (default: the project's data/ folder)."),
+]
+
+
+def schema(
+    event: Annotated[bool, typer.Option("--event", help="The event schema instead.")] = False,
+) -> None:
+    """Print the JSON Schema of the agreement contract."""
+    typer.echo(render(event_schema() if event else agreement_schema()), nl=False)
+
+
+def validate(
+    paths: PathsArgument = None,
+    sources: SourcesOption = None,
+    fmt: FormatOption = TextOrJson.table,
+) -> None:
+    """Check curated files: schema, ids, taxonomy, ISO codes, dates and spans."""
+    problems = verbs.validate(paths or [], sources)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps([p.as_dict() for p in problems], indent=2))
+    else:
+        print_problems(problems)
+        if not problems:
+            Console(stderr=True).print("[green]valid[/green]: no problems found")
+    raise typer.Exit(1 if problems else 0)
+
+
+def load(paths: PathsArgument = None, db: DbOption = None, sources: SourcesOption = None) -> None:
+    """Validate the dataset and load it into the registry, all or nothing."""
+    try:
+        report = verbs.load(db, paths or [], sources)
+    except verbs.LoadRefused as refused:
+        print_problems(refused.problems)
+        typer.echo("nothing was loaded", err=True)
+        raise typer.Exit(1) from None
+    Console(stderr=True).print(
+        f"loaded {report.agreements} agreements, {report.provisions} provisions "
+        f"into {database_url(db)}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(schema)
+    app.command()(validate)
+    app.command()(load)

@@ -1,0 +1,121 @@
+"""Commands that read the registry for people: list and show."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from itertools import groupby
+
+import typer
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from pactwatch import verbs
+from pactwatch.cli.options import DbOption, FormatOption, TextOrJson
+from pactwatch.model import Agreement
+from pactwatch.model.codes import party_name
+
+
+def list_(db: DbOption = None, fmt: FormatOption = TextOrJson.table) -> None:
+    """The registry: one line per agreement with its partner, date, place and coded provisions."""
+    summaries = verbs.registry(db)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps([s.as_dict() for s in summaries], indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(summaries)} agreements in the registry")
+    for column in ("id", "partner", "signed", "place", "provisions"):
+        table.add_column(column, justify="right" if column == "provisions" else "left")
+    for s in summaries:
+        partners = ", ".join(party_name(p) for p in s.parties if p != "UA") or "—"
+        table.add_row(
+            s.id, partners, str(s.signed_on or "—"), s.signed_at or "—", str(s.provisions)
+        )
+    Console().print(table)
+
+
+def show(agreement_id: str, db: DbOption = None) -> None:
+    """One agreement for a person: metadata, term, provisions by section, mechanisms."""
+    Console().print(render_agreement(verbs.agreement(agreement_id, db)))
+
+
+def render_agreement(agreement: Agreement, today: date | None = None) -> Group:
+    return Group(
+        _header(agreement, today or date.today()), *_sections(agreement), _mechanisms(agreement)
+    )
+
+
+def _header(a: Agreement, today: date) -> Panel:
+    lines = [
+        f"[bold]{a.title}[/bold]  ({a.id})",
+        "Parties: " + ", ".join(f"{party_name(p)} ({p})" for p in a.parties),
+        "Signed: " + ", ".join(filter(None, [str(a.signed_on or ""), a.signed_at or ""])),
+        "Signatories: "
+        + ("; ".join(f"{s.name}, {s.role} ({s.party})" for s in a.signatories) or "—"),
+        f"Legal nature: {a.legal_nature}",
+    ]
+    if a.term.years or a.term.ends_on:
+        end = a.term.ends_on or a.term.expected_end(a.signed_on)
+        left = f", {(end - today).days} days from {today}" if end and end > today else ""
+        lines.append(f"Term: {a.term.years or '?'} years, ends {end or '?'}{left}")
+        for condition in a.term.ends_early_if:
+            lines.append(f"  ends early if: {condition}")
+    lines.append(
+        f"Provisions: {len(a.provisions)}   Sources: " + ", ".join(s.id for s in a.sources)
+    )
+    return Panel("\n".join(lines), expand=False)
+
+
+def _sections(a: Agreement) -> list[Table]:
+    tables = []
+    for section, items in groupby(a.provisions, key=lambda p: p.section or "(opening)"):
+        table = Table(title=section, title_justify="left", show_lines=False, expand=True)
+        table.add_column("id", no_wrap=True)
+        table.add_column("who → for whom", no_wrap=True)
+        table.add_column("commitment", ratio=3)
+        table.add_column("domains", ratio=1)
+        table.add_column("kind")
+        for p in items:
+            who = ",".join(p.actors) + (
+                " → " + ",".join(p.beneficiaries) if p.beneficiaries else ""
+            )
+            what = Text(f"{p.action} {p.object}")
+            extras = [
+                f"with {', '.join(p.partners)}" if p.partners else "",
+                f"via {', '.join(p.instruments)}" if p.instruments else "",
+                f"when {p.condition}" if p.condition else "",
+                p.timing or "",
+            ]
+            if any(extras):
+                what.append(" (" + "; ".join(e for e in extras if e) + ")", style="dim")
+            for flag in p.flags:
+                what.append(f"\n⚑ {flag}", style="yellow")
+            table.add_row(p.id, who, what, ", ".join(p.domains), p.kind)
+        tables.append(table)
+    return tables
+
+
+def _mechanisms(a: Agreement) -> Table:
+    table = Table(title="Mechanisms", title_justify="left")
+    for column in ("id", "kind", "rule"):
+        table.add_column(column)
+    for m in a.mechanisms:
+        rule = ", ".join(
+            filter(
+                None,
+                [
+                    f"every {m.every}" if m.every else "",
+                    f"within {m.within}" if m.within else "",
+                    f"on {' or '.join(m.triggers)}" if m.triggers else "",
+                    f"clock starts at {m.starts_on}" if m.kind == "consultation_on_trigger" else "",
+                ],
+            )
+        )
+        table.add_row(m.id, m.kind, rule or (m.description or ""))
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="list")(list_)
+    app.command()(show)

@@ -1,0 +1,162 @@
+"""The registry's tables: explicit names and foreign keys, readable in Datasette.
+
+The whole contract record is kept as JSON beside the normalised rows, so reading an
+agreement back gives exactly what was loaded, while the rows serve queries and facets.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+
+def _agreement_fk() -> Column[str]:
+    return Column(
+        "agreement_id", String, ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+def _provision_child(name: str, *columns: Column[object]) -> Table:
+    """A table of list values belonging to a provision, in the list's order."""
+    return Table(
+        name,
+        metadata,
+        Column("agreement_id", String, primary_key=True),
+        Column("provision_id", String, primary_key=True),
+        Column("position", Integer, primary_key=True),
+        *columns,
+        ForeignKeyConstraint(
+            ["agreement_id", "provision_id"],
+            ["provisions.agreement_id", "provisions.id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+
+domains = Table(
+    "domains",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("label", String, nullable=False),
+    Column("definition", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("signed_on", Date),
+    Column("signed_at", String),
+    Column("legal_nature", String, nullable=False),
+    Column("term_years", Integer),
+    Column("ends_on", Date),
+    Column("provision_count", Integer, nullable=False),
+    Column("record", Text, nullable=False, comment="the contract JSON, as loaded"),
+)
+
+agreement_parties = Table(
+    "agreement_parties",
+    metadata,
+    _agreement_fk(),
+    Column("position", Integer, primary_key=True),
+    Column("party", String, nullable=False),
+)
+
+signatories = Table(
+    "signatories",
+    metadata,
+    _agreement_fk(),
+    Column("position", Integer, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("party", String, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    _agreement_fk(),
+    Column("id", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("language", String, nullable=False),
+    Column("sha256", String),
+    Column("url", Text),
+)
+
+provisions = Table(
+    "provisions",
+    metadata,
+    _agreement_fk(),
+    Column("id", String, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("section", Text),
+    Column("action", String, nullable=False),
+    Column("object", Text, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("primary_domain", String, ForeignKey("domains.id"), nullable=False),
+    Column("condition", Text),
+    Column("timing", String),
+    Column("amount_value", Float),
+    Column("amount_currency", String),
+    Column("amount_period", String),
+    Column("summary", Text),
+)
+
+provision_domains = _provision_child(
+    "provision_domains", Column("domain", String, ForeignKey("domains.id"), nullable=False)
+)
+provision_parties = _provision_child(
+    "provision_parties",
+    Column("role", String, nullable=False, comment="actor or beneficiary"),
+    Column("party", String, nullable=False),
+)
+provision_partners = _provision_child("provision_partners", Column("name", Text, nullable=False))
+provision_instruments = _provision_child(
+    "provision_instruments", Column("name", Text, nullable=False)
+)
+provision_flags = _provision_child("provision_flags", Column("flag", Text, nullable=False))
+spans = _provision_child(
+    "spans",
+    Column("source_id", String, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+mechanisms = Table(
+    "mechanisms",
+    metadata,
+    _agreement_fk(),
+    Column("id", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("within", String),
+    Column("every", String),
+    Column("starts_on", String, nullable=False),
+    Column("triggers", Text, nullable=False, comment="comma-separated trigger kinds"),
+    Column("provision_id", String),
+    Column("description", Text),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    _agreement_fk(),
+    Column("position", Integer, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("parties", String, nullable=False, comment="comma-separated party codes"),
+)

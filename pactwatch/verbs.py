@@ -1,0 +1,114 @@
+"""The Python API: the CLI's verbs as importable functions.
+
+Each command-line verb calls exactly one function here, so a notebook or another program
+gets the same behaviour (and the same coded problems) as the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pactwatch.curate import load_dataset, validate_dataset
+from pactwatch.export import exporter_for
+from pactwatch.model import Agreement, PactwatchError, Problem
+from pactwatch.settings import data_dir, sources_dir
+from pactwatch.sources import SourceLibrary
+from pactwatch.store import (
+    AgreementSummary,
+    LoadReport,
+    ensure_loaded,
+    get_agreement,
+    list_agreements,
+    load_registry,
+    open_engine,
+)
+from pactwatch.store.engine import database_url
+from pactwatch.store.read import all_agreements
+
+
+def validate(paths: Sequence[Path] = (), sources: Path | None = None) -> list[Problem]:
+    """Every problem in the curated files under `paths` (default: the data folder)."""
+    dataset = load_dataset(list(paths) or [data_dir()])
+    return validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
+
+
+def load(
+    db: str | None = None, paths: Sequence[Path] = (), sources: Path | None = None
+) -> LoadReport:
+    """Validate the dataset, then replace the registry's content with it in one transaction."""
+    dataset = load_dataset(list(paths) or [data_dir()])
+    problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
+    if problems:
+        raise LoadRefused(problems)
+    engine = open_engine(db)
+    target = _sqlite_file(db)
+    existed = target.exists() if target else True
+    try:
+        return load_registry(engine, [item.record for item in dataset.agreements])
+    except BaseException:
+        engine.dispose()
+        if target is not None and not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
+    finally:
+        engine.dispose()
+
+
+class LoadRefused(PactwatchError):
+    """Validation found several problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0])
+        self.problems = problems
+
+
+def _sqlite_file(db: str | None) -> Path | None:
+    url = database_url(db)
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
+        return None
+    return Path(url[len(prefix) :])
+
+
+def registry(db: str | None = None) -> list[AgreementSummary]:
+    engine = open_engine(db)
+    try:
+        ensure_loaded(engine, database_url(db))
+        return list_agreements(engine)
+    finally:
+        engine.dispose()
+
+
+def agreement(agreement_id: str, db: str | None = None) -> Agreement:
+    engine = open_engine(db)
+    try:
+        ensure_loaded(engine, database_url(db))
+        found = get_agreement(engine, agreement_id)
+    finally:
+        engine.dispose()
+    if found is None:
+        raise PactwatchError.at(
+            database_url(db),
+            "agreement",
+            "unknown-agreement",
+            f"no agreement with id {agreement_id!r}; `pactwatch list` shows them",
+        )
+    return found
+
+
+def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> bytes:
+    """One agreement (when `agreement_id` is given) or the whole registry, in a format."""
+    exporter = exporter_for(fmt, single=agreement_id is not None)
+    if agreement_id is not None:
+        exporter.write(agreement(agreement_id, db))
+    else:
+        engine = open_engine(db)
+        try:
+            ensure_loaded(engine, database_url(db))
+            for item in all_agreements(engine):
+                exporter.write(item)
+        finally:
+            engine.dispose()
+    return exporter.finalize()
