@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, Table, text
 from sqlalchemy.exc import IntegrityError
 
 from pactwatch import verbs
@@ -58,16 +59,16 @@ def test_a_failure_mid_load_leaves_the_database_as_it_was(
 ) -> None:
     load_registry(fresh_engine, agreements[:3])
     before = dump(db_path)
-    real_insert = store_load.insert_agreement
+    real_rows = store_load.agreement_rows
     calls = {"n": 0}
 
-    def failing_insert(connection: object, agreement: Agreement) -> None:
+    def failing_rows(agreement: Agreement) -> dict[Table, list[dict[str, Any]]]:
         calls["n"] += 1
         if calls["n"] == 10:
             raise RuntimeError("disk on fire")
-        real_insert(connection, agreement)  # type: ignore[arg-type]
+        return real_rows(agreement)
 
-    monkeypatch.setattr(store_load, "insert_agreement", failing_insert)
+    monkeypatch.setattr(store_load, "agreement_rows", failing_rows)
     with pytest.raises(RuntimeError, match="disk on fire"):
         load_registry(fresh_engine, agreements)
     assert calls["n"] == 10
@@ -80,10 +81,10 @@ def test_a_failed_first_load_leaves_no_schema(
     agreements: list[Agreement],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def explode(connection: object, agreement: Agreement) -> None:
+    def explode(agreement: Agreement) -> dict[Table, list[dict[str, Any]]]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(store_load, "insert_agreement", explode)
+    monkeypatch.setattr(store_load, "agreement_rows", explode)
     with pytest.raises(RuntimeError):
         load_registry(fresh_engine, agreements)
     assert dump(db_path) == []
