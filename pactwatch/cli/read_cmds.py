@@ -104,19 +104,23 @@ def _mechanisms(a: Agreement) -> Table:
     for column in ("id", "kind", "rule"):
         table.add_column(column)
     for m in a.mechanisms:
-        rule = ", ".join(
-            filter(
-                None,
-                [
-                    f"every {m.every}" if m.every else "",
-                    f"within {m.within}" if m.within else "",
-                    f"on {' or '.join(m.triggers)}" if m.triggers else "",
-                    f"clock starts at {m.starts_on}" if m.kind == "consultation_on_trigger" else "",
-                ],
-            )
-        )
-        table.add_row(m.id, m.kind, rule or (m.description or ""))
+        parts = [
+            f"every {m.every}" if m.every else "",
+            f"within {m.within}" if m.within else "",
+            f"on {' or '.join(m.triggers)}" if m.triggers else "",
+            f"clock starts at {m.starts_on}" if m.kind == "consultation_on_trigger" else "",
+            _term_rule(a) if m.kind == "term" else "",
+        ]
+        table.add_row(m.id, m.kind, ", ".join(p for p in parts if p) or m.description or "")
     return table
+
+
+def _term_rule(a: Agreement) -> str:
+    end = a.term.ends_on or a.term.expected_end(a.signed_on)
+    early = " or ".join(a.term.ends_early_if)
+    return f"{a.term.years or '?'} years, {a.signed_on or '?'} to {end or '?'}" + (
+        f"; ends early if {early}" if early else ""
+    )
 
 
 def register(app: typer.Typer) -> None:
