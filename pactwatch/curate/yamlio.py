@@ -7,6 +7,7 @@ a crash inside the YAML library. Dumping keeps the model's field order for reada
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -17,9 +18,20 @@ class StrictLoader(yaml.SafeLoader):
 
 
 StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"}
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# Booleans as YAML 1.2 has them: only true/false. YAML 1.1 also reads on/off/yes/no as
+# booleans, which would turn an event's `on:` (its date) into the key True.
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 class DuplicateKeyError(yaml.MarkedYAMLError):
