@@ -188,5 +188,6 @@ def test_dst_never_shifts_a_24_hour_deadline(at: datetime, zone: ZoneInfo) -> No
     clocks = [o for o in evaluate(AGREEMENTS, [trigger], at) if o.opened_by == "e1"]
     assert len(clocks) == 2, trigger
     for clock in clocks:
-        assert clock.due_at - clock.period_start == timedelta(hours=24), clock
+        elapsed = clock.due_at.astimezone(UTC) - clock.period_start.astimezone(UTC)
+        assert elapsed == timedelta(hours=24), clock
         assert clock.due_at.astimezone(UTC) == at + timedelta(hours=24), clock

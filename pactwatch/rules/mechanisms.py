@@ -67,6 +67,7 @@ def term_rule(
             rule=rule,
             provision=mechanism.provision,
             days_remaining=whole_days(max(now, start), end) if state != "met" else 0,
+            fulfilled_at=end if state == "met" else None,
         )
     ]
 
@@ -128,6 +129,7 @@ def _period(
         fulfilled_by=held.id if held else None,
         rule=rule,
         provision=mechanism.provision,
+        fulfilled_at=times[i] if held else None,
     )
 
 
@@ -212,6 +214,7 @@ def _clock(
         rule=rule,
         provision=mechanism.provision,
         opened_by=opener.id,
+        fulfilled_at=done.earliest() if done else None,
     )
 
 

@@ -35,6 +35,7 @@ class Obligation:
     provision: str | None = None
     opened_by: str | None = None
     days_remaining: int | None = None
+    fulfilled_at: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -55,6 +56,7 @@ class Obligation:
             "due_at": iso(self.due_at),
             "state": self.state,
             "fulfilled_by": self.fulfilled_by,
+            "fulfilled_at": iso(self.fulfilled_at) if self.fulfilled_at else None,
             "provision": self.provision,
             "opened_by": self.opened_by,
             "days_remaining": self.days_remaining,

@@ -37,14 +37,24 @@ def create_schema(connection: Connection) -> None:
     fts.create(connection)
 
 
-def load_registry(engine: Engine, agreements: Sequence[Agreement]) -> LoadReport:
-    """Replace the registry's content with these agreements, all or nothing."""
+def load_registry(
+    engine: Engine,
+    agreements: Sequence[Agreement],
+    *,
+    also: Callable[[Connection], object] | None = None,
+) -> LoadReport:
+    """Replace the registry's content with these agreements, all or nothing.
+
+    `also` writes more rows (e.g. events) inside the same transaction.
+    """
     with engine.begin() as connection:
         create_schema(connection)
         _clear(connection)
         _insert(connection, tables.domains, _domain_rows())
         for agreement in agreements:
             insert_agreement(connection, agreement)
+        if also is not None:
+            also(connection)
         fts.rebuild(connection)
     return LoadReport(len(agreements), sum(len(a.provisions) for a in agreements))
 
