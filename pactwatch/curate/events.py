@@ -18,6 +18,7 @@ from pactwatch.curate.dataset import Loaded, read_record, yaml_files
 from pactwatch.curate.yamlio import dump_yaml
 from pactwatch.model import Agreement, Event, EventFile, Problem
 from pactwatch.model.values import Duration
+from pactwatch.settings import data_dir
 
 TRIGGER_KINDS = ("renewed_aggression", "significant_escalation")
 
@@ -34,8 +35,14 @@ class EventSet:
         return [item.record for item in self.events]
 
 
+def event_folders(paths: Sequence[Path] = ()) -> list[Path]:
+    """Where events live for a load of `paths`: each folder's `events/` (default: data/)."""
+    folders = [path / "events" for path in (paths or [data_dir()]) if path.is_dir()]
+    return [folder for folder in folders if folder.is_dir()]
+
+
 def read_events(paths: Iterable[Path]) -> EventSet:
-    """Every event in the YAML files under `<path>/events` (a folder without files is fine)."""
+    """Every event in the YAML files named, or found in these folders (none is fine)."""
     files, problems = yaml_files(paths, "events")
     found = EventSet(problems=[p for p in problems if p.code != "no-data"])
     for path in files:

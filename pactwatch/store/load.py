@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert
 
-from pactwatch.model import Agreement, Provision
+from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
 from pactwatch.store import fts, tables
 
@@ -25,6 +25,8 @@ Row = dict[str, Any]
 class LoadReport:
     agreements: int
     provisions: int
+    events: int = 0
+    warnings: tuple[Problem, ...] = ()
 
 
 def record_json(agreement: Agreement) -> str:
