@@ -6,15 +6,39 @@ gets the same behaviour (and the same coded problems) as the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from pactwatch.curate import load_dataset, validate_dataset
+from pactwatch.curate.dataset import Loaded, read_record
+from pactwatch.curate.events import (
+    EventSet,
+    check_events,
+    event_folders,
+    read_events,
+    write_event_file,
+)
 from pactwatch.export import exporter_for
-from pactwatch.model import Agreement, PactwatchError, Problem
-from pactwatch.settings import data_dir, sources_dir
+from pactwatch.export.ics_format import IcsExporter
+from pactwatch.model import (
+    Agreement,
+    Event,
+    EventFile,
+    EventSource,
+    PactwatchError,
+    Problem,
+)
+from pactwatch.notify import Delivery, WebhookSettings, deliver, idempotency_key
+from pactwatch.rules import DueSummary, Obligation, evaluate, opened_by, summarise
+from pactwatch.rules.changes import Change, changes
+from pactwatch.rules.status import Compliance, assess_agreement
+from pactwatch.rules.timing import require_aware
+from pactwatch.settings import data_dir, default_db, sources_dir
 from pactwatch.sources import SourceLibrary
 from pactwatch.store import (
     AgreementSummary,
@@ -25,7 +49,9 @@ from pactwatch.store import (
     load_registry,
     open_engine,
 )
+from pactwatch.store import events as store_events
 from pactwatch.store.engine import database_url
+from pactwatch.store.events import insert_events
 from pactwatch.store.read import all_agreements
 
 
@@ -41,13 +67,20 @@ def load(
     """Validate the dataset, then replace the registry's content with it in one transaction."""
     dataset = load_dataset(list(paths) or [data_dir()])
     problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
-    if problems:
-        raise LoadRefused(problems)
+    found = check_events(read_events(event_folders(paths)), dataset.by_id())
+    if problems or found.problems:
+        raise LoadRefused(problems + found.problems)
+    records = found.records()
     engine = open_engine(db)
     target = _sqlite_file(db)
     existed = target.exists() if target else True
     try:
-        return load_registry(engine, [item.record for item in dataset.agreements])
+        report = load_registry(
+            engine,
+            [item.record for item in dataset.agreements],
+            also=lambda connection: insert_events(connection, records),
+        )
+        return replace(report, events=len(records), warnings=tuple(found.warnings))
     except BaseException:
         engine.dispose()
         if target is not None and not existed:
@@ -113,6 +146,9 @@ def agreement(agreement_id: str, db: str | None = None) -> Agreement:
 def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> bytes:
     """One agreement (when `agreement_id` is given) or the whole registry, in a format."""
     exporter = exporter_for(fmt, single=agreement_id is not None)
+    if isinstance(exporter, IcsExporter):
+        _, events = _registry_inputs(db)
+        exporter.use_events(events, instant(None))
     if agreement_id is not None:
         exporter.write(agreement(agreement_id, db))
     else:
@@ -123,3 +159,188 @@ def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> 
         finally:
             engine.dispose()
     return exporter.finalize()
+
+
+# --- Rules: what is due, triggers, events, status, feeds, alerts ---------------------------
+
+
+@dataclass(frozen=True)
+class DueReport:
+    now: datetime
+    obligations: list[Obligation]
+    summary: DueSummary
+
+
+@dataclass(frozen=True)
+class EventAdded:
+    event: Event
+    duplicate_of: str | None
+    warnings: list[Problem]
+    written: list[str]
+    opened: list[Obligation] = field(default_factory=list)
+
+
+def instant(value: datetime | None, field_name: str = "--at") -> datetime:
+    """`value` (default: the current time), refused without a time zone."""
+    if value is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        return require_aware(value, field_name)
+    except ValueError as error:
+        raise PactwatchError.at(field_name, "", "naive-datetime", str(error)) from None
+
+
+def _registry_inputs(db: str | None) -> tuple[list[Agreement], list[Event]]:
+    engine = open_engine(db)
+    try:
+        ensure_loaded(engine, database_url(db))
+        return all_agreements(engine), store_events.read_events(engine)
+    finally:
+        engine.dispose()
+
+
+def due(db: str | None = None, at: datetime | None = None) -> DueReport:
+    """Every obligation in the registry at `at` (default: now) and the next deadline."""
+    now = instant(at)
+    agreements, events = _registry_inputs(db)
+    obligations = evaluate(agreements, events, now)
+    return DueReport(now, obligations, summarise(obligations, now))
+
+
+def status(agreement_id: str, db: str | None = None, at: datetime | None = None) -> Compliance:
+    """Each provision's status and G7-style score, with the rule behind it."""
+    now = instant(at)
+    found = agreement(agreement_id, db)
+    _, events = _registry_inputs(db)
+    return assess_agreement(found, evaluate([found], events, now), events, now)
+
+
+def feed(db: str | None = None, at: datetime | None = None) -> tuple[datetime, list[Change]]:
+    """Changes of obligation state up to `at`, newest first."""
+    report = due(db, at)
+    return report.now, changes(report.obligations, report.now)
+
+
+def add_event(
+    event: Event, *, file: Path | None = None, db: str | None = None, data: Path | None = None
+) -> EventAdded:
+    """Check one event against the agreements and the events already recorded, then write it
+    to an events file and/or the registry, all or nothing; an equal event is not written again.
+    """
+    if db is not None:
+        agreements, existing = _registry_inputs(db)
+        known = [Loaded(Path(database_url(db)), e) for e in existing]
+    else:
+        agreements = [item.record for item in load_dataset([data or data_dir()]).agreements]
+        known = []
+    if file is not None or db is None:
+        known += read_events(event_folders([data or data_dir()]) + _existing(file)).events
+    same = next((k for k in known if k.record.fingerprint() == event.fingerprint()), None)
+    if same is not None:
+        return EventAdded(event, same.record.id, [], [])
+    clash = next((k for k in known if k.record.id == event.id), None)
+    if clash is not None:
+        raise PactwatchError.at(
+            str(clash.path), f"event {event.id}", "duplicate-event-id", "id already used"
+        )
+    target = file or (data or data_dir()) / "events" / f"{event.id}.yaml"
+    checked = check_events(
+        EventSet(events=[*known, Loaded(target, event)]), {a.id: a for a in agreements}
+    )
+    mine = f"event {event.id}"
+    errors = [p for p in checked.problems if p.path == mine]
+    if errors:
+        raise PactwatchError(errors[0])
+    written = _write_event(event, target if (file or db is None) else None, db)
+    warnings = [p for p in checked.warnings if p.path == mine]
+    return EventAdded(event, None, warnings, written)
+
+
+def _existing(file: Path | None) -> list[Path]:
+    return [file] if file is not None and file.is_file() else []
+
+
+def _write_event(event: Event, file: Path | None, db: str | None) -> list[str]:
+    """The registry row and the file, together: the file is replaced inside the transaction."""
+    written: list[str] = []
+    engine = open_engine(db) if db is not None else None
+    try:
+        if engine is not None:
+            with engine.begin() as connection:
+                store_events.insert_events(connection, [event])
+                if file is not None:
+                    _append_to_file(file, event)
+                    written.append(str(file))
+            written.insert(0, database_url(db))
+        elif file is not None:
+            _append_to_file(file, event)
+            written.append(str(file))
+    finally:
+        if engine is not None:
+            engine.dispose()
+    return written
+
+
+def _append_to_file(file: Path, event: Event) -> None:
+    current: list[Event] = []
+    if file.is_file():
+        record, problems = read_record(file, EventFile)
+        if record is None:
+            raise PactwatchError(problems[0])
+        current = record.events
+    write_event_file(file, [*current, event])
+
+
+def trigger(
+    kind: str,
+    at: datetime,
+    source: str,
+    *,
+    db: str | None = None,
+    file: Path | None = None,
+    description: str | None = None,
+    now: datetime | None = None,
+) -> EventAdded:
+    """Record a trigger in the registry and return every clock it opens across it."""
+    db = db or default_db()
+    moment = instant(at)
+    event_id = f"{kind.replace('_', '-')}-{moment.astimezone(UTC):%Y%m%dt%H%M%Sz}"
+    event = Event(
+        id=event_id,
+        kind="trigger",
+        subkind=kind,
+        at=moment,
+        sources=[EventSource(url=source)],
+        description=description,
+    )
+    added = add_event(event, file=file, db=db)
+    first = added.duplicate_of or event.id
+    agreements, events = _registry_inputs(db)
+    opened = opened_by(evaluate(agreements, events, max(moment, instant(now))), first)
+    return replace(added, opened=opened)
+
+
+def notify(
+    settings: WebhookSettings,
+    obligations: Sequence[Obligation],
+    now: datetime,
+    db: str | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Delivery]:
+    """Send one signed alert per open or missed obligation not yet sent to this URL."""
+    alerting = [o for o in obligations if o.state in {"open", "missed"}]
+    engine = open_engine(db) if db is not None else None
+    try:
+        sent = store_events.delivered_keys(engine, settings.url) if engine else set()
+        deliveries = []
+        for obligation in alerting:
+            if idempotency_key(obligation) in sent:
+                continue
+            delivery = deliver(settings, obligation, now, sleep)
+            deliveries.append(delivery)
+            if engine is not None:
+                store_events.mark_delivered(engine, settings.url, [delivery.key])
+        return deliveries
+    finally:
+        if engine is not None:
+            engine.dispose()

@@ -52,9 +52,11 @@ def load(paths: PathsArgument = None, db: DbOption = None, sources: SourcesOptio
         print_problems(refused.problems)
         typer.echo("nothing was loaded", err=True)
         raise typer.Exit(1) from None
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning.line()}", err=True)
     Console(stderr=True).print(
-        f"loaded {report.agreements} agreements, {report.provisions} provisions "
-        f"into {database_url(db)}"
+        f"loaded {report.agreements} agreements, {report.provisions} provisions, "
+        f"{report.events} events into {database_url(db)}"
     )
 
 

@@ -12,7 +12,7 @@ from pactwatch.model.agreement import (
     Span,
     Term,
 )
-from pactwatch.model.event import Event, EventSource, Quantity
+from pactwatch.model.event import Event, EventFile, EventSource, Quantity
 from pactwatch.model.problems import PactwatchError, Problem
 from pactwatch.model.values import Duration
 
@@ -21,6 +21,7 @@ __all__ = [
     "Amount",
     "Duration",
     "Event",
+    "EventFile",
     "EventSource",
     "Mechanism",
     "Mention",

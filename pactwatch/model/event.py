@@ -6,13 +6,23 @@ a delivery reported as "in July 2024" may only know a partial date.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from pactwatch.model.agreement import Record, Sha256, Slug
 from pactwatch.model.values import PartialDate, PartyCode
+
+Ref = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$",
+        description="'agreement-id/item-id', e.g. 'ua-ro-2024/strategic-dialogue'.",
+    ),
+]
 
 EventKind = Literal[
     "delivery",
@@ -54,15 +64,19 @@ class Event(Record):
     on: PartialDate | None = Field(default=None, description="Date when no exact time is known.")
     agreements: list[Slug] = Field(default_factory=list)
     actors: list[PartyCode] = Field(default_factory=list)
-    provisions: list[str] = Field(
+    provisions: list[Ref] = Field(
         default_factory=list, description="'agreement-id/provision-id' references."
     )
-    mechanisms: list[str] = Field(
+    mechanisms: list[Ref] = Field(
         default_factory=list, description="'agreement-id/mechanism-id' references."
     )
     sources: list[EventSource] = Field(min_length=1)
     quantities: list[Quantity] = Field(default_factory=list)
     description: str | None = None
+    completes: bool = Field(
+        default=False,
+        description="True when this event completes the provisions it names (e.g. last delivery).",
+    )
 
     @model_validator(mode="after")
     def _dated(self) -> Event:
@@ -74,3 +88,42 @@ class Event(Record):
                 "e.g. 2024-07-11T15:00:00+03:00"
             )
         return self
+
+    def earliest(self) -> datetime:
+        """When the event happened, as a UTC instant; a partial date counts from its first day.
+
+        Dates without a time are read as UTC days, so the same event gives the same instant
+        wherever it is evaluated.
+        """
+        if self.at is not None:
+            return self.at.astimezone(UTC)
+        assert self.on is not None  # guaranteed by _dated
+        parts = [int(p) for p in self.on.split("-")] + [1, 1]
+        day = date(parts[0], parts[1], parts[2])
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+    def fingerprint(self) -> str:
+        """A hash of the event's content without its id: two records of one fact share it.
+
+        Instants are normalised to UTC and lists sorted, so the same event written with another
+        offset or in another order is still recognised as a duplicate.
+        """
+        data = self.model_dump(mode="json", exclude={"id"})
+        data["at"] = self.at.astimezone(UTC).isoformat() if self.at else None
+        for key in ("agreements", "actors", "provisions", "mechanisms"):
+            data[key] = sorted(data[key])
+        for key in ("sources", "quantities"):
+            data[key] = sorted(data[key], key=lambda item: json.dumps(item, sort_keys=True))
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def agreement_ids(self) -> set[str]:
+        """Every agreement the event names, directly or through a provision or mechanism."""
+        refs = [*self.provisions, *self.mechanisms]
+        return set(self.agreements) | {ref.split("/", 1)[0] for ref in refs if "/" in ref}
+
+
+class EventFile(Record):
+    """A file under data/events: a list of events, usually one story or one month."""
+
+    events: list[Event] = Field(default_factory=list)

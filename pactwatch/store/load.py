@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert
 
-from pactwatch.model import Agreement, Provision
+from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
 from pactwatch.store import fts, tables
 
@@ -26,6 +26,8 @@ Row = dict[str, Any]
 class LoadReport:
     agreements: int
     provisions: int
+    events: int = 0
+    warnings: tuple[Problem, ...] = ()
 
 
 def record_json(agreement: Agreement) -> str:
@@ -38,13 +40,23 @@ def create_schema(connection: Connection) -> None:
     fts.create(connection)
 
 
-def load_registry(engine: Engine, agreements: Sequence[Agreement]) -> LoadReport:
-    """Replace the registry's content with these agreements, all or nothing."""
+def load_registry(
+    engine: Engine,
+    agreements: Sequence[Agreement],
+    *,
+    also: Callable[[Connection], object] | None = None,
+) -> LoadReport:
+    """Replace the registry's content with these agreements, all or nothing.
+
+    `also` writes more rows (e.g. events) inside the same transaction.
+    """
     with engine.begin() as connection:
         create_schema(connection)
         _clear(connection)
         _insert(connection, tables.domains, _domain_rows())
         insert_agreements(connection, agreements)
+        if also is not None:
+            also(connection)
         fts.rebuild(connection)
     return LoadReport(len(agreements), sum(len(a.provisions) for a in agreements))
 

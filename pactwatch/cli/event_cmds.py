@@ -1,0 +1,96 @@
+"""`pactwatch event add`: record one event, checked, in a data file and/or the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+
+from pactwatch import verbs
+from pactwatch.cli.errors import print_problems
+from pactwatch.cli.rules_cmds import parse_instant
+from pactwatch.curate.dataset import validation_problems
+from pactwatch.model import Event
+from pactwatch.settings import default_db
+
+event_app = typer.Typer(help="Record what happened: deliveries, meetings, triggers, ...")
+
+Many = Annotated[list[str] | None, typer.Option()]
+
+
+def build_event(fields: dict[str, Any], event_id: str | None) -> Event:
+    """The event from command-line fields; its id defaults to one derived from its content,
+    so adding the same event twice gives the same id (and is recognised as a duplicate)."""
+    try:
+        draft = Event.model_validate({"id": event_id or "draft", **fields})
+        if event_id is None:
+            day = draft.earliest().date().isoformat()
+            draft = draft.model_copy(update={"id": f"{draft.kind}-{day}-{draft.fingerprint()[:8]}"})
+        return draft
+    except ValidationError as error:
+        problems = validation_problems("event add", error)
+        print_problems(problems)
+        raise typer.Exit(1) from None
+
+
+def _quantity(text: str) -> dict[str, Any]:
+    value, _, unit = text.partition(" ")
+    try:
+        return {"value": float(value), "unit": unit.strip() or "units"}
+    except ValueError:
+        typer.echo(
+            f"error: --quantity: {text!r} is not 'VALUE UNIT' (e.g. '4 launchers')", err=True
+        )
+        raise typer.Exit(2) from None
+
+
+@event_app.command("add")
+def add(
+    kind: Annotated[str, typer.Option(help="delivery, training, meeting, consultation, ...")],
+    source: Annotated[list[str], typer.Option(metavar="URL", help="Evidence (repeatable).")],
+    at: Annotated[str | None, typer.Option(metavar="DATETIME", help="Exact instant.")] = None,
+    on: Annotated[
+        str | None, typer.Option(metavar="DATE", help="2024, 2024-07 or 2024-07-11.")
+    ] = None,
+    subkind: Annotated[str | None, typer.Option(help="For triggers: what kind.")] = None,
+    agreement: Many = None,
+    actor: Many = None,
+    provision: Many = None,
+    mechanism: Many = None,
+    quantity: Many = None,
+    description: Annotated[str | None, typer.Option()] = None,
+    completes: Annotated[bool, typer.Option(help="It completes the provisions named.")] = False,
+    event_id: Annotated[str | None, typer.Option("--id", help="Default: from content.")] = None,
+    file: Annotated[Path | None, typer.Option(help="Events file to add to.")] = None,
+    registry: Annotated[bool, typer.Option(help="Also record it in the registry.")] = False,
+    db: Annotated[str | None, typer.Option(help="Registry for --registry.")] = None,
+) -> None:
+    """Record one event after checking it; the same event twice is recorded once."""
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "subkind": subkind,
+        "at": parse_instant(at),
+        "on": on,
+        "agreements": agreement or [],
+        "actors": actor or [],
+        "provisions": provision or [],
+        "mechanisms": mechanism or [],
+        "sources": [{"url": s} for s in source],
+        "quantities": [_quantity(q) for q in quantity or []],
+        "description": description,
+        "completes": completes,
+    }
+    event = build_event(fields, event_id)
+    added = verbs.add_event(event, file=file, db=(db or default_db()) if registry else None)
+    if added.duplicate_of:
+        typer.echo(f"already recorded as {added.duplicate_of}; nothing written", err=True)
+        return
+    for warning in added.warnings:
+        typer.echo(f"warning: {warning.line()}", err=True)
+    typer.echo(f"recorded {event.id} in {', '.join(added.written)}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(event_app, name="event")

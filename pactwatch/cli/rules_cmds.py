@@ -1,0 +1,189 @@
+"""Commands over the rules: what is due, a trigger's clocks, provision status, the feed."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pactwatch import verbs
+from pactwatch.cli.errors import fail
+from pactwatch.cli.options import DbOption, FormatOption, TextOrJson
+from pactwatch.export.feeds import atom_feed, json_feed
+from pactwatch.notify.webhook import SECRET_ENV, WebhookSettings
+from pactwatch.rules import Obligation
+from pactwatch.rules.timing import iso
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="DATETIME",
+        help="Evaluate at this instant, ISO 8601 with offset (default: now).",
+    ),
+]
+WebhookOption = Annotated[
+    str | None,
+    typer.Option(
+        "--webhook",
+        metavar="URL",
+        help=f"POST a signed alert per new open/missed obligation (secret: ${SECRET_ENV}).",
+    ),
+]
+STATE_STYLE = {"open": "yellow", "missed": "red", "met": "green", "upcoming": "dim"}
+
+
+def parse_instant(text: str | None, option: str = "--at") -> datetime | None:
+    """An aware datetime from the command line, or a usage error (exit 2) that shows the form."""
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: {text!r} is not an ISO 8601 date-time (e.g. 2026-03-10T06:00:00+02:00)", 2)
+        raise
+    if value.tzinfo is None:
+        fail(f"{option}: {text} has no time zone; add its offset, e.g. {text}+02:00", 2)
+    return value
+
+
+def webhook_settings(url: str | None) -> WebhookSettings | None:
+    if url is None:
+        return None
+    if not url.startswith(("http://", "https://")):
+        fail(f"--webhook: {url!r} is not an http(s) URL", 2)
+    secret = os.environ.get(SECRET_ENV, "")
+    if not secret:
+        fail(f"--webhook needs a signing secret: set {SECRET_ENV}", 2)
+    return WebhookSettings(url=url, secret=secret)
+
+
+def obligations_table(obligations: list[Obligation], title: str) -> Table:
+    """One line per obligation; the rule behind each state is in `--format json`."""
+    table = Table(title=title, title_justify="left")
+    for column in ("agreement", "mechanism", "state", "due at", "by"):
+        table.add_column(column, no_wrap=column != "by")
+    for o in obligations:
+        style = STATE_STYLE[o.state]
+        table.add_row(
+            o.agreement,
+            o.mechanism,
+            f"[{style}]{o.state}[/{style}]",
+            o.due_at.isoformat(sep=" ", timespec="minutes"),
+            o.fulfilled_by or (f"opened by {o.opened_by}" if o.opened_by else ""),
+        )
+    return table
+
+
+def due(
+    at: AtOption = None,
+    fmt: FormatOption = TextOrJson.table,
+    db: DbOption = None,
+    webhook: WebhookOption = None,
+) -> None:
+    """What is due: open, met, missed and upcoming obligations with their deadlines."""
+    settings = webhook_settings(webhook)
+    report = verbs.due(db, parse_instant(at))
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps([o.as_dict() for o in report.obligations], indent=2))
+    else:
+        counts = ", ".join(f"{n} {state}" for state, n in report.summary.counts.items())
+        nxt = report.summary.next_due
+        head = f"At {iso(report.now)}: {counts}"
+        if nxt is not None:
+            head += f"; next due {iso(nxt.due_at)} ({nxt.agreement} {nxt.mechanism})"
+        Console().print(obligations_table(report.obligations, head))
+    _alert(settings, report.obligations, report.now, db)
+
+
+def _alert(
+    settings: WebhookSettings | None, obligations: list[Obligation], now: datetime, db: str | None
+) -> None:
+    if settings is None:
+        return
+    sent = verbs.notify(settings, obligations, now, db)
+    typer.echo(f"webhook: {len(sent)} alert(s) delivered to {settings.url}", err=True)
+
+
+class TriggerKind(StrEnum):
+    renewed_aggression = "renewed_aggression"
+    significant_escalation = "significant_escalation"
+
+
+def trigger(
+    kind: Annotated[TriggerKind, typer.Argument(help="What happened.")],
+    at: Annotated[str, typer.Option("--at", metavar="DATETIME", help="When, with its offset.")],
+    source: Annotated[str, typer.Option("--source", metavar="URL", help="Evidence for it.")],
+    description: Annotated[str | None, typer.Option(help="A line about what happened.")] = None,
+    db: DbOption = None,
+    webhook: WebhookOption = None,
+) -> None:
+    """Record a trigger and print every 24-hour deadline it opens across the registry."""
+    settings = webhook_settings(webhook)
+    moment = parse_instant(at)
+    assert moment is not None
+    added = verbs.trigger(kind.value, moment, source, db=db, description=description)
+    if added.duplicate_of:
+        typer.echo(f"already recorded as {added.duplicate_of}; nothing written", err=True)
+    for warning in added.warnings:
+        typer.echo(f"warning: {warning.line()}", err=True)
+    Console().print(
+        obligations_table(added.opened, f"{len(added.opened)} clock(s) opened by {kind.value}")
+    )
+    _alert(settings, added.opened, max(moment, verbs.instant(None)), db)
+
+
+def status(
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT")],
+    at: AtOption = None,
+    fmt: FormatOption = TextOrJson.table,
+    db: DbOption = None,
+) -> None:
+    """Each provision's status and G7-style compliance score, with the rule behind it."""
+    result = verbs.status(agreement_id, db, parse_instant(at))
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{agreement_id}: status and compliance", title_justify="left")
+    for column in ("provision", "actors", "status", "score", "rule"):
+        table.add_column(column, no_wrap=column != "rule")
+    for a in result.assessments:
+        score = "—" if a.score is None else f"{a.score:+d}"
+        table.add_row(a.provision, ",".join(a.actors), a.status, score, a.rule)
+    console = Console()
+    console.print(table)
+    parts = [f"{p}: {_pct(v)}" for p, v in result.by_party.items()]
+    console.print(f"Compliance {_pct(result.overall)} overall; " + "; ".join(parts))
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
+class FeedFormat(StrEnum):
+    json = "json"
+    atom = "atom"
+
+
+def feed(
+    fmt: Annotated[FeedFormat, typer.Option("--format")] = FeedFormat.json,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    """Changes in obligation state, newest first, as JSON Feed or Atom."""
+    now, found = verbs.feed(db, parse_instant(at))
+    body = json_feed(found, now) if fmt is FeedFormat.json else atom_feed(found, now)
+    typer.echo(body.decode("utf-8"), nl=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(due)
+    app.command()(trigger)
+    app.command()(status)
+    app.command()(feed)

@@ -1,0 +1,12 @@
+"""Notify: alerts out of the rules (signed webhooks), a stage beside export."""
+
+from pactwatch.notify.webhook import (
+    Delivery,
+    WebhookSettings,
+    alert_body,
+    deliver,
+    idempotency_key,
+    sign,
+)
+
+__all__ = ["Delivery", "WebhookSettings", "alert_body", "deliver", "idempotency_key", "sign"]

@@ -1,0 +1,60 @@
+"""Changes in obligation state over time, for feeds and alerts.
+
+An obligation's history follows from its own fields: it opens when its period starts (or
+when its trigger is logged), it is met when the fulfilling event happened, it is missed at
+its deadline. So the feed of changes is derived like everything else, with no log to keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pactwatch.rules.obligations import Obligation, State
+from pactwatch.rules.timing import iso
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    obligation: Obligation
+    state: State
+    previous: State | None
+
+    @property
+    def id(self) -> str:
+        """Stable across runs: the obligation's key and the state it entered."""
+        return f"{self.obligation.key}#{self.state}"
+
+    def title(self) -> str:
+        o = self.obligation
+        return f"{o.agreement} {o.mechanism}: {self.state} (due {iso(o.due_at)})"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "at": iso(self.at),
+            "state": self.state,
+            "previous": self.previous,
+            "obligation": self.obligation.as_dict(),
+        }
+
+
+def _history(o: Obligation) -> Iterator[Change]:
+    if o.kind == "consultation_on_trigger":
+        yield Change(o.period_start, o, "open", None)
+    elif o.state != "upcoming":
+        yield Change(o.period_start, o, "open", "upcoming")
+    if o.state == "met" and o.fulfilled_at is not None:
+        yield Change(max(o.fulfilled_at, o.period_start), o, "met", "open")
+    elif o.state == "missed":
+        yield Change(o.due_at, o, "missed", "open")
+
+
+def changes(obligations: Sequence[Obligation], now: datetime) -> list[Change]:
+    """Every change of state up to `now`, newest first (ties broken by id, for stable feeds)."""
+    found = [c for o in obligations for c in _history(o) if c.at <= now]
+    found.sort(key=lambda c: c.id)
+    found.sort(key=lambda c: c.at, reverse=True)
+    return found

@@ -1,0 +1,64 @@
+"""Obligations: what a mechanism asks of the parties in one period, and where it stands.
+
+They are derived by the engine from agreements, events and `now`, never stored by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from pactwatch.model.agreement import MechanismKind
+from pactwatch.rules.timing import iso
+
+State = Literal["upcoming", "open", "met", "missed"]
+STATES: tuple[State, ...] = ("upcoming", "open", "met", "missed")
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One period of one mechanism of one agreement.
+
+    `rule` says in words which rule decided the state, so a reader can check it.
+    """
+
+    agreement: str
+    mechanism: str
+    kind: MechanismKind
+    period_start: datetime
+    period_end: datetime
+    due_at: datetime
+    state: State
+    fulfilled_by: str | None
+    rule: str
+    provision: str | None = None
+    opened_by: str | None = None
+    days_remaining: int | None = None
+    fulfilled_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """Stable identity of this obligation across evaluations (state not included)."""
+        return f"{self.agreement}/{self.mechanism}/{iso(self.period_start)}"
+
+    def sort_key(self) -> tuple[datetime, str, str, datetime]:
+        return (self.due_at, self.agreement, self.mechanism, self.period_start)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON contract of `pactwatch due --format json`, plus explanatory extras."""
+        return {
+            "agreement": self.agreement,
+            "mechanism": self.mechanism,
+            "kind": self.kind,
+            "period_start": iso(self.period_start),
+            "period_end": iso(self.period_end),
+            "due_at": iso(self.due_at),
+            "state": self.state,
+            "fulfilled_by": self.fulfilled_by,
+            "fulfilled_at": iso(self.fulfilled_at) if self.fulfilled_at else None,
+            "provision": self.provision,
+            "opened_by": self.opened_by,
+            "days_remaining": self.days_remaining,
+            "rule": self.rule,
+        }

@@ -1,0 +1,150 @@
+"""Events in the registry: one row per event (its record as JSON) and its links.
+
+The event tables sit on the registry's metadata, so `pactwatch load` creates and replaces
+them together with the agreements in its one transaction. Each event's content fingerprint
+is unique: recording the same fact twice is a no-op, not a second row.
+
+Webhook deliveries are kept on their own metadata: a reload of the dataset must not forget
+which alerts were already sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    inspect,
+    select,
+)
+
+from pactwatch.model import Event
+from pactwatch.store import tables
+
+events = Table(
+    "events",
+    tables.metadata,
+    Column("id", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("subkind", String),
+    Column("at", String, comment="exact instant with its offset, when known"),
+    Column("on", String, comment="(partial) date, when no exact instant is known"),
+    Column("earliest_utc", String, nullable=False, comment="ISO 8601 UTC, for sorting"),
+    Column("description", Text),
+    Column("fingerprint", String(64), nullable=False, unique=True),
+    Column("record", Text, nullable=False, comment="the event JSON, as loaded"),
+)
+
+event_links = Table(
+    "event_links",
+    tables.metadata,
+    Column("event_id", String, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("agreement_id", String, nullable=False),
+    Column("target", String, nullable=False, comment="agreement, provision or mechanism"),
+    Column("target_id", String, comment="provision or mechanism id"),
+)
+
+delivery_metadata = MetaData()
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    delivery_metadata,
+    Column("url", Text, primary_key=True),
+    Column("key", String, primary_key=True, comment="the idempotency key sent"),
+    Column("delivered_at", String, nullable=False),
+)
+
+
+def _row(event: Event) -> dict[str, object]:
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "subkind": event.subkind,
+        "at": event.at.isoformat() if event.at else None,
+        "on": event.on,
+        "earliest_utc": event.earliest().isoformat(),
+        "description": event.description,
+        "fingerprint": event.fingerprint(),
+        "record": event.model_dump_json(),
+    }
+
+
+def _links(event: Event) -> list[dict[str, object]]:
+    links: list[tuple[str, str, str | None]] = [(a, "agreement", None) for a in event.agreements]
+    for target, refs in (("provision", event.provisions), ("mechanism", event.mechanisms)):
+        links.extend((ref.split("/", 1)[0], target, ref.split("/", 1)[1]) for ref in refs)
+    return [
+        {"event_id": event.id, "position": i, "agreement_id": a, "target": t, "target_id": x}
+        for i, (a, t, x) in enumerate(links)
+    ]
+
+
+def insert_events(connection: Connection, items: Iterable[Event]) -> int:
+    """Insert events (already checked and free of duplicates); the caller owns the transaction."""
+    batch = list(items)
+    if batch:
+        connection.execute(insert(events), [_row(e) for e in batch])
+        links = [link for e in batch for link in _links(e)]
+        if links:
+            connection.execute(insert(event_links), links)
+    return len(batch)
+
+
+def has_events_table(engine: Engine) -> bool:
+    return inspect(engine).has_table("events")
+
+
+def read_events(engine: Engine) -> list[Event]:
+    """Every event in the registry, by time then id (none when it has no event table yet)."""
+    if not has_events_table(engine):
+        return []
+    with engine.connect() as connection:
+        records = connection.execute(
+            select(events.c.record).order_by(events.c.earliest_utc, events.c.id)
+        ).scalars()
+        return [Event.model_validate_json(r) for r in records]
+
+
+def record_event(engine: Engine, event: Event) -> str | None:
+    """Add one event in its own transaction; the id of an existing equal event, if any."""
+    with engine.begin() as connection:
+        events.create(connection, checkfirst=True)
+        event_links.create(connection, checkfirst=True)
+        existing = connection.execute(
+            select(events.c.id).where(events.c.fingerprint == event.fingerprint())
+        ).scalar_one_or_none()
+        if existing is not None:
+            return str(existing)
+        insert_events(connection, [event])
+    return None
+
+
+def delivered_keys(engine: Engine, url: str) -> set[str]:
+    with engine.begin() as connection:
+        webhook_deliveries.create(connection, checkfirst=True)
+        rows = connection.execute(
+            select(webhook_deliveries.c.key).where(webhook_deliveries.c.url == url)
+        ).scalars()
+        return set(rows)
+
+
+def mark_delivered(engine: Engine, url: str, keys: Sequence[str]) -> None:
+    if not keys:
+        return
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with engine.begin() as connection:
+        webhook_deliveries.create(connection, checkfirst=True)
+        connection.execute(
+            insert(webhook_deliveries),
+            [{"url": url, "key": key, "delivered_at": now} for key in keys],
+        )

@@ -1,0 +1,222 @@
+"""The rules commands end to end: due, trigger, status, feed, export ics, event add."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from icalendar import Calendar
+
+from pactwatch import verbs
+from pactwatch.store import open_engine
+from pactwatch.store.events import read_events as registry_events
+from tests.cli_run import run_cli
+
+AT = "2026-11-27T12:00:00+02:00"
+DUE_KEYS = {
+    "agreement",
+    "mechanism",
+    "kind",
+    "period_start",
+    "period_end",
+    "due_at",
+    "state",
+    "fulfilled_by",
+}
+
+
+@pytest.fixture
+def db(tmp_path: Path, data_dir: Path) -> str:
+    path = str(tmp_path / "registry.db")
+    verbs.load(path, [data_dir])
+    return path
+
+
+def test_due_json_is_the_documented_contract(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(["due", "--at", AT, "--format", "json", "--db", db], capsys)
+    assert result.code == 0, result
+    items = json.loads(result.out)
+    assert items and all(item.keys() >= DUE_KEYS for item in items), items[:1]
+    assert {i["state"] for i in items} <= {"upcoming", "open", "met", "missed"}
+    for item in items:
+        for key in ("period_start", "period_end", "due_at"):
+            assert datetime.fromisoformat(item[key]).utcoffset() is not None, item
+    dialogue = [i for i in items if i["mechanism"] == "strategic-dialogue"]
+    assert [i["state"] for i in dialogue[:3]] == ["missed", "missed", "open"], dialogue[:3]
+
+
+def test_trigger_opens_the_24_hour_clock_and_records_once(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["trigger", "renewed_aggression", "--at", "2026-12-31T23:30:00+02:00"]
+    args += ["--source", "https://example.org/report", "--db", db]
+    first = run_cli(args, capsys)
+    assert first.code == 0, first
+    assert "ua-ro-2024" in first.out and "2027-01-01 23:30+02:00" in first.out, first.out
+    again = run_cli(args, capsys)
+    assert again.code == 0 and "already recorded" in again.err, again
+    due = json.loads(
+        run_cli(
+            ["due", "--at", "2027-01-01T00:00:00+02:00", "--format", "json", "--db", db], capsys
+        ).out
+    )
+    clocks = [i for i in due if i["kind"] == "consultation_on_trigger"]
+    assert len(clocks) == 1, clocks
+    assert clocks[0]["due_at"] == "2027-01-01T23:30:00+02:00" and clocks[0]["state"] == "open", (
+        clocks
+    )
+
+
+@pytest.mark.parametrize(
+    "at, message",
+    [("2026-03-10T06:00:00", "has no time zone"), ("10 March", "not an ISO 8601 date-time")],
+)
+def test_trigger_with_a_bad_time_is_a_one_line_usage_error(
+    db: str, at: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(
+        ["trigger", "renewed_aggression", "--at", at, "--source", "https://e.org", "--db", db],
+        capsys,
+    )
+    assert result.code == 2, result
+    assert message in result.err and "--at" in result.err and result.err.count("\n") == 1, (
+        result.err
+    )
+    assert "Traceback" not in result.err
+    assert verbs.due(db, datetime.fromisoformat(AT)).summary.counts["open"] == 2
+
+
+def test_status_scores_each_provision_with_its_rule(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(["status", "ua-ro-2024", "--at", AT, "--format", "json", "--db", db], capsys)
+    assert result.code == 0, result
+    data = json.loads(result.out)
+    assert len(data["provisions"]) == 37
+    by_id = {p["provision"]: p for p in data["provisions"]}
+    assert by_id["strategic-dialogue"]["status"] == "overdue", by_id["strategic-dialogue"]
+    assert by_id["consult-24h"]["status"] == "not_assessable", by_id["consult-24h"]
+    assert all(p["rule"] for p in data["provisions"])
+    assert set(data["by_party_percent"]) == {"UA", "RO"}, data["by_party_percent"]
+    table = run_cli(["status", "ua-ro-2024", "--at", AT, "--db", db], capsys)
+    assert "Compliance" in table.out and "overdue" in table.out, table.out
+    unknown = run_cli(["status", "ua-zz-2024", "--db", db], capsys)
+    assert unknown.code == 1 and "unknown-agreement" in unknown.err, unknown
+
+
+def test_feeds_parse_as_json_feed_and_atom(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(run_cli(["feed", "--format", "json", "--at", AT, "--db", db], capsys).out)
+    ids = [item["id"] for item in data["items"]]
+    assert len(ids) == len(set(ids)) and ids, ids
+    assert data["items"][0]["date_published"] >= data["items"][-1]["date_published"]
+    atom = ET.fromstring(run_cli(["feed", "--format", "atom", "--at", AT, "--db", db], capsys).out)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.findtext("a:id", namespaces=ns) for e in atom.findall("a:entry", ns)] == ids
+
+
+def test_ics_export_parses_back_with_stable_uids(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = run_cli(["export", "ics", "--db", db], capsys)
+    assert first.code == 0, first
+    calendar = Calendar.from_ical(first.out.encode("utf-8"))
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 11, [str(e["summary"]) for e in events]
+    ends = sorted(e.decoded("dtend") for e in events)
+    assert ends[-1] == datetime.fromisoformat("2034-07-11T00:00:00+00:00"), ends[-1]
+    verbs.trigger("significant_escalation", datetime.fromisoformat(AT), "https://e.org/x", db=db)
+    second = Calendar.from_ical(run_cli(["export", "ics", "--db", db], capsys).out.encode("utf-8"))
+    uids_before = {str(e["uid"]) for e in events}
+    uids_after = {str(e["uid"]) for e in second.walk("VEVENT")}
+    assert uids_before < uids_after and len(uids_after - uids_before) == 1, uids_after - uids_before
+
+
+def _data_copy(tmp_path: Path, data_dir: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(data_dir / "agreements", root / "agreements")
+    shutil.copytree(data_dir / "taxonomy", root / "taxonomy")
+    (root / "events").mkdir()
+    return root
+
+
+def test_event_add_writes_a_file_that_load_reads(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = _data_copy(tmp_path, data_dir)
+    monkeypatch.setenv("PACTWATCH_DATA", str(root))
+    args = ["event", "add", "--kind", "meeting", "--at", "2025-05-20T10:00:00+03:00"]
+    args += ["--actor", "UA", "--actor", "RO", "--mechanism", "ua-ro-2024/strategic-dialogue"]
+    args += ["--source", "https://example.org/dialogue"]
+    added = run_cli(args, capsys)
+    assert added.code == 0, added
+    files = list((root / "events").glob("*.yaml"))
+    assert len(files) == 1, files
+    again = run_cli(args, capsys)
+    assert "already recorded" in again.err and len(list((root / "events").glob("*.yaml"))) == 1, (
+        again
+    )
+    db = str(tmp_path / "r.db")
+    load = run_cli(["load", str(root), "--db", db], capsys)
+    assert load.code == 0 and "1 events" in load.err, load
+    due = verbs.due(db, datetime.fromisoformat(AT))
+    first = due.obligations[0]
+    assert (first.mechanism, first.state, first.fulfilled_by) == (
+        "strategic-dialogue",
+        "met",
+        files[0].stem,
+    )
+
+
+def test_event_add_refuses_an_unknown_provision_and_writes_nothing(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = _data_copy(tmp_path, data_dir)
+    monkeypatch.setenv("PACTWATCH_DATA", str(root))
+    args = [
+        "event",
+        "add",
+        "--kind",
+        "delivery",
+        "--on",
+        "2025-01",
+        "--provision",
+        "ua-ro-2024/submarines",
+    ]
+    result = run_cli([*args, "--source", "https://example.org/x"], capsys)
+    assert result.code == 1 and "unknown-provision" in result.err, result
+    assert result.err.count("\n") == 1, result.err
+    assert list((root / "events").iterdir()) == []
+
+
+def test_event_add_into_the_registry_and_a_file_together(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "more.yaml"
+    at = (datetime.fromisoformat(AT) - timedelta(hours=2)).isoformat()
+    args = ["event", "add", "--kind", "consultation", "--at", at, "--actor", "UA", "--actor", "RO"]
+    args += [
+        "--agreement",
+        "ua-ro-2024",
+        "--source",
+        "https://example.org/c",
+        "--file",
+        str(target),
+    ]
+    result = run_cli([*args, "--registry", "--db", db], capsys)
+    assert result.code == 0, result
+    assert target.is_file() and "consultation" in target.read_text(encoding="utf-8")
+    engine = open_engine(db)
+    try:
+        assert "consultation" in {e.kind for e in registry_events(engine)}
+    finally:
+        engine.dispose()
