@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pactwatch.curate import load_dataset, validate_dataset
-from pactwatch.export import exporter_for
+from pactwatch.export import Exporter, MultiFileExporter, exporter_for
+from pactwatch.export.akn_read import read_akn
+from pactwatch.export.output import write_file, write_folder
 from pactwatch.model import Agreement, PactwatchError, Problem
 from pactwatch.settings import data_dir, sources_dir
 from pactwatch.sources import SourceLibrary
@@ -100,6 +102,10 @@ def agreement(agreement_id: str, db: str | None = None) -> Agreement:
 
 def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> bytes:
     """One agreement (when `agreement_id` is given) or the whole registry, in a format."""
+    return _filled_exporter(fmt, db, agreement_id).finalize()
+
+
+def _filled_exporter(fmt: str, db: str | None, agreement_id: str | None) -> Exporter:
     exporter = exporter_for(fmt, single=agreement_id is not None)
     if agreement_id is not None:
         exporter.write(agreement(agreement_id, db))
@@ -111,4 +117,28 @@ def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> 
                 exporter.write(item)
         finally:
             engine.dispose()
-    return exporter.finalize()
+    return exporter
+
+
+def export_to(
+    fmt: str, out: Path, db: str | None = None, agreement_id: str | None = None
+) -> list[Path]:
+    """Write an export atomically to `out` and return the paths written.
+
+    Formats made of several files (datapackage, one akn/yaml file per agreement) write a
+    folder unless `out` ends with the format's own extension (`pkg.zip`, `ro.xml`).
+    """
+    exporter = _filled_exporter(fmt, db, agreement_id)
+    if isinstance(exporter, MultiFileExporter) and out.suffix != f".{exporter.extension}":
+        return write_folder(out, exporter.finalize_files())
+    write_file(out, exporter.finalize())
+    return [out]
+
+
+def import_agreement(fmt: str, path: Path) -> Agreement:
+    """Read an agreement back from an exported document (so far: Akoma Ntoso XML)."""
+    if fmt != "akn":
+        raise PactwatchError.at(
+            str(path), "format", "unknown-format", f"cannot import {fmt!r}; choose one of: akn"
+        )
+    return read_akn(path)
