@@ -7,7 +7,9 @@ same `register` call a plugin would use.
 from pactwatch.export import (
     akn,
     csv_format,
+    jsonld_format,
     parquet_format,
+    turtle_format,
     xlsx_format,
     yaml_format,
 )
@@ -22,7 +24,15 @@ from pactwatch.export.base import (
 )
 from pactwatch.export.json_format import JsonExporter, agreement_json
 
-BUILT_IN = (akn, csv_format, parquet_format, xlsx_format, yaml_format)
+BUILT_IN = (
+    akn,
+    csv_format,
+    jsonld_format,
+    parquet_format,
+    turtle_format,
+    xlsx_format,
+    yaml_format,
+)
 
 __all__ = [
     "BUILT_IN",
