@@ -7,6 +7,7 @@ same `register` call a plugin would use.
 from pactwatch.export import (
     akn,
     csv_format,
+    datapackage,
     jsonld_format,
     parquet_format,
     turtle_format,
@@ -27,6 +28,7 @@ from pactwatch.export.json_format import JsonExporter, agreement_json
 BUILT_IN = (
     akn,
     csv_format,
+    datapackage,
     jsonld_format,
     parquet_format,
     turtle_format,

@@ -16,6 +16,8 @@ from pactwatch.export.tables import COLUMNS, TableExporter, Value
 def cell(value: Value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

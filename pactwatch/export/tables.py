@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from pactwatch.model import Agreement, Provision
+from pactwatch.model import Agreement, Provision, Span
 
 ColumnType = Literal["string", "integer", "number", "date"]
-Value = str | int | float | date | None
+Value = str | int | float | bool | date | None
 Row = dict[str, Value]
 SEPARATOR = "; "
 
@@ -67,8 +67,8 @@ def joined(values: Iterable[str]) -> str:
     return SEPARATOR.join(values)
 
 
-def span_text(provision: Provision) -> str:
-    return joined(f"{s.source}:{s.start}-{s.end}" for s in provision.spans)
+def span_text(spans: Iterable[Span]) -> str:
+    return joined(f"{s.source}:{s.start}-{s.end}" for s in spans)
 
 
 def agreement_columns(a: Agreement) -> Row:
@@ -108,7 +108,7 @@ def provision_columns(position: int, p: Provision) -> Row:
         "summary": p.summary,
         "flags": joined(p.flags),
         "why": joined(p.why),
-        "spans": span_text(p),
+        "spans": span_text(p.spans),
     }
 
 
