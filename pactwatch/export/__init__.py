@@ -6,6 +6,7 @@ same `register` call a plugin would use.
 
 from pactwatch.export import (
     akn,
+    atop,
     csv_format,
     datapackage,
     jsonld_format,
@@ -27,6 +28,7 @@ from pactwatch.export.json_format import JsonExporter, agreement_json
 
 BUILT_IN = (
     akn,
+    atop,
     csv_format,
     datapackage,
     jsonld_format,
