@@ -12,6 +12,7 @@ RDF has no order, so list positions that matter (provisions, spans) are kept as
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from rdflib import Graph
@@ -50,7 +51,9 @@ def _provision(base: str, position: int, p: dict[str, Any]) -> dict[str, Any]:
     node["position"] = position
     node["pw:primaryDomain"] = {"@id": "pwdomain:" + p["domains"][0]}
     if p["amount"] is not None:
-        node["amount"] = _node(f"{iri}/amount", "Amount", p["amount"])
+        # As a decimal string: a JSON number would pass through a lossy double form.
+        exact = format(Decimal(repr(p["amount"]["value"])), "f")
+        node["amount"] = _node(f"{iri}/amount", "Amount", p["amount"] | {"value": exact})
     node["spans"] = [_span(base, iri, i, s) for i, s in enumerate(p["spans"])]
     return node
 

@@ -100,7 +100,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "condition": ("pw:condition", "text"),
     "timing": ("pw:timing", "text"),
     "amount": ("pw:amount", "node"),
-    "value": ("schema:value", "xsd:double"),
+    "value": ("schema:value", "xsd:decimal"),
     "currency": ("schema:currency", "text"),
     "period": ("pw:period", "text"),
     "spans": ("pw:span", "node"),
