@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -84,5 +85,5 @@ def test_datasette_serves_provisions_and_metadata(datasette_url: str) -> None:
     meta = _get(f"{datasette_url}/-/metadata.json")
     assert meta["license"] == "MIT License", meta
     sql = "select count(*) as n from provisions where kind = 'mechanism'"
-    counted = _get(f"{datasette_url}/{DATABASE}.json?_shape=array&sql={urllib.request.quote(sql)}")
+    counted = _get(f"{datasette_url}/{DATABASE}.json?_shape=array&sql={urllib.parse.quote(sql)}")
     assert counted == [{"n": 1}], counted
