@@ -23,8 +23,10 @@ from pactwatch.curate.events import (
     read_events,
     write_event_file,
 )
-from pactwatch.export import exporter_for
+from pactwatch.export import Exporter, MultiFileExporter, exporter_for
+from pactwatch.export.akn_read import read_akn
 from pactwatch.export.ics_format import IcsExporter
+from pactwatch.export.output import write_file, write_folder
 from pactwatch.model import (
     Agreement,
     Event,
@@ -145,6 +147,10 @@ def agreement(agreement_id: str, db: str | None = None) -> Agreement:
 
 def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> bytes:
     """One agreement (when `agreement_id` is given) or the whole registry, in a format."""
+    return _filled_exporter(fmt, db, agreement_id).finalize()
+
+
+def _filled_exporter(fmt: str, db: str | None, agreement_id: str | None) -> Exporter:
     exporter = exporter_for(fmt, single=agreement_id is not None)
     if isinstance(exporter, IcsExporter):
         _, events = _registry_inputs(db)
@@ -158,7 +164,31 @@ def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> 
                 exporter.write(item)
         finally:
             engine.dispose()
-    return exporter.finalize()
+    return exporter
+
+
+def export_to(
+    fmt: str, out: Path, db: str | None = None, agreement_id: str | None = None
+) -> list[Path]:
+    """Write an export atomically to `out` and return the paths written.
+
+    Formats made of several files (datapackage, one akn/yaml file per agreement) write a
+    folder unless `out` ends with the format's own extension (`pkg.zip`, `ro.xml`).
+    """
+    exporter = _filled_exporter(fmt, db, agreement_id)
+    if isinstance(exporter, MultiFileExporter) and out.suffix != f".{exporter.extension}":
+        return write_folder(out, exporter.finalize_files())
+    write_file(out, exporter.finalize())
+    return [out]
+
+
+def import_agreement(fmt: str, path: Path) -> Agreement:
+    """Read an agreement back from an exported document (so far: Akoma Ntoso XML)."""
+    if fmt != "akn":
+        raise PactwatchError.at(
+            str(path), "format", "unknown-format", f"cannot import {fmt!r}; choose one of: akn"
+        )
+    return read_akn(path)
 
 
 # --- Rules: what is due, triggers, events, status, feeds, alerts ---------------------------

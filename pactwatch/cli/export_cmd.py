@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,22 +10,34 @@ import typer
 
 from pactwatch import verbs
 from pactwatch.cli.options import DbOption
+from pactwatch.export import exporter_for, formats, is_binary
 
 
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Output format, e.g. json.")],
+    fmt: Annotated[
+        str, typer.Argument(metavar="FORMAT", help=f"Output format: {', '.join(formats())}.")
+    ],
     agreement: Annotated[str | None, typer.Option(help="Only this agreement id.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write here instead of stdout: a file, or a folder for datapackage and for "
+            "one file per agreement (akn, yaml) unless PATH ends with the format's extension."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Export agreements from the registry."""
-    data = verbs.export(fmt, db, agreement)
-    if out is None:
-        typer.echo(data.decode("utf-8"), nl=False)
+    if out is not None:
+        written = verbs.export_to(fmt, out, db, agreement)
+        typer.echo(f"wrote {len(written)} file(s) to {out}", err=True)
         return
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    if is_binary(exporter_for(fmt, single=agreement is not None)) and sys.stdout.isatty():
+        typer.echo(f"error: {fmt} output is binary; write it with --out PATH", err=True)
+        raise typer.Exit(1)
+    data = verbs.export(fmt, db, agreement)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
 
 
 def register(app: typer.Typer) -> None:

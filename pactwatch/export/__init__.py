@@ -1,7 +1,54 @@
-"""Export: the registry in the field's formats, each behind one small interface."""
+"""Export: the registry in the field's formats, each behind one small interface.
 
-from pactwatch.export import ics_format as ics_format  # registers the ics exporter
-from pactwatch.export.base import Exporter, exporter_for, formats, register
+Importing this package registers the built-in formats, one module each, through the
+same `register` call a plugin would use.
+"""
+
+from pactwatch.export import (
+    akn,
+    atop,
+    csv_format,
+    datapackage,
+    ics_format,
+    jsonld_format,
+    parquet_format,
+    turtle_format,
+    xlsx_format,
+    yaml_format,
+)
+from pactwatch.export.base import (
+    Exporter,
+    MultiFileExporter,
+    exporter_for,
+    formats,
+    is_binary,
+    register,
+    zip_files,
+)
 from pactwatch.export.json_format import JsonExporter, agreement_json
 
-__all__ = ["Exporter", "JsonExporter", "agreement_json", "exporter_for", "formats", "register"]
+BUILT_IN = (
+    akn,
+    ics_format,
+    atop,
+    csv_format,
+    datapackage,
+    jsonld_format,
+    parquet_format,
+    turtle_format,
+    xlsx_format,
+    yaml_format,
+)
+
+__all__ = [
+    "BUILT_IN",
+    "Exporter",
+    "JsonExporter",
+    "MultiFileExporter",
+    "agreement_json",
+    "exporter_for",
+    "formats",
+    "is_binary",
+    "register",
+    "zip_files",
+]

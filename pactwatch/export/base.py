@@ -2,12 +2,18 @@
 
 Built-in formats register themselves through the same `register` call a plugin would
 use; there is no discovery by naming convention.
+
+Formats made of several files (a Data Package, one Akoma Ntoso document per agreement)
+also offer `finalize_files`, name -> bytes; their `finalize` packs the same files into a
+deterministic zip, so every format still fits the two-method interface.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
+import io
+import zipfile
+from collections.abc import Callable, Mapping
+from typing import Protocol, runtime_checkable
 
 from pactwatch.model import Agreement, PactwatchError
 
@@ -21,8 +27,18 @@ class Exporter(Protocol):
     def finalize(self) -> bytes: ...
 
 
+@runtime_checkable
+class MultiFileExporter(Protocol):
+    """An exporter whose natural output is a folder of files."""
+
+    def finalize_files(self) -> dict[str, bytes]: ...
+
+
 ExporterFactory = Callable[..., Exporter]
 _REGISTRY: dict[str, ExporterFactory] = {}
+
+# Fixed timestamp for zip members: the same files give the same archive bytes.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def register(name: str, factory: ExporterFactory) -> None:
@@ -44,3 +60,20 @@ def exporter_for(name: str, *, single: bool = False) -> Exporter:
             f"unknown format {name!r}; choose one of: {', '.join(formats())}",
         )
     return factory(single=single)
+
+
+def is_binary(exporter: Exporter) -> bool:
+    """True when the bytes are not text a terminal could show (zip, Parquet, XLSX)."""
+    return bool(getattr(exporter, "binary", False))
+
+
+def zip_files(files: Mapping[str, bytes]) -> bytes:
+    """A zip of the files in name order, with fixed timestamps and permissions."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name])
+    return buffer.getvalue()

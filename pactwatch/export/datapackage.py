@@ -1,0 +1,344 @@
+"""A Frictionless Data Package: the registry as related CSV tables plus `datapackage.json`.
+
+Tables: agreements, signatories, sources, provisions, spans, mechanisms, mentions and
+events (the events table is empty until the event dataset is exported with it). The
+descriptor declares every column's type, the primary keys and the foreign keys, so
+`frictionless validate datapackage.json` checks the whole package, references included.
+List fields are joined with "; " as in the provisions table export.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from pactwatch.export.base import register, zip_files
+from pactwatch.export.csv_format import csv_bytes
+from pactwatch.export.tables import Value, joined, provision_columns, span_text
+from pactwatch.model import Agreement, Event
+from pactwatch.model.agreement import LegalNature, MechanismKind, ProvisionKind, SourceKind
+from pactwatch.model.event import EventKind
+
+LICENSE = {"name": "MIT", "path": "https://opensource.org/licenses/MIT", "title": "MIT License"}
+Row = dict[str, Value]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str = "string"
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    description: str = ""
+
+    def descriptor(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        if self.description:
+            out["description"] = self.description
+        constraints: dict[str, Any] = {}
+        if self.required:
+            constraints["required"] = True
+        if self.enum:
+            constraints["enum"] = list(self.enum)
+        if constraints:
+            out["constraints"] = constraints
+        return out
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
+
+    def descriptor(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "fields": [f.descriptor() for f in self.fields],
+            "primaryKey": list(self.primary_key),
+        }
+        if self.foreign_keys:
+            schema["foreignKeys"] = [
+                {"fields": list(mine), "reference": {"resource": res, "fields": list(theirs)}}
+                for mine, res, theirs in self.foreign_keys
+            ]
+        return {
+            "name": self.name,
+            "path": f"{self.name}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "description": self.description,
+            "schema": schema,
+        }
+
+    def csv(self, rows: list[Row]) -> bytes:
+        names = [f.name for f in self.fields]
+        return csv_bytes(names, [[row.get(n) for n in names] for row in rows])
+
+
+def _req(name: str, type_: str = "string", **kw: Any) -> Field:
+    return Field(name, type_, required=True, **kw)
+
+
+AGREEMENT_FK = ((("agreement_id",), "agreements", ("id",)),)
+PROVISION_FK = (("agreement_id", "provision_id"), "provisions", ("agreement_id", "id"))
+SOURCE_FK = (("agreement_id", "source_id"), "sources", ("agreement_id", "id"))
+
+
+_AID = _req("agreement_id", description="Agreement the row belongs to.")
+
+
+def _event_fields() -> Iterator[Field]:
+    """The events table follows the Event model, so the rules work can fill it as is."""
+    for name in Event.model_fields:
+        if name == "id":
+            yield _req("id")
+        elif name == "kind":
+            yield _req("kind", enum=get_args(EventKind))
+        elif name == "at":
+            yield Field("at", "datetime", description="Exact instant, with its UTC offset.")
+        else:
+            yield Field(name)
+
+
+# The tables, referenced tables first.
+TABLES: tuple[Resource, ...] = (
+    Resource(
+        "agreements",
+        "One row per agreement.",
+        (
+            _req("id"),
+            _req("title"),
+            _req("kind"),
+            _req("parties"),
+            Field("signed_on", "date"),
+            Field("signed_at"),
+            _req("legal_nature", enum=get_args(LegalNature)),
+            Field("term_years", "integer"),
+            Field("ends_on", "date"),
+            Field("ends_early_if"),
+            _req("indefinite", "boolean"),
+            Field("notes"),
+            _req("provision_count", "integer"),
+        ),
+        ("id",),
+    ),
+    Resource(
+        "signatories",
+        "Who signed, for which party.",
+        (
+            _AID,
+            _req("position", "integer"),
+            _req("name"),
+            _req("role"),
+            _req("party"),
+        ),
+        ("agreement_id", "position"),
+        AGREEMENT_FK,
+    ),
+    Resource(
+        "sources",
+        "Documents a record was coded from, by sha256.",
+        (
+            _AID,
+            _req("id"),
+            _req("kind", enum=get_args(SourceKind)),
+            _req("title"),
+            _req("language"),
+            Field("sha256"),
+            Field("url"),
+            Field("filename"),
+            Field("published_on"),
+            Field("author"),
+        ),
+        ("agreement_id", "id"),
+        AGREEMENT_FK,
+    ),
+    Resource(
+        "provisions",
+        "One row per provision (commitment).",
+        (
+            _AID,
+            _req("provision_id"),
+            _req("position", "integer"),
+            Field("section"),
+            Field("actors"),
+            Field("beneficiaries"),
+            _req("action"),
+            _req("object"),
+            _req("primary_domain"),
+            _req("domains"),
+            _req("kind", enum=get_args(ProvisionKind)),
+            Field("partners"),
+            Field("instruments"),
+            Field("condition"),
+            Field("timing"),
+            Field("amount_value", "number"),
+            Field("amount_currency"),
+            Field("amount_period"),
+            Field("summary"),
+            Field("flags"),
+            Field("why"),
+            Field("spans"),
+        ),
+        ("agreement_id", "provision_id"),
+        AGREEMENT_FK,
+    ),
+    Resource(
+        "spans",
+        "Character offsets of each provision in its source's UTF-8 text.",
+        (
+            _AID,
+            _req("provision_id"),
+            _req("position", "integer"),
+            _req("source_id"),
+            _req("start", "integer"),
+            _req("end", "integer"),
+        ),
+        ("agreement_id", "provision_id", "position"),
+        ((PROVISION_FK[0], "provisions", ("agreement_id", "provision_id")), SOURCE_FK),
+    ),
+    Resource(
+        "mechanisms",
+        "Executable rules: term, recurring duties, triggered clocks.",
+        (
+            _AID,
+            _req("id"),
+            _req("kind", enum=get_args(MechanismKind)),
+            Field("within"),
+            Field("every"),
+            Field("triggers"),
+            _req("starts_on"),
+            Field("provision_id"),
+            Field("description"),
+        ),
+        ("agreement_id", "id"),
+        AGREEMENT_FK,
+    ),
+    Resource(
+        "mentions",
+        "Other agreements the source refers to.",
+        (
+            _AID,
+            _req("position", "integer"),
+            _req("kind"),
+            Field("parties"),
+            Field("spans"),
+        ),
+        ("agreement_id", "position"),
+        AGREEMENT_FK,
+    ),
+    Resource(
+        "events",
+        "Things that happened, which the rules turn into obligation states.",
+        tuple(_event_fields()),
+        ("id",),
+    ),
+)
+
+
+def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
+    """The rows one agreement contributes to each table."""
+    aid = a.id
+    return {
+        "agreements": [
+            {
+                "id": aid,
+                "title": a.title,
+                "kind": a.kind,
+                "parties": joined(a.parties),
+                "signed_on": a.signed_on,
+                "signed_at": a.signed_at,
+                "legal_nature": a.legal_nature,
+                "term_years": a.term.years,
+                "ends_on": a.term.ends_on,
+                "ends_early_if": joined(a.term.ends_early_if),
+                "indefinite": a.term.indefinite,
+                "notes": joined(a.notes),
+                "provision_count": len(a.provisions),
+            }
+        ],
+        "signatories": [
+            {"agreement_id": aid, "position": i, **s.model_dump()}
+            for i, s in enumerate(a.signatories)
+        ],
+        "sources": [{"agreement_id": aid, **s.model_dump()} for s in a.sources],
+        "provisions": [
+            {"agreement_id": aid, **provision_columns(i, p)} for i, p in enumerate(a.provisions)
+        ],
+        "spans": [
+            {
+                "agreement_id": aid,
+                "provision_id": p.id,
+                "position": j,
+                "source_id": s.source,
+                "start": s.start,
+                "end": s.end,
+            }
+            for p in a.provisions
+            for j, s in enumerate(p.spans)
+        ],
+        "mechanisms": [
+            {
+                "agreement_id": aid,
+                **m.model_dump(exclude={"triggers", "provision"}),
+                "triggers": joined(m.triggers),
+                "provision_id": m.provision,
+            }
+            for m in a.mechanisms
+        ],
+        "mentions": [
+            {
+                "agreement_id": aid,
+                "position": i,
+                "kind": m.kind,
+                "parties": joined(m.parties),
+                "spans": span_text(m.spans),
+            }
+            for i, m in enumerate(a.mentions)
+        ],
+    }
+
+
+def descriptor(tables: tuple[Resource, ...]) -> dict[str, Any]:
+    return {
+        "profile": "tabular-data-package",
+        "name": "pactwatch-registry",
+        "title": "Pactwatch: security agreements as data",
+        "description": "Security agreements, their provisions tied to source offsets, "
+        "mechanisms and events, as exported by `pactwatch export datapackage`.",
+        "licenses": [LICENSE],
+        "resources": [t.descriptor() for t in tables],
+    }
+
+
+class DataPackageExporter:
+    """A folder (`finalize_files`) or the same files zipped (`finalize`)."""
+
+    media_type = "application/zip"
+    extension = "zip"
+    binary = True
+
+    def __init__(self, *, single: bool = False) -> None:
+        self._rows: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+
+    def write(self, agreement: Agreement) -> None:
+        for name, rows in agreement_rows(agreement).items():
+            self._rows[name].extend(rows)
+
+    def finalize_files(self) -> dict[str, bytes]:
+        files = {f"{t.name}.csv": t.csv(self._rows[t.name]) for t in TABLES}
+        text = json.dumps(descriptor(TABLES), indent=2, ensure_ascii=False) + "\n"
+        files["datapackage.json"] = text.encode("utf-8")
+        return files
+
+    def finalize(self) -> bytes:
+        return zip_files(self.finalize_files())
+
+
+register("datapackage", DataPackageExporter)

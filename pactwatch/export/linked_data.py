@@ -1,0 +1,105 @@
+"""An agreement as a JSON-LD document and as an rdflib graph (shared by jsonld and ttl).
+
+The document is the contract JSON plus `@id`s and `@type`s, read through the vocabulary's
+@context: every resource gets an IRI under https://pactwatch.org/id/ (no blank nodes, so
+the same record always gives the same triples and the same Turtle), party codes become
+`pwparty:RO`, domains `pwdomain:air_defence`. Null fields are left out.
+
+RDF has no order, so list positions that matter (provisions, spans) are kept as
+`pw:position`; the order of domains (primary first) is kept by `pw:primaryDomain`.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from rdflib import Graph
+
+from pactwatch.export.vocab import CLASSES, ID, PREFIXES, context
+from pactwatch.model import Agreement
+
+REFS = {"parties": "pwparty:", "party": "pwparty:", "actors": "pwparty:"}
+REFS |= {"beneficiaries": "pwparty:", "domains": "pwdomain:"}
+
+
+def agreement_iri(agreement_id: str) -> str:
+    return f"{ID}agreement/{agreement_id}"
+
+
+def _clean(data: dict[str, Any], refs: dict[str, str] = REFS) -> dict[str, Any]:
+    """Drop nulls and empty lists; turn codes into compact IRIs."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None or value == []:
+            continue
+        if key in refs:
+            prefix = refs[key]
+            value = [prefix + v for v in value] if isinstance(value, list) else prefix + value
+        out[key] = value
+    return out
+
+
+def _node(iri: str, cls: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"@id": iri, "@type": CLASSES[cls], **_clean(data)}
+
+
+def _provision(base: str, position: int, p: dict[str, Any]) -> dict[str, Any]:
+    iri = f"{base}/provision/{p['id']}"
+    node = _node(iri, "Provision", p)
+    node["position"] = position
+    node["pw:primaryDomain"] = {"@id": "pwdomain:" + p["domains"][0]}
+    if p["amount"] is not None:
+        # As a decimal string: a JSON number would pass through a lossy double form.
+        exact = format(Decimal(repr(p["amount"]["value"])), "f")
+        node["amount"] = _node(f"{iri}/amount", "Amount", p["amount"] | {"value": exact})
+    node["spans"] = [_span(base, iri, i, s) for i, s in enumerate(p["spans"])]
+    return node
+
+
+def _span(base: str, owner: str, position: int, span: dict[str, Any]) -> dict[str, Any]:
+    node = _node(f"{owner}/span/{position}", "Span", span)
+    return node | {"source": f"{base}/source/{span['source']}", "position": position}
+
+
+def agreement_document(agreement: Agreement) -> dict[str, Any]:
+    """The agreement as a JSON-LD node (without @context)."""
+    data = agreement.model_dump(mode="json")
+    base = agreement_iri(agreement.id)
+    doc = _node(base, "Agreement", data)
+    doc["term"] = _node(f"{base}/term", "Term", data["term"])
+    doc["signatories"] = [
+        _node(f"{base}/signatory/{i}", "Signatory", s) for i, s in enumerate(data["signatories"])
+    ]
+    doc["sources"] = [_node(f"{base}/source/{s['id']}", "Source", s) for s in data["sources"]]
+    doc["provisions"] = [_provision(base, i, p) for i, p in enumerate(data["provisions"])]
+    doc["mechanisms"] = [
+        _node(f"{base}/mechanism/{m['id']}", "Mechanism", m)
+        | ({"provision": f"{base}/provision/{m['provision']}"} if m["provision"] else {})
+        for m in data["mechanisms"]
+    ]
+    doc["mentions"] = [
+        _node(f"{base}/mention/{i}", "Mention", m)
+        | {"spans": [_span(base, f"{base}/mention/{i}", j, s) for j, s in enumerate(m["spans"])]}
+        for i, m in enumerate(data["mentions"])
+    ]
+    return {k: v for k, v in doc.items() if v != []}
+
+
+def jsonld_document(agreements: list[Agreement], *, single: bool) -> dict[str, Any]:
+    """A self-contained JSON-LD document: the @context inline, one node or an @graph."""
+    nodes = [agreement_document(a) for a in agreements]
+    if single and len(nodes) == 1:
+        return {"@context": context(), **nodes[0]}
+    return {"@context": context(), "@graph": nodes}
+
+
+def graph_of(agreements: list[Agreement]) -> Graph:
+    """The RDF graph of the agreements, parsed from their JSON-LD (offline: context inline)."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    document = jsonld_document(agreements, single=False)
+    graph.parse(data=json.dumps(document), format="json-ld")
+    return graph

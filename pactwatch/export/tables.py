@@ -1,0 +1,138 @@
+"""Provisions as one flat table: one row per provision, with its agreement's metadata.
+
+Analysts open this in a spreadsheet, pandas or R, so list fields are joined with "; " and
+every column has one declared type, shared by the CSV, Parquet and XLSX writers so the
+three files agree. Fields that do not fit a provision row (signatories, sources,
+mechanisms, mentions, notes) are in the Data Package, JSON and RDF exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pactwatch.model import Agreement, Provision, Span
+
+ColumnType = Literal["string", "integer", "number", "date"]
+Value = str | int | float | bool | date | None
+Row = dict[str, Value]
+SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    description: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("agreement_id", "string", "Stable slug of the agreement."),
+    Column("agreement_title", "string", "Title of the agreement."),
+    Column("agreement_kind", "string", "Kind of agreement, e.g. bilateral_security_agreement."),
+    Column("parties", "string", "Party codes (ISO 3166-1 alpha-2, EU, NATO), '; '-joined."),
+    Column("signed_on", "date", "Date of signature."),
+    Column("signed_at", "string", "Place of signature."),
+    Column("legal_nature", "string", "political, legally_binding or unknown."),
+    Column("term_years", "integer", "Term in years."),
+    Column("ends_on", "date", "End of the term."),
+    Column("ends_early_if", "string", "Early-end conditions, '; '-joined."),
+    Column("position", "integer", "Order of the provision within the agreement (0-based)."),
+    Column("provision_id", "string", "Stable id of the provision within the agreement."),
+    Column("section", "string", "Heading the provision sits under in the source."),
+    Column("actors", "string", "Who commits, '; '-joined party codes."),
+    Column("beneficiaries", "string", "For whom, '; '-joined party codes."),
+    Column("action", "string", "Normalised verb."),
+    Column("object", "string", "What is committed."),
+    Column("primary_domain", "string", "First (primary) taxonomy domain."),
+    Column("domains", "string", "All taxonomy domains, primary first, '; '-joined."),
+    Column("kind", "string", "action, support, declaration or mechanism."),
+    Column("partners", "string", "Partners or coalitions named, '; '-joined."),
+    Column("instruments", "string", "Instruments named, '; '-joined."),
+    Column("condition", "string", "Trigger or condition text."),
+    Column("timing", "string", "Timing, e.g. annual or a deadline."),
+    Column("amount_value", "number", "Amount committed."),
+    Column("amount_currency", "string", "ISO 4217 currency of the amount."),
+    Column("amount_period", "string", "Period the amount covers."),
+    Column("summary", "string", "The commitment in our own words."),
+    Column("flags", "string", "Data-quality notes, '; '-joined."),
+    Column("why", "string", "Rules and lexicon entries behind a draft, '; '-joined."),
+    Column("spans", "string", "Source offsets as source:start-end, '; '-joined."),
+)
+
+
+def joined(values: Iterable[str]) -> str:
+    return SEPARATOR.join(values)
+
+
+def span_text(spans: Iterable[Span]) -> str:
+    return joined(f"{s.source}:{s.start}-{s.end}" for s in spans)
+
+
+def agreement_columns(a: Agreement) -> Row:
+    return {
+        "agreement_id": a.id,
+        "agreement_title": a.title,
+        "agreement_kind": a.kind,
+        "parties": joined(a.parties),
+        "signed_on": a.signed_on,
+        "signed_at": a.signed_at,
+        "legal_nature": a.legal_nature,
+        "term_years": a.term.years,
+        "ends_on": a.term.ends_on,
+        "ends_early_if": joined(a.term.ends_early_if),
+    }
+
+
+def provision_columns(position: int, p: Provision) -> Row:
+    return {
+        "position": position,
+        "provision_id": p.id,
+        "section": p.section,
+        "actors": joined(p.actors),
+        "beneficiaries": joined(p.beneficiaries),
+        "action": p.action,
+        "object": p.object,
+        "primary_domain": p.domains[0],
+        "domains": joined(p.domains),
+        "kind": p.kind,
+        "partners": joined(p.partners),
+        "instruments": joined(p.instruments),
+        "condition": p.condition,
+        "timing": p.timing,
+        "amount_value": p.amount.value if p.amount else None,
+        "amount_currency": p.amount.currency if p.amount else None,
+        "amount_period": p.amount.period if p.amount else None,
+        "summary": p.summary,
+        "flags": joined(p.flags),
+        "why": joined(p.why),
+        "spans": span_text(p.spans),
+    }
+
+
+def provision_rows(agreements: Iterable[Agreement]) -> Iterator[Row]:
+    """One row per provision, in agreement order then provision order."""
+    for agreement in agreements:
+        head = agreement_columns(agreement)
+        for position, provision in enumerate(agreement.provisions):
+            yield {**head, **provision_columns(position, provision)}
+
+
+class TableExporter:
+    """Collects agreements; subclasses turn `provision_rows` into a file format."""
+
+    media_type = "text/csv"
+    extension = "csv"
+    binary = False
+
+    def __init__(self, *, single: bool = False) -> None:
+        self.single = single
+        self.agreements: list[Agreement] = []
+
+    def write(self, agreement: Agreement) -> None:
+        self.agreements.append(agreement)
+
+    def rows(self) -> list[Row]:
+        return list(provision_rows(self.agreements))

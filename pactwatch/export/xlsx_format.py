@@ -1,0 +1,68 @@
+"""Provisions as an XLSX workbook: a `provisions` sheet and a `columns` sheet describing it.
+
+openpyxl stamps the save time into the document properties and the zip entries; we fix
+both so the same rows give the same bytes (exports are golden-tested and diffed).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+from pactwatch.export.base import register
+from pactwatch.export.tables import COLUMNS, TableExporter
+
+_FIXED = datetime(2000, 1, 1)
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """Save with fixed timestamps: properties, and every zip member re-stamped in order."""
+    workbook.properties.created = _FIXED
+    workbook.properties.modified = _FIXED
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).write_data()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+class XlsxExporter(TableExporter):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    extension = "xlsx"
+    binary = True
+
+    def finalize(self) -> bytes:
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None  # a new workbook always has one sheet
+        sheet.title = "provisions"
+        sheet.append([c.name for c in COLUMNS])
+        for row in self.rows():
+            sheet.append([row[c.name] for c in COLUMNS])
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(COLUMNS, start=1):
+            if column.type == "date":
+                for line in range(2, sheet.max_row + 1):
+                    sheet.cell(row=line, column=index).number_format = "yyyy-mm-dd"
+        described = workbook.create_sheet("columns")
+        described.append(["column", "type", "description"])
+        for column in COLUMNS:
+            described.append([column.name, column.type, column.description])
+        return workbook_bytes(workbook)
+
+
+register("xlsx", XlsxExporter)
