@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pactwatch.extract.lexicon import Lexicon, place_for
 
@@ -61,7 +62,7 @@ def resolve_subject(
             cut = min(cut, at)
             tail = text[at + len(phrase) : end].strip(" ,")
             partners.append(re.sub(r"^(?:its|their|his|her)\s+", "", tail))
-    found = [m for m in mentions(text, start, cut, lexicon) if m.kind != "leader" or True]
+    found = _subject_mentions(text, lower, start, cut, lexicon)
     if found:
         codes = _unique([m.code for m in found if m.code != "RU" or len(found) == 1])
         why = [f"actor:{m.code} <- {m.kind} {m.surface!r}" for m in found]
@@ -77,10 +78,27 @@ def resolve_subject(
                 return list(ctx.last_actors), partners, [f"actor:previous <- pronoun {phrase!r}"]
             return list(ctx.parties), partners, [f"actor:parties <- collective {phrase!r}"]
     last = words[-1] if words else ""
-    if last in lexicon.words("pronouns_singular") or subject in lexicon.words("pronouns_singular"):
-        if ctx.last_actors:
-            return list(ctx.last_actors), partners, [f"actor:previous <- pronoun {last!r}"]
+    singular = lexicon.words("pronouns_singular")
+    if (last in singular or subject in singular) and ctx.last_actors:
+        return list(ctx.last_actors), partners, [f"actor:previous <- pronoun {last!r}"]
     return [], partners, []
+
+
+def _subject_mentions(
+    text: str, lower: str, start: int, end: int, lexicon: Lexicon
+) -> list[Mention]:
+    """Names in the subject's last comma-separated part that names anyone.
+
+    "According to Zelensky, Romania will": Romania; "Bucharest, together with its
+    partners, will": Bucharest. Leaders count only when no country is named.
+    """
+    bounds = [start, *(i + 1 for i in range(start, end) if lower[i] == ","), end]
+    for left, right in reversed(list(pairwise(bounds))):
+        found = mentions(text, left, right, lexicon)
+        places = [m for m in found if m.kind != "leader"]
+        if places or found:
+            return places or found
+    return []
 
 
 def beneficiaries(
@@ -93,7 +111,9 @@ def beneficiaries(
         if m.code in ctx.parties and m.code not in actors and m.kind != "leader"
     ]
     if named:
-        return _unique([m.code for m in named]), [f"beneficiary:{named[0].code} <- {named[0].surface!r}"]
+        return _unique([m.code for m in named]), [
+            f"beneficiary:{named[0].code} <- {named[0].surface!r}"
+        ]
     if RECIPIENT in actors:
         ukraine = [m for m in mentions(text, start, end, lexicon) if m.code == RECIPIENT]
         if ukraine and len(actors) > 1:

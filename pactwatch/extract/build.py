@@ -19,7 +19,25 @@ from pactwatch.model import Amount, Provision, Span
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AUXILIARY = frozenset({"continue", "seek", "strive", "endeavour", "endeavor", "aim", "try"})
 _SPACE = re.compile(r"\s+")
-_STOP = frozenset("the a an of to and in on for with its their by through at".split())
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "and",
+        "in",
+        "on",
+        "for",
+        "with",
+        "its",
+        "their",
+        "by",
+        "through",
+        "at",
+    ]
+)
 _MECHANISM_OBJECTS = re.compile(
     r"\b(?:dialogue|consultations?|meetings?|summits?|mechanism|remain in force|"
     r"commission|committee|working group)\b",
@@ -53,9 +71,10 @@ def find_verb(lower: str, start: int, end: int, lexicon: Lexicon) -> tuple[str, 
             if base in lexicon.verb_forms:
                 return lexicon.verb_forms[base], words[0].end()
     for i, word in enumerate(words):
-        base = lexicon.verb_forms.get(word.group())
-        if base is None:
+        found = lexicon.verb_forms.get(word.group())
+        if found is None:
             continue
+        base = found
         following = words[i + 1].group() if i + 1 < len(words) else ""
         if base in _AUXILIARY and following == "to":
             continue
@@ -74,9 +93,7 @@ def provision(
     action, object_start = (clause.action, start) if clause.action else (found or ("", start))
     if not action:
         action = "commit"
-    obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(
-        " ", text[start:end]
-    )
+    obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", text[start:end])
     hits = cue_hits(lower, start, end, lexicon)
     domains, domain_why = rank(hits, clause.topic, clause.fallback)
     bens, ben_why = beneficiaries(text, object_start, end, clause.actors, lexicon, ctx)
@@ -101,7 +118,7 @@ def provision(
         action=action,
         object=obj[:200],
         domains=domains,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         partners=clause.partners,
         instruments=instruments,
         condition=condition(text[start:end]),

@@ -7,6 +7,7 @@ Field accuracies are over matched pairs only, as in span-based NER scoring.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from pactwatch.model import Agreement, Provision
@@ -63,11 +64,12 @@ def match(pred: list[Provision], gold: list[Provision]) -> list[tuple[Provision,
     return pairs
 
 
-def _share(pairs: list[tuple[Provision, Provision]], same: object) -> float | None:
+def _share(
+    pairs: list[tuple[Provision, Provision]], same: Callable[[Provision, Provision], bool]
+) -> float | None:
     if not pairs:
         return None
-    check = same  # a callable on (pred, gold)
-    return round(sum(1 for p, g in pairs if check(p, g)) / len(pairs), 4)  # type: ignore[operator]
+    return round(sum(1 for p, g in pairs if same(p, g)) / len(pairs), 4)
 
 
 def _same_amount(p: Provision, g: Provision) -> bool:

@@ -145,9 +145,14 @@ class Reader:
         if subject and self._agreement_clauses(start, end, subject.end()):
             return
         present = self._present_verb(start, end)
-        if present is not None and (modal is None or present < modal.start()):
-            if self._commitment(start, end, present, present, "present-tense commitment verb"):
-                return
+        before_modal = present is not None and (modal is None or present < modal.start())
+        rule = "present-tense commitment verb"
+        if (
+            present is not None
+            and before_modal
+            and self._commitment(start, end, present, present, rule)
+        ):
+            return
         if modal is not None and modal.start() > start:
             self._commitment(start, end, modal.start(), modal.end(), f"modal {modal.group()!r}")
             return

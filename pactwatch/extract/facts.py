@@ -147,7 +147,20 @@ def early_end(text: str) -> str | None:
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
 _DATE_RE = re.compile(
@@ -177,7 +190,10 @@ def dates(text: str) -> list[tuple[date, int, int]]:
 
 
 _TIMING = (
-    (re.compile(r"\b(?:annual|annually|yearly|every year|each year|once a year)\b", re.I), "annual"),
+    (
+        re.compile(r"\b(?:annual|annually|yearly|every year|each year|once a year)\b", re.I),
+        "annual",
+    ),
     (re.compile(r"\b(?:quarterly|every three months)\b", re.I), "quarterly"),
     (re.compile(r"\b(?:monthly|every month)\b", re.I), "monthly"),
     (re.compile(r"\b(?:regular|regularly)\b", re.I), "regular"),

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from pactwatch.extract.actors import RECIPIENT, mentions
+from pactwatch.extract.actors import Mention as Found
 from pactwatch.extract.facts import dates, triggers
 from pactwatch.extract.lexicon import Lexicon
 from pactwatch.model import Agreement, Mechanism, Mention, Signatory, Source, Span, Term
@@ -26,7 +29,20 @@ _TITLE = re.compile(
 _BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{2,60}?)(?=[.,;\n]|\s+(?:on|in|at)\s)")
 _PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>[A-Z][\w'.-]+(?:,?\s+(?:D\.C\.|[A-Z][\w'.-]+)){0,2})")
 _MONTHS = frozenset(
-    "January February March April May June July August September October November December".split()
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
 )
 _SIGNATORY = r"\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:von der\s+|de\s+)?[A-Z][\w'-]+){0,2})"
 
@@ -48,8 +64,8 @@ def find_parties(view: str, lexicon: Lexicon) -> list[str]:
     return top[:2] or [RECIPIENT]
 
 
-def _codes(found: list[object]) -> list[str]:
-    return list(dict.fromkeys(getattr(m, "code") for m in found if getattr(m, "code") != "RU"))
+def _codes(found: Sequence[Found]) -> list[str]:
+    return list(dict.fromkeys(m.code for m in found if m.code != "RU"))
 
 
 def _ordered(codes: list[str]) -> list[str]:
@@ -92,7 +108,9 @@ def _signatories(reader: Reader) -> list[Signatory]:
             if name is None:
                 continue
             person = name.group("name")
-            near = mentions(reader.view, max(sentence.start, m.start() - 25), name.end(), reader.lexicon)
+            near = mentions(
+                reader.view, max(sentence.start, m.start() - 25), name.end(), reader.lexicon
+            )
             leader = [x.code for x in near if x.kind == "leader" and x.start >= name.start()]
             codes = leader or [x.code for x in near if x.end <= m.start() + len(m.group()) + 20]
             if not codes or any(s.name == person for s in found):
@@ -166,10 +184,10 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
         title=title,
         parties=parties,
         signatories=_signatories(reader),
-        signed_on=signed_on,  # type: ignore[arg-type]
+        signed_on=_date(signed_on) if signed_on else None,
         signed_at=signed_at,
         term=term,
-        sources=[Source(id=reader.ctx.source_id, kind=kind, title=name, **source)],  # type: ignore[arg-type]
+        sources=[Source(id=reader.ctx.source_id, kind=kind, title=name, **source)],
         provisions=reader.provisions,
         mechanisms=_mechanisms(reader),
         mentions=_mentions(reader),
@@ -177,9 +195,7 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
     )
 
 
-def _date(iso: str) -> object:
-    from datetime import date
-
+def _date(iso: str) -> date:
     return date.fromisoformat(iso)
 
 

@@ -63,10 +63,7 @@ def blocks(view: str) -> list[Block]:
             continue
         if current is not None:
             found.append(Block(len(found), current[0], current[1], paragraph, current[2]))
-        if start < end:
-            current = (start, end, bullet)
-        else:
-            current = None
+        current = (start, end, bullet) if start < end else None
     if current is not None:
         found.append(Block(len(found), current[0], current[1], paragraph, current[2]))
     return found

@@ -44,10 +44,8 @@ def html_to_text(markup: str) -> str:
                 parts.append(node.tail)
             continue
         if tag in DROPPED or not isinstance(node.tag, str):
-            # Comments and processing instructions have tails that belong to the text.
-            if node.tail and tag not in DROPPED:
-                parts.append(node.tail)
-            elif node.tail:
+            # Dropped elements and comments: their tails still belong to the text.
+            if node.tail:
                 parts.append(node.tail)
             continue
         if tag in BLOCKS:
