@@ -15,6 +15,7 @@ from itertools import pairwise
 from pactwatch.extract.lexicon import Lexicon, place_for
 
 RECIPIENT = "UA"
+_POSSESSIVE = frozenset({"their", "its", "her", "his", "our"})
 _SPACE = re.compile(r"\s+")
 
 
@@ -62,43 +63,51 @@ def resolve_subject(
             cut = min(cut, at)
             tail = text[at + len(phrase) : end].strip(" ,")
             partners.append(re.sub(r"^(?:its|their|his|her)\s+", "", tail))
-    found = _subject_mentions(text, lower, start, cut, lexicon)
-    if found:
-        codes = _unique([m.code for m in found if m.code != "RU" or len(found) == 1])
-        why = [f"actor:{m.code} <- {m.kind} {m.surface!r}" for m in found]
-        return codes, partners, why
-    words = subject.split()
+    bounds = [start, *(i + 1 for i in range(start, cut) if lower[i] == ","), cut]
+    for left, right in reversed(list(pairwise(bounds))):
+        found = _named(text, left, right, lexicon)
+        if found:
+            codes = _unique([m.code for m in found if m.code != "RU" or len(found) == 1])
+            why = [f"actor:{m.code} <- {m.kind} {m.surface!r}" for m in found]
+            return codes, partners, why
+        words = _SPACE.sub(" ", lower[left:right]).strip(" ,").split()
+        if words:
+            actors, why = _referent(words, lexicon, ctx)
+            if actors:
+                return actors, partners, why
+    return [], partners, []
+
+
+def _referent(words: list[str], lexicon: Lexicon, ctx: Context) -> tuple[list[str], list[str]]:
+    """Actors of a subject without names: the agreement, a collective or a pronoun."""
+    subject = " ".join(words)
     tail2 = " ".join(words[-2:]) if len(words) >= 2 else subject
     tail3 = " ".join(words[-3:]) if len(words) >= 3 else subject
     for phrase in (subject, tail3, tail2, words[-1] if words else ""):
         if phrase in lexicon.words("agreement_subjects") and phrase != "it":
-            return list(ctx.parties), partners, [f"actor:parties <- agreement subject {phrase!r}"]
+            return list(ctx.parties), [f"actor:parties <- agreement subject {phrase!r}"]
         if phrase in lexicon.words("collective_subjects"):
-            if phrase in lexicon.words("pronouns_plural") and len(ctx.last_actors) > 1:
-                return list(ctx.last_actors), partners, [f"actor:previous <- pronoun {phrase!r}"]
-            return list(ctx.parties), partners, [f"actor:parties <- collective {phrase!r}"]
-    last = words[-1] if words else ""
+            if phrase in lexicon.words("pronouns_plural") and ctx.last_actors:
+                return list(ctx.last_actors), [f"actor:previous <- pronoun {phrase!r}"]
+            return list(ctx.parties), [f"actor:parties <- collective {phrase!r}"]
+    last = words[-1]
     singular = lexicon.words("pronouns_singular")
     if (last in singular or subject in singular) and ctx.last_actors:
-        return list(ctx.last_actors), partners, [f"actor:previous <- pronoun {last!r}"]
-    return [], partners, []
+        return list(ctx.last_actors), [f"actor:previous <- pronoun {last!r}"]
+    if words[0] in _POSSESSIVE and ctx.last_actors:
+        return list(ctx.last_actors), [f"actor:previous <- possessive {words[0]!r}"]
+    return [], []
 
 
-def _subject_mentions(
-    text: str, lower: str, start: int, end: int, lexicon: Lexicon
-) -> list[Mention]:
-    """Names in the subject's last comma-separated part that names anyone.
+def _named(text: str, start: int, end: int, lexicon: Lexicon) -> list[Mention]:
+    """Names in one comma-separated part of a subject; leaders only when no country is.
 
     "According to Zelensky, Romania will": Romania; "Bucharest, together with its
-    partners, will": Bucharest. Leaders count only when no country is named.
+    partners, will": Bucharest.
     """
-    bounds = [start, *(i + 1 for i in range(start, end) if lower[i] == ","), end]
-    for left, right in reversed(list(pairwise(bounds))):
-        found = mentions(text, left, right, lexicon)
-        places = [m for m in found if m.kind != "leader"]
-        if places or found:
-            return places or found
-    return []
+    found = mentions(text, start, end, lexicon)
+    places = [m for m in found if m.kind != "leader"]
+    return places or found
 
 
 def beneficiaries(

@@ -17,7 +17,9 @@ from pactwatch.extract.lexicon import Lexicon
 from pactwatch.model import Amount, Provision, Span
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
-_AUXILIARY = frozenset({"continue", "seek", "strive", "endeavour", "endeavor", "aim", "try"})
+_AUXILIARY = frozenset(
+    {"continue", "seek", "strive", "endeavour", "endeavor", "aim", "try", "keep", "remain"}
+)
 _SPACE = re.compile(r"\s+")
 _STOP = frozenset(
     [
@@ -71,17 +73,28 @@ def find_verb(lower: str, start: int, end: int, lexicon: Lexicon) -> tuple[str, 
             if base in lexicon.verb_forms:
                 return lexicon.verb_forms[base], words[0].end()
     for i, word in enumerate(words):
-        found = lexicon.verb_forms.get(word.group())
+        found = lexicon.verb_forms.get(word.group()) or _gerund(word.group(), lexicon)
         if found is None:
             continue
         base = found
         following = words[i + 1].group() if i + 1 < len(words) else ""
-        if base in _AUXILIARY and following == "to":
+        if base in _AUXILIARY and (following == "to" or following.endswith("ing")):
             continue
         if base == "help" and i + 2 < len(words):
             # "help Kyiv detect X", "help the Ukrainians to mine": help stays the action.
             return base, word.end()
         return base, word.end()
+    return None
+
+
+def _gerund(word: str, lexicon: Lexicon) -> str | None:
+    """The base verb of an -ing form ("supporting" -> "support"), if it is a known verb."""
+    if not word.endswith("ing") or len(word) < 6:
+        return None
+    stem = word[:-3]
+    for base in (stem, stem + "e", stem[:-1]):
+        if base in lexicon.verb_forms:
+            return lexicon.verb_forms[base]
     return None
 
 
@@ -130,7 +143,7 @@ def provision(
 
 
 def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon) -> str:
-    if when and _MECHANISM_OBJECTS.search(obj):
+    if when and (_MECHANISM_OBJECTS.search(obj) or action in {"meet", "consult", "convene"}):
         return "mechanism"
     if action in lexicon.words("support_verbs") or obj.lower().startswith("support"):
         return "support"

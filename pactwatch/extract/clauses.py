@@ -15,23 +15,8 @@ from pactwatch.extract.lexicon import Lexicon
 
 _WORD = re.compile(r"[\w'-]+")
 _DETERMINERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "its",
-        "their",
-        "his",
-        "her",
-        "our",
-        "this",
-        "these",
-        "those",
-        "all",
-        "any",
-        "each",
-        "ukraine's",
-    ]
+    "the a an its their his her our this these those all any each ukraine's together closely"
+    " jointly".split()
 )
 _RELATIVE = re.compile(r"\b(?:which|who|that|whose)\b")
 _PARALLEL_NP = re.compile(r",\s+((?:the|a|an)\s+[\w-]+\s+of)\b")
@@ -72,11 +57,13 @@ def verb_pieces(view: str, start: int, end: int, lexicon: Lexicon) -> list[Piece
     forms = lexicon.verb_forms
     ambiguous = lexicon.words("ambiguous_verbs")
     cuts: list[tuple[int, int, str]] = []  # (separator start, clause start, rule)
-    for match in re.finditer(r"(,\s+(?:and|or)\s+|,\s+|;\s+|\s+and\s+)(?:(?:will|shall)\s+)?", low):
+    for match in re.finditer(
+        r"(,\s+(?:and|or)\s+|,\s+|;\s+|\s+and\s+)(?:(?:will|shall|to)\s+)?(?:also\s+)?", low
+    ):
         rest = _words(low[match.end() : match.end() + 40])
         if not rest:
             continue
-        modal = "will" in match.group() or "shall" in match.group()
+        modal = bool(re.search(r"\b(?:will|shall|to)\s", match.group()))
         verb = rest[0]
         if not modal and verb not in forms:
             continue

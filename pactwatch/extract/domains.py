@@ -22,7 +22,7 @@ _CHANNEL = re.compile(
 )
 _CHANNEL_CUES = frozenset({"eu", "nato", "european union", "alliance"})
 _ADJ_SUFFIX = re.compile(r"^[a-z]+(?:al|ic|ian|ary|ive)$")
-_FOR = re.compile(r"\bfor\s")
+_FOR = re.compile(r"\bfor\s+(?:the|its|their|ukraine|ukrainian|kyiv)\b")
 
 
 @dataclass(frozen=True)

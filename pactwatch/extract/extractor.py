@@ -31,9 +31,10 @@ _AGREEMENT_SUBJECT = re.compile(
     r"(?:the|this)\s+(?:security\s+|bilateral\s+|new\s+)*(?:agreement|document|deal|pact|accord|"
     r"treaty|text)\s+(?:also\s+|further\s+)?"
 )
+_ITEM_TAIL = re.compile(r"[;,.]?\s*(?:(?:and|or)\s*)?$")
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
-_NAME_LINE = re.compile(r"^(?:by\s+)?[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){1,3}$", re.I)
+_NAME_LINE = re.compile(r"^(?:[Bb]y\s+)?[A-Z][a-z'-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'-]+){1,3}$")
 
 
 def lower_view(view: str) -> str:
@@ -65,6 +66,7 @@ class Reader:
     ends_early: list[str] = field(default_factory=list)
     signing: list[Sentence] = field(default_factory=list)
     mention_lists: list[Sentence] = field(default_factory=list)
+    intro: tuple[list[str], list[str], list[str]] | None = None
 
     def note(self, kind: str, start: int, end: int, reason: str) -> None:
         self.notes.append(f"{kind} [{start}:{end}] {reason}")
@@ -78,10 +80,43 @@ class Reader:
         for block in found:
             if block.paragraph != self.paragraph:
                 self.paragraph, self.paragraph_topic = block.paragraph, []
+            if self.intro is not None and block.bullet:
+                self._list_item(block)
+                continue
+            self.intro = None
             if self._block_skipped(block):
                 continue
             for sentence in sentences(self.view, block, abbreviations):
+                if self.view[sentence.end : block.end].strip() == ":" and self._list_intro(
+                    sentence
+                ):
+                    continue
                 self._sentence(sentence)
+
+    def _list_intro(self, sentence: Sentence) -> bool:
+        """'The Participants will:' followed by items: each item inherits the subject."""
+        start, end = sentence.start, sentence.end
+        modal = self.lexicon.modal_re.search(self.lower, start, end)
+        if modal is None:
+            return False
+        actors, partners, why = resolve_subject(
+            self.view, self.lower, start, modal.start(), self.lexicon, self.ctx
+        )
+        if not actors:
+            return False
+        self.intro = (actors, partners, [f"rule:list-intro {modal.group()!r}", *why])
+        self.note("skip", start, end, "list intro: its items follow (rule: line ending with ':')")
+        return True
+
+    def _list_item(self, block: Block) -> None:
+        assert self.intro is not None
+        actors, partners, why = self.intro
+        end = block.end
+        tail = _ITEM_TAIL.search(self.view, block.start, end)
+        if tail:
+            end = tail.start()
+        pieces = verb_pieces(self.view, block.start, end, self.lexicon)
+        self._emit(pieces, actors, [*why, "rule:list-item"], partners, verb_from=block.start)
 
     def _block_skipped(self, block: Block) -> bool:
         words = _WORDS.findall(self.view[block.start : block.end])

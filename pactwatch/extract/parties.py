@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 _TITLE = re.compile(
     r"\b(?:Agreement|Accord|Treaty|Memorandum)\s+(?:on|of|for)\s+[A-Z][\w\s,-]{0,80}?"
     r"\bbetween\s+(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s+and\s+(?:the\s+)?[A-Z][\w.'-]*"
-    r"(?:\s+(?:of\s+)?[A-Z][\w'-]*)*"
+    r"(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'-]*)*"
 )
 _BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{2,60}?)(?=[.,;\n]|\s+(?:on|in|at)\s)")
 _PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>[A-Z][\w'.-]+(?:,?\s+(?:D\.C\.|[A-Z][\w'.-]+)){0,2})")
