@@ -54,7 +54,6 @@ def resolve_subject(
     text: str, lower: str, start: int, end: int, lexicon: Lexicon, ctx: Context
 ) -> tuple[list[str], list[str], list[str]]:
     """Actors of a subject phrase, partners named in it, and why."""
-    subject = _SPACE.sub(" ", lower[start:end]).strip(" ,")
     partners: list[str] = []
     cut = end
     for phrase in lexicon.grammar["partner_phrases"]:

@@ -80,9 +80,6 @@ def find_verb(lower: str, start: int, end: int, lexicon: Lexicon) -> tuple[str, 
         following = words[i + 1].group() if i + 1 < len(words) else ""
         if base in _AUXILIARY and (following == "to" or following.endswith("ing")):
             continue
-        if base == "help" and i + 2 < len(words):
-            # "help Kyiv detect X", "help the Ukrainians to mine": help stays the action.
-            return base, word.end()
         return base, word.end()
     return None
 
@@ -107,7 +104,8 @@ def provision(
     if not action:
         action = "commit"
     obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", text[start:end])
-    hits = cue_hits(lower, start, end, lexicon)
+    verb_span = (object_start - len(action), object_start) if found else None
+    hits = cue_hits(lower, start, end, lexicon, verb_span)
     domains, domain_why = rank(hits, clause.topic, clause.fallback)
     bens, ben_why = beneficiaries(text, object_start, end, clause.actors, lexicon, ctx)
     why = [*clause.why, f"action:{action}", *ben_why, *domain_why]

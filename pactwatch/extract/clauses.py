@@ -15,8 +15,8 @@ from pactwatch.extract.lexicon import Lexicon
 
 _WORD = re.compile(r"[\w'-]+")
 _DETERMINERS = frozenset(
-    "the a an its their his her our this these those all any each ukraine's together closely"
-    " jointly".split()
+    {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "all"}
+    | {"any", "each", "ukraine's", "together", "closely", "jointly"}
 )
 _RELATIVE = re.compile(r"\b(?:which|who|that|whose)\b")
 _PARALLEL_NP = re.compile(r",\s+((?:the|a|an)\s+[\w-]+\s+of)\b")

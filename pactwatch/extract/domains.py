@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pactwatch.extract.lexicon import Lexicon
 
 GENERIC = frozenset({"political_dialogue", "other"})
+BROAD = frozenset(
+    {"force_development", "weapons_and_equipment", "financial_aid", "regional_cooperation"}
+)
 _CHANNEL = re.compile(
     r"[\w\s,'-]{0,40}?\b(?:instruments|tools|mechanisms|formats|programmes|programs)\b"
 )
@@ -33,9 +36,15 @@ class CueHit:
     weight: float
 
 
-def cue_hits(lower: str, start: int, end: int, lexicon: Lexicon) -> list[CueHit]:
-    """Cues in `lower[start:end]`, weighted by how much each says about the topic."""
+def cue_hits(
+    lower: str, start: int, end: int, lexicon: Lexicon, verb: tuple[int, int] | None = None
+) -> list[CueHit]:
+    """Cues in `lower[start:end]`, weighted by how much each says about the topic.
+
+    The clause's own verb ("fund", "train") says how more than what: it counts half.
+    """
     hits: list[CueHit] = []
+    weak = lexicon.words("weak_cues")
     for m in lexicon.cue_re.finditer(lower, start, end):
         cue = re.sub(r"\s+", " ", m.group())
         domains = lexicon.cue_domains.get(cue, ())
@@ -46,6 +55,10 @@ def cue_hits(lower: str, start: int, end: int, lexicon: Lexicon) -> list[CueHit]
             weight *= 0.5  # "training for the armed forces": the recipient, not the topic
         if " " not in cue and _ADJ_SUFFIX.match(cue):
             weight *= 0.75
+        if cue in weak:
+            weight *= 0.5
+        if verb is not None and verb[0] <= m.start() < verb[1]:
+            weight *= 0.5
         if cue in _CHANNEL_CUES and _CHANNEL.match(lower, m.end(), end):
             weight *= 0.25
         hits.append(CueHit(cue, m.start(), domains, weight))
@@ -78,4 +91,7 @@ def _ordered(
     scores: dict[str, float], first: dict[str, int], topic: Sequence[str] = ()
 ) -> list[str]:
     """Highest score first; ties go to specific domains, the section's topic, then order."""
-    return sorted(scores, key=lambda d: (-scores[d], d in GENERIC, d not in topic, first[d]))
+    return sorted(
+        scores,
+        key=lambda d: (-scores[d], d in GENERIC, d not in topic, d in BROAD, first[d]),
+    )
