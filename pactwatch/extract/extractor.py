@@ -31,6 +31,7 @@ _AGREEMENT_SUBJECT = re.compile(
     r"(?:the|this)\s+(?:security\s+|bilateral\s+|new\s+)*(?:agreement|document|deal|pact|accord|"
     r"treaty|text)\s+(?:also\s+|further\s+)?"
 )
+MAX_SENTENCE = 3000  # longer runs are tables, dumps or unpunctuated text, not sentences
 _ITEM_TAIL = re.compile(r"[;,.]?\s*(?:(?:and|or)\s*)?$")
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
@@ -119,9 +120,11 @@ class Reader:
         self._emit(pieces, actors, [*why, "rule:list-item"], partners, verb_from=block.start)
 
     def _block_skipped(self, block: Block) -> bool:
+        if block.end - block.start > 300:
+            return False  # too long for a headline, byline or heading
         words = _WORDS.findall(self.view[block.start : block.end])
         line = self.view[block.start : block.end].strip()
-        if block.index == 0 and len(words) <= 25 and not block.bullet:
+        if block.index == 0 and self._is_headline(block, line, words):
             self.note("skip", block.start, block.end, "headline (rule: first block)")
             self._facts_from(block.start, block.end)
             return True
@@ -135,6 +138,14 @@ class Reader:
             self.note("skip", block.start, block.end, "heading (rule: short line, no verb)")
             return True
         return False
+
+    def _is_headline(self, block: Block, line: str, words: list[str]) -> bool:
+        """A short first line above the body; a one-block text has none."""
+        if block.bullet or len(words) > 25 or block.end >= len(self.view.rstrip()):
+            return False
+        one_sentence = not re.search(r"[.!?]\s", line)
+        sentence_with_modal = line.endswith(".") and self.lexicon.modal_re.search(line.lower())
+        return one_sentence and not sentence_with_modal
 
     def _is_heading(self, line: str, words: list[str]) -> bool:
         if not words or len(words) > 12 or line.endswith((".", ":", ";", "!", "?", ",")):
@@ -159,6 +170,9 @@ class Reader:
     # --- sentences ----------------------------------------------------------------------
     def _sentence(self, sentence: Sentence) -> None:
         start, end = sentence.start, sentence.end
+        if end - start > MAX_SENTENCE:
+            self.note("warning", start, end, f"not read: longer than {MAX_SENTENCE} characters")
+            return
         while m := _OPENER.match(self.lower, start, end):
             start = m.end()
         low = self.lower[start:end]
@@ -275,13 +289,15 @@ class Reader:
     def _emit(
         self,
         pieces: list[Piece],
-        actors: list[str],
+        named: list[str],
         why: list[str],
         partners: list[str] | None = None,
         verb_from: int | None = None,
     ) -> None:
         previous: list[str] = []
         action: str | None = None
+        order = {code: i for i, code in enumerate(self.ctx.parties)}
+        actors = sorted(named, key=lambda code: order.get(code, len(order)))
         for i, piece in enumerate(pieces):
             clause = Clause(
                 piece.start,

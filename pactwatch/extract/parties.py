@@ -28,6 +28,7 @@ _TITLE = re.compile(
 )
 _BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{2,60}?)(?=[.,;\n]|\s+(?:on|in|at)\s)")
 _PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>[A-Z][\w'.-]+(?:,?\s+(?:D\.C\.|[A-Z][\w'.-]+)){0,2})")
+HEAD = 20_000  # agreement-level facts are stated near the top; bounds work on huge inputs
 _MONTHS = frozenset(
     [
         "January",
@@ -49,13 +50,14 @@ _SIGNATORY = r"\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:von der\s+|de\s+)?[A-Z][\w'-]+){
 
 def find_parties(view: str, lexicon: Lexicon) -> list[str]:
     """The parties: from a title or "between A and B", else the most named parties."""
+    head = view[:HEAD]
     for pattern in (_TITLE, _BETWEEN):
-        for m in pattern.finditer(view):
+        for m in pattern.finditer(head):
             codes = _codes(mentions(view, m.start(), m.end(), lexicon))
             if len(codes) >= 2:
                 return _ordered(codes[:2])
     counts = Counter(
-        m.code for m in mentions(view, 0, min(len(view), 20_000), lexicon) if m.code != "RU"
+        m.code for m in mentions(view, 0, min(len(view), HEAD), lexicon) if m.code != "RU"
     )
     top = [code for code, _ in counts.most_common(3)]
     if RECIPIENT in top:
@@ -161,7 +163,7 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
     """The draft record: agreement facts, provisions, mechanisms, mentions and notes."""
     parties = reader.ctx.parties
     signed_on, signed_at = _signed(reader)
-    title_match = _TITLE.search(reader.view)
+    title_match = _TITLE.search(reader.view, 0, HEAD)
     title = (
         reader.text[title_match.start() : title_match.end()]
         if title_match
@@ -179,6 +181,8 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
     notes = list(reader.notes)
     if not reader.provisions:
         notes.append("warning: no commitments found in the text")
+    if not mentions(reader.view, 0, min(len(reader.view), HEAD), reader.lexicon):
+        notes.append(f"warning: no party is named; parties default to {parties}")
     return Agreement(
         id=re.sub(r"[^a-z0-9._-]+", "-", agreement_id),
         title=title,
@@ -200,5 +204,5 @@ def _date(iso: str) -> date:
 
 
 def _source_kind(reader: Reader) -> str:
-    formal = re.search(r"\b(?:the participants|the parties) (?:will|shall)\b", reader.lower)
+    formal = re.search(r"\b(?:the participants|the parties) (?:will|shall)\b", reader.lower[:HEAD])
     return "agreement_text" if formal else "news_report"
