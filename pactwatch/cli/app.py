@@ -11,7 +11,15 @@ import sys
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from pactwatch.cli import data_cmds, event_cmds, export_cmd, import_cmd, read_cmds, rules_cmds
+from pactwatch.cli import (
+    data_cmds,
+    event_cmds,
+    export_cmd,
+    extract_cmd,
+    import_cmd,
+    read_cmds,
+    rules_cmds,
+)
 from pactwatch.cli.errors import fail
 from pactwatch.model import PactwatchError
 
@@ -23,7 +31,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for group in (data_cmds, read_cmds, export_cmd, import_cmd, rules_cmds, event_cmds):
+for group in (data_cmds, read_cmds, extract_cmd, export_cmd, import_cmd, rules_cmds, event_cmds):
     group.register(app)
 
 

@@ -1,0 +1,132 @@
+"""Who commits and who benefits: names, metonyms, demonyms, pronouns and collectives.
+
+A subject is resolved in this order: names in the gazetteer ("Bucharest" is Romania, "the
+Romanians" too), a collective that means every party ("The countries", "the Participants"),
+the agreement itself (its clauses bind every party), then a pronoun ("It", "She", "They"),
+which takes the actors of the previous commitment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from pactwatch.extract.lexicon import Lexicon, place_for
+
+RECIPIENT = "UA"
+_POSSESSIVE = frozenset({"their", "its", "her", "his", "our"})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Mention:
+    code: str
+    start: int
+    end: int
+    surface: str
+    kind: str
+
+
+@dataclass
+class Context:
+    """What the reader remembers between sentences."""
+
+    parties: list[str]
+    source_id: str = "input"
+    last_actors: list[str] = field(default_factory=list)
+
+
+def mentions(text: str, start: int, end: int, lexicon: Lexicon) -> list[Mention]:
+    found = []
+    for m in lexicon.place_re.finditer(text, start, end):
+        place = place_for(lexicon, m.group())
+        if place is not None:
+            found.append(Mention(place.code, m.start(), m.end(), m.group(), place.kind))
+    return found
+
+
+def _unique(codes: list[str]) -> list[str]:
+    return list(dict.fromkeys(codes))
+
+
+def resolve_subject(
+    text: str, lower: str, start: int, end: int, lexicon: Lexicon, ctx: Context
+) -> tuple[list[str], list[str], list[str]]:
+    """Actors of a subject phrase, partners named in it, and why."""
+    partners: list[str] = []
+    cut = end
+    for phrase in lexicon.grammar["partner_phrases"]:
+        at = lower.find(phrase + " ", start, end)
+        if at >= 0:
+            cut = min(cut, at)
+            tail = text[at + len(phrase) : end].strip(" ,")
+            partners.append(re.sub(r"^(?:its|their|his|her)\s+", "", tail))
+    bounds = [start, *(i + 1 for i in range(start, cut) if lower[i] == ","), cut]
+    for left, right in reversed(list(pairwise(bounds))):
+        found = _named(text, left, right, lexicon)
+        if found:
+            codes = _unique([m.code for m in found if m.code != "RU" or len(found) == 1])
+            why = [f"actor:{m.code} <- {m.kind} {m.surface!r}" for m in found]
+            return codes, partners, why
+        words = _SPACE.sub(" ", lower[left:right]).strip(" ,").split()
+        if words:
+            actors, why = _referent(words, lexicon, ctx)
+            if actors:
+                return actors, partners, why
+    return [], partners, []
+
+
+def _referent(words: list[str], lexicon: Lexicon, ctx: Context) -> tuple[list[str], list[str]]:
+    """Actors of a subject without names: the agreement, a collective or a pronoun."""
+    subject = " ".join(words)
+    tail2 = " ".join(words[-2:]) if len(words) >= 2 else subject
+    tail3 = " ".join(words[-3:]) if len(words) >= 3 else subject
+    for phrase in (subject, tail3, tail2, words[-1] if words else ""):
+        if phrase in lexicon.words("agreement_subjects") and phrase != "it":
+            return list(ctx.parties), [f"actor:parties <- agreement subject {phrase!r}"]
+        if phrase in lexicon.words("collective_subjects"):
+            if phrase in lexicon.words("pronouns_plural") and ctx.last_actors:
+                return list(ctx.last_actors), [f"actor:previous <- pronoun {phrase!r}"]
+            return list(ctx.parties), [f"actor:parties <- collective {phrase!r}"]
+    last = words[-1]
+    singular = lexicon.words("pronouns_singular")
+    if (last in singular or subject in singular) and ctx.last_actors:
+        return list(ctx.last_actors), [f"actor:previous <- pronoun {last!r}"]
+    if words[0] in _POSSESSIVE and ctx.last_actors:
+        return list(ctx.last_actors), [f"actor:previous <- possessive {words[0]!r}"]
+    return [], []
+
+
+def _named(text: str, start: int, end: int, lexicon: Lexicon) -> list[Mention]:
+    """Names in one comma-separated part of a subject; leaders only when no country is.
+
+    "According to Zelensky, Romania will": Romania; "Bucharest, together with its
+    partners, will": Bucharest.
+    """
+    found = mentions(text, start, end, lexicon)
+    places = [m for m in found if m.kind != "leader"]
+    return places or found
+
+
+def beneficiaries(
+    text: str, start: int, end: int, actors: list[str], lexicon: Lexicon, ctx: Context
+) -> tuple[list[str], list[str]]:
+    """Parties the clause's object names that are not its actors; else the recipient."""
+    named = [
+        m
+        for m in mentions(text, start, end, lexicon)
+        if m.code in ctx.parties and m.code not in actors and m.kind != "leader"
+    ]
+    if named:
+        return _unique([m.code for m in named]), [
+            f"beneficiary:{named[0].code} <- {named[0].surface!r}"
+        ]
+    if RECIPIENT in actors:
+        ukraine = [m for m in mentions(text, start, end, lexicon) if m.code == RECIPIENT]
+        if ukraine and len(actors) > 1:
+            return [RECIPIENT], [f"beneficiary:UA <- {ukraine[0].surface!r}"]
+        return [], []
+    if RECIPIENT in ctx.parties and actors:
+        return [RECIPIENT], ["beneficiary:UA <- recipient party of the agreement"]
+    return [], []

@@ -1,0 +1,176 @@
+"""Turn one clause (offsets, actors, reasons) into a draft Provision.
+
+Everything a provision says beyond its actors is read from its own words: the verb (the
+action), what follows it (the object), domains, kind, instruments, timing, condition and
+money. Each field that a rule filled adds an entry to `why`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pactwatch.extract.actors import Context, beneficiaries
+from pactwatch.extract.domains import cue_hits, rank
+from pactwatch.extract.facts import amounts, condition, timing
+from pactwatch.extract.lexicon import Lexicon
+from pactwatch.model import Amount, Provision, Span
+
+_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_AUXILIARY = frozenset(
+    {"continue", "seek", "strive", "endeavour", "endeavor", "aim", "try", "keep", "remain"}
+)
+_SPACE = re.compile(r"\s+")
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "and",
+        "in",
+        "on",
+        "for",
+        "with",
+        "its",
+        "their",
+        "by",
+        "through",
+        "at",
+    ]
+)
+_MECHANISM_OBJECTS = re.compile(
+    r"\b(?:dialogue|consultations?|meetings?|summits?|mechanism|remain in force|"
+    r"commission|committee|working group)\b",
+    re.I,
+)
+
+
+@dataclass
+class Clause:
+    """What the router knows about a clause before it becomes a provision."""
+
+    start: int
+    end: int
+    actors: list[str]
+    section: str | None
+    topic: list[str]
+    why: list[str]
+    partners: list[str] = field(default_factory=list)
+    verb_from: int | None = None
+    kind: str | None = None
+    fallback: list[str] = field(default_factory=list)
+    action: str | None = None
+
+
+def find_verb(lower: str, start: int, end: int, lexicon: Lexicon) -> tuple[str, int] | None:
+    """The clause's main verb (base form) and where its object starts."""
+    words = list(_WORD.finditer(lower, start, end))
+    if words and words[0].group().endswith("ing"):
+        stem = words[0].group()[:-3]
+        for base in (stem, stem + "e", stem[:-1]):
+            if base in lexicon.verb_forms:
+                return lexicon.verb_forms[base], words[0].end()
+    for i, word in enumerate(words):
+        found = lexicon.verb_forms.get(word.group()) or _gerund(word.group(), lexicon)
+        if found is None:
+            continue
+        base = found
+        following = words[i + 1].group() if i + 1 < len(words) else ""
+        if base in _AUXILIARY and (following == "to" or following.endswith("ing")):
+            continue
+        return base, word.end()
+    return None
+
+
+def _gerund(word: str, lexicon: Lexicon) -> str | None:
+    """The base verb of an -ing form ("supporting" -> "support"), if it is a known verb."""
+    if not word.endswith("ing") or len(word) < 6:
+        return None
+    stem = word[:-3]
+    for base in (stem, stem + "e", stem[:-1]):
+        if base in lexicon.verb_forms:
+            return lexicon.verb_forms[base]
+    return None
+
+
+def provision(
+    text: str, lower: str, clause: Clause, lexicon: Lexicon, ctx: Context, taken: set[str]
+) -> Provision:
+    start, end = clause.start, clause.end
+    found = find_verb(lower, clause.verb_from or start, end, lexicon)
+    action, object_start = (clause.action, start) if clause.action else (found or ("", start))
+    if not action:
+        action = "commit"
+    obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", text[start:end])
+    verb_span = (object_start - len(action), object_start) if found else None
+    hits = cue_hits(lower, start, end, lexicon, verb_span)
+    domains, domain_why = rank(hits, clause.topic, clause.fallback)
+    bens, ben_why = beneficiaries(text, object_start, end, clause.actors, lexicon, ctx)
+    why = [*clause.why, f"action:{action}", *ben_why, *domain_why]
+    when = timing(text[start:end])
+    kind = clause.kind or _kind(action, obj, when, lexicon)
+    why.append(f"kind:{kind}")
+    if when:
+        why.append(f"timing:{when[0]} <- {when[1]!r}")
+    money = amounts(text[start:end])
+    amount = None
+    if money:
+        first = money[0]
+        amount = Amount(value=first.value, currency=first.currency, period=first.period)
+        why.append(f"amount <- {first.words!r}")
+    instruments = _instruments(lower, start, end, lexicon)
+    return Provision(
+        id=_slug(action, obj, taken),
+        section=clause.section,
+        actors=clause.actors,
+        beneficiaries=bens,
+        action=action,
+        object=obj[:200],
+        domains=domains,
+        kind=kind,
+        partners=clause.partners,
+        instruments=instruments,
+        condition=condition(text[start:end]),
+        timing=when[0] if when else None,
+        amount=amount,
+        spans=[Span(source=ctx.source_id, start=start, end=end)],
+        why=why,
+    )
+
+
+def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon) -> str:
+    if when and (_MECHANISM_OBJECTS.search(obj) or action in {"meet", "consult", "convene"}):
+        return "mechanism"
+    if action in lexicon.words("support_verbs") or obj.lower().startswith("support"):
+        return "support"
+    if action in lexicon.words("declaration_verbs"):
+        return "declaration"
+    return "action"
+
+
+def _instruments(lower: str, start: int, end: int, lexicon: Lexicon) -> list[str]:
+    found = []
+    for m in lexicon.instrument_re.finditer(lower, start, end):
+        name = lexicon.instruments.get(_SPACE.sub(" ", m.group()))
+        if name and name not in found:
+            found.append(name)
+    channel = re.search(r"\b(eu|nato) and (eu|nato) (instruments|tools)\b", lower[start:end])
+    if channel:
+        for org in (channel.group(1), channel.group(2)):
+            name = f"{org.upper()} {channel.group(3)}"
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def _slug(action: str, obj: str, taken: set[str]) -> str:
+    words = [w.lower() for w in _WORD.findall(obj) if w.lower() not in _STOP][:3]
+    base = "-".join([action.replace(" ", "-"), *words]).lower()
+    base = re.sub(r"[^a-z0-9-]+", "", base).strip("-")[:60] or "provision"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug

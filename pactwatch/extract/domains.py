@@ -1,0 +1,97 @@
+"""Rank a clause's domains from the taxonomy's cue words, with the reasons.
+
+Counting cues is not enough to pick the primary domain: a generic word ("cooperation",
+"political") should not outrank a specific one, an adjective modifies the head noun that
+follows it ("humanitarian demining" is demining), "through EU and NATO instruments" names
+a channel rather than a topic, and "training for the forces" is about training. A clause
+with no cue of its own takes its domain from the context: the clause its pronoun points
+back to, else the paragraph's topic sentence, else the section heading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pactwatch.extract.lexicon import Lexicon
+
+GENERIC = frozenset({"political_dialogue", "other"})
+BROAD = frozenset(
+    {"force_development", "weapons_and_equipment", "financial_aid", "regional_cooperation"}
+)
+_CHANNEL = re.compile(
+    r"[\w\s,'-]{0,40}?\b(?:instruments|tools|mechanisms|formats|programmes|programs)\b"
+)
+_CHANNEL_CUES = frozenset({"eu", "nato", "european union", "alliance"})
+_ADJ_SUFFIX = re.compile(r"^[a-z]+(?:al|ic|ian|ary|ive)$")
+_FOR = re.compile(r"\bfor\s+(?:the|its|their|ukraine|ukrainian|kyiv)\b")
+
+
+@dataclass(frozen=True)
+class CueHit:
+    cue: str
+    start: int
+    domains: tuple[str, ...]
+    weight: float
+
+
+def cue_hits(
+    lower: str, start: int, end: int, lexicon: Lexicon, verb: tuple[int, int] | None = None
+) -> list[CueHit]:
+    """Cues in `lower[start:end]`, weighted by how much each says about the topic.
+
+    The clause's own verb ("fund", "train") says how more than what: it counts half.
+    """
+    hits: list[CueHit] = []
+    weak = lexicon.words("weak_cues")
+    for m in lexicon.cue_re.finditer(lower, start, end):
+        cue = re.sub(r"\s+", " ", m.group())
+        domains = lexicon.cue_domains.get(cue, ())
+        if not domains:
+            continue
+        weight = (1.25 if " " in cue else 1.0) / len(domains)
+        if _FOR.search(lower, start, m.start()):
+            weight *= 0.5  # "training for the armed forces": the recipient, not the topic
+        if " " not in cue and _ADJ_SUFFIX.match(cue):
+            weight *= 0.75
+        if cue in weak:
+            weight *= 0.5
+        if verb is not None and verb[0] <= m.start() < verb[1]:
+            weight *= 0.5
+        if cue in _CHANNEL_CUES and _CHANNEL.match(lower, m.end(), end):
+            weight *= 0.25
+        hits.append(CueHit(cue, m.start(), domains, weight))
+    return hits
+
+
+def rank(
+    hits: Sequence[CueHit], topic: Sequence[str], fallback: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """Domains, primary first, and the reasons; `fallback` when no cue of weight fires."""
+    scores: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for hit in hits:
+        for domain in hit.domains:
+            factor = 0.5 if domain in GENERIC else 1.0
+            scores[domain] = scores.get(domain, 0.0) + hit.weight * factor
+            first.setdefault(domain, hit.start)
+    strong = [d for d, s in scores.items() if s >= 0.5 and d not in GENERIC]
+    why = [f"domain:{d} <- cue {h.cue!r}" for h in hits for d in h.domains[:1]][:8]
+    if not strong and not any(s >= 0.5 for s in scores.values()) and (topic or fallback):
+        inherited = list(fallback or topic)
+        rest = [d for d in _ordered(scores, first) if d not in inherited]
+        source = "context" if fallback else "section topic"
+        return inherited + rest, [*why, f"domain:{inherited[0]} <- {source}"]
+    ordered = _ordered(scores, first, topic)
+    return (ordered or ["other"]), (why or ["domain:other <- no cue"])
+
+
+def _ordered(
+    scores: dict[str, float], first: dict[str, int], topic: Sequence[str] = ()
+) -> list[str]:
+    """Highest score first; ties go to specific domains, the section's topic, then order."""
+    return sorted(
+        scores,
+        key=lambda d: (-scores[d], d in GENERIC, d not in topic, d in BROAD, first[d]),
+    )

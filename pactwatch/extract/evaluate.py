@@ -1,0 +1,105 @@
+"""Score a draft against a curated record: provisions matched by span overlap.
+
+A predicted provision matches a gold one when their spans overlap by at least half of the
+shorter; pairs are taken greedily by overlap size, so each provision matches at most once.
+Field accuracies are over matched pairs only, as in span-based NER scoring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from pactwatch.model import Agreement, Provision
+
+MIN_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class Scores:
+    gold: int
+    predicted: int
+    matched: int
+    precision: float
+    recall: float
+    f1: float
+    actors: float | None
+    beneficiaries: float | None
+    primary_domain: float | None
+    any_domain: float | None
+    kind: float | None
+    amounts: float | None
+    amount_pairs: int
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return asdict(self)
+
+
+def _interval(p: Provision) -> tuple[int, int]:
+    return min(s.start for s in p.spans), max(s.end for s in p.spans)
+
+
+def match(pred: list[Provision], gold: list[Provision]) -> list[tuple[Provision, Provision]]:
+    """One-to-one pairs (predicted, gold) by span overlap."""
+    candidates: list[tuple[int, int, int]] = []
+    for i, p in enumerate(pred):
+        if not p.spans:
+            continue
+        ps, pe = _interval(p)
+        for j, g in enumerate(gold):
+            if not g.spans:
+                continue
+            gs, ge = _interval(g)
+            overlap = min(pe, ge) - max(ps, gs)
+            if overlap > 0 and overlap >= MIN_OVERLAP * min(pe - ps, ge - gs):
+                candidates.append((overlap, i, j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    pairs = []
+    for _, i, j in sorted(candidates, reverse=True):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            pairs.append((pred[i], gold[j]))
+    return pairs
+
+
+def _share(
+    pairs: list[tuple[Provision, Provision]], same: Callable[[Provision, Provision], bool]
+) -> float | None:
+    if not pairs:
+        return None
+    return round(sum(1 for p, g in pairs if same(p, g)) / len(pairs), 4)
+
+
+def _same_amount(p: Provision, g: Provision) -> bool:
+    if p.amount is None or g.amount is None:
+        return p.amount is None and g.amount is None
+    return (
+        abs(p.amount.value - g.amount.value) <= 1e-6 * max(1.0, g.amount.value)
+        and p.amount.currency == g.amount.currency
+    )
+
+
+def score(pred: Agreement, gold: Agreement) -> Scores:
+    pairs = match(pred.provisions, gold.provisions)
+    n_pred, n_gold, n = len(pred.provisions), len(gold.provisions), len(pairs)
+    precision = n / n_pred if n_pred else 0.0
+    recall = n / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    money = [(p, g) for p, g in pairs if p.amount is not None or g.amount is not None]
+    return Scores(
+        gold=n_gold,
+        predicted=n_pred,
+        matched=n,
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(f1, 4),
+        actors=_share(pairs, lambda p, g: set(p.actors) == set(g.actors)),
+        beneficiaries=_share(pairs, lambda p, g: set(p.beneficiaries) == set(g.beneficiaries)),
+        primary_domain=_share(pairs, lambda p, g: p.domains[:1] == g.domains[:1]),
+        any_domain=_share(pairs, lambda p, g: bool(set(p.domains) & set(g.domains))),
+        kind=_share(pairs, lambda p, g: p.kind == g.kind),
+        amounts=_share(money, _same_amount),
+        amount_pairs=len(money),
+    )

@@ -1,0 +1,373 @@
+"""From a text to a draft Agreement, deciding about every block and sentence.
+
+Strict interpretation, as in zavod: each sentence becomes provisions, an explicit skip
+with its reason (headline, byline, heading, signing, background) or a warning; the
+decisions are kept in the draft's notes and every provision's `why` lists the rules and
+lexicon entries that fired.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pactwatch.extract import parties as party_rules
+from pactwatch.extract.actors import Context, resolve_subject
+from pactwatch.extract.build import Clause, provision
+from pactwatch.extract.clauses import Piece, item_pieces, parallel_np_pieces, verb_pieces
+from pactwatch.extract.domains import cue_hits, rank
+from pactwatch.extract.facts import TERM_STATEMENT, early_end, term_years
+from pactwatch.extract.lexicon import Lexicon, load_lexicon
+from pactwatch.extract.segment import Block, Sentence, blocks, sentences
+from pactwatch.model import Agreement, Provision, Span
+from pactwatch.sources import match_view
+
+_OPENER = re.compile(
+    r"(?:and|but|also|in addition|moreover|furthermore|besides|at the same time|further|"
+    r"in particular|finally|additionally|under the agreement|under the document|"
+    r"according to the (?:agreement|document|text))\s*,?\s+"
+)
+_AGREEMENT_SUBJECT = re.compile(
+    r"(?:the|this)\s+(?:security\s+|bilateral\s+|new\s+)*(?:agreement|document|deal|pact|accord|"
+    r"treaty|text)\s+(?:also\s+|further\s+)?"
+)
+MAX_SENTENCE = 3000  # longer runs are tables, dumps or unpunctuated text, not sentences
+_ITEM_TAIL = re.compile(r"[;,.]?\s*(?:(?:and|or)\s*)?$")
+_PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
+_WORDS = re.compile(r"[\w'-]+")
+_NAME_LINE = re.compile(r"^(?:[Bb]y\s+)?[A-Z][a-z'-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'-]+){1,3}$")
+
+
+def lower_view(view: str) -> str:
+    """Lower case with the same length as `view` (a few characters lower to two)."""
+    low = view.lower()
+    if len(low) == len(view):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in view)
+
+
+@dataclass
+class Reader:
+    """One pass over one document."""
+
+    text: str
+    lexicon: Lexicon
+    ctx: Context
+    view: str = ""
+    lower: str = ""
+    provisions: list[Provision] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)
+    section: str | None = None
+    section_topic: list[str] = field(default_factory=list)
+    paragraph: int = -1
+    paragraph_topic: list[str] = field(default_factory=list)
+    term_provision: str | None = None
+    term: tuple[int, str] | None = None
+    ends_early: list[str] = field(default_factory=list)
+    signing: list[Sentence] = field(default_factory=list)
+    mention_lists: list[Sentence] = field(default_factory=list)
+    intro: tuple[list[str], list[str], list[str]] | None = None
+
+    def note(self, kind: str, start: int, end: int, reason: str) -> None:
+        self.notes.append(f"{kind} [{start}:{end}] {reason}")
+
+    # --- blocks -------------------------------------------------------------------------
+    def read(self) -> None:
+        self.view = match_view(self.text)
+        self.lower = lower_view(self.view)
+        found = blocks(self.view)
+        abbreviations = self.lexicon.words("abbreviations")
+        for block in found:
+            if block.paragraph != self.paragraph:
+                self.paragraph, self.paragraph_topic = block.paragraph, []
+            if self.intro is not None and block.bullet:
+                self._list_item(block)
+                continue
+            self.intro = None
+            if self._block_skipped(block):
+                continue
+            for sentence in sentences(self.view, block, abbreviations):
+                if self.view[sentence.end : block.end].strip() == ":" and self._list_intro(
+                    sentence
+                ):
+                    continue
+                self._sentence(sentence)
+
+    def _list_intro(self, sentence: Sentence) -> bool:
+        """'The Participants will:' followed by items: each item inherits the subject."""
+        start, end = sentence.start, sentence.end
+        modal = self.lexicon.modal_re.search(self.lower, start, end)
+        if modal is None:
+            return False
+        actors, partners, why = resolve_subject(
+            self.view, self.lower, start, modal.start(), self.lexicon, self.ctx
+        )
+        if not actors:
+            return False
+        self.intro = (actors, partners, [f"rule:list-intro {modal.group()!r}", *why])
+        self.note("skip", start, end, "list intro: its items follow (rule: line ending with ':')")
+        return True
+
+    def _list_item(self, block: Block) -> None:
+        assert self.intro is not None
+        actors, partners, why = self.intro
+        end = block.end
+        tail = _ITEM_TAIL.search(self.view, block.start, end)
+        if tail:
+            end = tail.start()
+        pieces = verb_pieces(self.view, block.start, end, self.lexicon)
+        self._emit(pieces, actors, [*why, "rule:list-item"], partners, verb_from=block.start)
+
+    def _block_skipped(self, block: Block) -> bool:
+        if block.end - block.start > 300:
+            return False  # too long for a headline, byline or heading
+        words = _WORDS.findall(self.view[block.start : block.end])
+        line = self.view[block.start : block.end].strip()
+        if block.index == 0 and self._is_headline(block, line, words):
+            self.note("skip", block.start, block.end, "headline (rule: first block)")
+            self._facts_from(block.start, block.end)
+            return True
+        if self._is_heading(line, words):
+            if block.index <= 3 and _NAME_LINE.match(line) and not self._cues(block):
+                self.note("skip", block.start, block.end, "byline (rule: name line near top)")
+                return True
+            self.section = line.rstrip(".:")
+            hits = cue_hits(self.lower, block.start, block.end, self.lexicon)
+            self.section_topic = rank(hits, [], [])[0] if hits else []
+            self.note("skip", block.start, block.end, "heading (rule: short line, no verb)")
+            return True
+        return False
+
+    def _is_headline(self, block: Block, line: str, words: list[str]) -> bool:
+        """A short first line above the body; a one-block text has none."""
+        if block.bullet or len(words) > 25 or block.end >= len(self.view.rstrip()):
+            return False
+        one_sentence = not re.search(r"[.!?]\s", line)
+        sentence_with_modal = line.endswith(".") and self.lexicon.modal_re.search(line.lower())
+        return one_sentence and not sentence_with_modal
+
+    def _is_heading(self, line: str, words: list[str]) -> bool:
+        if not words or len(words) > 12 or line.endswith((".", ":", ";", "!", "?", ",")):
+            return False
+        low = line.lower()
+        if self.lexicon.modal_re.search(low):
+            return False
+        present = self.lexicon.words("present_commitments")
+        return not any(w.lower() in present for w in words)
+
+    def _cues(self, block: Block) -> bool:
+        return bool(cue_hits(self.lower, block.start, block.end, self.lexicon))
+
+    def _facts_from(self, start: int, end: int) -> None:
+        found = term_years(self.view[start:end])
+        if found and self.term is None and re.search(r"-year|years", self.view[start:end]):
+            self.term = found
+        early = early_end(self.view[start:end])
+        if early and early not in self.ends_early:
+            self.ends_early.append(early)
+
+    # --- sentences ----------------------------------------------------------------------
+    def _sentence(self, sentence: Sentence) -> None:
+        start, end = sentence.start, sentence.end
+        if end - start > MAX_SENTENCE:
+            self.note("warning", start, end, f"not read: longer than {MAX_SENTENCE} characters")
+            return
+        while m := _OPENER.match(self.lower, start, end):
+            start = m.end()
+        low = self.lower[start:end]
+        self._facts_from(start, end)
+        for opener in self.lexicon.grammar["ellipsis_openers"]:
+            if low.startswith(opener + " "):
+                self._ellipsis(start, end, opener)
+                return
+        modal = self.lexicon.modal_re.search(self.lower, start, end)
+        if party_rules.is_mention_list(self, start, end):
+            self.mention_lists.append(Sentence(start, end, sentence.block))
+            self.note("skip", start, end, "background: list of other agreements")
+            return
+        if self._signing(start, end, modal):
+            return
+        if TERM_STATEMENT.search(self.view, start, end) and self._term(start, end):
+            return
+        subject = _AGREEMENT_SUBJECT.match(self.lower, start, end)
+        if subject and self._agreement_clauses(start, end, subject.end()):
+            return
+        present = self._present_verb(start, end)
+        before_modal = present is not None and (modal is None or present < modal.start())
+        rule = "present-tense commitment verb"
+        if (
+            present is not None
+            and before_modal
+            and self._commitment(start, end, present, present, rule)
+        ):
+            return
+        if modal is not None and modal.start() > start:
+            self._commitment(start, end, modal.start(), modal.end(), f"modal {modal.group()!r}")
+            return
+        self.note("skip", start, end, "background: no commitment verb")
+        self._topic_from(start, end)
+
+    def _topic_from(self, start: int, end: int) -> None:
+        hits = cue_hits(self.lower, start, end, self.lexicon)
+        ranked = rank(hits, [], [])[0] if hits else []
+        self.paragraph_topic = [d for d in ranked if d != "other"][:1]
+
+    def _present_verb(self, start: int, end: int) -> int | None:
+        present = self.lexicon.words("present_commitments")
+        for i, m in enumerate(_WORDS.finditer(self.lower, start, end)):
+            if i > 8:
+                return None
+            if m.group() in present and i > 0:
+                return m.start()
+        return None
+
+    def _signing(self, start: int, end: int, modal: re.Match[str] | None) -> bool:
+        signing = self.lexicon.words("signing_verbs")
+        for m in _WORDS.finditer(self.lower, start, end):
+            if modal is not None and m.start() > modal.start():
+                return False
+            if m.group() in signing:
+                self.signing.append(Sentence(start, end, -1))
+                self.note("skip", start, end, f"signing: facts read (rule: verb {m.group()!r})")
+                return True
+        return False
+
+    def _term(self, start: int, end: int) -> bool:
+        found = term_years(self.view[start:end])
+        if found is None:
+            return False
+        self.term = found
+        clause = Clause(
+            start,
+            end,
+            list(self.ctx.parties),
+            self.section,
+            [],
+            [f"rule:term-statement <- {found[1]!r}", "actor:parties <- the agreement's term"],
+            kind="mechanism",
+            fallback=["other"],
+            action="remain in force",
+        )
+        made = provision(self.text, self.lower, clause, self.lexicon, self.ctx, self.taken)
+        made = made.model_copy(
+            update={"domains": ["other"], "object": f"the agreement, for {found[1]}"}
+        )
+        self.term_provision = made.id
+        self.provisions.append(made)
+        return True
+
+    def _agreement_clauses(self, start: int, end: int, after: int) -> bool:
+        low = self.lower
+        for trigger in self.lexicon.grammar["clause_list_triggers"]:
+            if low.startswith(trigger + " ", after):
+                items = item_pieces(self.view, after + len(trigger) + 1, end, self.lexicon)
+                self._emit(items, list(self.ctx.parties), [f"rule:clause-list {trigger!r}"])
+                return True
+        for verb in self.lexicon.grammar["agreement_verbs"]:
+            if low.startswith(verb + " ", after):
+                piece = Piece(start, end, f"rule:agreement-verb {verb!r}")
+                self._emit([piece], list(self.ctx.parties), ["actor:parties <- the agreement"])
+                return True
+        return False
+
+    def _commitment(self, start: int, end: int, verb_at: int, after: int, rule: str) -> bool:
+        actors, partners, why = resolve_subject(
+            self.view, self.lower, start, verb_at, self.lexicon, self.ctx
+        )
+        if not actors:
+            if after == verb_at:
+                return False  # a present-tense verb without a known subject: try the modal
+            self.note("warning", start, end, f"commitment without a known actor ({rule})")
+            return True
+        pieces = verb_pieces(self.view, after, end, self.lexicon)
+        pieces[0] = Piece(start, pieces[0].end, "clause")
+        split = [p for piece in pieces for p in parallel_np_pieces(self.view, piece)]
+        self._emit(split, actors, [f"rule:{rule}", *why], partners, verb_from=after)
+        return True
+
+    def _emit(
+        self,
+        pieces: list[Piece],
+        named: list[str],
+        why: list[str],
+        partners: list[str] | None = None,
+        verb_from: int | None = None,
+    ) -> None:
+        previous: list[str] = []
+        action: str | None = None
+        order = {code: i for i, code in enumerate(self.ctx.parties)}
+        actors = sorted(named, key=lambda code: order.get(code, len(order)))
+        for i, piece in enumerate(pieces):
+            clause = Clause(
+                piece.start,
+                piece.end,
+                actors,
+                self.section,
+                self.section_topic,
+                [*why, piece.rule] if piece.rule != "clause" else list(why),
+                partners=list(partners or []),
+                verb_from=verb_from if i == 0 else None,
+                fallback=self._context(piece, previous),
+                action=action if piece.rule.startswith("split:parallel") else None,
+            )
+            made = provision(self.text, self.lower, clause, self.lexicon, self.ctx, self.taken)
+            previous, action = made.domains[:1], made.action
+            self.provisions.append(made)
+        self.ctx.last_actors = list(actors)
+
+    def _context(self, piece: Piece, previous: list[str]) -> list[str]:
+        """Domains a cue-less clause inherits: its antecedent's, else the paragraph's."""
+        if previous and _PRONOUN.search(self.lower, piece.start, piece.end):
+            return previous
+        return self.paragraph_topic or previous
+
+    def _ellipsis(self, start: int, end: int, opener: str) -> None:
+        if not self.provisions:
+            self.note("warning", start, end, f"ellipsis {opener!r} with nothing before it")
+            return
+        last = self.provisions[-1]
+        clause = Clause(
+            start,
+            end,
+            list(last.actors),
+            self.section,
+            [],
+            [f"rule:ellipsis {opener!r} <- previous provision {last.id!r}"],
+            kind=last.kind,
+            action=last.action,
+        )
+        made = provision(self.text, self.lower, clause, self.lexicon, self.ctx, self.taken)
+        domains = list(dict.fromkeys([*made.domains, *last.domains]))
+        if made.domains == ["other"]:
+            domains = list(last.domains)
+        object_text = self.view[start + len(opener) : end].strip()
+        self.provisions.append(
+            made.model_copy(
+                update={
+                    "beneficiaries": list(last.beneficiaries),
+                    "domains": domains,
+                    "object": object_text or made.object,
+                }
+            )
+        )
+
+
+def extract(text: str, source_id: str = "input", lexicon: Lexicon | None = None) -> Reader:
+    """Read `text` and return the reader with its provisions, notes and facts."""
+    lexicon = lexicon or load_lexicon()
+    view = match_view(text)
+    parties = party_rules.find_parties(view, lexicon)
+    reader = Reader(text, lexicon, Context(parties=parties, source_id=source_id))
+    reader.read()
+    return reader
+
+
+def spans_of(reader: Reader) -> list[Span]:
+    return [span for p in reader.provisions for span in p.spans]
+
+
+def draft(text: str, source_id: str = "input", name: str = "input", **source: str) -> Agreement:
+    """The draft Agreement for a text (see `party_rules.assemble`)."""
+    reader = extract(text, source_id)
+    return party_rules.assemble(reader, name=name, **source)

@@ -1,0 +1,245 @@
+"""Typed facts in a clause: amounts of money, dates, durations, timing and conditions.
+
+News writes money as "£2.5 billion", "EUR 1.2 bn", "$3 billion in 2024" or "3 billion
+euros", and durations as "ten years", "10-year" or "a decade"; each pattern here returns
+the value and the words it matched, so the draft can say why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "twenty-five": 25, "thirty": 30, "fifty": 50, "a": 1, "an": 1,
+}  # fmt: skip
+_CURRENCY_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR", "¥": "JPY", "us$": "USD", "c$": "CAD"}
+_CURRENCY_WORDS = {
+    "eur": "EUR", "euro": "EUR", "euros": "EUR", "usd": "USD", "dollars": "USD",
+    "dollar": "USD", "gbp": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP",
+    "jpy": "JPY", "yen": "JPY", "cad": "CAD", "sek": "SEK", "kronor": "SEK", "nok": "NOK",
+    "dkk": "DKK", "kroner": "DKK", "krone": "DKK", "pln": "PLN", "zlotys": "PLN", "czk": "CZK",
+    "chf": "CHF", "francs": "CHF", "ron": "RON", "lei": "RON", "uah": "UAH", "hryvnias": "UAH",
+}  # fmt: skip
+_SCALE = {
+    "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
+    "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "thousand": 1e3, "k": 1e3,
+}  # fmt: skip
+_NUM = r"\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
+_SCALE_RE = r"trillion|billion|million|thousand|bln|mln|bn|mn|tn|[bmk]"
+_WORDS_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
+AMOUNT_RE = re.compile(
+    rf"(?:(?P<sign>us\$|c\$|[£$€¥])\s?|(?P<code1>eur|usd|gbp|jpy|cad|sek|nok|dkk|pln|czk|chf)\s?)"
+    rf"(?P<num1>{_NUM})(?:\s?(?P<scale1>{_SCALE_RE})\b)?"
+    rf"|(?<![\w.])(?P<num2>{_NUM})\s?(?:(?P<scale2>{_SCALE_RE})\s+)?(?P<word>{_WORDS_RE})\b",
+    re.IGNORECASE,
+)
+_PERIOD_RE = re.compile(
+    r"^\s*(?:(?:[\w'-]+\s+){0,4}?(?:in|for|during)\s+(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*(?P<year2>(?:19|20)\d\d))?"
+    r"|(?P<annual>per year|a year|annually|each year|every year|per annum)"
+    r"|over\s+(?P<over>\w+)\s+years)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Money:
+    value: float
+    currency: str
+    period: str | None
+    start: int
+    end: int
+    words: str
+
+
+def _number(text: str) -> float:
+    clean = text.replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", clean):
+        clean = clean.replace(",", "")
+    return float(clean.replace(",", "."))
+
+
+def amounts(text: str) -> list[Money]:
+    """Money amounts in `text` with currency and, when stated right after, the period."""
+    found: list[Money] = []
+    for m in AMOUNT_RE.finditer(text):
+        number = m.group("num1") or m.group("num2")
+        scale = (m.group("scale1") or m.group("scale2") or "").lower()
+        if m.group("sign"):
+            currency = _CURRENCY_SIGNS[m.group("sign").lower()]
+        elif m.group("code1"):
+            currency = m.group("code1").upper()
+        else:
+            currency = _CURRENCY_WORDS[m.group("word").lower()]
+        if m.group("num2") and not scale and m.group("word").lower() in {"lei", "ron", "m"}:
+            continue
+        try:
+            value = _number(number) * _SCALE.get(scale, 1.0)
+        except ValueError:
+            continue
+        period = _period(text[m.end() : m.end() + 60])
+        found.append(Money(value, currency, period, m.start(), m.end(), m.group()))
+    return found
+
+
+def _period(after: str) -> str | None:
+    m = _PERIOD_RE.match(after)
+    if m is None:
+        return None
+    if m.group("year2"):
+        return f"{m.group('year')}/{m.group('year2')}"
+    if m.group("year"):
+        return m.group("year")
+    if m.group("annual"):
+        return "annual"
+    return f"P{_count(m.group('over'))}Y" if _count(m.group("over")) else None
+
+
+def _count(word: str | None) -> int | None:
+    if word is None:
+        return None
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word.lower())
+
+
+_YEARS_RE = re.compile(
+    r"\b(?P<n>\d{1,3}|[a-z]+(?:-[a-z]+)?)[\s-]years?\b(?!\s+(?:ago|old))|\b(?P<decade>a decade)\b",
+    re.IGNORECASE,
+)
+TERM_STATEMENT = re.compile(
+    r"\b(?:operate|remain in force|be in force|be valid|valid|last|run|apply|be effective"
+    r"|concluded|signed|enter(?:s|ed)? into force)\b[^.]*?\bfor\s+(?:a\s+(?:period|term)\s+of\s+)?"
+    r"(?:\w+[\s-])?years?\b|\b(?:term|duration|validity) of (?:the agreement )?is\b",
+    re.IGNORECASE,
+)
+EARLY_END = re.compile(
+    r"\buntil\s+(?:ukraine\s+)?(?:joins|becomes a member of|accedes to|'s accession to|"
+    r"ukraine's accession to|accession to|membership in)\s+(?:the\s+)?(?P<org>nato|eu|"
+    r"european union|alliance)",
+    re.IGNORECASE,
+)
+
+
+def term_years(text: str) -> tuple[int, str] | None:
+    """The number of years a duration phrase states, and the words that said it."""
+    for m in _YEARS_RE.finditer(text):
+        if m.group("decade"):
+            return 10, m.group()
+        years = _count(m.group("n"))
+        if years and 1 <= years <= 100:
+            return years, m.group()
+    return None
+
+
+def early_end(text: str) -> str | None:
+    """The code of an early-end condition ("until Ukraine joins NATO" -> ukraine_joins_nato)."""
+    m = EARLY_END.search(text)
+    if m is None:
+        return None
+    org = m.group("org").lower()
+    return "ukraine_joins_eu" if org in {"eu", "european union"} else "ukraine_joins_nato"
+
+
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+    )
+}
+_DATE_RE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[A-Z][a-z]+),?\s+(?P<y1>(?:19|20)\d\d)"
+    r"|(?P<m2>[A-Z][a-z]+)\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)"
+    r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d))\b"
+)
+
+
+def dates(text: str) -> list[tuple[date, int, int]]:
+    """Full dates written out ("11 July 2024", "July 11, 2024", "2024-07-11")."""
+    found = []
+    for m in _DATE_RE.finditer(text):
+        try:
+            if m.group("iso"):
+                value = date.fromisoformat(m.group("iso"))
+            else:
+                month = _MONTHS.get((m.group("m1") or m.group("m2")).lower())
+                if month is None:
+                    continue
+                day = int(m.group("d1") or m.group("d2"))
+                value = date(int(m.group("y1") or m.group("y2")), month, day)
+        except ValueError:
+            continue
+        found.append((value, m.start(), m.end()))
+    return found
+
+
+_TIMING = (
+    (
+        re.compile(r"\b(?:annual|annually|yearly|every year|each year|once a year)\b", re.I),
+        "annual",
+    ),
+    (re.compile(r"\b(?:quarterly|every three months)\b", re.I), "quarterly"),
+    (re.compile(r"\b(?:monthly|every month)\b", re.I), "monthly"),
+    (re.compile(r"\b(?:regular|regularly)\b", re.I), "regular"),
+)
+_WITHIN = re.compile(
+    r"\bwithin\s+(?P<n>\d+|[a-z]+)\s+(?P<unit>hours?|days?|weeks?|months?)\b"
+    r"|\b(?P<n2>\d+|[a-z]+)-(?P<unit2>hour|day|week|month)\b",
+    re.I,
+)
+
+
+def timing(text: str) -> tuple[str, str] | None:
+    """A clause's timing ("annual", "within 24 hours") and the words that said it."""
+    m = _WITHIN.search(text)
+    if m is not None:
+        n = _count(m.group("n") or m.group("n2"))
+        unit = (m.group("unit") or m.group("unit2")).lower().rstrip("s")
+        if n:
+            return f"within {n} {unit}{'s' if n != 1 else ''}", m.group()
+    for pattern, label in _TIMING:
+        found = pattern.search(text)
+        if found:
+            return label, found.group()
+    return None
+
+
+_CONDITION = re.compile(
+    r"\b(?:in (?:the )?case of|in the event of|in the event that|if|should|upon|whenever|"
+    r"in response to)\s+(?P<what>[^;]+)",
+    re.I,
+)
+
+
+def condition(text: str) -> str | None:
+    """The trigger a clause depends on ("in case of renewed aggression" -> its words)."""
+    m = _CONDITION.search(text)
+    return m.group("what").strip(" ,.") if m else None
+
+
+_TRIGGERS = (
+    (re.compile(r"\b(?:renewed|repeated|future|new|further)\b[^.]*?\b(?:aggression|attack)", re.I),
+     "renewed_aggression"),
+    (re.compile(r"\bescalation\b", re.I), "significant_escalation"),
+    (re.compile(r"\barmed attack\b", re.I), "armed_attack"),
+)  # fmt: skip
+
+
+def triggers(text: str) -> list[str]:
+    return [code for pattern, code in _TRIGGERS if pattern.search(text)]

@@ -1,0 +1,162 @@
+"""The extractor's lexicons, read from data files and compiled once into a few regexes.
+
+Every list the rules use lives in `data/lexicons/*.yaml` or the domain taxonomy; here they
+become one alternation per lexicon (longest entry first) so a document is scanned by the
+regex engine, not by a Python loop over entries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+
+from pactwatch.model.taxonomy import domains
+from pactwatch.settings import data_dir
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry: the party it names and which list it came from."""
+
+    code: str
+    surface: str
+    kind: str  # name | capital | demonym | leader
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    places: dict[str, Place]
+    place_re: re.Pattern[str]
+    cue_domains: dict[str, tuple[str, ...]]
+    cue_re: re.Pattern[str]
+    grammar: dict[str, list[str]]
+    modal_re: re.Pattern[str]
+    verb_forms: dict[str, str]  # surface form -> base form
+    titles_re: re.Pattern[str]
+    instruments: dict[str, str]  # lower-case surface -> canonical name
+    instrument_re: re.Pattern[str]
+
+    def words(self, key: str) -> frozenset[str]:
+        return _frozen(self, key)
+
+
+_WORDSETS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _frozen(lexicon: Lexicon, key: str) -> frozenset[str]:
+    cache_key = (id(lexicon), key)
+    found = _WORDSETS.get(cache_key)
+    if found is None:
+        found = frozenset(lexicon.grammar.get(key, []))
+        _WORDSETS[cache_key] = found
+    return found
+
+
+def alternation(entries: list[str], flags: int = 0) -> re.Pattern[str]:
+    """One regex matching any entry as a whole word, longest entries first."""
+    ordered = sorted(set(entries), key=lambda e: (-len(e), e))
+    parts = []
+    for entry in ordered:
+        piece = re.escape(entry).replace(r"\ ", r"\s+")
+        start = r"(?<![\w'])" if entry[:1].isalnum() else ""
+        end = r"(?![\w])" if entry[-1:].isalnum() else ""
+        parts.append(start + piece + end)
+    return re.compile("|".join(parts) or r"(?!x)x", flags)
+
+
+def inflect(base: str) -> list[str]:
+    """Third-person and past forms of a base verb ('support' -> 'supports', 'supported')."""
+    head, _, rest = base.partition(" ")
+    tail = f" {rest}" if rest else ""
+    if head.endswith("y") and head[-2:-1] not in "aeiou":
+        forms = [head[:-1] + "ies", head[:-1] + "ied"]
+    elif head.endswith(("s", "sh", "ch", "x", "z", "o")):
+        forms = [head + "es", head + "ed"]
+    elif head.endswith("e"):
+        forms = [head + "s", head + "d"]
+    else:
+        forms = [head + "s", head + "ed"]
+    return [f + tail for f in forms]
+
+
+def _read(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _places(folder: Path) -> dict[str, Place]:
+    found: dict[str, Place] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            name = getattr(country, attr, None)
+            if name and "," not in name and "(" not in name:
+                found.setdefault(name, Place(country.alpha_2, name, "name"))
+    for entry in _read(folder / "places.yaml"):
+        for kind, key in (("name", "names"), ("capital", "capitals"), ("demonym", "demonyms")):
+            for surface in entry.get(key) or []:
+                bare = surface[4:] if surface.startswith("the ") else surface
+                found[bare] = Place(entry["code"], bare, kind)
+    for leader in _read(folder / "leaders.yaml")["leaders"]:
+        found[leader["surname"]] = Place(leader["party"], leader["surname"], "leader")
+    return found
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(folder: Path | None = None) -> Lexicon:
+    """All lexicons under `folder` (default: data/lexicons) plus the domain taxonomy."""
+    folder = folder or data_dir() / "lexicons"
+    places = _places(folder)
+    # Leaders' surnames are stems: "Zelensk" matches Zelensky, Zelenskyy, Zelenskyi.
+    names = [p for p in places if places[p].kind != "leader"]
+    stems = [re.escape(p) + r"\w*" for p in places if places[p].kind == "leader"]
+    place_re = re.compile(
+        r"(?<![\w'])(?:"
+        + "|".join([re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len)[::-1]])
+        + "|"
+        + "|".join(stems)
+        + r")(?![\w])"
+    )
+    cue_domains: dict[str, list[str]] = {}
+    for domain in domains():
+        for cue in domain.cues:
+            cue_domains.setdefault(cue, []).append(domain.id)
+    grammar: dict[str, list[str]] = _read(folder / "grammar.yaml")
+    verb_forms: dict[str, str] = {}
+    for base in grammar["verbs"]:
+        verb_forms[base] = base
+        for form in inflect(base):
+            verb_forms.setdefault(form, base)
+    leaders = _read(folder / "leaders.yaml")
+    instruments = {
+        surface.lower(): item["name"]
+        for item in _read(folder / "instruments.yaml")
+        for surface in [item["name"], *item.get("aliases", [])]
+    }
+    return Lexicon(
+        places=places,
+        place_re=place_re,
+        cue_domains={k: tuple(v) for k, v in cue_domains.items()},
+        cue_re=alternation(list(cue_domains)),
+        grammar=grammar,
+        modal_re=alternation(grammar["modals"]),
+        verb_forms=verb_forms,
+        titles_re=alternation(leaders["titles"]),
+        instruments=instruments,
+        instrument_re=alternation(list(instruments)),
+    )
+
+
+def place_for(lexicon: Lexicon, surface: str) -> Place | None:
+    """The gazetteer entry for a matched surface (leader stems matched by prefix)."""
+    found = lexicon.places.get(re.sub(r"\s+", " ", surface))
+    if found is not None:
+        return found
+    for key, place in lexicon.places.items():
+        if place.kind == "leader" and surface.startswith(key):
+            return place
+    return None

@@ -1,0 +1,208 @@
+"""Agreement-level facts: parties, title, signatories, date and place, term, mechanisms,
+mentions of other agreements, and the assembly of the draft record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from pactwatch.extract.actors import RECIPIENT, mentions
+from pactwatch.extract.actors import Mention as Found
+from pactwatch.extract.facts import dates, triggers
+from pactwatch.extract.lexicon import Lexicon
+from pactwatch.model import Agreement, Mechanism, Mention, Signatory, Source, Span, Term
+from pactwatch.model.codes import party_name
+from pactwatch.model.values import add_years
+
+if TYPE_CHECKING:
+    from pactwatch.extract.extractor import Reader
+
+_TITLE = re.compile(
+    r"\b(?:Agreement|Accord|Treaty|Memorandum)\s+(?:on|of|for)\s+[A-Z][\w\s,-]{0,80}?"
+    r"\bbetween\s+(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s+and\s+(?:the\s+)?[A-Z][\w.'-]*"
+    r"(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'-]*)*"
+)
+_BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{2,60}?)(?=[.,;\n]|\s+(?:on|in|at)\s)")
+_PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>[A-Z][\w'.-]+(?:,?\s+(?:D\.C\.|[A-Z][\w'.-]+)){0,2})")
+HEAD = 20_000  # agreement-level facts are stated near the top; bounds work on huge inputs
+_MONTHS = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+_SIGNATORY = r"\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:von der\s+|de\s+)?[A-Z][\w'-]+){0,2})"
+
+
+def find_parties(view: str, lexicon: Lexicon) -> list[str]:
+    """The parties: from a title or "between A and B", else the most named parties."""
+    head = view[:HEAD]
+    for pattern in (_TITLE, _BETWEEN):
+        for m in pattern.finditer(head):
+            codes = _codes(mentions(view, m.start(), m.end(), lexicon))
+            if len(codes) >= 2:
+                return _ordered(codes[:2])
+    counts = Counter(
+        m.code for m in mentions(view, 0, min(len(view), HEAD), lexicon) if m.code != "RU"
+    )
+    top = [code for code, _ in counts.most_common(3)]
+    if RECIPIENT in top:
+        others = [c for c in top if c != RECIPIENT][:1]
+        return [RECIPIENT, *others]
+    return top[:2] or [RECIPIENT]
+
+
+def _codes(found: Sequence[Found]) -> list[str]:
+    return list(dict.fromkeys(m.code for m in found if m.code != "RU"))
+
+
+def _ordered(codes: list[str]) -> list[str]:
+    return sorted(codes, key=lambda c: c != RECIPIENT)
+
+
+def is_mention_list(reader: Reader, start: int, end: int) -> bool:
+    """A sentence listing other agreements ("23 agreements - with A, B, ... and Z")."""
+    low = reader.lower
+    at = low.find("agreement", start, end)
+    if at < 0:
+        return False
+    with_at = low.find(" with ", at, end)
+    if with_at < 0:
+        return False
+    named = mentions(reader.view, with_at, end, reader.lexicon)
+    return len({m.code for m in named}) >= 3
+
+
+def _mentions(reader: Reader) -> list[Mention]:
+    found: list[Mention] = []
+    for sentence in reader.mention_lists:
+        with_at = reader.lower.find(" with ", sentence.start, sentence.end)
+        subject = mentions(reader.view, sentence.start, with_at, reader.lexicon)
+        own = subject[0].code if subject else RECIPIENT
+        for m in mentions(reader.view, with_at, sentence.end, reader.lexicon):
+            if m.code == own or m.kind == "leader":
+                continue
+            span = Span(source=reader.ctx.source_id, start=m.start, end=m.end)
+            found.append(Mention(kind="agreement", parties=[own, m.code], spans=[span]))
+    return found
+
+
+def _signatories(reader: Reader) -> list[Signatory]:
+    found: list[Signatory] = []
+    titles = reader.lexicon.titles_re
+    for sentence in reader.signing:
+        for m in titles.finditer(reader.view, sentence.start, sentence.end):
+            name = re.compile(_SIGNATORY).match(reader.view, m.end(), sentence.end)
+            if name is None:
+                continue
+            person = name.group("name")
+            near = mentions(
+                reader.view, max(sentence.start, m.start() - 25), name.end(), reader.lexicon
+            )
+            leader = [x.code for x in near if x.kind == "leader" and x.start >= name.start()]
+            codes = leader or [x.code for x in near if x.end <= m.start() + len(m.group()) + 20]
+            if not codes or any(s.name == person for s in found):
+                continue
+            found.append(Signatory(name=person, role=m.group(), party=codes[-1]))
+    return found
+
+
+def _signed(reader: Reader) -> tuple[str | None, str | None]:
+    for sentence in reader.signing:
+        chunk = reader.view[sentence.start : sentence.end]
+        when = dates(chunk)
+        place = None
+        for m in _PLACE.finditer(chunk):
+            first = m.group("place").split()[0]
+            if first not in _MONTHS and not first[0].isdigit():
+                place = m.group("place").rstrip(".,")
+                break
+        if when or place:
+            return (when[0][0].isoformat() if when else None), place
+    return None, None
+
+
+def _mechanisms(reader: Reader) -> list[Mechanism]:
+    found: list[Mechanism] = []
+    if reader.term_provision:
+        found.append(Mechanism(id="term", kind="term", provision=reader.term_provision))
+    for p in reader.provisions:
+        if p.timing == "annual" and p.kind == "mechanism":
+            found.append(
+                Mechanism(id=f"{p.id}-annual", kind="recurring", every="P1Y", provision=p.id)
+            )
+        elif p.timing and p.timing.startswith("within ") and p.timing.endswith(("hours", "hour")):
+            hours = p.timing.split()[1]
+            found.append(
+                Mechanism(
+                    id=f"{p.id}-clock",
+                    kind="consultation_on_trigger",
+                    within=f"PT{hours}H",
+                    triggers=triggers(p.condition or p.object),
+                    provision=p.id,
+                )
+            )
+    return found
+
+
+def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
+    """The draft record: agreement facts, provisions, mechanisms, mentions and notes."""
+    parties = reader.ctx.parties
+    signed_on, signed_at = _signed(reader)
+    title_match = _TITLE.search(reader.view, 0, HEAD)
+    title = (
+        reader.text[title_match.start() : title_match.end()]
+        if title_match
+        else "Draft agreement between " + " and ".join(party_name(p) for p in parties)
+    )
+    term = Term()
+    if reader.term:
+        ends = add_years(_date(signed_on), reader.term[0]) if signed_on else None
+        term = Term(years=reader.term[0], ends_on=ends, ends_early_if=reader.ends_early)
+    elif reader.ends_early:
+        term = Term(ends_early_if=reader.ends_early)
+    year = signed_on[:4] if signed_on else "draft"
+    agreement_id = "-".join([*(p.lower() for p in parties), year])
+    kind = source.pop("kind", None) or _source_kind(reader)
+    notes = list(reader.notes)
+    if not reader.provisions:
+        notes.append("warning: no commitments found in the text")
+    if not mentions(reader.view, 0, min(len(reader.view), HEAD), reader.lexicon):
+        notes.append(f"warning: no party is named; parties default to {parties}")
+    return Agreement(
+        id=re.sub(r"[^a-z0-9._-]+", "-", agreement_id),
+        title=title,
+        parties=parties,
+        signatories=_signatories(reader),
+        signed_on=_date(signed_on) if signed_on else None,
+        signed_at=signed_at,
+        term=term,
+        sources=[Source(id=reader.ctx.source_id, kind=kind, title=name, **source)],
+        provisions=reader.provisions,
+        mechanisms=_mechanisms(reader),
+        mentions=_mentions(reader),
+        notes=notes,
+    )
+
+
+def _date(iso: str) -> date:
+    return date.fromisoformat(iso)
+
+
+def _source_kind(reader: Reader) -> str:
+    formal = re.search(r"\b(?:the participants|the parties) (?:will|shall)\b", reader.lower[:HEAD])
+    return "agreement_text" if formal else "news_report"

@@ -1,0 +1,102 @@
+"""The extract and eval verbs as library functions, for the CLI and for notebooks.
+
+`extract_stream` reads one JSON object per line and yields one result per line, so memory
+stays flat however many documents flow through; a bad line becomes an error result, not
+the end of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from pactwatch.curate.yamlio import load_yaml
+from pactwatch.extract.evaluate import Scores, score
+from pactwatch.extract.extractor import draft
+from pactwatch.model import Agreement, PactwatchError
+from pactwatch.sources import Document, read_document
+
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def source_id(name: str) -> str:
+    """A slug for a file name ("reports/Kyiv Post.html" -> "kyiv-post")."""
+    stem = Path(name).stem if name not in {"-", "<stdin>"} else "stdin"
+    slug = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")
+    return slug[:60] or "input"
+
+
+def read_input(path: str, data: bytes | None = None, fmt: str = "auto") -> Document:
+    """Bytes from a file (or given), decoded into a Document; one-line errors for bad input."""
+    name = "<stdin>" if path == "-" else path
+    if data is None:
+        file = Path(path)
+        if not file.is_file():
+            raise PactwatchError.at(name, "", "missing-file", "no such file")
+        if file.stat().st_size > MAX_BYTES:
+            raise PactwatchError.at(name, "", "input-too-large", "larger than 200 MB")
+        data = file.read_bytes()
+    return read_document(data, name, fmt)  # type: ignore[arg-type]
+
+
+def extract_document(document: Document, ident: str | None = None) -> Agreement:
+    """The draft Agreement for a decoded document, its source fingerprinted."""
+    sid = source_id(ident or document.name)
+    return draft(
+        document.text,
+        source_id=sid,
+        name=Path(document.name).name,
+        sha256=document.sha256,
+        filename=Path(document.name).name if document.name != "<stdin>" else "",
+    )
+
+
+def extract_stream(lines: Iterable[str], origin: str = "<stdin>") -> Iterator[dict[str, Any]]:
+    """One result per input line: {"id", "agreement"} or {"id", "error"}."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        ident: Any = None
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise PactwatchError.at(
+                    f"{origin}:{number}", "text", "bad-jsonl", 'expected {"id": ..., "text": "..."}'
+                )
+            ident = item.get("id", number)
+            document = read_document(item["text"].encode("utf-8"), f"{origin}:{number}", "auto")
+            agreement = extract_document(document, str(ident))
+            yield {"id": ident, "agreement": agreement.model_dump(mode="json")}
+        except json.JSONDecodeError as error:
+            yield {"id": ident, "error": f"{origin}:{number}: not JSON ({error.msg})"}
+        except PactwatchError as error:
+            yield {"id": ident, "error": error.problem.line()}
+
+
+def load_agreement(path: Path) -> Agreement:
+    """An Agreement from a JSON or YAML file, with a one-line error naming the file."""
+    if not path.is_file():
+        raise PactwatchError.at(str(path), "", "missing-file", "no such file")
+    try:
+        raw = path.read_text(encoding="utf-8")
+        data = json.loads(raw) if path.suffix == ".json" else load_yaml(raw)
+        return Agreement.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise PactwatchError.at(str(path), where, "invalid-record", first["msg"]) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        message = str(error).splitlines()[0]
+        raise PactwatchError.at(str(path), "", "unreadable-record", message) from None
+    except Exception as error:  # YAML errors carry marks; keep only the first line
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise PactwatchError.at(str(path), "", "unreadable-record", message) from None
+
+
+def evaluate(pred: Path, gold: Path) -> Scores:
+    return score(load_agreement(pred), load_agreement(gold))

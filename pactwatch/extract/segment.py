@@ -1,0 +1,94 @@
+"""Split a text into blocks (lines and paragraphs) and sentences, keeping offsets.
+
+News reports put one paragraph on a line; agreement texts wrap lines and number their
+clauses. A block is a run of lines that belong together; a line that starts with a bullet
+or a clause number, or follows a line ending a sentence, starts a new block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LINE = re.compile(r"[^\n]*\n?")
+_LEAD = re.compile(r"^[\s*\-]*(?:(?:\(?[0-9ivx]{1,4}[.)]|\([a-z]\)|[a-z]\))\s+)?")
+_BULLET_START = re.compile(r"^\s*(?:[*\-]\s|\(?[0-9ivx]{1,4}[.)]\s|\([a-z]\)\s|[a-z]\)\s)")
+_BOUNDARY = re.compile(r"(?<=[.!?;])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])")
+_WORD_BEFORE = re.compile(r"([\w.]+)[.!?;][\"')\]]*\s*$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    block: int
+
+
+@dataclass(frozen=True)
+class Block:
+    index: int
+    start: int
+    end: int
+    paragraph: int
+    bullet: bool
+
+
+def blocks(view: str) -> list[Block]:
+    """Blocks of the (folded) text, each trimmed of its bullet or clause number."""
+    found: list[Block] = []
+    paragraph = 0
+    current: tuple[int, int, bool] | None = None
+    for match in _LINE.finditer(view):
+        line = match.group().rstrip("\n\r ")
+        if not match.group():
+            break
+        if not line.strip():
+            if current is not None:
+                found.append(Block(len(found), current[0], current[1], paragraph, current[2]))
+                current = None
+            paragraph += 1
+            continue
+        lead = _LEAD.match(line)
+        start = match.start() + (lead.end() if lead else 0)
+        end = match.start() + len(line)
+        bullet = bool(_BULLET_START.match(line))
+        continues = (
+            current is not None
+            and not bullet
+            and not view[current[0] : current[1]].rstrip().endswith((".", "!", "?", ":", ";"))
+            and line[:1].islower()
+        )
+        if continues and current is not None:
+            current = (current[0], end, current[2])
+            continue
+        if current is not None:
+            found.append(Block(len(found), current[0], current[1], paragraph, current[2]))
+        current = (start, end, bullet) if start < end else None
+    if current is not None:
+        found.append(Block(len(found), current[0], current[1], paragraph, current[2]))
+    return found
+
+
+def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Sentence]:
+    """Sentences of one block; abbreviations and initials do not end a sentence."""
+    found: list[Sentence] = []
+    start = block.start
+    text = view[block.start : block.end]
+    for match in _BOUNDARY.finditer(text):
+        before = _WORD_BEFORE.search(text, 0, match.start() + 1)
+        word = before.group(1).lower() if before else ""
+        if word in abbreviations or (len(word) == 1 and word.isalpha()):
+            continue
+        end = block.start + match.start()
+        found.append(_trimmed(view, start, end, block.index))
+        start = block.start + match.end()
+    found.append(_trimmed(view, start, block.end, block.index))
+    return [s for s in found if s.end > s.start]
+
+
+def _trimmed(view: str, start: int, end: int, block: int) -> Sentence:
+    while end > start and view[end - 1] in " \t\r\n.!?;:\"')":
+        end -= 1
+    while start < end and view[start] in " \t\r\n\"'(":
+        start += 1
+    return Sentence(start, end, block)

@@ -1,0 +1,80 @@
+"""The extractor against curated records: the seed's floors and our own test texts.
+
+The own texts in data/corpus/ are written for these tests, each with a hand-coded gold
+record; the floors guard against regressions in rules and lexicons.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pactwatch.extract import draft
+from pactwatch.extract.evaluate import Scores, score
+from pactwatch.extract.run import load_agreement
+from pactwatch.model import Agreement
+from pactwatch.settings import PROJECT_ROOT
+from pactwatch.sources import sha256_hex
+
+CORPUS = PROJECT_ROOT / "data" / "corpus"
+OWN_TEXTS = sorted(p.name.removesuffix(".gold.yaml") for p in CORPUS.glob("*.gold.yaml"))
+
+
+def _scores(text: str, gold: Agreement) -> Scores:
+    return score(draft(text, source_id=gold.sources[0].id), gold)
+
+
+def test_seed_meets_the_floors(seed_text: str, data_dir: Path) -> None:
+    gold = load_agreement(data_dir / "agreements" / "ua-ro-2024.yaml")
+    result = _scores(seed_text, gold)
+    assert result.recall >= 0.95, result
+    assert result.precision >= 0.90, result
+    assert result.actors is not None and result.actors >= 0.95, result
+    assert result.primary_domain is not None and result.primary_domain >= 0.90, result
+
+
+def test_seed_draft_has_agreement_facts(seed_text: str) -> None:
+    agreement = draft(seed_text, source_id="seed")
+    assert agreement.parties == ["UA", "RO"], agreement.parties
+    assert agreement.term.years == 10, agreement.term
+    assert {s.party for s in agreement.signatories} == {"UA", "RO"}, agreement.signatories
+    assert len(agreement.mentions) == 23, agreement.mentions
+    kinds = {m.kind for m in agreement.mechanisms}
+    assert kinds == {"term", "recurring", "consultation_on_trigger"}, agreement.mechanisms
+
+
+def test_there_are_at_least_four_own_texts() -> None:
+    assert len(OWN_TEXTS) >= 4, OWN_TEXTS
+
+
+@pytest.mark.parametrize("name", OWN_TEXTS)
+def test_own_gold_spans_land_in_their_text(name: str) -> None:
+    raw = (CORPUS / f"{name}.txt").read_bytes()
+    gold = load_agreement(CORPUS / f"{name}.gold.yaml")
+    assert gold.sources[0].sha256 == sha256_hex(raw), name
+    text = raw.decode("utf-8")
+    for provision in gold.provisions:
+        for span in provision.spans:
+            words = span.text_in(text)
+            assert words and words == words.strip() and span.end <= len(text), provision.id
+
+
+@pytest.mark.parametrize("name", OWN_TEXTS)
+def test_own_texts_meet_the_floors(name: str) -> None:
+    text = (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
+    result = _scores(text, load_agreement(CORPUS / f"{name}.gold.yaml"))
+    assert result.recall >= 0.85, result
+    assert result.precision >= 0.85, result
+    assert result.actors is not None and result.actors >= 0.9, result
+    assert result.primary_domain is not None and result.primary_domain >= 0.75, result
+
+
+def test_score_counts_unmatched_predictions_against_precision() -> None:
+    gold = draft("Romania will train Ukrainian pilots.", source_id="t")
+    extra = draft(
+        "Romania will train Ukrainian pilots. Romania will also send tanks to Ukraine.",
+        source_id="t",
+    )
+    result = score(extra, gold)
+    assert (result.matched, result.precision, result.recall) == (1, 0.5, 1.0), result

@@ -1,0 +1,194 @@
+"""Behaviour of the extraction rules on short texts written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from pactwatch.extract import draft
+from pactwatch.extract.facts import amounts, early_end, term_years, timing
+from pactwatch.model import Agreement, Provision
+
+
+def _texts(agreement: Agreement, text: str) -> list[str]:
+    return [p.spans[0].text_in(text) for p in agreement.provisions]
+
+
+def _one(text: str) -> Provision:
+    agreement = draft(text)
+    assert len(agreement.provisions) == 1, _texts(agreement, text)
+    return agreement.provisions[0]
+
+
+def test_coordinated_verb_phrases_become_one_provision_each() -> None:
+    text = (
+        "Poland will deliver tanks to Ukraine, open a repair hub near the border, "
+        "and continue to train Ukrainian crews."
+    )
+    agreement = draft(text)
+    assert _texts(agreement, text) == [
+        "Poland will deliver tanks to Ukraine",
+        "open a repair hub near the border",
+        "continue to train Ukrainian crews",
+    ]
+    assert all(p.actors == ["PL"] and p.beneficiaries == ["UA"] for p in agreement.provisions)
+
+
+def test_verbs_sharing_one_object_stay_one_provision() -> None:
+    text = "Warsaw will help Kyiv find, track and destroy hostile drones."
+    provision = _one(text)
+    assert provision.actors == ["PL"] and provision.action == "help", provision
+
+
+def test_adjective_list_before_one_noun_is_one_provision() -> None:
+    text = "Canada and Ukraine will cooperate in the naval, aviation, cyber and medical fields."
+    assert _one(text).actors == ["UA", "CA"]
+
+
+def test_clause_list_of_an_agreement_gives_one_provision_per_item() -> None:
+    text = (
+        "Ukraine and Spain signed a pact in Madrid. The document also covers sanctions, "
+        "humanitarian demining, and the protection of nuclear, chemical and biological sites."
+    )
+    agreement = draft(text)
+    assert _texts(agreement, text) == [
+        "sanctions",
+        "humanitarian demining",
+        "the protection of nuclear, chemical and biological sites",
+    ]
+    assert [p.domains[0] for p in agreement.provisions] == ["sanctions", "demining", "cbrn"]
+    assert all(sorted(p.actors) == ["ES", "UA"] for p in agreement.provisions)
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        ("Paris will supply SCALP missiles to Ukraine.", ["FR"]),
+        ("The French will supply SCALP missiles to Ukraine.", ["FR"]),
+        ("Italy and Ukraine will share intelligence.", ["UA", "IT"]),
+        ("According to Zelensky, Berlin will fund air defence for Ukraine.", ["DE"]),
+        ("The Participants will hold annual consultations. Germany will send tanks.", ["DE"]),
+    ],
+)
+def test_actor_from_names_capitals_demonyms_and_coordination(text: str, actors: list[str]) -> None:
+    assert draft(text).provisions[-1].actors == actors, text
+
+
+def test_pronouns_and_ellipsis_carry_the_previous_actor() -> None:
+    text = (
+        "Germany and Ukraine signed an agreement. Germany will supply artillery to Ukraine. "
+        "It will also train Ukrainian gunners. She confirms her support for Ukraine's "
+        "EU bid. This also applies to NATO membership."
+    )
+    agreement = draft(text)
+    assert [p.actors for p in agreement.provisions] == [["DE"]] * 4
+    last = agreement.provisions[-1]
+    assert "nato_integration" in last.domains and any("ellipsis" in w for w in last.why), last
+
+
+def test_collectives_mean_all_parties() -> None:
+    text = "Ukraine and Norway signed an agreement. The two countries will meet every year."
+    provision = _one(text)
+    assert sorted(provision.actors) == ["NO", "UA"] and provision.timing == "annual", provision
+
+
+def test_headings_bylines_and_background_are_skipped_with_reasons() -> None:
+    text = (
+        "Ukraine and Latvia sign a deal\n\nAnna Example\n\n"
+        "The talks lasted three hours.\n\nAir defence\n\n"
+        "Latvia will provide drones to Ukraine.\n"
+    )
+    agreement = draft(text)
+    notes = "\n".join(agreement.notes)
+    for reason in ("headline", "byline", "background", "heading"):
+        assert reason in notes, notes
+    assert agreement.provisions[0].section == "Air defence", agreement.provisions[0]
+
+
+def test_every_sentence_is_decided() -> None:
+    text = "Finland and Ukraine agreed. Weather was fine. Finland will train Ukrainian medics."
+    agreement = draft(text)
+    assert len(agreement.provisions) + len(agreement.notes) >= 3, agreement.notes
+
+
+def test_list_intro_items_inherit_the_subject() -> None:
+    text = "Intro line of a test\n\nThe Participants will:\n(a) exchange liaison officers;\n(b) hold joint exercises.\n"
+    agreement = draft(text)
+    assert _texts(agreement, text) == ["exchange liaison officers", "hold joint exercises"]
+
+
+def test_mentions_list_gives_one_mention_per_partner() -> None:
+    text = (
+        "Ukraine and Belgium signed a pact. Ukraine now has agreements with France, "
+        "Italy, the USA and the EU."
+    )
+    agreement = draft(text)
+    assert [m.parties for m in agreement.mentions] == [
+        ["UA", "FR"],
+        ["UA", "IT"],
+        ["UA", "US"],
+        ["UA", "EU"],
+    ]
+
+
+def test_signing_facts_and_term_with_early_end() -> None:
+    text = (
+        "President Volodymyr Zelensky and Prime Minister Donald Tusk signed the Agreement on "
+        "Security Cooperation between Ukraine and Poland in Warsaw on 8 July 2024. "
+        "The agreement will remain in force for 10 years or until Ukraine joins NATO."
+    )
+    agreement = draft(text)
+    assert str(agreement.signed_on) == "2024-07-08" and agreement.signed_at == "Warsaw"
+    assert agreement.term.years == 10 and str(agreement.term.ends_on) == "2034-07-08"
+    assert agreement.term.ends_early_if == ["ukraine_joins_nato"]
+    assert [(s.name, s.party) for s in agreement.signatories] == [
+        ("Volodymyr Zelensky", "UA"),
+        ("Donald Tusk", "PL"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency", "period"),
+    [
+        ("£2.5 billion", 2.5e9, "GBP", None),
+        ("EUR 1.2 bn", 1.2e9, "EUR", None),
+        ("$3 billion in 2024", 3e9, "USD", "2024"),
+        ("3 billion euros", 3e9, "EUR", None),
+        ("€500 million per year", 5e8, "EUR", "annual"),
+        ("7,000,000 dollars", 7e6, "USD", None),
+        ("NOK 15 billion over five years", 15e9, "NOK", "P5Y"),
+    ],
+)
+def test_amounts_in_many_forms(text: str, value: float, currency: str, period: str | None) -> None:
+    found = amounts(f"It will give {text} to Kyiv.")
+    assert [(m.value, m.currency, m.period) for m in found] == [(value, currency, period)]
+
+
+def test_amount_lands_on_the_provision() -> None:
+    provision = _one("Sweden will allocate SEK 7.1 billion to Ukraine in 2024.")
+    assert provision.amount is not None
+    assert (provision.amount.value, provision.amount.currency) == (7.1e9, "SEK"), provision
+    assert provision.amount.period == "2024" and provision.actors == ["SE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("ten years", 10), ("a 10-year pact", 10), ("a decade", 10), ("twenty years", 20)],
+)
+def test_term_years(text: str, years: int) -> None:
+    found = term_years(text)
+    assert found is not None and found[0] == years, found
+
+
+def test_early_end_and_timing() -> None:
+    assert early_end("valid until Ukraine's accession to NATO") == "ukraine_joins_nato"
+    assert early_end("valid for ten years") is None
+    assert timing("consult within 24 hours") == ("within 24 hours", "within 24 hours")
+    assert timing("a 48-hour window") == ("within 48 hours", "48-hour")
+    assert timing("meet annually") == ("annual", "annually")
+
+
+def test_typographic_apostrophes_do_not_hide_names() -> None:
+    text = "Romania will support Ukraine through NATO\u02bcs Comprehensive Assistance Package."
+    provision = _one(text)
+    assert provision.instruments == ["NATO Comprehensive Assistance Package"], provision
+    assert provision.domains[0] == "nato_integration", provision
