@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from pactwatch.curate import load_dataset, validate_dataset
@@ -154,7 +155,7 @@ def _filled_exporter(fmt: str, db: str | None, agreement_id: str | None) -> Expo
     exporter = exporter_for(fmt, single=agreement_id is not None)
     if isinstance(exporter, IcsExporter):
         _, events = _registry_inputs(db)
-        exporter.use_events(events, instant(None))
+        exporter.use_events(events)
     if agreement_id is not None:
         exporter.write(agreement(agreement_id, db))
     else:
@@ -374,3 +375,26 @@ def notify(
     finally:
         if engine is not None:
             engine.dispose()
+
+
+def service(db: str | None = None, sources: Path | None = None) -> FastAPI:
+    """The web service (API and pages) on a registry, its schema migrated first."""
+    from pactwatch.api import ServiceConfig
+    from pactwatch.store.load import create_schema
+    from pactwatch.web import create_app
+
+    engine = open_engine(db)
+    with engine.begin() as connection:
+        create_schema(connection)
+    return create_app(ServiceConfig(engine, SourceLibrary(sources or sources_dir())))
+
+
+def create_token(name: str, db: str | None = None) -> str:
+    """A new curator token for `name`, returned once (only its hash is stored)."""
+    from pactwatch.store.tokens import create_token as store_token
+
+    engine = open_engine(db)
+    try:
+        return store_token(engine, name)
+    finally:
+        engine.dispose()

@@ -19,6 +19,7 @@ from pactwatch.cli import (
     import_cmd,
     read_cmds,
     rules_cmds,
+    serve_cmds,
 )
 from pactwatch.cli.errors import fail
 from pactwatch.model import PactwatchError
@@ -31,7 +32,16 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for group in (data_cmds, read_cmds, extract_cmd, export_cmd, import_cmd, rules_cmds, event_cmds):
+for group in (
+    data_cmds,
+    read_cmds,
+    extract_cmd,
+    export_cmd,
+    import_cmd,
+    rules_cmds,
+    event_cmds,
+    serve_cmds,
+):
     group.register(app)
 
 

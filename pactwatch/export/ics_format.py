@@ -4,13 +4,18 @@ One VEVENT per obligation that has a deadline: the term's end, each strategic-di
 period's due date, each 24-hour consultation deadline. UIDs are derived from the
 obligation's identity (agreement, mechanism, period start), never from the time of export,
 so a calendar that subscribes to the feed updates events instead of duplicating them.
+
+The calendar depends on the data alone, never on the moment of export: obligations are
+evaluated at a horizon past every deadline and event, states (which change with time) are
+left to `pactwatch due`, and DTSTAMP is the data's own latest instant. The same registry
+therefore always gives the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Calendar
 from icalendar import Event as VEvent
@@ -22,6 +27,7 @@ from pactwatch.rules.timing import iso
 
 PRODID = "-//Pactwatch//Obligations//EN"
 UID_DOMAIN = "pactwatch.org"
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def obligation_uid(obligation: Obligation) -> str:
@@ -35,16 +41,32 @@ def _summary(o: Obligation) -> str:
         "recurring": "due by",
         "consultation_on_trigger": "consult by",
     }[o.kind]
-    return f"{o.agreement} {o.mechanism}: {what} ({o.state})"
+    return f"{o.agreement} {o.mechanism}: {what}"
 
 
-def ics_calendar(obligations: Sequence[Obligation], now: datetime) -> bytes:
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+def stamp_of(agreements: Sequence[Agreement], events: Sequence[Event]) -> datetime:
+    """The data's latest change as it names it: the newest signing or event."""
+    named = [_midnight(a.signed_on) for a in agreements if a.signed_on]
+    return max([*named, *(e.earliest() for e in events)], default=EPOCH)
+
+
+def horizon_of(agreements: Sequence[Agreement], events: Sequence[Event]) -> datetime:
+    """An instant past every deadline the data can produce."""
+    ends = [_midnight(a.term.ends_on) for a in agreements if a.term.ends_on]
+    return max([stamp_of(agreements, events), *ends]) + timedelta(days=366)
+
+
+def ics_calendar(obligations: Sequence[Obligation], stamp: datetime) -> bytes:
     """A calendar of every deadline; each event is a short slot ending at the deadline."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Pactwatch: what is due")
-    stamp = now.astimezone(UTC)
+    stamp = stamp.astimezone(UTC)
     for o in sorted(obligations, key=Obligation.sort_key):
         event = VEvent()
         event.add("uid", obligation_uid(o))
@@ -53,14 +75,10 @@ def ics_calendar(obligations: Sequence[Obligation], now: datetime) -> bytes:
         event.add("dtstart", due - timedelta(hours=1))
         event.add("dtend", due)
         event.add("summary", _summary(o))
-        lines = [
-            f"State at {iso(now)}: {o.state}.",
-            f"Period {iso(o.period_start)} to {iso(o.period_end)}.",
-            o.rule,
-        ]
+        lines = [f"Period {iso(o.period_start)} to {iso(o.period_end)}.", o.rule]
         event.add("description", "\n".join(lines))
-        event.add("categories", [o.kind, o.state])
-        event.add("status", "CANCELLED" if o.state == "missed" else "CONFIRMED")
+        event.add("categories", [o.kind])
+        event.add("status", "CONFIRMED")
         calendar.add_component(event)
     return bytes(calendar.to_ical())
 
@@ -74,18 +92,18 @@ class IcsExporter:
     def __init__(self, *, single: bool = False) -> None:
         self._agreements: list[Agreement] = []
         self._events: list[Event] = []
-        self._now = datetime.now(UTC).replace(microsecond=0)
 
-    def use_events(self, events: Sequence[Event], now: datetime) -> None:
-        """The events and the instant the obligations are evaluated with."""
+    def use_events(self, events: Sequence[Event]) -> None:
+        """The events that open clocks and fulfil periods."""
         self._events = list(events)
-        self._now = now
 
     def write(self, agreement: Agreement) -> None:
         self._agreements.append(agreement)
 
     def finalize(self) -> bytes:
-        return ics_calendar(evaluate(self._agreements, self._events, self._now), self._now)
+        horizon = horizon_of(self._agreements, self._events)
+        obligations = evaluate(self._agreements, self._events, horizon)
+        return ics_calendar(obligations, stamp_of(self._agreements, self._events))
 
 
 register("ics", IcsExporter)

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, insert
+from sqlalchemy import Connection, Engine, Table, delete, insert, update
 
 from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
-from pactwatch.store import fts, tables
+from pactwatch.store import fts, state, tables
+from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
 
@@ -35,9 +36,18 @@ def record_json(agreement: Agreement) -> str:
     return json.dumps(agreement.model_dump(mode="json"), ensure_ascii=False)
 
 
+def provision_json(provision: Provision) -> str:
+    return json.dumps(provision.model_dump(mode="json"), ensure_ascii=False)
+
+
 def create_schema(connection: Connection) -> None:
-    tables.metadata.create_all(connection)
-    fts.create(connection)
+    """Migrate to the newest revision, inside the caller's transaction.
+
+    `create_all` afterwards only creates tables that a module declared on the metadata
+    without a revision yet (it never alters existing ones); the migration test flags them.
+    """
+    migrate(connection)
+    tables.metadata.create_all(connection, checkfirst=True)
 
 
 def load_registry(
@@ -58,12 +68,52 @@ def load_registry(
         if also is not None:
             also(connection)
         fts.rebuild(connection)
+        state.set_generation(connection, state.digest(record_json(a) for a in agreements))
     return LoadReport(len(agreements), sum(len(a.provisions) for a in agreements))
 
 
 def _clear(connection: Connection) -> None:
+    """Empty the dataset's tables; history and tokens (`keep_on_load`) outlive a load."""
     for table in reversed(tables.metadata.sorted_tables):
-        connection.execute(table.delete())
+        if not table.info.get("keep_on_load"):
+            connection.execute(table.delete())
+
+
+AGREEMENT_PARTS = (
+    tables.agreement_parties,
+    tables.signatories,
+    tables.sources,
+    tables.provisions,
+    tables.provision_domains,
+    tables.provision_parties,
+    tables.provision_partners,
+    tables.provision_instruments,
+    tables.provision_flags,
+    tables.spans,
+    tables.mechanisms,
+    tables.mentions,
+)
+"""Tables holding one agreement's record, below its own row (rewritten on every edit)."""
+
+
+def replace_agreement(connection: Connection, agreement: Agreement, version: int) -> None:
+    """Write a new record for one agreement (a curator's edit); the caller owns the txn.
+
+    The agreement's own row is updated in place, never deleted: concurrent writers wait on
+    its lock and then see the new version, and rows elsewhere that refer to it (events)
+    are untouched. Its parts are deleted and inserted afresh.
+    """
+    rows = agreement_rows(agreement)
+    head = {**rows.pop(tables.agreements)[0], "version": version}
+    a = tables.agreements
+    updated = connection.execute(update(a).where(a.c.id == agreement.id).values(**head))
+    if updated.rowcount == 0:
+        connection.execute(insert(a).values(**head))
+    for table in reversed(AGREEMENT_PARTS):
+        connection.execute(delete(table).where(table.c.agreement_id == agreement.id))
+    for table in tables.metadata.sorted_tables:
+        _insert(connection, table, rows.get(table, ()))
+    fts.refresh(connection, agreement.id)
 
 
 def _insert(connection: Connection, table: Table, rows: Iterable[Row]) -> None:
@@ -161,6 +211,8 @@ def _provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[R
                 "amount_value": amount.value if amount else None,
                 "amount_currency": amount.currency if amount else None,
                 "amount_period": amount.period if amount else None,
+                "record": provision_json(p),
+                "search_text": search_text(p),
             }
         ],
         tables.provision_domains: _children(aid, p.id, p.domains, lambda d: {"domain": d}),
@@ -177,3 +229,11 @@ def _provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[R
             lambda s: {"source_id": s.source, "start": s.start, "end": s.end},
         ),
     }
+
+
+def search_text(p: Provision) -> str:
+    """The words PostgreSQL's text search indexes (SQLite's FTS5 reads the same fields)."""
+    parts = [p.section, p.action, p.object, p.summary, p.condition, p.timing]
+    lists = [p.domains, p.instruments, p.partners, p.flags, p.actors, p.beneficiaries]
+    words = [x for x in parts if x] + [" ".join(values) for values in lists if values]
+    return " ".join(w.replace("_", " ") for w in words)
