@@ -15,9 +15,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from rdflib import Graph
+from rdflib import XSD, Graph, Literal, URIRef
 
-from pactwatch.export.vocab import CLASSES, ID, PREFIXES, context
+from pactwatch.export.vocab import CLASSES, ID, PREFIXES, PW, context
 from pactwatch.model import Agreement
 
 REFS = {"parties": "pwparty:", "party": "pwparty:", "actors": "pwparty:"}
@@ -102,4 +102,19 @@ def graph_of(agreements: list[Agreement]) -> Graph:
         graph.bind(prefix, namespace)
     document = jsonld_document(agreements, single=False)
     graph.parse(data=json.dumps(document), format="json-ld")
+    _keep_duration_forms(graph, agreements)
     return graph
+
+
+def _keep_duration_forms(graph: Graph, agreements: list[Agreement]) -> None:
+    """Put back durations as written: rdflib normalises "PT24H" to "P1D", which is not the
+    same rule (a day across a DST change is not 24 hours)."""
+    for agreement in agreements:
+        base = agreement_iri(agreement.id)
+        for m in agreement.mechanisms:
+            node = URIRef(f"{base}/mechanism/{m.id}")
+            for name, value in (("within", m.within), ("every", m.every)):
+                if value is not None:
+                    prop = URIRef(PW + name)
+                    graph.remove((node, prop, None))
+                    graph.add((node, prop, Literal(value, datatype=XSD.duration, normalize=False)))
