@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree
 
 from pactwatch.export.base import register, zip_files
-from pactwatch.model import Agreement, Provision
+from pactwatch.model import Agreement, PactwatchError, Provision
 from pactwatch.model.codes import party_name
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -205,7 +205,19 @@ def _conclusions(act: Any, a: Agreement) -> None:
 
 
 def agreement_akn(a: Agreement) -> bytes:
-    """One agreement as an Akoma Ntoso document (UTF-8, indented, with XML declaration)."""
+    """One agreement as an Akoma Ntoso document (UTF-8, indented, with XML declaration).
+
+    XML cannot hold most control characters; a record with one is a coded error, not a crash.
+    """
+    try:
+        return _document(a)
+    except ValueError as exc:
+        raise PactwatchError.at(
+            a.id, "", "not-xml-text", f"{exc}; remove control characters from the record"
+        ) from None
+
+
+def _document(a: Agreement) -> bytes:
     root = etree.Element(A + "akomaNtoso", nsmap=NSMAP)
     act = _el(root, A + "act", name="agreement")
     meta = _el(act, A + "meta")

@@ -305,6 +305,24 @@ def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
     }
 
 
+def event_row(event: Event) -> Row:
+    """An event as one row: lists joined with "; ", sources as their URL or sha256."""
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "subkind": event.subkind,
+        "at": event.at.isoformat() if event.at else None,
+        "on": event.on,
+        "agreements": joined(event.agreements),
+        "actors": joined(event.actors),
+        "provisions": joined(event.provisions),
+        "mechanisms": joined(event.mechanisms),
+        "sources": joined(s.url or s.sha256 or "" for s in event.sources),
+        "quantities": joined(f"{q.value:g} {q.unit}" for q in event.quantities),
+        "description": event.description,
+    }
+
+
 def descriptor(tables: tuple[Resource, ...]) -> dict[str, Any]:
     return {
         "profile": "tabular-data-package",
@@ -330,6 +348,10 @@ class DataPackageExporter:
     def write(self, agreement: Agreement) -> None:
         for name, rows in agreement_rows(agreement).items():
             self._rows[name].extend(rows)
+
+    def write_event(self, event: Event) -> None:
+        """Add an event row (the rules work feeds events here; `write` only has agreements)."""
+        self._rows["events"].append(event_row(event))
 
     def finalize_files(self) -> dict[str, bytes]:
         files = {f"{t.name}.csv": t.csv(self._rows[t.name]) for t in TABLES}
