@@ -65,7 +65,7 @@ class FrbrUri:
 
 def slug(text: str) -> str:
     """An eId-safe token (no whitespace), stable for the same text."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text.strip()).strip("-").lower() or "x"
+    return re.sub(r"[^\w.-]+", "-", text.strip()).strip("-").lower() or "x"
 
 
 def party_eid(code: str) -> str:
