@@ -235,12 +235,12 @@ def _document(a: Agreement) -> bytes:
 class AknExporter:
     """One document for one agreement; for several, one `<id>.xml` each (zipped as bytes)."""
 
-    media_type = "application/akn+xml"
     extension = "xml"
 
     def __init__(self, *, single: bool = False) -> None:
         self._single = single
         self._agreements: list[Agreement] = []
+        self.media_type = "application/akn+xml" if single else "application/zip"
 
     @property
     def binary(self) -> bool:
