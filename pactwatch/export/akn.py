@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree
 
 from pactwatch.export.base import register, zip_files
-from pactwatch.model import Agreement, Provision
+from pactwatch.model import Agreement, PactwatchError, Provision
 from pactwatch.model.codes import party_name
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -65,7 +65,7 @@ class FrbrUri:
 
 def slug(text: str) -> str:
     """An eId-safe token (no whitespace), stable for the same text."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text.strip()).strip("-").lower() or "x"
+    return re.sub(r"[^\w.-]+", "-", text.strip()).strip("-").lower() or "x"
 
 
 def party_eid(code: str) -> str:
@@ -205,7 +205,19 @@ def _conclusions(act: Any, a: Agreement) -> None:
 
 
 def agreement_akn(a: Agreement) -> bytes:
-    """One agreement as an Akoma Ntoso document (UTF-8, indented, with XML declaration)."""
+    """One agreement as an Akoma Ntoso document (UTF-8, indented, with XML declaration).
+
+    XML cannot hold most control characters; a record with one is a coded error, not a crash.
+    """
+    try:
+        return _document(a)
+    except ValueError as exc:
+        raise PactwatchError.at(
+            a.id, "", "not-xml-text", f"{exc}; remove control characters from the record"
+        ) from None
+
+
+def _document(a: Agreement) -> bytes:
     root = etree.Element(A + "akomaNtoso", nsmap=NSMAP)
     act = _el(root, A + "act", name="agreement")
     meta = _el(act, A + "meta")
@@ -223,12 +235,12 @@ def agreement_akn(a: Agreement) -> bytes:
 class AknExporter:
     """One document for one agreement; for several, one `<id>.xml` each (zipped as bytes)."""
 
-    media_type = "application/akn+xml"
     extension = "xml"
 
     def __init__(self, *, single: bool = False) -> None:
         self._single = single
         self._agreements: list[Agreement] = []
+        self.media_type = "application/akn+xml" if single else "application/zip"
 
     @property
     def binary(self) -> bool:

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pactwatch.curate.dataset import validation_problems
 from pactwatch.export.base import register
-from pactwatch.model import Agreement, Provision
+from pactwatch.model import Agreement, PactwatchError, Provision
 from pactwatch.settings import data_dir
 
 
@@ -82,8 +83,14 @@ def rules_path() -> Path:
 
 @lru_cache(maxsize=4)
 def load_rules(path: Path | None = None) -> RuleSet:
-    raw = yaml.safe_load((path or rules_path()).read_text(encoding="utf-8"))
-    return RuleSet.model_validate(raw)
+    """The rule set, or a coded error naming the rules file and the field at fault."""
+    file = path or rules_path()
+    try:
+        return RuleSet.model_validate(yaml.safe_load(file.read_text(encoding="utf-8")))
+    except yaml.YAMLError as exc:
+        raise PactwatchError.at(str(file), "", "yaml-syntax", f"malformed YAML: {exc}") from None
+    except ValidationError as exc:
+        raise PactwatchError(validation_problems(str(file), exc)[0]) from None
 
 
 def _mechanism_kinds(a: Agreement) -> dict[str, set[str]]:

@@ -242,27 +242,39 @@ TABLES: tuple[Resource, ...] = (
 )
 
 
+def agreement_row(a: Agreement) -> Row:
+    """The agreement's own row: metadata, term and notes, lists joined."""
+    return {
+        "id": a.id,
+        "title": a.title,
+        "kind": a.kind,
+        "parties": joined(a.parties),
+        "signed_on": a.signed_on,
+        "signed_at": a.signed_at,
+        "legal_nature": a.legal_nature,
+        "term_years": a.term.years,
+        "ends_on": a.term.ends_on,
+        "ends_early_if": joined(a.term.ends_early_if),
+        "indefinite": a.term.indefinite,
+        "notes": joined(a.notes),
+        "provision_count": len(a.provisions),
+    }
+
+
+def span_rows(a: Agreement) -> list[Row]:
+    rows: list[Row] = []
+    for p in a.provisions:
+        for j, s in enumerate(p.spans):
+            rows.append({"agreement_id": a.id, "provision_id": p.id, "position": j})
+            rows[-1].update(source_id=s.source, start=s.start, end=s.end)
+    return rows
+
+
 def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
     """The rows one agreement contributes to each table."""
     aid = a.id
     return {
-        "agreements": [
-            {
-                "id": aid,
-                "title": a.title,
-                "kind": a.kind,
-                "parties": joined(a.parties),
-                "signed_on": a.signed_on,
-                "signed_at": a.signed_at,
-                "legal_nature": a.legal_nature,
-                "term_years": a.term.years,
-                "ends_on": a.term.ends_on,
-                "ends_early_if": joined(a.term.ends_early_if),
-                "indefinite": a.term.indefinite,
-                "notes": joined(a.notes),
-                "provision_count": len(a.provisions),
-            }
-        ],
+        "agreements": [agreement_row(a)],
         "signatories": [
             {"agreement_id": aid, "position": i, **s.model_dump()}
             for i, s in enumerate(a.signatories)
@@ -271,37 +283,35 @@ def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
         "provisions": [
             {"agreement_id": aid, **provision_columns(i, p)} for i, p in enumerate(a.provisions)
         ],
-        "spans": [
-            {
-                "agreement_id": aid,
-                "provision_id": p.id,
-                "position": j,
-                "source_id": s.source,
-                "start": s.start,
-                "end": s.end,
-            }
-            for p in a.provisions
-            for j, s in enumerate(p.spans)
-        ],
+        "spans": span_rows(a),
         "mechanisms": [
-            {
-                "agreement_id": aid,
-                **m.model_dump(exclude={"triggers", "provision"}),
-                "triggers": joined(m.triggers),
-                "provision_id": m.provision,
-            }
+            {"agreement_id": aid, **m.model_dump(exclude={"triggers", "provision"})}
+            | {"triggers": joined(m.triggers), "provision_id": m.provision}
             for m in a.mechanisms
         ],
         "mentions": [
-            {
-                "agreement_id": aid,
-                "position": i,
-                "kind": m.kind,
-                "parties": joined(m.parties),
-                "spans": span_text(m.spans),
-            }
+            {"agreement_id": aid, "position": i, "kind": m.kind, "parties": joined(m.parties)}
+            | {"spans": span_text(m.spans)}
             for i, m in enumerate(a.mentions)
         ],
+    }
+
+
+def event_row(event: Event) -> Row:
+    """An event as one row: lists joined with "; ", sources as their URL or sha256."""
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "subkind": event.subkind,
+        "at": event.at.isoformat() if event.at else None,
+        "on": event.on,
+        "agreements": joined(event.agreements),
+        "actors": joined(event.actors),
+        "provisions": joined(event.provisions),
+        "mechanisms": joined(event.mechanisms),
+        "sources": joined(s.url or s.sha256 or "" for s in event.sources),
+        "quantities": joined(f"{q.value:g} {q.unit}" for q in event.quantities),
+        "description": event.description,
     }
 
 
@@ -330,6 +340,10 @@ class DataPackageExporter:
     def write(self, agreement: Agreement) -> None:
         for name, rows in agreement_rows(agreement).items():
             self._rows[name].extend(rows)
+
+    def write_event(self, event: Event) -> None:
+        """Add an event row (the rules work feeds events here; `write` only has agreements)."""
+        self._rows["events"].append(event_row(event))
 
     def finalize_files(self) -> dict[str, bytes]:
         files = {f"{t.name}.csv": t.csv(self._rows[t.name]) for t in TABLES}

@@ -87,6 +87,21 @@ EXTRAS: dict[str, dict[str, Any]] = {
 }
 
 
+QUERIES: dict[str, dict[str, str]] = {
+    "commitments": {
+        "title": "Commitments, by agreement, with their domain",
+        "description": "Every provision with its agreement and primary domain; "
+        "leave domain empty for all, or give a domain id such as air_defence.",
+        "sql": "select a.id as agreement_id, a.title as agreement, a.signed_on, "
+        "p.id as provision_id, p.section, p.action, p.object, d.label as primary_domain, "
+        "p.kind, p.summary from provisions p join agreements a on a.id = p.agreement_id "
+        "join domains d on d.id = p.primary_domain "
+        "where :domain = '' or p.primary_domain = :domain "
+        "order by a.signed_on, a.id, p.position",
+    }
+}
+
+
 def _column(table: str, name: str, comment: str | None) -> str:
     return COLUMNS.get(name) or comment or name.replace("_", " ").capitalize() + "."
 
@@ -106,7 +121,7 @@ def metadata() -> dict[str, Any]:
         "license": LICENSE["title"],
         "license_url": LICENSE["path"],
         "source": "Pactwatch curated dataset (data/agreements)",
-        "databases": {DATABASE: {"tables": described}},
+        "databases": {DATABASE: {"tables": described, "queries": QUERIES}},
     }
 
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph
-
-from pactwatch.export.vocab import CLASSES, ID, PREFIXES, context
+from pactwatch.export.vocab import CLASSES, ID, PREFIXES, PW, context
 from pactwatch.model import Agreement
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 REFS = {"parties": "pwparty:", "party": "pwparty:", "actors": "pwparty:"}
 REFS |= {"beneficiaries": "pwparty:", "domains": "pwdomain:"}
@@ -97,9 +98,28 @@ def jsonld_document(agreements: list[Agreement], *, single: bool) -> dict[str, A
 
 def graph_of(agreements: list[Agreement]) -> Graph:
     """The RDF graph of the agreements, parsed from their JSON-LD (offline: context inline)."""
+    from rdflib import Graph  # on use: rdflib slows every command's start-up
+
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     document = jsonld_document(agreements, single=False)
     graph.parse(data=json.dumps(document), format="json-ld")
+    _keep_duration_forms(graph, agreements)
     return graph
+
+
+def _keep_duration_forms(graph: Graph, agreements: list[Agreement]) -> None:
+    """Put back durations as written: rdflib normalises "PT24H" to "P1D", which is not the
+    same rule (a day across a DST change is not 24 hours)."""
+    from rdflib import XSD, Literal, URIRef
+
+    for agreement in agreements:
+        base = agreement_iri(agreement.id)
+        for m in agreement.mechanisms:
+            node = URIRef(f"{base}/mechanism/{m.id}")
+            for name, value in (("within", m.within), ("every", m.every)):
+                if value is not None:
+                    prop = URIRef(PW + name)
+                    graph.remove((node, prop, None))
+                    graph.add((node, prop, Literal(value, datatype=XSD.duration, normalize=False)))

@@ -27,7 +27,6 @@ from pactwatch.model import (
 
 PW = "https://pactwatch.org/ns/vocab#"
 ID = "https://pactwatch.org/id/"
-CONTEXT_URL = "https://pactwatch.org/ns/context.jsonld"
 PREFIXES = {
     "pw": PW,
     "schema": "https://schema.org/",

@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import datetime
-
-from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
+from typing import TYPE_CHECKING
 
 from pactwatch.export.base import register
 from pactwatch.export.tables import COLUMNS, TableExporter
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 _FIXED = datetime(2000, 1, 1)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -22,6 +23,8 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 def workbook_bytes(workbook: Workbook) -> bytes:
     """Save with fixed timestamps: properties, and every zip member re-stamped in order."""
+    from openpyxl.writer.excel import ExcelWriter  # on use: it slows start-up
+
     workbook.properties.created = _FIXED
     workbook.properties.modified = _FIXED
     raw = io.BytesIO()
@@ -46,6 +49,8 @@ class XlsxExporter(TableExporter):
     binary = True
 
     def finalize(self) -> bytes:
+        from openpyxl import Workbook
+
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None  # a new workbook always has one sheet

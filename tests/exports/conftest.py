@@ -15,7 +15,7 @@ import pytest
 
 from pactwatch import verbs
 from pactwatch.curate import load_dataset
-from pactwatch.export import exporter_for
+from pactwatch.export import MultiFileExporter, exporter_for
 from pactwatch.model import Agreement
 from pactwatch.settings import PROJECT_ROOT
 
@@ -42,9 +42,8 @@ def export_files(fmt: str, agreements: Sequence[Agreement]) -> dict[str, bytes]:
     exporter = exporter_for(fmt)
     for agreement in agreements:
         exporter.write(agreement)
-    files = getattr(exporter, "finalize_files")()  # noqa: B009 - only multi-file formats
-    assert isinstance(files, dict)
-    return files
+    assert isinstance(exporter, MultiFileExporter), f"{fmt} does not write a folder"
+    return exporter.finalize_files()
 
 
 @pytest.fixture(scope="session")

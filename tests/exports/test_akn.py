@@ -144,3 +144,10 @@ def test_cli_import_prints_the_record_and_fails_cleanly(full: Agreement, tmp_pat
     assert failed.returncode == 1, failed
     assert failed.stderr.count("\n") == 1 and str(bad) in failed.stderr, failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_control_characters_are_a_coded_error(full: Agreement) -> None:
+    broken = full.model_copy(update={"title": "bell \x07 in title"})
+    with pytest.raises(PactwatchError) as caught:
+        agreement_akn(broken)
+    assert caught.value.problem.code == "not-xml-text", caught.value.problem

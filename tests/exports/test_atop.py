@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pactwatch.export.atop import code_agreement, load_rules
-from pactwatch.model import Agreement
+from pactwatch.model import Agreement, PactwatchError
 from pactwatch.settings import PROJECT_ROOT
 from tests.exports.conftest import export_bytes
 
@@ -53,3 +56,12 @@ def test_every_variable_is_documented_with_its_rule() -> None:
         assert f"`{variable.id}`" in doc, variable.id
         for value in variable.values:
             assert all(part in variable.parts for part in value.when), variable.id
+
+
+def test_a_bad_rules_file_is_a_coded_error(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("variables:\n  - id: x\n    atop: X\n    label: X\n    rule: r\n")
+    with pytest.raises(PactwatchError) as caught:
+        load_rules(path)
+    assert caught.value.problem.file == str(path)
+    assert caught.value.problem.path == "variables.0.parts", caught.value.problem

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from frictionless import validate
 
+from pactwatch.export.datapackage import DataPackageExporter
 from pactwatch.export.output import write_folder
 from pactwatch.model import Agreement, Event
 from tests.exports.conftest import export_files
@@ -60,3 +61,21 @@ def test_keys_types_and_tables(fixture_agreements: list[Agreement]) -> None:
         "training",
     ]
     assert descriptor["licenses"][0]["name"] == "MIT"
+
+
+def test_events_fill_their_table_and_validate(full: Agreement, tmp_path: Path) -> None:
+    exporter = DataPackageExporter()
+    exporter.write(full)
+    exporter.write_event(
+        Event.model_validate(
+            {"id": "trigger-1", "kind": "trigger", "subkind": "renewed_aggression",
+             "at": "2025-03-01T04:30:00+02:00", "agreements": [full.id], "actors": ["UA"],
+             "mechanisms": [f"{full.id}/consult-24h"], "quantities": [{"value": 3, "unit": "x"}],
+             "sources": [{"url": "https://example.org/a?b=1&c=2"}]}
+        )
+    )  # fmt: skip
+    write_folder(tmp_path / "pkg", exporter.finalize_files())
+    report = validate(tmp_path / "pkg" / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "pkg" / "events.csv").read_text())))
+    assert rows[0]["at"] == "2025-03-01T04:30:00+02:00" and rows[0]["quantities"] == "3 x", rows

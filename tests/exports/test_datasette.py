@@ -51,7 +51,7 @@ def _get(url: str) -> Any:
         return json.loads(response.read())
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def datasette_url(fixture_db: str) -> Iterator[str]:
     require(importlib.util.find_spec("datasette") is not None, "datasette is not installed")
     port = _free_port()
@@ -87,3 +87,10 @@ def test_datasette_serves_provisions_and_metadata(datasette_url: str) -> None:
     sql = "select count(*) as n from provisions where kind = 'mechanism'"
     counted = _get(f"{datasette_url}/{DATABASE}.json?_shape=array&sql={urllib.parse.quote(sql)}")
     assert counted == [{"n": 1}], counted
+
+
+def test_canned_query_filters_commitments_by_domain(datasette_url: str) -> None:
+    rows = _get(f"{datasette_url}/{DATABASE}/commitments.json?_shape=array&domain=training")
+    assert [r["provision_id"] for r in rows] == ["training"], rows
+    everything = _get(f"{datasette_url}/{DATABASE}/commitments.json?_shape=array&domain=")
+    assert len(everything) == 5, everything
