@@ -1,30 +1,31 @@
 """The rules engine: agreements + events + now -> obligations, all in memory, no I/O.
 
-Events are indexed once by the agreement they bear on (triggers without agreements bear on
-every agreement), sorted by time then id, so the result never depends on the order events
-were given in. Only the event kinds a mechanism reads are indexed; the others (deliveries,
-payments, ...) matter for provision status, not for obligations.
+Events are indexed once by the agreement they bear on and by kind (triggers without
+agreements bear on every agreement), each list sorted by instant then id, so the result
+never depends on the order events were given in. Only the kinds a mechanism reads are
+indexed; the others (deliveries, payments, ...) matter for provision status, not here.
 
-`Evaluator.add` applies one new event and recomputes only the agreements it touches.
+`Evaluator.add` applies one new event and recomputes only the mechanisms it can change, in
+the agreements it touches: a meeting recomputes one dialogue, a registry-wide trigger every
+consultation clock, an end condition everything of its agreement.
 """
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from heapq import merge
+from operator import itemgetter
 
 from pactwatch.model import Agreement, Event
-from pactwatch.rules.mechanisms import RULES
-from pactwatch.rules.obligations import Obligation
+from pactwatch.rules.mechanisms import AFFECTS, RULES, EventsByKind, Timed
+from pactwatch.rules.obligations import STATES, Obligation
 from pactwatch.rules.timing import require_aware
 
-MECHANISM_EVENTS = frozenset({"meeting", "consultation", "trigger", "request", "end_condition"})
-
-
-def _order(event: Event) -> tuple[datetime, str]:
-    return (event.earliest(), event.id)
+MECHANISM_EVENTS = frozenset(AFFECTS)
+_ORDER = itemgetter(0, 1)
 
 
 @dataclass(frozen=True)
@@ -43,53 +44,91 @@ class Evaluator:
     ) -> None:
         self.now = require_aware(now)
         self.agreements = {a.id: a for a in agreements if a.mechanisms}
-        self._by_agreement: dict[str, list[Event]] = {}
-        self._triggers: list[Event] = []
-        for event in events:
-            self._index(event)
-        for items in (*self._by_agreement.values(), self._triggers):
-            items.sort(key=_order)
-        self._results = {aid: self._evaluate(aid) for aid in self.agreements}
+        self._index: dict[str, dict[str, list[Timed]]] = {}
+        self._triggers: list[Timed] = []
+        self._file_all(events)
+        for lists in self._index.values():
+            for items in lists.values():
+                items.sort(key=_ORDER)
+        self._triggers.sort(key=_ORDER)
+        self._results: dict[str, dict[str, list[Obligation]]] = {
+            aid: self._evaluate(aid, RULES.keys()) for aid in self.agreements
+        }
 
-    def _index(self, event: Event) -> set[str]:
-        """File a relevant event where the rules will look; return the agreements it touches."""
-        if event.kind not in MECHANISM_EVENTS or event.earliest() > self.now:
+    def _file_all(self, events: Iterable[Event]) -> None:
+        """`_file` for many events at once, unsorted; the hot loop of a full evaluation."""
+        relevant, now, index, triggers = MECHANISM_EVENTS, self.now, self._index, self._triggers
+        for event in events:
+            if event.kind not in relevant:  # most events (deliveries, ...) stop here
+                continue
+            at = event.at if event.at is not None else event.earliest()
+            if at > now:
+                continue
+            item = (at, event.id, event)
+            refs = event.provisions or event.mechanisms
+            ids: Iterable[str] = event.agreement_ids() if refs else event.agreements
+            if event.kind == "trigger" and not ids:
+                triggers.append(item)
+                continue
+            for aid in ids:
+                index.setdefault(aid, {}).setdefault(event.kind, []).append(item)
+
+    def _file(self, event: Event, keep_sorted: bool = False) -> set[str]:
+        """Index a relevant event; return the ids of the agreements whose rules may change."""
+        if event.kind not in MECHANISM_EVENTS:
             return set()
-        ids = event.agreement_ids()
+        at = event.at if event.at is not None else event.earliest()
+        if at > self.now:
+            return set()
+        item = (at, event.id, event)
+        ids = set(event.agreements)
+        if event.provisions or event.mechanisms:
+            ids = event.agreement_ids()
         if event.kind == "trigger" and not ids:
-            self._triggers.append(event)
+            _put(self._triggers, item, keep_sorted)
             return {aid for aid, a in self.agreements.items() if _listens(a, event)}
         for aid in ids:
-            self._by_agreement.setdefault(aid, []).append(event)
+            _put(self._index.setdefault(aid, {}).setdefault(event.kind, []), item, keep_sorted)
         return ids & self.agreements.keys()
 
-    def _evaluate(self, aid: str) -> list[Obligation]:
-        agreement = self.agreements[aid]
-        own = self._by_agreement.get(aid, [])
-        events = list(merge(own, self._triggers, key=_order)) if self._triggers else own
-        return [
-            obligation
-            for mechanism in agreement.mechanisms
-            for obligation in RULES[mechanism.kind](agreement, mechanism, events, self.now)
-        ]
+    def _events(self, aid: str) -> EventsByKind:
+        own = self._index.get(aid, {})
+        if not self._triggers:
+            return own
+        mine = own.get("trigger", [])
+        return {**own, "trigger": list(merge(mine, self._triggers, key=_ORDER))}
+
+    def _evaluate(self, aid: str, kinds: Iterable[str]) -> dict[str, list[Obligation]]:
+        agreement, events = self.agreements[aid], self._events(aid)
+        wanted = set(kinds)
+        return {
+            m.id: RULES[m.kind](agreement, m, events, self.now)
+            for m in agreement.mechanisms
+            if m.kind in wanted
+        }
 
     def add(self, event: Event) -> list[Obligation]:
-        """Take one new event into account; return the obligations of the agreements it touched."""
-        touched = self._index(event)
-        for items in (self._by_agreement.get(aid) for aid in event.agreement_ids()):
-            if items:
-                items.sort(key=_order)
-        self._triggers.sort(key=_order)
+        """Take one new event into account; return the obligations it may have changed."""
+        touched = self._file(event, keep_sorted=True)
+        kinds = AFFECTS.get(event.kind, frozenset())
         changed: list[Obligation] = []
         for aid in sorted(touched):
-            self._results[aid] = self._evaluate(aid)
-            changed.extend(self._results[aid])
+            fresh = self._evaluate(aid, kinds)
+            self._results[aid].update(fresh)
+            changed.extend(o for items in fresh.values() for o in items)
         return changed
 
     def obligations(self) -> list[Obligation]:
         """Every obligation, by due time, then agreement, mechanism and period."""
-        found = [o for items in self._results.values() for o in items]
+        found = [o for per in self._results.values() for items in per.values() for o in items]
         return sorted(found, key=Obligation.sort_key)
+
+
+def _put(items: list[Timed], item: Timed, keep_sorted: bool) -> None:
+    if keep_sorted:
+        insort(items, item, key=_ORDER)
+    else:
+        items.append(item)
 
 
 def _listens(agreement: Agreement, trigger: Event) -> bool:
@@ -109,7 +148,7 @@ def evaluate(
 
 
 def summarise(obligations: Sequence[Obligation], now: datetime) -> DueSummary:
-    counts = {state: 0 for state in ("upcoming", "open", "met", "missed")}
+    counts: dict[str, int] = {state: 0 for state in STATES}
     for obligation in obligations:
         counts[obligation.state] += 1
     pending = [o for o in obligations if o.state in {"open", "upcoming"} and o.due_at > now]
