@@ -56,7 +56,8 @@ from pactwatch.store.read import all_agreements
 def validate(paths: Sequence[Path] = (), sources: Path | None = None) -> list[Problem]:
     """Every problem in the curated files under `paths` (default: the data folder)."""
     dataset = load_dataset(list(paths) or [data_dir()])
-    return validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
+    problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
+    return problems + check_events(read_events(event_folders(paths)), dataset.by_id()).problems
 
 
 def load(

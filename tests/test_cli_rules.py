@@ -220,3 +220,52 @@ def test_event_add_into_the_registry_and_a_file_together(
         assert "consultation" in {e.kind for e in registry_events(engine)}
     finally:
         engine.dispose()
+
+
+def test_a_consultation_before_its_trigger_is_recorded_with_a_warning(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    verbs.trigger(
+        "renewed_aggression",
+        datetime.fromisoformat("2026-03-10T06:00:00+00:00"),
+        "https://e.org/t",
+        db=db,
+    )
+    args = ["event", "add", "--kind", "consultation", "--at", "2026-03-10T07:00:00+02:00"]
+    args += [
+        "--actor",
+        "UA",
+        "--actor",
+        "RO",
+        "--agreement",
+        "ua-ro-2024",
+        "--source",
+        "https://e.org/c",
+    ]
+    result = run_cli([*args, "--registry", "--db", db], capsys)
+    assert result.code == 0, result
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "consultation-before-trigger" in warnings[0], result.err
+    clock = [o for o in verbs.due(db, datetime.fromisoformat(AT)).obligations if o.opened_by]
+    assert [o.state for o in clock] == ["missed"], clock
+
+
+def test_load_keeps_a_duplicated_event_once_and_says_so(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _data_copy(tmp_path, data_dir)
+    shutil.copy(Path(__file__).parent / "bad_events" / "duplicate-event.yaml", root / "events")
+    validate = run_cli(["validate", str(root)], capsys)
+    assert validate.code == 0, validate
+    result = run_cli(["load", str(root), "--db", str(tmp_path / "r.db")], capsys)
+    assert result.code == 0 and "1 events" in result.err, result
+    assert "warning:" in result.err and "duplicate-event" in result.err, result.err
+
+
+def test_validate_reports_bad_events_with_the_agreements(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _data_copy(tmp_path, data_dir)
+    shutil.copy(Path(__file__).parent / "bad_events" / "unknown-provision.yaml", root / "events")
+    result = run_cli(["validate", str(root)], capsys)
+    assert result.code == 1 and "unknown-provision" in result.err, result

@@ -6,6 +6,7 @@ import json
 import os
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -121,6 +122,7 @@ def trigger(
     at: Annotated[str, typer.Option("--at", metavar="DATETIME", help="When, with its offset.")],
     source: Annotated[str, typer.Option("--source", metavar="URL", help="Evidence for it.")],
     description: Annotated[str | None, typer.Option(help="A line about what happened.")] = None,
+    file: Annotated[Path | None, typer.Option(help="Also add it to this events file.")] = None,
     db: DbOption = None,
     webhook: WebhookOption = None,
 ) -> None:
@@ -128,7 +130,7 @@ def trigger(
     settings = webhook_settings(webhook)
     moment = parse_instant(at)
     assert moment is not None
-    added = verbs.trigger(kind.value, moment, source, db=db, description=description)
+    added = verbs.trigger(kind.value, moment, source, db=db, file=file, description=description)
     if added.duplicate_of:
         typer.echo(f"already recorded as {added.duplicate_of}; nothing written", err=True)
     for warning in added.warnings:
