@@ -50,7 +50,8 @@ def parse_instant(text: str | None, option: str = "--at") -> datetime | None:
         fail(f"{option}: {text!r} is not an ISO 8601 date-time (e.g. 2026-03-10T06:00:00+02:00)", 2)
         raise
     if value.tzinfo is None:
-        fail(f"{option}: {text} has no time zone; add its offset, e.g. {text}+02:00", 2)
+        example = f"{value.isoformat()}+02:00"
+        fail(f"{option}: {text} has no time zone; add its offset, e.g. {example}", 2)
     return value
 
 
