@@ -56,7 +56,7 @@ class Evaluator:
         }
 
     def _file_all(self, events: Iterable[Event]) -> None:
-        """`_file` for many events at once, unsorted; the hot loop of a full evaluation."""
+        """File every relevant event, unsorted (sorted once after); the hot loop of a full run."""
         relevant, now, index, triggers = MECHANISM_EVENTS, self.now, self._index, self._triggers
         for event in events:
             if event.kind not in relevant:  # most events (deliveries, ...) stop here
@@ -66,29 +66,27 @@ class Evaluator:
                 continue
             item = (at, event.id, event)
             refs = event.provisions or event.mechanisms
-            ids: Iterable[str] = event.agreement_ids() if refs else event.agreements
+            ids = event.agreement_ids() if refs else set(event.agreements)
             if event.kind == "trigger" and not ids:
                 triggers.append(item)
                 continue
             for aid in ids:
                 index.setdefault(aid, {}).setdefault(event.kind, []).append(item)
 
-    def _file(self, event: Event, keep_sorted: bool = False) -> set[str]:
-        """Index a relevant event; return the ids of the agreements whose rules may change."""
+    def _file_one(self, event: Event) -> set[str]:
+        """File one event in sorted place; return the agreements whose rules may change."""
         if event.kind not in MECHANISM_EVENTS:
             return set()
         at = event.at if event.at is not None else event.earliest()
         if at > self.now:
             return set()
         item = (at, event.id, event)
-        ids = set(event.agreements)
-        if event.provisions or event.mechanisms:
-            ids = event.agreement_ids()
+        ids = event.agreement_ids()
         if event.kind == "trigger" and not ids:
-            _put(self._triggers, item, keep_sorted)
+            insort(self._triggers, item, key=_ORDER)
             return {aid for aid, a in self.agreements.items() if _listens(a, event)}
         for aid in ids:
-            _put(self._index.setdefault(aid, {}).setdefault(event.kind, []), item, keep_sorted)
+            insort(self._index.setdefault(aid, {}).setdefault(event.kind, []), item, key=_ORDER)
         return ids & self.agreements.keys()
 
     def _events(self, aid: str) -> EventsByKind:
@@ -109,7 +107,7 @@ class Evaluator:
 
     def add(self, event: Event) -> list[Obligation]:
         """Take one new event into account; return the obligations it may have changed."""
-        touched = self._file(event, keep_sorted=True)
+        touched = self._file_one(event)
         kinds = AFFECTS.get(event.kind, frozenset())
         changed: list[Obligation] = []
         for aid in sorted(touched):
@@ -122,13 +120,6 @@ class Evaluator:
         """Every obligation, by due time, then agreement, mechanism and period."""
         found = [o for per in self._results.values() for items in per.values() for o in items]
         return sorted(found, key=Obligation.sort_key)
-
-
-def _put(items: list[Timed], item: Timed, keep_sorted: bool) -> None:
-    if keep_sorted:
-        insort(items, item, key=_ORDER)
-    else:
-        items.append(item)
 
 
 def _listens(agreement: Agreement, trigger: Event) -> bool:
