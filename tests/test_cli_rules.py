@@ -269,3 +269,11 @@ def test_validate_reports_bad_events_with_the_agreements(
     shutil.copy(Path(__file__).parent / "bad_events" / "unknown-provision.yaml", root / "events")
     result = run_cli(["validate", str(root)], capsys)
     assert result.code == 1 and "unknown-provision" in result.err, result
+
+
+def test_a_trigger_without_evidence_is_refused_and_not_recorded(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(["trigger", "renewed_aggression", "--at", AT, "--db", db], capsys)
+    assert result.code == 2 and "--source" in result.err and result.err.count("\n") == 1, result
+    assert not [o for o in verbs.due(db, datetime.fromisoformat(AT)).obligations if o.opened_by]

@@ -121,7 +121,9 @@ class TriggerKind(StrEnum):
 def trigger(
     kind: Annotated[TriggerKind, typer.Argument(help="What happened.")],
     at: Annotated[str, typer.Option("--at", metavar="DATETIME", help="When, with its offset.")],
-    source: Annotated[str, typer.Option("--source", metavar="URL", help="Evidence for it.")],
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="URL", help="Evidence for it (required).")
+    ] = None,
     description: Annotated[str | None, typer.Option(help="A line about what happened.")] = None,
     file: Annotated[Path | None, typer.Option(help="Also add it to this events file.")] = None,
     db: DbOption = None,
@@ -131,6 +133,9 @@ def trigger(
     settings = webhook_settings(webhook)
     moment = parse_instant(at)
     assert moment is not None
+    if not source:
+        fail("--source: a trigger needs the URL of its evidence (every event keeps one)", 2)
+        return
     added = verbs.trigger(kind.value, moment, source, db=db, file=file, description=description)
     if added.duplicate_of:
         typer.echo(f"already recorded as {added.duplicate_of}; nothing written", err=True)
