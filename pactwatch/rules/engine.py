@@ -59,19 +59,29 @@ class Evaluator:
         """File every relevant event, unsorted (sorted once after); the hot loop of a full run."""
         relevant, now, index, triggers = MECHANISM_EVENTS, self.now, self._index, self._triggers
         for event in events:
-            if event.kind not in relevant:  # most events (deliveries, ...) stop here
+            kind = event.kind
+            if kind not in relevant:  # most events (deliveries, ...) stop here
                 continue
-            at = event.at if event.at is not None else event.earliest()
+            at = event.at
+            if at is None:
+                at = event.earliest()
             if at > now:
                 continue
             item = (at, event.id, event)
             refs = event.provisions or event.mechanisms
             ids = event.agreement_ids() if refs else set(event.agreements)
-            if event.kind == "trigger" and not ids:
+            if kind == "trigger" and not ids:
                 triggers.append(item)
                 continue
             for aid in ids:
-                index.setdefault(aid, {}).setdefault(event.kind, []).append(item)
+                by_kind = index.get(aid)
+                if by_kind is None:
+                    by_kind = index[aid] = {}
+                found = by_kind.get(kind)
+                if found is None:
+                    by_kind[kind] = [item]
+                else:
+                    found.append(item)
 
     def _file_one(self, event: Event) -> set[str]:
         """File one event in sorted place; return the agreements whose rules may change."""

@@ -95,19 +95,16 @@ def recurring_rule(
     meetings = [(t, e) for t, _, e in events.get("meeting", ()) if names(e)]
     times = [t for t, _ in meetings]
     result: list[Obligation] = []
-    k = 0
-    while True:
-        start = add_duration(first, scaled(every, k))
-        if end is not None and start >= end:
-            break
-        stop = add_duration(first, scaled(every, k + 1))
-        stop = min(stop, end) if end is not None else stop
+    k, start = 0, first
+    while end is None or start < end:
+        following = add_duration(first, scaled(every, k + 1))  # from `first`: no drift
+        stop = min(following, end) if end is not None else following
         i = bisect_left(times, start)
         held = meetings[i] if i < len(times) and times[i] < stop else None
         result.append(_period(agreement, mechanism, start, stop, held, now))
         if end is None and start > now:
             break  # without an end, list the periods so far and the next one
-        k += 1
+        k, start = k + 1, following
     return result
 
 
