@@ -277,3 +277,23 @@ def test_a_trigger_without_evidence_is_refused_and_not_recorded(
     result = run_cli(["trigger", "renewed_aggression", "--at", AT, "--db", db], capsys)
     assert result.code == 2 and "--source" in result.err and result.err.count("\n") == 1, result
     assert not [o for o in verbs.due(db, datetime.fromisoformat(AT)).obligations if o.opened_by]
+
+
+def test_due_filters_by_state_and_agreement(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "due",
+        "--at",
+        AT,
+        "--format",
+        "json",
+        "--db",
+        db,
+        "--state",
+        "open",
+        "--state",
+        "missed",
+    ]
+    items = json.loads(run_cli(args, capsys).out)
+    assert sorted(i["state"] for i in items) == ["missed", "missed", "open", "open"], items
+    none = json.loads(run_cli([*args, "--agreement", "ua-gb-2024"], capsys).out)
+    assert none == [], none

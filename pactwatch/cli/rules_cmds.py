@@ -83,25 +83,42 @@ def obligations_table(obligations: list[Obligation], title: str) -> Table:
     return table
 
 
+class StateChoice(StrEnum):
+    upcoming = "upcoming"
+    open = "open"
+    met = "met"
+    missed = "missed"
+
+
 def due(
     at: AtOption = None,
     fmt: FormatOption = TextOrJson.table,
+    state: Annotated[
+        list[StateChoice] | None, typer.Option(help="Only these states (repeatable).")
+    ] = None,
+    agreement: Annotated[str | None, typer.Option(help="Only this agreement id.")] = None,
     db: DbOption = None,
     webhook: WebhookOption = None,
 ) -> None:
     """What is due: open, met, missed and upcoming obligations with their deadlines."""
     settings = webhook_settings(webhook)
     report = verbs.due(db, parse_instant(at))
+    wanted = {s.value for s in state} if state else None
+    shown = [
+        o
+        for o in report.obligations
+        if (wanted is None or o.state in wanted) and agreement in (None, o.agreement)
+    ]
     if fmt is TextOrJson.json:
-        typer.echo(json.dumps([o.as_dict() for o in report.obligations], indent=2))
+        typer.echo(json.dumps([o.as_dict() for o in shown], indent=2))
     else:
         counts = ", ".join(f"{n} {state}" for state, n in report.summary.counts.items())
         nxt = report.summary.next_due
         head = f"At {iso(report.now)}: {counts}"
         if nxt is not None:
             head += f"; next due {iso(nxt.due_at)} ({nxt.agreement} {nxt.mechanism})"
-        Console().print(obligations_table(report.obligations, head))
-    _alert(settings, report.obligations, report.now, db)
+        Console().print(obligations_table(shown, head))
+    _alert(settings, shown, report.now, db)
 
 
 def _alert(
