@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from pactwatch.curate import load_dataset, validate_dataset
 from pactwatch.curate.dataset import Loaded, read_record
 from pactwatch.curate.events import (
@@ -106,19 +108,29 @@ def _sqlite_file(db: str | None) -> Path | None:
     return Path(url[len(prefix) :])
 
 
-def registry(db: str | None = None) -> list[AgreementSummary]:
+def _open_for_reading(db: str | None) -> Engine:
+    """An engine on an existing registry; reading never creates an empty database file."""
+    target = _sqlite_file(db)
+    if target is not None and not target.exists():
+        raise PactwatchError.at(
+            str(target), "", "registry-empty", "no registry here yet; run `pactwatch load` first"
+        )
     engine = open_engine(db)
+    ensure_loaded(engine, database_url(db))
+    return engine
+
+
+def registry(db: str | None = None) -> list[AgreementSummary]:
+    engine = _open_for_reading(db)
     try:
-        ensure_loaded(engine, database_url(db))
         return list_agreements(engine)
     finally:
         engine.dispose()
 
 
 def agreement(agreement_id: str, db: str | None = None) -> Agreement:
-    engine = open_engine(db)
+    engine = _open_for_reading(db)
     try:
-        ensure_loaded(engine, database_url(db))
         found = get_agreement(engine, agreement_id)
     finally:
         engine.dispose()
@@ -141,9 +153,8 @@ def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> 
     if agreement_id is not None:
         exporter.write(agreement(agreement_id, db))
     else:
-        engine = open_engine(db)
+        engine = _open_for_reading(db)
         try:
-            ensure_loaded(engine, database_url(db))
             for item in all_agreements(engine):
                 exporter.write(item)
         finally:

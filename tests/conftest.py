@@ -30,6 +30,11 @@ def require(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def seed_available() -> bool:
+    return (sources_dir() / SEED_NAME).is_file()
+
+
+@pytest.fixture(scope="session")
 def seed_path() -> Path:
     path = sources_dir() / SEED_NAME
     require(path.is_file(), f"seed report not found at {path}")

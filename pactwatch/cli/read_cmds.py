@@ -14,7 +14,7 @@ from rich.text import Text
 
 from pactwatch import verbs
 from pactwatch.cli.options import DbOption, FormatOption, TextOrJson
-from pactwatch.model import Agreement
+from pactwatch.model import Agreement, Provision
 from pactwatch.model.codes import party_name
 
 
@@ -68,32 +68,35 @@ def _header(a: Agreement, today: date) -> Panel:
 
 
 def _sections(a: Agreement) -> list[Table]:
+    """One table per source heading; each provision reads as a sentence with its codes below."""
     tables = []
     for section, items in groupby(a.provisions, key=lambda p: p.section or "(opening)"):
-        table = Table(title=section, title_justify="left", show_lines=False, expand=True)
-        table.add_column("id", no_wrap=True)
+        table = Table(title=section, title_justify="left", expand=True, show_lines=True)
         table.add_column("who → for whom", no_wrap=True)
-        table.add_column("commitment", ratio=3)
-        table.add_column("domains", ratio=1)
-        table.add_column("kind")
+        table.add_column("commitment", ratio=1)
         for p in items:
             who = ",".join(p.actors) + (
                 " → " + ",".join(p.beneficiaries) if p.beneficiaries else ""
             )
-            what = Text(f"{p.action} {p.object}")
-            extras = [
-                f"with {', '.join(p.partners)}" if p.partners else "",
-                f"via {', '.join(p.instruments)}" if p.instruments else "",
-                f"when {p.condition}" if p.condition else "",
-                p.timing or "",
-            ]
-            if any(extras):
-                what.append(" (" + "; ".join(e for e in extras if e) + ")", style="dim")
-            for flag in p.flags:
-                what.append(f"\n⚑ {flag}", style="yellow")
-            table.add_row(p.id, who, what, ", ".join(p.domains), p.kind)
+            table.add_row(who, _commitment(p))
         tables.append(table)
     return tables
+
+
+def _commitment(p: Provision) -> Text:
+    what = Text(f"{p.action} {p.object}")
+    extras = [
+        f"with {', '.join(p.partners)}" if p.partners else "",
+        f"via {', '.join(p.instruments)}" if p.instruments else "",
+        f"when {p.condition}" if p.condition else "",
+        p.timing or "",
+    ]
+    if any(extras):
+        what.append(" (" + "; ".join(e for e in extras if e) + ")")
+    what.append(f"\n{p.id} · {p.kind} · {', '.join(p.domains)}", style="cyan")
+    for flag in p.flags:
+        what.append(f"\n⚑ {flag}", style="yellow")
+    return what
 
 
 def _mechanisms(a: Agreement) -> Table:
@@ -101,19 +104,23 @@ def _mechanisms(a: Agreement) -> Table:
     for column in ("id", "kind", "rule"):
         table.add_column(column)
     for m in a.mechanisms:
-        rule = ", ".join(
-            filter(
-                None,
-                [
-                    f"every {m.every}" if m.every else "",
-                    f"within {m.within}" if m.within else "",
-                    f"on {' or '.join(m.triggers)}" if m.triggers else "",
-                    f"clock starts at {m.starts_on}" if m.kind == "consultation_on_trigger" else "",
-                ],
-            )
-        )
-        table.add_row(m.id, m.kind, rule or (m.description or ""))
+        parts = [
+            f"every {m.every}" if m.every else "",
+            f"within {m.within}" if m.within else "",
+            f"on {' or '.join(m.triggers)}" if m.triggers else "",
+            f"clock starts at {m.starts_on}" if m.kind == "consultation_on_trigger" else "",
+            _term_rule(a) if m.kind == "term" else "",
+        ]
+        table.add_row(m.id, m.kind, ", ".join(p for p in parts if p) or m.description or "")
     return table
+
+
+def _term_rule(a: Agreement) -> str:
+    end = a.term.ends_on or a.term.expected_end(a.signed_on)
+    early = " or ".join(a.term.ends_early_if)
+    return f"{a.term.years or '?'} years, {a.signed_on or '?'} to {end or '?'}" + (
+        f"; ends early if {early}" if early else ""
+    )
 
 
 def register(app: typer.Typer) -> None:

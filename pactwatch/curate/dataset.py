@@ -124,7 +124,7 @@ def yaml_files(paths: Iterable[Path], subdir: str) -> tuple[list[Path], list[Pro
             found = sorted(p for p in folder.glob("*.y*ml") if p.suffix in {".yaml", ".yml"})
             if not found:
                 problems.append(
-                    Problem(str(path), "", "no-data", f"no {subdir} files (*.yaml) found here")
+                    Problem(str(path), "", "no-data", f"no YAML files (*.yaml) found in {folder}")
                 )
             files.extend(found)
         else:

@@ -21,7 +21,7 @@ def validate_dataset(dataset: Dataset, library: SourceLibrary) -> list[Problem]:
     problems = list(dataset.problems)
     for item in dataset.agreements:
         problems.extend(check_agreement(item.record, str(item.path), library))
-    return problems
+    return sorted(problems, key=lambda p: p.file)  # stable: keeps each file's own order
 
 
 def check_agreement(agreement: Agreement, file: str, library: SourceLibrary) -> list[Problem]:

@@ -1,8 +1,9 @@
 """YAML in and out for curated files.
 
-Loading is strict: duplicate keys are errors (YAML would silently keep the last), and
-dates stay strings until the model parses them, so "2024-02-30" is a field error and not
-a crash inside the YAML library. Dumping keeps the model's field order for readable diffs.
+Loading is strict: duplicate keys are errors (YAML would silently keep the last), dates
+stay strings until the model parses them, so "2024-02-30" is a field error and not a
+crash inside the YAML library, and only `true`/`false` are booleans (YAML 1.2), so
+Norway's code NO stays the string "NO". Dumping keeps the model's field order for readable diffs.
 """
 
 from __future__ import annotations
@@ -17,20 +18,14 @@ class StrictLoader(yaml.SafeLoader):
     """SafeLoader without timestamp resolution and with duplicate-key detection."""
 
 
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 StrictLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"}
-    ]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in {_BOOL, _TIMESTAMP}]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-# Booleans as YAML 1.2 has them: only true/false. YAML 1.1 also reads on/off/yes/no as
-# booleans, which would turn an event's `on:` (its date) into the key True.
 StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
 

@@ -86,7 +86,7 @@ def _check_party(code: str) -> str:
     if not is_party_code(code):
         raise PydanticCustomError(
             "invalid-party-code",
-            "{code!r} is not an ISO 3166-1 alpha-2 code or a known organisation "
+            "'{code}' is not an ISO 3166-1 alpha-2 code or a known organisation "
             "(e.g. 'RO', 'EU', 'NATO')",
             {"code": code},
         )

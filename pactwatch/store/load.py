@@ -8,6 +8,7 @@ constraint, crash mid-way) leaves the database exactly as it was.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,8 +54,7 @@ def load_registry(
         create_schema(connection)
         _clear(connection)
         _insert(connection, tables.domains, _domain_rows())
-        for agreement in agreements:
-            insert_agreement(connection, agreement)
+        insert_agreements(connection, agreements)
         if also is not None:
             also(connection)
         fts.rebuild(connection)
@@ -82,99 +82,70 @@ def _domain_rows() -> Iterator[Row]:
         }
 
 
-def insert_agreement(connection: Connection, agreement: Agreement) -> None:
-    """Insert one agreement's rows; the caller owns the transaction."""
+def insert_agreements(connection: Connection, agreements: Iterable[Agreement]) -> None:
+    """Insert agreements' rows, one batched statement per table, parents first.
+
+    The caller owns the transaction.
+    """
+    rows: dict[Table, list[Row]] = defaultdict(list)
+    for agreement in agreements:
+        for table, items in agreement_rows(agreement).items():
+            rows[table].extend(items)
+    for table in tables.metadata.sorted_tables:
+        _insert(connection, table, rows.get(table, ()))
+
+
+def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
+    """Every row an agreement contributes, grouped by table."""
     aid = agreement.id
-    _insert(
-        connection,
-        tables.agreements,
-        [
-            {
-                "id": aid,
-                "title": agreement.title,
-                "kind": agreement.kind,
-                "signed_on": agreement.signed_on,
-                "signed_at": agreement.signed_at,
-                "legal_nature": agreement.legal_nature,
-                "term_years": agreement.term.years,
-                "ends_on": agreement.term.ends_on,
-                "provision_count": len(agreement.provisions),
-                "record": record_json(agreement),
-            }
-        ],
-    )
-    _insert(
-        connection,
-        tables.agreement_parties,
-        ({"agreement_id": aid, "position": i, "party": p} for i, p in enumerate(agreement.parties)),
-    )
-    _insert(
-        connection,
-        tables.signatories,
-        (
-            {"agreement_id": aid, "position": i, **s.model_dump()}
-            for i, s in enumerate(agreement.signatories)
-        ),
-    )
-    _insert(
-        connection,
-        tables.sources,
-        (
-            {
-                "agreement_id": aid,
-                "id": s.id,
-                "kind": s.kind,
-                "title": s.title,
-                "language": s.language,
-                "sha256": s.sha256,
-                "url": s.url,
-            }
-            for s in agreement.sources
-        ),
-    )
+    rows: dict[Table, list[Row]] = defaultdict(list)
+    rows[tables.agreements].append({
+        "id": aid, "title": agreement.title, "kind": agreement.kind,
+        "signed_on": agreement.signed_on, "signed_at": agreement.signed_at,
+        "legal_nature": agreement.legal_nature, "term_years": agreement.term.years,
+        "ends_on": agreement.term.ends_on, "provision_count": len(agreement.provisions),
+        "record": record_json(agreement),
+    })  # fmt: skip
+    rows[tables.agreement_parties] = [
+        {"agreement_id": aid, "position": i, "party": p} for i, p in enumerate(agreement.parties)
+    ]
+    rows[tables.signatories] = [
+        {"agreement_id": aid, "position": i, **s.model_dump()}
+        for i, s in enumerate(agreement.signatories)
+    ]
+    rows[tables.sources] = [
+        {"agreement_id": aid, "id": s.id, "kind": s.kind, "title": s.title,
+         "language": s.language, "sha256": s.sha256, "url": s.url}
+        for s in agreement.sources
+    ]  # fmt: skip
     for position, provision in enumerate(agreement.provisions):
-        _insert_provision(connection, aid, position, provision)
-    _insert(
-        connection,
-        tables.mechanisms,
-        (
-            {
-                "agreement_id": aid,
-                "id": m.id,
-                "kind": m.kind,
-                "within": m.within,
-                "every": m.every,
-                "starts_on": m.starts_on,
-                "triggers": ",".join(m.triggers),
-                "provision_id": m.provision,
-                "description": m.description,
-            }
-            for m in agreement.mechanisms
-        ),
-    )
-    _insert(
-        connection,
-        tables.mentions,
-        (
-            {"agreement_id": aid, "position": i, "kind": m.kind, "parties": ",".join(m.parties)}
-            for i, m in enumerate(agreement.mentions)
-        ),
-    )
+        for table, items in _provision_rows(aid, position, provision).items():
+            rows[table].extend(items)
+    rows[tables.mechanisms] = [
+        {"agreement_id": aid, "id": m.id, "kind": m.kind, "within": m.within, "every": m.every,
+         "starts_on": m.starts_on, "triggers": ",".join(m.triggers), "provision_id": m.provision,
+         "description": m.description}
+        for m in agreement.mechanisms
+    ]  # fmt: skip
+    rows[tables.mentions] = [
+        {"agreement_id": aid, "position": i, "kind": m.kind, "parties": ",".join(m.parties)}
+        for i, m in enumerate(agreement.mentions)
+    ]
+    return rows
 
 
-def _children(
-    aid: str, pid: str, values: Iterable[Any], to_row: Callable[[Any], Row]
-) -> Iterator[Row]:
-    for position, value in enumerate(values):
-        yield {"agreement_id": aid, "provision_id": pid, "position": position, **to_row(value)}
+def _children(aid: str, pid: str, values: Iterable[Any], to_row: Callable[[Any], Row]) -> list[Row]:
+    return [
+        {"agreement_id": aid, "provision_id": pid, "position": position, **to_row(value)}
+        for position, value in enumerate(values)
+    ]
 
 
-def _insert_provision(connection: Connection, aid: str, position: int, p: Provision) -> None:
+def _provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[Row]]:
     amount = p.amount
-    _insert(
-        connection,
-        tables.provisions,
-        [
+    parties = [("actor", c) for c in p.actors] + [("beneficiary", c) for c in p.beneficiaries]
+    return {
+        tables.provisions: [
             {
                 "agreement_id": aid,
                 "id": p.id,
@@ -192,15 +163,17 @@ def _insert_provision(connection: Connection, aid: str, position: int, p: Provis
                 "amount_period": amount.period if amount else None,
             }
         ],
-    )
-    parties = [("actor", c) for c in p.actors] + [("beneficiary", c) for c in p.beneficiaries]
-    children: list[tuple[Table, Iterable[Any], Callable[[Any], Row]]] = [
-        (tables.provision_domains, p.domains, lambda d: {"domain": d}),
-        (tables.provision_parties, parties, lambda rp: {"role": rp[0], "party": rp[1]}),
-        (tables.provision_partners, p.partners, lambda n: {"name": n}),
-        (tables.provision_instruments, p.instruments, lambda n: {"name": n}),
-        (tables.provision_flags, p.flags, lambda f: {"flag": f}),
-        (tables.spans, p.spans, lambda s: {"source_id": s.source, "start": s.start, "end": s.end}),
-    ]
-    for table, values, to_row in children:
-        _insert(connection, table, _children(aid, p.id, values, to_row))
+        tables.provision_domains: _children(aid, p.id, p.domains, lambda d: {"domain": d}),
+        tables.provision_parties: _children(
+            aid, p.id, parties, lambda rp: {"role": rp[0], "party": rp[1]}
+        ),
+        tables.provision_partners: _children(aid, p.id, p.partners, lambda n: {"name": n}),
+        tables.provision_instruments: _children(aid, p.id, p.instruments, lambda n: {"name": n}),
+        tables.provision_flags: _children(aid, p.id, p.flags, lambda f: {"flag": f}),
+        tables.spans: _children(
+            aid,
+            p.id,
+            p.spans,
+            lambda s: {"source_id": s.source, "start": s.start, "end": s.end},
+        ),
+    }

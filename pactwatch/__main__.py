@@ -1,0 +1,5 @@
+"""`python -m pactwatch` runs the command line."""
+
+from pactwatch.cli.app import main
+
+main()
