@@ -18,7 +18,7 @@ from pactwatch import verbs
 from pactwatch.model import PactwatchError
 from pactwatch.notify import WebhookSettings, deliver
 from pactwatch.notify.webhook import KEY_HEADER, SIGNATURE_HEADER
-from tests.cli_run import run_cli
+from tests.cli import run_cli
 
 SECRET = "test-secret"
 AT = datetime.fromisoformat("2026-11-27T12:00:00+02:00")
@@ -111,9 +111,9 @@ def test_trigger_webhook_from_the_command_line(
 ) -> None:
     args = ["trigger", "significant_escalation", "--at", "2026-11-27T10:00:00+02:00"]
     args += ["--source", "https://example.org/t", "--db", db, "--webhook", receiver.url]
-    missing = run_cli(args, capsys)
+    missing = run_cli(capsys, *args)
     assert missing.code == 2 and "PACTWATCH_WEBHOOK_SECRET" in missing.err, missing
     monkeypatch.setenv("PACTWATCH_WEBHOOK_SECRET", SECRET)
-    result = run_cli(args, capsys)
+    result = run_cli(capsys, *args)
     assert result.code == 0 and "1 alert(s) delivered" in result.err, result
     assert json.loads(receiver.received[0][1])["obligation"]["opened_by"].startswith("significant")
