@@ -68,8 +68,7 @@ class Evaluator:
             if at > now:
                 continue
             item = (at, event.id, event)
-            refs = event.provisions or event.mechanisms
-            ids = event.agreement_ids() if refs else set(event.agreements)
+            ids = _agreement_ids(event)
             if kind == "trigger" and not ids:
                 triggers.append(item)
                 continue
@@ -130,6 +129,15 @@ class Evaluator:
         """Every obligation, by due time, then agreement, mechanism and period."""
         found = [o for per in self._results.values() for items in per.values() for o in items]
         return sorted(found, key=Obligation.sort_key)
+
+
+def _agreement_ids(event: Event) -> Sequence[str]:
+    """`event.agreement_ids()`, without building a set in the common case of one reference."""
+    ids: Sequence[str] = event.agreements
+    if event.mechanisms or event.provisions:
+        refs = [*event.mechanisms, *event.provisions]
+        ids = [*ids, *[ref.partition("/")[0] for ref in refs]]
+    return ids if len(ids) < 2 else sorted(set(ids))
 
 
 def _listens(agreement: Agreement, trigger: Event) -> bool:

@@ -36,6 +36,26 @@ def naming(agreement: Agreement, mechanism: Mechanism) -> Callable[[Event], bool
     return names
 
 
+def named(
+    agreement: Agreement, mechanism: Mechanism, items: Sequence[Timed], exact: bool = False
+) -> list[tuple[datetime, Event]]:
+    """The events among `items` that name the mechanism (`naming`, inlined: a hot loop);
+    with `exact`, only those with an exact instant."""
+    mref = f"{agreement.id}/{mechanism.id}"
+    pref = f"{agreement.id}/{mechanism.provision}" if mechanism.provision else None
+    aid = agreement.id
+    return [
+        (t, e)
+        for t, _, e in items
+        if (
+            mref in e.mechanisms
+            or (pref is not None and pref in e.provisions)
+            or aid in e.agreements
+        )
+        and (not exact or e.at is not None)
+    ]
+
+
 def term_end(agreement: Agreement, events: EventsByKind) -> tuple[datetime | None, Event | None]:
     """When the agreement stops applying: an end-condition event, else the end of its term."""
     early = next(iter(events.get("end_condition", ())), None)
@@ -91,8 +111,7 @@ def recurring_rule(
     every = Duration.parse(mechanism.every)
     first = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
-    names = naming(agreement, mechanism)
-    meetings = [(t, e) for t, _, e in events.get("meeting", ()) if names(e)]
+    meetings = named(agreement, mechanism, events.get("meeting", ()))
     times = [t for t, _ in meetings]
     result: list[Obligation] = []
     k, start = 0, first
@@ -167,10 +186,7 @@ def consultation_rule(
     within = Duration.parse(mechanism.within)
     signed = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
-    names = naming(agreement, mechanism)
-    consultations = [
-        (t, e) for t, _, e in events.get("consultation", ()) if e.at is not None and names(e)
-    ]
+    consultations = named(agreement, mechanism, events.get("consultation", ()), exact=True)
     times = [t for t, _ in consultations]
     result: list[Obligation] = []
     opened: set[tuple[str | None, datetime]] = set()
