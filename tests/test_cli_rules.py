@@ -295,3 +295,31 @@ def test_due_filters_by_state_and_agreement(db: str, capsys: pytest.CaptureFixtu
     assert sorted(i["state"] for i in items) == ["missed", "missed", "open", "open"], items
     none = json.loads(run_cli(capsys, *[*args, "--agreement", "ua-gb-2024"]).out)
     assert none == [], none
+
+
+def test_a_failed_file_write_leaves_the_registry_as_it_was(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocked = tmp_path / "events.yaml"
+    blocked.mkdir()  # a directory where the events file should go: the write must fail
+    args = [
+        "event",
+        "add",
+        "--kind",
+        "statement",
+        "--on",
+        "2025-02-01",
+        "--agreement",
+        "ua-ro-2024",
+    ]
+    args += ["--source", "https://example.org/s", "--file", str(blocked), "--registry", "--db", db]
+    result = run_cli(capsys, *args)
+    assert result.code == 1 and result.err.count("\n") == 1, result
+    assert "Traceback" not in result.err
+    engine = open_engine(db)
+    try:
+        assert registry_events(engine) == []
+    finally:
+        engine.dispose()
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == [], leftovers
