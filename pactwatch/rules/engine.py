@@ -120,10 +120,36 @@ class Evaluator:
         kinds = AFFECTS.get(event.kind, frozenset())
         changed: list[Obligation] = []
         for aid in sorted(touched):
+            if event.kind in {"trigger", "request"}:
+                changed.extend(self._add_clocks(aid, event))
+                continue
             fresh = self._evaluate(aid, kinds)
             self._results[aid].update(fresh)
             changed.extend(o for items in fresh.values() for o in items)
         return changed
+
+    def _add_clocks(self, aid: str, starter: Event) -> list[Obligation]:
+        """A new trigger or request only adds its own clocks: existing ones keep their state.
+
+        When a clock already starts at the same instant, the mechanism is recomputed whole,
+        so which of the two events opened it is decided as in a full evaluation.
+        """
+        agreement, events = self.agreements[aid], self._events(aid)
+        at = starter.at if starter.at is not None else starter.earliest()
+        only = {**events, starter.kind: [(at, starter.id, starter)]}
+        added: list[Obligation] = []
+        for m in agreement.mechanisms:
+            if m.kind != "consultation_on_trigger" or m.starts_on != starter.kind:
+                continue  # a request never starts a trigger-started clock, nor the reverse
+            current = self._results[aid].get(m.id, [])
+            if any(o.period_start == at for o in current):
+                self._results[aid][m.id] = RULES[m.kind](agreement, m, events, self.now)
+                added.extend(self._results[aid][m.id])
+                continue
+            new = RULES[m.kind](agreement, m, only, self.now)
+            self._results[aid][m.id] = [*current, *new]
+            added.extend(new)
+        return added
 
     def obligations(self) -> list[Obligation]:
         """Every obligation, by due time, then agreement, mechanism and period."""
