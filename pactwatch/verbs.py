@@ -192,9 +192,8 @@ def instant(value: datetime | None, field_name: str = "--at") -> datetime:
 
 
 def _registry_inputs(db: str | None) -> tuple[list[Agreement], list[Event]]:
-    engine = open_engine(db)
+    engine = _open_for_reading(db)
     try:
-        ensure_loaded(engine, database_url(db))
         return all_agreements(engine), store_events.read_events(engine)
     finally:
         engine.dispose()
@@ -235,7 +234,8 @@ def add_event(
         agreements = [item.record for item in load_dataset([data or data_dir()]).agreements]
         known = []
     if file is not None or db is None:
-        known += read_events(event_folders([data or data_dir()]) + _existing(file)).events
+        folders = event_folders([data or data_dir()])
+        known += read_events(folders + _existing(file, folders)).events
     same = next((k for k in known if k.record.fingerprint() == event.fingerprint()), None)
     if same is not None:
         return EventAdded(event, same.record.id, [], [])
@@ -257,8 +257,12 @@ def add_event(
     return EventAdded(event, None, warnings, written)
 
 
-def _existing(file: Path | None) -> list[Path]:
-    return [file] if file is not None and file.is_file() else []
+def _existing(file: Path | None, folders: Sequence[Path]) -> list[Path]:
+    """The target file, when it exists and is not already read as part of a folder."""
+    if file is None or not file.is_file():
+        return []
+    inside = any(file.resolve().parent == folder.resolve() for folder in folders)
+    return [] if inside else [file]
 
 
 def _write_event(event: Event, file: Path | None, db: str | None) -> list[str]:

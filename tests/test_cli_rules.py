@@ -323,3 +323,21 @@ def test_a_failed_file_write_leaves_the_registry_as_it_was(
         engine.dispose()
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == [], leftovers
+
+
+def test_two_events_into_one_file_inside_the_events_folder(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = _data_copy(tmp_path, data_dir)
+    monkeypatch.setenv("PACTWATCH_DATA", str(root))
+    target = root / "events" / "2025.yaml"
+    for day in ("2025-02-01", "2025-03-01"):
+        args = ["event", "add", "--kind", "payment", "--on", day, "--agreement", "ua-ro-2024"]
+        result = run_cli(capsys, *args, "--source", "https://example.org/p", "--file", str(target))
+        assert result.code == 0 and "warning" not in result.err, result
+    assert run_cli(capsys, "validate", str(root)).code == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.count("kind: payment") == 2, text
