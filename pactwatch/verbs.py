@@ -332,20 +332,22 @@ def notify(
     db: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Delivery]:
-    """Send one signed alert per open or missed obligation not yet sent to this URL."""
+    """Send one signed alert per open or missed obligation not yet sent to this URL.
+
+    The registry remembers each delivered key (per URL), so running `due --webhook` on a
+    schedule alerts on what is new since the last run; a failed delivery is retried next run.
+    """
     alerting = [o for o in obligations if o.state in {"open", "missed"}]
-    engine = open_engine(db) if db is not None else None
+    engine = _open_for_reading(db)
     try:
-        sent = store_events.delivered_keys(engine, settings.url) if engine else set()
+        sent = store_events.delivered_keys(engine, settings.url)
         deliveries = []
         for obligation in alerting:
             if idempotency_key(obligation) in sent:
                 continue
             delivery = deliver(settings, obligation, now, sleep)
             deliveries.append(delivery)
-            if engine is not None:
-                store_events.mark_delivered(engine, settings.url, [delivery.key])
+            store_events.mark_delivered(engine, settings.url, [delivery.key])
         return deliveries
     finally:
-        if engine is not None:
-            engine.dispose()
+        engine.dispose()

@@ -117,3 +117,24 @@ def test_trigger_webhook_from_the_command_line(
     result = run_cli(capsys, *args)
     assert result.code == 0 and "1 alert(s) delivered" in result.err, result
     assert json.loads(receiver.received[0][1])["obligation"]["opened_by"].startswith("significant")
+
+
+def test_due_webhook_twice_alerts_only_once(
+    receiver: Receiver, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PACTWATCH_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("PACTWATCH_DB", db)
+    args = [
+        "due",
+        "--at",
+        "2026-11-27T12:00:00+02:00",
+        "--format",
+        "json",
+        "--webhook",
+        receiver.url,
+    ]
+    first = run_cli(capsys, *args)
+    assert first.code == 0 and "4 alert(s) delivered" in first.err, first
+    second = run_cli(capsys, *args)
+    assert second.code == 0 and "0 alert(s) delivered" in second.err, second
+    assert len(receiver.received) == 4, receiver.received
