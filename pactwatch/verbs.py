@@ -61,7 +61,8 @@ from pactwatch.store.read import all_agreements
 def validate(paths: Sequence[Path] = (), sources: Path | None = None) -> list[Problem]:
     """Every problem in the curated files under `paths` (default: the data folder)."""
     dataset = load_dataset(list(paths) or [data_dir()])
-    return validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
+    problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
+    return problems + check_events(read_events(event_folders(paths)), dataset.by_id()).problems
 
 
 def load(
@@ -222,9 +223,8 @@ def instant(value: datetime | None, field_name: str = "--at") -> datetime:
 
 
 def _registry_inputs(db: str | None) -> tuple[list[Agreement], list[Event]]:
-    engine = open_engine(db)
+    engine = _open_for_reading(db)
     try:
-        ensure_loaded(engine, database_url(db))
         return all_agreements(engine), store_events.read_events(engine)
     finally:
         engine.dispose()
@@ -265,7 +265,8 @@ def add_event(
         agreements = [item.record for item in load_dataset([data or data_dir()]).agreements]
         known = []
     if file is not None or db is None:
-        known += read_events(event_folders([data or data_dir()]) + _existing(file)).events
+        folders = event_folders([data or data_dir()])
+        known += read_events(folders + _existing(file, folders)).events
     same = next((k for k in known if k.record.fingerprint() == event.fingerprint()), None)
     if same is not None:
         return EventAdded(event, same.record.id, [], [])
@@ -287,8 +288,12 @@ def add_event(
     return EventAdded(event, None, warnings, written)
 
 
-def _existing(file: Path | None) -> list[Path]:
-    return [file] if file is not None and file.is_file() else []
+def _existing(file: Path | None, folders: Sequence[Path]) -> list[Path]:
+    """The target file, when it exists and is not already read as part of a folder."""
+    if file is None or not file.is_file():
+        return []
+    inside = any(file.resolve().parent == folder.resolve() for folder in folders)
+    return [] if inside else [file]
 
 
 def _write_event(event: Event, file: Path | None, db: str | None) -> list[str]:
@@ -358,23 +363,25 @@ def notify(
     db: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Delivery]:
-    """Send one signed alert per open or missed obligation not yet sent to this URL."""
+    """Send one signed alert per open or missed obligation not yet sent to this URL.
+
+    The registry remembers each delivered key (per URL), so running `due --webhook` on a
+    schedule alerts on what is new since the last run; a failed delivery is retried next run.
+    """
     alerting = [o for o in obligations if o.state in {"open", "missed"}]
-    engine = open_engine(db) if db is not None else None
+    engine = _open_for_reading(db)
     try:
-        sent = store_events.delivered_keys(engine, settings.url) if engine else set()
+        sent = store_events.delivered_keys(engine, settings.url)
         deliveries = []
         for obligation in alerting:
             if idempotency_key(obligation) in sent:
                 continue
             delivery = deliver(settings, obligation, now, sleep)
             deliveries.append(delivery)
-            if engine is not None:
-                store_events.mark_delivered(engine, settings.url, [delivery.key])
+            store_events.mark_delivered(engine, settings.url, [delivery.key])
         return deliveries
     finally:
-        if engine is not None:
-            engine.dispose()
+        engine.dispose()
 
 
 def service(db: str | None = None, sources: Path | None = None) -> FastAPI:

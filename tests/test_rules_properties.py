@@ -145,8 +145,13 @@ def test_an_unrelated_event_changes_nothing(
     ), unrelated
 
 
-@settings(max_examples=40, deadline=None)
-@given(events=event_lists(), now=instants, extra=event_lists())
+late = st.integers(min_value=2 * 365 * 24 * 60, max_value=4 * 365 * 24 * 60).map(
+    lambda minutes: START + timedelta(minutes=minutes)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(events=event_lists(), now=late | instants, extra=event_lists())
 def test_adding_events_one_by_one_equals_a_full_evaluation(
     events: list[Event], now: datetime, extra: list[Event]
 ) -> None:
@@ -191,3 +196,12 @@ def test_dst_never_shifts_a_24_hour_deadline(at: datetime, zone: ZoneInfo) -> No
         elapsed = clock.due_at.astimezone(UTC) - clock.period_start.astimezone(UTC)
         assert elapsed == timedelta(hours=24), clock
         assert clock.due_at.astimezone(UTC) == at + timedelta(hours=24), clock
+
+
+def test_a_request_added_later_does_not_repeat_trigger_clocks() -> None:
+    trigger = _event(1, "trigger", START + timedelta(days=600), subkind="renewed_aggression")
+    request = _event(2, "request", START + timedelta(days=600, hours=5), agreements=["ua-ro-2024"])
+    now = START + timedelta(days=700)
+    evaluator = Evaluator(AGREEMENTS, [trigger], now)
+    evaluator.add(request)
+    assert _view(evaluator.obligations()) == _view(evaluate(AGREEMENTS, [trigger, request], now))

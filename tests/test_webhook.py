@@ -18,7 +18,7 @@ from pactwatch import verbs
 from pactwatch.model import PactwatchError
 from pactwatch.notify import WebhookSettings, deliver
 from pactwatch.notify.webhook import KEY_HEADER, SIGNATURE_HEADER
-from tests.cli_run import run_cli
+from tests.cli import run_cli
 
 SECRET = "test-secret"
 AT = datetime.fromisoformat("2026-11-27T12:00:00+02:00")
@@ -49,7 +49,7 @@ def receiver() -> Iterator[Receiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield state
     server.shutdown()
@@ -111,9 +111,30 @@ def test_trigger_webhook_from_the_command_line(
 ) -> None:
     args = ["trigger", "significant_escalation", "--at", "2026-11-27T10:00:00+02:00"]
     args += ["--source", "https://example.org/t", "--db", db, "--webhook", receiver.url]
-    missing = run_cli(args, capsys)
+    missing = run_cli(capsys, *args)
     assert missing.code == 2 and "PACTWATCH_WEBHOOK_SECRET" in missing.err, missing
     monkeypatch.setenv("PACTWATCH_WEBHOOK_SECRET", SECRET)
-    result = run_cli(args, capsys)
+    result = run_cli(capsys, *args)
     assert result.code == 0 and "1 alert(s) delivered" in result.err, result
     assert json.loads(receiver.received[0][1])["obligation"]["opened_by"].startswith("significant")
+
+
+def test_due_webhook_twice_alerts_only_once(
+    receiver: Receiver, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PACTWATCH_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("PACTWATCH_DB", db)
+    args = [
+        "due",
+        "--at",
+        "2026-11-27T12:00:00+02:00",
+        "--format",
+        "json",
+        "--webhook",
+        receiver.url,
+    ]
+    first = run_cli(capsys, *args)
+    assert first.code == 0 and "4 alert(s) delivered" in first.err, first
+    second = run_cli(capsys, *args)
+    assert second.code == 0 and "0 alert(s) delivered" in second.err, second
+    assert len(receiver.received) == 4, receiver.received

@@ -49,7 +49,13 @@ def _quantity(text: str) -> dict[str, Any]:
 @event_app.command("add")
 def add(
     kind: Annotated[str, typer.Option(help="delivery, training, meeting, consultation, ...")],
-    source: Annotated[list[str], typer.Option(metavar="URL", help="Evidence (repeatable).")],
+    source: Annotated[
+        list[str] | None, typer.Option(metavar="URL", help="Evidence (repeatable).")
+    ] = None,
+    document: Annotated[
+        list[str] | None,
+        typer.Option(metavar="SHA256", help="Evidence: sha256 of a document (repeatable)."),
+    ] = None,
     at: Annotated[str | None, typer.Option(metavar="DATETIME", help="Exact instant.")] = None,
     on: Annotated[
         str | None, typer.Option(metavar="DATE", help="2024, 2024-07 or 2024-07-11.")
@@ -77,7 +83,7 @@ def add(
         "actors": actor or [],
         "provisions": provision or [],
         "mechanisms": mechanism or [],
-        "sources": [{"url": s} for s in source],
+        "sources": [{"url": s} for s in source or []] + [{"sha256": d} for d in document or []],
         "quantities": [_quantity(q) for q in quantity or []],
         "description": description,
         "completes": completes,

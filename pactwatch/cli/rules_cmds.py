@@ -6,6 +6,7 @@ import json
 import os
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -49,7 +50,8 @@ def parse_instant(text: str | None, option: str = "--at") -> datetime | None:
         fail(f"{option}: {text!r} is not an ISO 8601 date-time (e.g. 2026-03-10T06:00:00+02:00)", 2)
         raise
     if value.tzinfo is None:
-        fail(f"{option}: {text} has no time zone; add its offset, e.g. {text}+02:00", 2)
+        example = f"{value.isoformat()}+02:00"
+        fail(f"{option}: {text} has no time zone; add its offset, e.g. {example}", 2)
     return value
 
 
@@ -81,25 +83,42 @@ def obligations_table(obligations: list[Obligation], title: str) -> Table:
     return table
 
 
+class StateChoice(StrEnum):
+    upcoming = "upcoming"
+    open = "open"
+    met = "met"
+    missed = "missed"
+
+
 def due(
     at: AtOption = None,
     fmt: FormatOption = TextOrJson.table,
+    state: Annotated[
+        list[StateChoice] | None, typer.Option(help="Only these states (repeatable).")
+    ] = None,
+    agreement: Annotated[str | None, typer.Option(help="Only this agreement id.")] = None,
     db: DbOption = None,
     webhook: WebhookOption = None,
 ) -> None:
     """What is due: open, met, missed and upcoming obligations with their deadlines."""
     settings = webhook_settings(webhook)
     report = verbs.due(db, parse_instant(at))
+    wanted = {s.value for s in state} if state else None
+    shown = [
+        o
+        for o in report.obligations
+        if (wanted is None or o.state in wanted) and agreement in (None, o.agreement)
+    ]
     if fmt is TextOrJson.json:
-        typer.echo(json.dumps([o.as_dict() for o in report.obligations], indent=2))
+        typer.echo(json.dumps([o.as_dict() for o in shown], indent=2))
     else:
         counts = ", ".join(f"{n} {state}" for state, n in report.summary.counts.items())
         nxt = report.summary.next_due
         head = f"At {iso(report.now)}: {counts}"
         if nxt is not None:
             head += f"; next due {iso(nxt.due_at)} ({nxt.agreement} {nxt.mechanism})"
-        Console().print(obligations_table(report.obligations, head))
-    _alert(settings, report.obligations, report.now, db)
+        Console().print(obligations_table(shown, head))
+    _alert(settings, shown, report.now, db)
 
 
 def _alert(
@@ -119,8 +138,11 @@ class TriggerKind(StrEnum):
 def trigger(
     kind: Annotated[TriggerKind, typer.Argument(help="What happened.")],
     at: Annotated[str, typer.Option("--at", metavar="DATETIME", help="When, with its offset.")],
-    source: Annotated[str, typer.Option("--source", metavar="URL", help="Evidence for it.")],
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="URL", help="Evidence for it (required).")
+    ] = None,
     description: Annotated[str | None, typer.Option(help="A line about what happened.")] = None,
+    file: Annotated[Path | None, typer.Option(help="Also add it to this events file.")] = None,
     db: DbOption = None,
     webhook: WebhookOption = None,
 ) -> None:
@@ -128,7 +150,10 @@ def trigger(
     settings = webhook_settings(webhook)
     moment = parse_instant(at)
     assert moment is not None
-    added = verbs.trigger(kind.value, moment, source, db=db, description=description)
+    if not source:
+        fail("--source: a trigger needs the URL of its evidence (every event keeps one)", 2)
+        return
+    added = verbs.trigger(kind.value, moment, source, db=db, file=file, description=description)
     if added.duplicate_of:
         typer.echo(f"already recorded as {added.duplicate_of}; nothing written", err=True)
     for warning in added.warnings:

@@ -192,5 +192,8 @@ def write_event_file(path: Path, events: Sequence[Event]) -> None:
     text = dump_yaml({"events": [event_yaml(e) for e in events]})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

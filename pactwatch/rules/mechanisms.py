@@ -1,14 +1,15 @@
 """One rule per mechanism kind: term, recurring duty, consultation clock.
 
 Each rule receives one agreement, one of its mechanisms, the events that bear on that
-agreement (already limited to those that happened by `now`, sorted by time then id) and
-`now`, and returns that mechanism's obligations. Nothing here reads a file or a clock.
+agreement grouped by kind (only those that happened by `now`, each list sorted by instant
+then id, each item `(instant, id, event)`) and `now`, and returns that mechanism's
+obligations. Nothing here reads a file or a clock.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from pactwatch.model import Agreement, Event, Mechanism
@@ -16,28 +17,57 @@ from pactwatch.model.values import Duration
 from pactwatch.rules.obligations import Obligation, State
 from pactwatch.rules.timing import add_duration, day_start, iso, scaled, whole_days
 
-
-def names(event: Event, agreement: Agreement, mechanism: Mechanism) -> bool:
-    """Does the event name this mechanism, the provision behind it, or the agreement itself?"""
-    if f"{agreement.id}/{mechanism.id}" in event.mechanisms:
-        return True
-    if mechanism.provision and f"{agreement.id}/{mechanism.provision}" in event.provisions:
-        return True
-    return agreement.id in event.agreements
+Timed = tuple[datetime, str, Event]
+EventsByKind = Mapping[str, Sequence[Timed]]
 
 
-def term_end(agreement: Agreement, events: Sequence[Event]) -> tuple[datetime | None, Event | None]:
+def naming(agreement: Agreement, mechanism: Mechanism) -> Callable[[Event], bool]:
+    """A test: does an event name this mechanism, its provision, or the agreement itself?"""
+    mechanism_ref = f"{agreement.id}/{mechanism.id}"
+    provision_ref = f"{agreement.id}/{mechanism.provision}" if mechanism.provision else None
+
+    def names(event: Event) -> bool:
+        return (
+            mechanism_ref in event.mechanisms
+            or (provision_ref is not None and provision_ref in event.provisions)
+            or agreement.id in event.agreements
+        )
+
+    return names
+
+
+def named(
+    agreement: Agreement, mechanism: Mechanism, items: Sequence[Timed], exact: bool = False
+) -> list[tuple[datetime, Event]]:
+    """The events among `items` that name the mechanism (`naming`, inlined: a hot loop);
+    with `exact`, only those with an exact instant."""
+    mref = f"{agreement.id}/{mechanism.id}"
+    pref = f"{agreement.id}/{mechanism.provision}" if mechanism.provision else None
+    aid = agreement.id
+    return [
+        (t, e)
+        for t, _, e in items
+        if (
+            mref in e.mechanisms
+            or (pref is not None and pref in e.provisions)
+            or aid in e.agreements
+        )
+        and (not exact or e.at is not None)
+    ]
+
+
+def term_end(agreement: Agreement, events: EventsByKind) -> tuple[datetime | None, Event | None]:
     """When the agreement stops applying: an end-condition event, else the end of its term."""
-    early = next((e for e in events if e.kind == "end_condition"), None)
+    early = next(iter(events.get("end_condition", ())), None)
     end_date = agreement.term.ends_on or agreement.term.expected_end(agreement.signed_on)
     planned = day_start(end_date) if end_date and not agreement.term.indefinite else None
-    if early is not None and (planned is None or early.earliest() < planned):
-        return early.earliest(), early
+    if early is not None and (planned is None or early[0] < planned):
+        return early[0], early[2]
     return planned, None
 
 
 def term_rule(
-    agreement: Agreement, mechanism: Mechanism, events: Sequence[Event], now: datetime
+    agreement: Agreement, mechanism: Mechanism, events: EventsByKind, now: datetime
 ) -> list[Obligation]:
     if agreement.signed_on is None:
         return []
@@ -73,7 +103,7 @@ def term_rule(
 
 
 def recurring_rule(
-    agreement: Agreement, mechanism: Mechanism, events: Sequence[Event], now: datetime
+    agreement: Agreement, mechanism: Mechanism, events: EventsByKind, now: datetime
 ) -> list[Obligation]:
     """One obligation per period from signing until the term ends; a meeting fulfils it."""
     if agreement.signed_on is None or mechanism.every is None:
@@ -81,20 +111,19 @@ def recurring_rule(
     every = Duration.parse(mechanism.every)
     first = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
-    meetings = [e for e in events if e.kind == "meeting" and names(e, agreement, mechanism)]
-    times = [e.earliest() for e in meetings]
+    meetings = named(agreement, mechanism, events.get("meeting", ()))
+    times = [t for t, _ in meetings]
     result: list[Obligation] = []
-    k = 0
-    while True:
-        start = add_duration(first, scaled(every, k))
-        if end is not None and start >= end:
-            break
-        stop = add_duration(first, scaled(every, k + 1))
-        stop = min(stop, end) if end is not None else stop
-        result.append(_period(agreement, mechanism, start, stop, meetings, times, now))
+    k, start = 0, first
+    while end is None or start < end:
+        following = add_duration(first, scaled(every, k + 1))  # from `first`: no drift
+        stop = min(following, end) if end is not None else following
+        i = bisect_left(times, start)
+        held = meetings[i] if i < len(times) and times[i] < stop else None
+        result.append(_period(agreement, mechanism, start, stop, held, now))
         if end is None and start > now:
             break  # without an end, list the periods so far and the next one
-        k += 1
+        k, start = k + 1, following
     return result
 
 
@@ -103,17 +132,14 @@ def _period(
     mechanism: Mechanism,
     start: datetime,
     stop: datetime,
-    meetings: Sequence[Event],
-    times: Sequence[datetime],
+    held: tuple[datetime, Event] | None,
     now: datetime,
 ) -> Obligation:
-    i = bisect_left(times, start)
-    held = meetings[i] if i < len(times) and times[i] < stop else None
     state: State
     if now < start:
         state, rule = "upcoming", f"period starts {iso(start)}"
     elif held is not None:
-        state, rule = "met", f"meeting {held.id} on {iso(times[i])} falls in the period"
+        state, rule = "met", f"meeting {held[1].id} on {iso(held[0])} falls in the period"
     elif now >= stop:
         state, rule = "missed", f"no meeting recorded between {iso(start)} and {iso(stop)}"
     else:
@@ -126,26 +152,33 @@ def _period(
         period_end=stop,
         due_at=stop,
         state=state,
-        fulfilled_by=held.id if held else None,
+        fulfilled_by=held[1].id if held else None,
         rule=rule,
         provision=mechanism.provision,
-        fulfilled_at=times[i] if held else None,
+        fulfilled_at=held[0] if held else None,
     )
 
 
-def starts_clock(event: Event, agreement: Agreement, mechanism: Mechanism) -> bool:
-    """Does this event start the mechanism's clock in this agreement?"""
-    if event.at is None or (event.subkind is not None and event.subkind not in mechanism.triggers):
-        return False
+def _starters(agreement: Agreement, mechanism: Mechanism, events: EventsByKind) -> list[Timed]:
+    """The events that start the mechanism's clock in this agreement."""
     if mechanism.starts_on == "trigger":
-        if event.kind != "trigger" or event.subkind is None:
-            return False
-        return not event.agreement_ids() or agreement.id in event.agreement_ids()
-    return event.kind == "request" and names(event, agreement, mechanism)
+        return [
+            item
+            for item in events.get("trigger", ())
+            if item[2].at is not None and item[2].subkind in mechanism.triggers
+        ]
+    names = naming(agreement, mechanism)
+    return [
+        item
+        for item in events.get("request", ())
+        if item[2].at is not None
+        and (item[2].subkind is None or item[2].subkind in mechanism.triggers)
+        and names(item[2])
+    ]
 
 
 def consultation_rule(
-    agreement: Agreement, mechanism: Mechanism, events: Sequence[Event], now: datetime
+    agreement: Agreement, mechanism: Mechanism, events: EventsByKind, now: datetime
 ) -> list[Obligation]:
     """Each trigger (or request) opens a clock; consultations of all parties in time meet it."""
     if mechanism.within is None or agreement.signed_on is None:
@@ -153,23 +186,15 @@ def consultation_rule(
     within = Duration.parse(mechanism.within)
     signed = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
-    consultations = [
-        e
-        for e in events
-        if e.kind == "consultation" and e.at is not None and names(e, agreement, mechanism)
-    ]
+    consultations = named(agreement, mechanism, events.get("consultation", ()), exact=True)
+    times = [t for t, _ in consultations]
     result: list[Obligation] = []
     opened: set[tuple[str | None, datetime]] = set()
-    for event in events:
-        if not starts_clock(event, agreement, mechanism):
-            continue
-        start = event.earliest()
+    for start, _, event in _starters(agreement, mechanism, events):
         if start < signed or (end is not None and start >= end) or (event.subkind, start) in opened:
             continue
         opened.add((event.subkind, start))
-        assert event.at is not None
-        deadline = add_duration(event.at, within)
-        result.append(_clock(agreement, mechanism, event, deadline, consultations, now))
+        result.append(_clock(agreement, mechanism, event, within, (times, consultations), now))
     return result
 
 
@@ -177,23 +202,27 @@ def _clock(
     agreement: Agreement,
     mechanism: Mechanism,
     opener: Event,
-    deadline: datetime,
-    consultations: Sequence[Event],
+    within: Duration,
+    timed: tuple[Sequence[datetime], Sequence[tuple[datetime, Event]]],
     now: datetime,
 ) -> Obligation:
     assert opener.at is not None
+    times, consultations = timed
+    deadline = add_duration(opener.at, within)
     needed = set(agreement.parties)
     covered: set[str] = set()
-    done: Event | None = None
-    for event in consultations:
-        if opener.at <= event.earliest() <= deadline:
-            covered |= set(event.actors) & needed
-            if covered == needed:
-                done = event
-                break
+    done: tuple[datetime, Event] | None = None
+    for i in range(bisect_left(times, opener.at), len(consultations)):
+        at, event = consultations[i]
+        if at > deadline:
+            break
+        covered |= set(event.actors) & needed
+        if covered == needed:
+            done = (at, event)
+            break
     state: State
     if done is not None:
-        state, rule = "met", f"consultation {done.id} of {'+'.join(sorted(needed))} in time"
+        state, rule = "met", f"consultation {done[1].id} of {'+'.join(sorted(needed))} in time"
     elif now > deadline:
         missing = "+".join(sorted(needed - covered))
         state, rule = "missed", f"no consultation of {missing} by {iso(deadline)}"
@@ -210,17 +239,26 @@ def _clock(
         period_end=deadline,
         due_at=deadline,
         state=state,
-        fulfilled_by=done.id if done else None,
+        fulfilled_by=done[1].id if done else None,
         rule=rule,
         provision=mechanism.provision,
         opened_by=opener.id,
-        fulfilled_at=done.earliest() if done else None,
+        fulfilled_at=done[0] if done else None,
     )
 
 
-Rule = Callable[[Agreement, Mechanism, Sequence[Event], datetime], list[Obligation]]
+Rule = Callable[[Agreement, Mechanism, EventsByKind, datetime], list[Obligation]]
 RULES: dict[str, Rule] = {
     "term": term_rule,
     "recurring": recurring_rule,
     "consultation_on_trigger": consultation_rule,
+}
+
+# Which mechanism kinds an event of each kind can change (for incremental updates).
+AFFECTS: dict[str, frozenset[str]] = {
+    "meeting": frozenset({"recurring"}),
+    "consultation": frozenset({"consultation_on_trigger"}),
+    "trigger": frozenset({"consultation_on_trigger"}),
+    "request": frozenset({"consultation_on_trigger"}),
+    "end_condition": frozenset(RULES),
 }

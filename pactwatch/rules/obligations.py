@@ -42,8 +42,14 @@ class Obligation:
         """Stable identity of this obligation across evaluations (state not included)."""
         return f"{self.agreement}/{self.mechanism}/{iso(self.period_start)}"
 
-    def sort_key(self) -> tuple[datetime, str, str, datetime]:
-        return (self.due_at, self.agreement, self.mechanism, self.period_start)
+    def sort_key(self) -> tuple[datetime, str, str, datetime, str]:
+        return (
+            self.due_at,
+            self.agreement,
+            self.mechanism,
+            self.period_start,
+            self.opened_by or "",
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract of `pactwatch due --format json`, plus explanatory extras."""
