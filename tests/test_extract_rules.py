@@ -111,7 +111,10 @@ def test_every_sentence_is_decided() -> None:
 
 
 def test_list_intro_items_inherit_the_subject() -> None:
-    text = "Intro line of a test\n\nThe Participants will:\n(a) exchange liaison officers;\n(b) hold joint exercises.\n"
+    text = (
+        "Intro line of a test\n\nThe Participants will:\n"
+        "(a) exchange liaison officers;\n(b) hold joint exercises.\n"
+    )
     agreement = draft(text)
     assert _texts(agreement, text) == ["exchange liaison officers", "hold joint exercises"]
 
