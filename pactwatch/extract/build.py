@@ -96,8 +96,10 @@ def _gerund(word: str, lexicon: Lexicon) -> str | None:
 
 
 def provision(
-    text: str, lower: str, clause: Clause, lexicon: Lexicon, ctx: Context, taken: set[str]
+    text: str, view: str, clause: Clause, lexicon: Lexicon, ctx: Context, taken: set[str]
 ) -> Provision:
+    """The provision for a clause; `view` is the folded text, `ctx.lower` its lower case."""
+    lower = ctx.lower
     start, end = clause.start, clause.end
     found = find_verb(lower, clause.verb_from or start, end, lexicon)
     action, object_start = (clause.action, start) if clause.action else (found or ("", start))
@@ -107,7 +109,7 @@ def provision(
     verb_span = (object_start - len(action), object_start) if found else None
     hits = cue_hits(lower, start, end, lexicon, verb_span)
     domains, domain_why = rank(hits, clause.topic, clause.fallback)
-    bens, ben_why = beneficiaries(text, object_start, end, clause.actors, lexicon, ctx)
+    bens, ben_why = beneficiaries(view, object_start, end, clause.actors, lexicon, ctx)
     why = [*clause.why, f"action:{action}", *ben_why, *domain_why]
     when = timing(text[start:end])
     kind = clause.kind or _kind(action, obj, when, lexicon)

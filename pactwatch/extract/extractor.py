@@ -61,7 +61,7 @@ class Reader:
     section: str | None = None
     section_topic: list[str] = field(default_factory=list)
     paragraph: int = -1
-    paragraph_topic: list[str] = field(default_factory=list)
+    background: list[tuple[int, int]] = field(default_factory=list)
     term_provision: str | None = None
     term: tuple[int, str] | None = None
     ends_early: list[str] = field(default_factory=list)
@@ -74,13 +74,14 @@ class Reader:
 
     # --- blocks -------------------------------------------------------------------------
     def read(self) -> None:
-        self.view = match_view(self.text)
+        self.view = self.view or match_view(self.text)
         self.lower = lower_view(self.view)
+        self.ctx.lower = self.lower
         found = blocks(self.view)
         abbreviations = self.lexicon.words("abbreviations")
         for block in found:
             if block.paragraph != self.paragraph:
-                self.paragraph, self.paragraph_topic = block.paragraph, []
+                self.paragraph, self.background = block.paragraph, []
             if self.intro is not None and block.bullet:
                 self._list_item(block)
                 continue
@@ -188,7 +189,8 @@ class Reader:
             return
         if self._signing(start, end, modal):
             return
-        if TERM_STATEMENT.search(self.view, start, end) and self._term(start, end):
+        term = "year" in low or "decade" in low
+        if term and TERM_STATEMENT.search(self.view, start, end) and self._term(start, end):
             return
         subject = _AGREEMENT_SUBJECT.match(self.lower, start, end)
         if subject and self._agreement_clauses(start, end, subject.end()):
@@ -206,12 +208,16 @@ class Reader:
             self._commitment(start, end, modal.start(), modal.end(), f"modal {modal.group()!r}")
             return
         self.note("skip", start, end, "background: no commitment verb")
-        self._topic_from(start, end)
+        self.background.append((start, end))
 
-    def _topic_from(self, start: int, end: int) -> None:
+    def _paragraph_topic(self) -> list[str]:
+        """The domain of the paragraph's last background sentence, read when first needed."""
+        if not self.background:
+            return []
+        start, end = self.background[-1]
         hits = cue_hits(self.lower, start, end, self.lexicon)
         ranked = rank(hits, [], [])[0] if hits else []
-        self.paragraph_topic = [d for d in ranked if d != "other"][:1]
+        return [d for d in ranked if d != "other"][:1]
 
     def _present_verb(self, start: int, end: int) -> int | None:
         present = self.lexicon.words("present_commitments")
@@ -223,15 +229,12 @@ class Reader:
         return None
 
     def _signing(self, start: int, end: int, modal: re.Match[str] | None) -> bool:
-        signing = self.lexicon.words("signing_verbs")
-        for m in _WORDS.finditer(self.lower, start, end):
-            if modal is not None and m.start() > modal.start():
-                return False
-            if m.group() in signing:
-                self.signing.append(Sentence(start, end, -1))
-                self.note("skip", start, end, f"signing: facts read (rule: verb {m.group()!r})")
-                return True
-        return False
+        m = self.lexicon.signing_re.search(self.lower, start, end)
+        if m is None or (modal is not None and m.start() > modal.start()):
+            return False
+        self.signing.append(Sentence(start, end, -1))
+        self.note("skip", start, end, f"signing: facts read (rule: verb {m.group()!r})")
+        return True
 
     def _term(self, start: int, end: int) -> bool:
         found = term_years(self.view[start:end])
@@ -249,7 +252,7 @@ class Reader:
             fallback=["other"],
             action="remain in force",
         )
-        made = provision(self.text, self.lower, clause, self.lexicon, self.ctx, self.taken)
+        made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
         made = made.model_copy(
             update={"domains": ["other"], "object": f"the agreement, for {found[1]}"}
         )
@@ -311,7 +314,7 @@ class Reader:
                 fallback=self._context(piece, previous),
                 action=action if piece.rule.startswith("split:parallel") else None,
             )
-            made = provision(self.text, self.lower, clause, self.lexicon, self.ctx, self.taken)
+            made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
             previous, action = made.domains[:1], made.action
             self.provisions.append(made)
         self.ctx.last_actors = list(actors)
@@ -320,7 +323,7 @@ class Reader:
         """Domains a cue-less clause inherits: its antecedent's, else the paragraph's."""
         if previous and _PRONOUN.search(self.lower, piece.start, piece.end):
             return previous
-        return self.paragraph_topic or previous
+        return self._paragraph_topic() or previous
 
     def _ellipsis(self, start: int, end: int, opener: str) -> None:
         if not self.provisions:
@@ -337,7 +340,7 @@ class Reader:
             kind=last.kind,
             action=last.action,
         )
-        made = provision(self.text, self.lower, clause, self.lexicon, self.ctx, self.taken)
+        made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
         domains = list(dict.fromkeys([*made.domains, *last.domains]))
         if made.domains == ["other"]:
             domains = list(last.domains)
@@ -358,7 +361,7 @@ def extract(text: str, source_id: str = "input", lexicon: Lexicon | None = None)
     lexicon = lexicon or load_lexicon()
     view = match_view(text)
     parties = party_rules.find_parties(view, lexicon)
-    reader = Reader(text, lexicon, Context(parties=parties, source_id=source_id))
+    reader = Reader(text, lexicon, Context(parties=parties, source_id=source_id), view=view)
     reader.read()
     return reader
 

@@ -28,6 +28,7 @@ _SCALE = {
     "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
     "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "thousand": 1e3, "k": 1e3,
 }  # fmt: skip
+_DIGIT = re.compile(r"\d")
 _NUM = r"\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _SCALE_RE = r"trillion|billion|million|thousand|bln|mln|bn|mn|tn|[bmk]"
 _WORDS_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
@@ -65,6 +66,8 @@ def _number(text: str) -> float:
 def amounts(text: str) -> list[Money]:
     """Money amounts in `text` with currency and, when stated right after, the period."""
     found: list[Money] = []
+    if not _DIGIT.search(text):
+        return found
     for m in AMOUNT_RE.finditer(text):
         number = m.group("num1") or m.group("num2")
         scale = (m.group("scale1") or m.group("scale2") or "").lower()
@@ -126,6 +129,8 @@ EARLY_END = re.compile(
 
 def term_years(text: str) -> tuple[int, str] | None:
     """The number of years a duration phrase states, and the words that said it."""
+    if "year" not in text and "decade" not in text:
+        return None
     for m in _YEARS_RE.finditer(text):
         if m.group("decade"):
             return 10, m.group()
@@ -137,6 +142,8 @@ def term_years(text: str) -> tuple[int, str] | None:
 
 def early_end(text: str) -> str | None:
     """The code of an early-end condition ("until Ukraine joins NATO" -> ukraine_joins_nato)."""
+    if "until" not in text:
+        return None
     m = EARLY_END.search(text)
     if m is None:
         return None

@@ -41,32 +41,57 @@ class Lexicon:
     titles_re: re.Pattern[str]
     instruments: dict[str, str]  # lower-case surface -> canonical name
     instrument_re: re.Pattern[str]
+    signing_re: re.Pattern[str]
 
     def words(self, key: str) -> frozenset[str]:
-        return _frozen(self, key)
+        found = _WORDSETS.get(key)
+        if found is None or found[0] is not self:
+            found = (self, frozenset(self.grammar.get(key, [])))
+            _WORDSETS[key] = found
+        return found[1]
 
 
-_WORDSETS: dict[tuple[int, str], frozenset[str]] = {}
+_WORDSETS: dict[str, tuple[Lexicon, frozenset[str]]] = {}
 
 
-def _frozen(lexicon: Lexicon, key: str) -> frozenset[str]:
-    cache_key = (id(lexicon), key)
-    found = _WORDSETS.get(cache_key)
-    if found is None:
-        found = frozenset(lexicon.grammar.get(key, []))
-        _WORDSETS[cache_key] = found
-    return found
+def trie_pattern(entries: list[str]) -> str:
+    """A regex for a set of strings, shaped as a trie (longest match first).
+
+    Python's regex engine tries alternatives one by one; a flat list of a thousand entries
+    costs a thousand attempts per position, a trie a handful. Spaces match any whitespace.
+    """
+    root: dict[str, Any] = {}
+    for entry in entries:
+        node = root
+        for char in entry:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alternatives = [
+            (r"\s+" if char == " " else re.escape(char)) + build(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return build(root)
 
 
 def alternation(entries: list[str], flags: int = 0) -> re.Pattern[str]:
-    """One regex matching any entry as a whole word, longest entries first."""
-    ordered = sorted(set(entries), key=lambda e: (-len(e), e))
+    """One regex matching any entry as a whole word (entries of symbols, like "$", as is)."""
+    words = sorted({e for e in entries if e[:1].isalnum() and e[-1:].isalnum()})
+    others = sorted(set(entries) - set(words))
     parts = []
-    for entry in ordered:
-        piece = re.escape(entry).replace(r"\ ", r"\s+")
-        start = r"(?<![\w'])" if entry[:1].isalnum() else ""
-        end = r"(?![\w])" if entry[-1:].isalnum() else ""
-        parts.append(start + piece + end)
+    if words:
+        parts.append(r"(?<![\w'])(?:" + trie_pattern(words) + r")(?!\w)")
+    if others:
+        parts.append("(?:" + trie_pattern(others) + ")")
     return re.compile("|".join(parts) or r"(?!x)x", flags)
 
 
@@ -115,11 +140,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
     names = [p for p in places if places[p].kind != "leader"]
     stems = [re.escape(p) + r"\w*" for p in places if places[p].kind == "leader"]
     place_re = re.compile(
-        r"(?<![\w'])(?:"
-        + "|".join([re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len)[::-1]])
-        + "|"
-        + "|".join(stems)
-        + r")(?![\w])"
+        r"(?<![\w'])(?:" + trie_pattern(names) + "|" + "|".join(stems) + r")(?![\w])"
     )
     cue_domains: dict[str, list[str]] = {}
     for domain in domains():
@@ -148,12 +169,16 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         titles_re=alternation(leaders["titles"]),
         instruments=instruments,
         instrument_re=alternation(list(instruments)),
+        signing_re=alternation(grammar["signing_verbs"]),
     )
 
 
 def place_for(lexicon: Lexicon, surface: str) -> Place | None:
     """The gazetteer entry for a matched surface (leader stems matched by prefix)."""
-    found = lexicon.places.get(re.sub(r"\s+", " ", surface))
+    found = lexicon.places.get(surface)
+    if found is not None:
+        return found
+    found = lexicon.places.get(" ".join(surface.split()))
     if found is not None:
         return found
     for key, place in lexicon.places.items():
