@@ -178,10 +178,10 @@ class Reader:
             start = m.end()
         low = self.lower[start:end]
         self._facts_from(start, end)
-        for opener in self.lexicon.grammar["ellipsis_openers"]:
-            if low.startswith(opener + " "):
-                self._ellipsis(start, end, opener)
-                return
+        ellipsis = self.lexicon.ellipsis_re.match(low)
+        if ellipsis is not None:
+            self._ellipsis(start, end, ellipsis.group())
+            return
         modal = self.lexicon.modal_re.search(self.lower, start, end)
         if party_rules.is_mention_list(self, start, end):
             self.mention_lists.append(Sentence(start, end, sentence.block))
@@ -220,13 +220,9 @@ class Reader:
         return [d for d in ranked if d != "other"][:1]
 
     def _present_verb(self, start: int, end: int) -> int | None:
-        present = self.lexicon.words("present_commitments")
-        for i, m in enumerate(_WORDS.finditer(self.lower, start, end)):
-            if i > 8:
-                return None
-            if m.group() in present and i > 0:
-                return m.start()
-        return None
+        """A present-tense commitment verb among the sentence's first words, not the first."""
+        m = self.lexicon.present_re.search(self.lower, start, min(end, start + 90))
+        return m.start() if m is not None and m.start() > start else None
 
     def _signing(self, start: int, end: int, modal: re.Match[str] | None) -> bool:
         m = self.lexicon.signing_re.search(self.lower, start, end)

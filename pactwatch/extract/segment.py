@@ -75,7 +75,7 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
     start = block.start
     text = view[block.start : block.end]
     for match in _BOUNDARY.finditer(text):
-        before = _WORD_BEFORE.search(text, 0, match.start() + 1)
+        before = _WORD_BEFORE.search(text[max(0, match.start() - 40) : match.start() + 1])
         word = before.group(1).lower() if before else ""
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
