@@ -195,3 +195,24 @@ def test_typographic_apostrophes_do_not_hide_names() -> None:
     provision = _one(text)
     assert provision.instruments == ["NATO Comprehensive Assistance Package"], provision
     assert provision.domains[0] == "nato_integration", provision
+
+
+def test_news_forms_of_commitment() -> None:
+    text = (
+        "Brussels pledged €50 billion under the Ukraine Facility for 2024-2027. "
+        "Berlin is also prepared to help Ukraine expand its arms production. "
+        "Germany has provided aid since 2022. "
+        "The EU committed to deliver one million shells by March 2024."
+    )
+    agreement = draft(text)
+    assert [p.actors for p in agreement.provisions] == [["EU"], ["DE"], ["EU"]], agreement.notes
+    money = agreement.provisions[0].amount
+    assert money is not None and (money.value, money.period) == (50e9, "2024/2027"), money
+    assert agreement.provisions[0].instruments == ["Ukraine Facility"]
+    assert agreement.provisions[2].timing == "by March 2024"
+    assert any("background" in note for note in agreement.notes), agreement.notes
+
+
+def test_subject_names_are_not_domain_cues() -> None:
+    provision = _one("The EU will deliver artillery shells to Ukraine.")
+    assert provision.domains == ["weapons_and_equipment"], provision

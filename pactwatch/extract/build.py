@@ -107,7 +107,8 @@ def provision(
         action = "commit"
     obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", text[start:end])
     verb_span = (object_start - len(action), object_start) if found else None
-    hits = cue_hits(lower, start, end, lexicon, verb_span)
+    # The subject names who acts ("The EU will ..."), not what about: its cues do not count.
+    hits = cue_hits(lower, clause.verb_from or start, end, lexicon, verb_span)
     domains, domain_why = rank(hits, clause.topic, clause.fallback)
     bens, ben_why = beneficiaries(view, object_start, end, clause.actors, lexicon, ctx)
     why = [*clause.why, f"action:{action}", *ben_why, *domain_why]

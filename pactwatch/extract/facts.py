@@ -114,7 +114,8 @@ _YEARS_RE = re.compile(
     re.IGNORECASE,
 )
 TERM_STATEMENT = re.compile(
-    r"\b(?:operate|remain in force|be in force|be valid|valid|last|run|apply|be effective"
+    r"\b(?:operates?|remains? in force|be in force|is in force|be valid|valid|lasts?|runs?|apply"
+    r"|be effective"
     r"|concluded|signed|enter(?:s|ed)? into force)\b[^.]*?\bfor\s+(?:a\s+(?:period|term)\s+of\s+)?"
     r"(?:\w+[\s-])?years?\b|\b(?:term|duration|validity) of (?:the agreement )?is\b",
     re.IGNORECASE,
@@ -205,6 +206,10 @@ _TIMING = (
     (re.compile(r"\b(?:monthly|every month)\b", re.I), "monthly"),
     (re.compile(r"\b(?:regular|regularly)\b", re.I), "regular"),
 )
+_DEADLINE = re.compile(
+    r"\b(?:by|before|no later than)\s+(?:(?:the\s+)?end\s+of\s+)?"
+    r"(?:(?:[A-Z][a-z]+|\d{1,2}\s+[A-Z][a-z]+)\s+)?(?:19|20)\d\d\b"
+)
 _WITHIN = re.compile(
     r"\bwithin\s+(?P<n>\d+|[a-z]+)\s+(?P<unit>hours?|days?|weeks?|months?)\b"
     r"|\b(?P<n2>\d+|[a-z]+)-(?P<unit2>hour|day|week|month)\b",
@@ -224,6 +229,9 @@ def timing(text: str) -> tuple[str, str] | None:
         found = pattern.search(text)
         if found:
             return label, found.group()
+    deadline = _DEADLINE.search(text)
+    if deadline is not None:
+        return deadline.group(), deadline.group()
     return None
 
 

@@ -85,6 +85,16 @@ def trie_pattern(entries: list[str]) -> str:
     return build(root)
 
 
+def _with_adverbs(modals: list[str], adverbs: list[str]) -> list[str]:
+    """ "is ready to" also as "is also ready to", "remains fully committed to", ..."""
+    found = list(modals)
+    for modal in modals:
+        head, _, rest = modal.partition(" ")
+        if rest and head in {"is", "are", "remains", "remain", "stands", "stand"}:
+            found.extend(f"{head} {adverb} {rest}" for adverb in adverbs)
+    return found
+
+
 def _first_chars(entries: list[str]) -> str:
     """A look-ahead on the entries' first characters: the regex engine then skips ahead by
     character class instead of trying the whole trie at every position (2-3x faster)."""
@@ -178,7 +188,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         cue_domains={k: tuple(v) for k, v in cue_domains.items()},
         cue_re=alternation(list(cue_domains)),
         grammar=grammar,
-        modal_re=alternation(grammar["modals"]),
+        modal_re=alternation(_with_adverbs(grammar["modals"], grammar["modal_adverbs"])),
         verb_forms=verb_forms,
         titles_re=alternation(leaders["titles"]),
         instruments=instruments,

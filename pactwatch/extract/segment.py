@@ -13,7 +13,7 @@ from dataclasses import dataclass
 _LINE = re.compile(r"[^\n]*\n?")
 _LEAD = re.compile(r"^[\s*\-]*(?:(?:\(?[0-9ivx]{1,4}[.)]|\([a-z]\)|[a-z]\))\s+)?")
 _BULLET_START = re.compile(r"^\s*(?:[*\-]\s|\(?[0-9ivx]{1,4}[.)]\s|\([a-z]\)\s|[a-z]\)\s)")
-_BOUNDARY = re.compile(r"(?<=[.!?;])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|(?<=;)\s+")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?;][\"')\]]*\s*$")
 
 
