@@ -216,3 +216,16 @@ def test_news_forms_of_commitment() -> None:
 def test_subject_names_are_not_domain_cues() -> None:
     provision = _one("The EU will deliver artillery shells to Ukraine.")
     assert provision.domains == ["weapons_and_equipment"], provision
+
+
+def test_recipients_passives_and_quotes() -> None:
+    text = (
+        "Latvia and Ukraine sign a pact\n\n"
+        '"We will always help," the minister told reporters.\n\n'
+        "Ukraine will receive drones made in Latvia. "
+        "Artillery rounds will be delivered by Latvia before winter.\n"
+    )
+    agreement = draft(text)
+    assert [p.actors for p in agreement.provisions] == [["LV"], ["LV"]], agreement.notes
+    assert agreement.provisions[1].domains[0] == "weapons_and_equipment"
+    assert any(note.startswith("skip") and "quote" in note for note in agreement.notes)

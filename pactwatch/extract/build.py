@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pactwatch.extract.actors import Context, beneficiaries
+from pactwatch.extract.actors import Context, beneficiaries, mentions
 from pactwatch.extract.domains import cue_hits, rank
 from pactwatch.extract.facts import amounts, condition, timing
 from pactwatch.extract.lexicon import Lexicon
@@ -107,8 +107,14 @@ def provision(
         action = "commit"
     obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", text[start:end])
     verb_span = (object_start - len(action), object_start) if found else None
-    # The subject names who acts ("The EU will ..."), not what about: its cues do not count.
-    hits = cue_hits(lower, clause.verb_from or start, end, lexicon, verb_span)
+    # A name in the subject says who acts ("The EU will ..."), not what about: its cues
+    # do not count; the rest of a subject does ("Artillery rounds will be delivered").
+    names = [(m.start, m.end) for m in mentions(view, start, clause.verb_from or start, lexicon)]
+    hits = [
+        h
+        for h in cue_hits(lower, start, end, lexicon, verb_span)
+        if not any(s <= h.start < e for s, e in names)
+    ]
     domains, domain_why = rank(hits, clause.topic, clause.fallback)
     bens, ben_why = beneficiaries(view, object_start, end, clause.actors, lexicon, ctx)
     why = [*clause.why, f"action:{action}", *ben_why, *domain_why]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pactwatch.extract import parties as party_rules
-from pactwatch.extract.actors import Context, resolve_subject
+from pactwatch.extract.actors import RECIPIENT, Context, mentions, resolve_subject
 from pactwatch.extract.build import Clause, provision
 from pactwatch.extract.clauses import Piece, item_pieces, parallel_np_pieces, verb_pieces
 from pactwatch.extract.domains import cue_hits, rank
@@ -33,6 +33,10 @@ _AGREEMENT_SUBJECT = re.compile(
 )
 MAX_SENTENCE = 3000  # longer runs are tables, dumps or unpunctuated text, not sentences
 _ITEM_TAIL = re.compile(r"[;,.]?\s*(?:(?:and|or)\s*)?$")
+_PASSIVE = re.compile(r"\s*(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?\w+(?:ed|en|t)\b")
+_RECEIVE = re.compile(r"\s*(?:also\s+|further\s+|continue\s+to\s+)?(?:receive|get|obtain)\b")
+_BY = re.compile(r"\bby\s+(?:the\s+)?")
+_QUOTE = re.compile(r'[,.!?]"\s+(?:\w+\s+){0,4}?(?:said|says|told|added|stressed|noted|wrote)\b')
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
 _NAME_LINE = re.compile(r"^(?:[Bb]y\s+)?[A-Z][a-z'-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'-]+){1,3}$")
@@ -182,6 +186,11 @@ class Reader:
         if ellipsis is not None:
             self._ellipsis(start, end, ellipsis.group())
             return
+        if _QUOTE.search(self.view, start, min(len(self.view), end + 40)) and (
+            start > 0 and self.view[start - 1] == '"'
+        ):
+            self.note("skip", start, end, "quote: a speaker's words (rule: quotation marks)")
+            return
         modal = self.lexicon.modal_re.search(self.lower, start, end)
         if party_rules.is_mention_list(self, start, end):
             self.mention_lists.append(Sentence(start, end, sentence.block))
@@ -274,6 +283,7 @@ class Reader:
         actors, partners, why = resolve_subject(
             self.view, self.lower, start, verb_at, self.lexicon, self.ctx
         )
+        actors, why = self._recipient_subject(actors, after, end, why)
         if not actors:
             if after == verb_at:
                 return False  # a present-tense verb without a known subject: try the modal
@@ -284,6 +294,30 @@ class Reader:
         split = [p for piece in pieces for p in parallel_np_pieces(self.view, piece)]
         self._emit(split, actors, [f"rule:{rule}", *why], partners, verb_from=after)
         return True
+
+    def _recipient_subject(
+        self, actors: list[str], after: int, end: int, why: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """ "Ukraine will receive X" and "X will be delivered by Y": the giver acts.
+
+        A passive with "by <party>" names its actor; a recipient subject (Ukraine receives,
+        or is supplied) means the agreement's other parties act.
+        """
+        passive = _PASSIVE.match(self.lower, after, end)
+        receive = _RECEIVE.match(self.lower, after, end)
+        if passive is None and receive is None:
+            return actors, why
+        if passive is not None:
+            by = _BY.search(self.lower, passive.end(), end)
+            if by is not None:
+                named = mentions(self.view, by.end(), min(end, by.end() + 40), self.lexicon)
+                if named:
+                    return [named[0].code], [*why, f"actor:{named[0].code} <- passive 'by'"]
+        if actors == [RECIPIENT]:
+            others = [p for p in self.ctx.parties if p != RECIPIENT]
+            if others:
+                return others, [*why, "actor:other parties <- recipient subject"]
+        return actors, why
 
     def _emit(
         self,
