@@ -229,3 +229,15 @@ def test_recipients_passives_and_quotes() -> None:
     assert [p.actors for p in agreement.provisions] == [["LV"], ["LV"]], agreement.notes
     assert agreement.provisions[1].domains[0] == "weapons_and_equipment"
     assert any(note.startswith("skip") and "quote" in note for note in agreement.notes)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agreement stipulates that Germany will deliver tanks to Ukraine.",
+        "The agreement says Berlin will deliver tanks to Ukraine.",
+    ],
+)
+def test_agreement_reporting_a_partners_commitment(sentence: str) -> None:
+    text = f"Ukraine and Germany signed an agreement. {sentence}"
+    assert _one(text).actors == ["DE"]

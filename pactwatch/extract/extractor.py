@@ -273,6 +273,12 @@ class Reader:
                 self._emit(items, list(self.ctx.parties), [f"rule:clause-list {trigger!r}"])
                 return True
         for verb in self.lexicon.grammar["agreement_verbs"]:
+            if not low.startswith(verb + " ", after):
+                continue
+            rest = after + len(verb)
+            modal = self.lexicon.modal_re.search(low, rest, end)
+            if modal and mentions(self.view, rest, modal.start(), self.lexicon):
+                return False  # "stipulates that Germany will ...": the clause has its subject
             if low.startswith(verb + " ", after):
                 piece = Piece(start, end, f"rule:agreement-verb {verb!r}")
                 self._emit([piece], list(self.ctx.parties), ["actor:parties <- the agreement"])
