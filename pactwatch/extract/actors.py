@@ -129,8 +129,8 @@ def _referent(words: list[str], lexicon: Lexicon, ctx: Context) -> tuple[list[st
 def _named(text: str, start: int, end: int, lexicon: Lexicon) -> list[Mention]:
     """Names in one comma-separated part of a subject; leaders only when no country is.
 
-    "According to Zelensky, Romania will": Romania; "Bucharest, together with its
-    partners, will": Bucharest.
+    "According to Zelensky, Romania will": Romania; "Warsaw, along with its allies,
+    will": Warsaw.
     """
     found = mentions(text, start, end, lexicon)
     places = [m for m in found if m.kind != "leader"]
