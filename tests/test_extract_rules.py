@@ -136,7 +136,8 @@ def test_mentions_list_gives_one_mention_per_partner() -> None:
 def test_signing_facts_and_term_with_early_end() -> None:
     text = (
         "President Volodymyr Zelensky and Prime Minister Donald Tusk signed the Agreement on "
-        "Security Co-operation and Long-term Support between Ukraine and Poland in Warsaw on 8 July 2024. "
+        "Security Co-operation and Long-term Support between Ukraine and Poland in Warsaw "
+        "on 8 July 2024. "
         "The agreement will remain in force for 10 years or until Ukraine joins NATO."
     )
     agreement = draft(text)
