@@ -242,3 +242,15 @@ def test_recipients_passives_and_quotes() -> None:
 def test_agreement_reporting_a_partners_commitment(sentence: str) -> None:
     text = f"Ukraine and Germany signed an agreement. {sentence}"
     assert _one(text).actors == ["DE"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "nature"),
+    [
+        ("The document is a political commitment, not a treaty.", "political"),
+        ("Parliament must ratify the agreement.", "legally_binding"),
+        ("The talks went well.", "unknown"),
+    ],
+)
+def test_legal_nature(sentence: str, nature: str) -> None:
+    assert draft(f"Ukraine and Italy signed an agreement. {sentence}").legal_nature == nature
