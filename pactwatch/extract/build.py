@@ -21,6 +21,7 @@ _AUXILIARY = frozenset(
     {"continue", "seek", "strive", "endeavour", "endeavor", "aim", "try", "keep", "remain"}
 )
 _SPACE = re.compile(r"\s+")
+_DOLLARS = {"CA": "CAD", "AU": "AUD", "NZ": "NZD"}
 _STOP = frozenset(
     [
         "the",
@@ -127,7 +128,11 @@ def provision(
     amount = None
     if money:
         first = money[0]
-        amount = Amount(value=first.value, currency=first.currency, period=first.period)
+        currency = first.currency
+        if first.words.lstrip().startswith("$") and clause.actors[:1] in (["CA"], ["AU"], ["NZ"]):
+            currency = _DOLLARS[clause.actors[0]]  # a bare "$" is the giver's own dollar
+            why.append(f"currency:{currency} <- '$' of actor {clause.actors[0]}")
+        amount = Amount(value=first.value, currency=currency, period=first.period)
         why.append(f"amount <- {first.words!r}")
     instruments = _instruments(lower, start, end, lexicon)
     return Provision(

@@ -39,7 +39,7 @@ AMOUNT_RE = re.compile(
     re.IGNORECASE,
 )
 _PERIOD_RE = re.compile(
-    r"^\s*(?:(?:[\w'-]+\s+){0,4}?(?:in|for|during)\s+(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*(?P<year2>(?:19|20)\d\d))?"
+    r"^\s*(?:(?:[\w'-]+\s+){0,6}?(?:in|for|during)\s+(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*(?P<year2>(?:19|20)\d\d))?"
     r"|(?P<annual>per year|a year|annually|each year|every year|per annum)"
     r"|over\s+(?P<over>\w+)\s+years)",
     re.IGNORECASE,
@@ -83,7 +83,7 @@ def amounts(text: str) -> list[Money]:
             value = _number(number) * _SCALE.get(scale, 1.0)
         except ValueError:
             continue
-        period = _period(text[m.end() : m.end() + 60])
+        period = _period(text[m.end() : m.end() + 80])
         found.append(Money(value, currency, period, m.start(), m.end(), m.group()))
     return found
 

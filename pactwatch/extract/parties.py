@@ -131,6 +131,9 @@ def _signed(reader: Reader) -> tuple[str | None, str | None]:
             if first not in _MONTHS and not first[0].isdigit():
                 place = m.group("place").rstrip(".,")
                 break
+        if not when:
+            # A dateline ("Ottawa, February 24, 2024") dates a "Today ... signed" story.
+            when = dates(reader.view[: min(sentence.start, 600)])
         if when or place:
             return (when[0][0].isoformat() if when else None), place
     return None, None
