@@ -36,6 +36,8 @@ def read_input(path: str, data: bytes | None = None, fmt: str = "auto") -> Docum
     name = "<stdin>" if path == "-" else path
     if data is None:
         file = Path(path)
+        if file.is_dir():
+            raise PactwatchError.at(name, "", "not-a-file", "is a folder; give a text or HTML file")
         if not file.is_file():
             raise PactwatchError.at(name, "", "missing-file", "no such file")
         if file.stat().st_size > MAX_BYTES:
