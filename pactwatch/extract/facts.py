@@ -206,6 +206,11 @@ _TIMING = (
     (re.compile(r"\b(?:monthly|every month)\b", re.I), "monthly"),
     (re.compile(r"\b(?:regular|regularly)\b", re.I), "regular"),
 )
+_ANY_TIMING = re.compile(
+    r"annual|yearly|every|each year|once a year|quarterly|month|regular|within|-hour|-day|"
+    r"-week|\bby\s|before|no later",
+    re.I,
+)
 _DEADLINE = re.compile(
     r"\b(?:by|before|no later than)\s+(?:(?:the\s+)?end\s+of\s+)?"
     r"(?:(?:[A-Z][a-z]+|\d{1,2}\s+[A-Z][a-z]+)\s+)?(?:19|20)\d\d\b"
@@ -219,6 +224,8 @@ _WITHIN = re.compile(
 
 def timing(text: str) -> tuple[str, str] | None:
     """A clause's timing ("annual", "within 24 hours") and the words that said it."""
+    if not _ANY_TIMING.search(text):
+        return None
     m = _WITHIN.search(text)
     if m is not None:
         n = _count(m.group("n") or m.group("n2"))

@@ -87,8 +87,7 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
 
 
 def _trimmed(view: str, start: int, end: int, block: int) -> Sentence:
-    while end > start and view[end - 1] in " \t\r\n.!?;:\"')":
-        end -= 1
-    while start < end and view[start] in " \t\r\n\"'(":
-        start += 1
-    return Sentence(start, end, block)
+    chunk = view[start:end]
+    right = chunk.rstrip(" \t\r\n.!?;:\"')")
+    left = right.lstrip(" \t\r\n\"'(")
+    return Sentence(start + len(right) - len(left), start + len(right), block)
