@@ -254,3 +254,17 @@ def test_agreement_reporting_a_partners_commitment(sentence: str) -> None:
 )
 def test_legal_nature(sentence: str, nature: str) -> None:
     assert draft(f"Ukraine and Italy signed an agreement. {sentence}").legal_nature == nature
+
+
+def test_term_stated_with_concluded_and_early_end_elsewhere() -> None:
+    text = (
+        "Ukraine and Germany signed an agreement. The agreement is concluded for 10 years. "
+        "In 2024, Germany will provide Ukraine with aid worth 7 billion euros. "
+        "The agreement will lose force if Ukraine becomes a member of NATO. "
+        "Germany will support Ukraine until it joins the EU."
+    )
+    agreement = draft(text)
+    assert agreement.term.years == 10 and agreement.term.ends_early_if == ["ukraine_joins_nato"]
+    assert agreement.provisions[0].kind == "mechanism", agreement.provisions[0]
+    money = agreement.provisions[1].amount
+    assert money is not None and (money.value, money.period) == (7e9, "2024"), money

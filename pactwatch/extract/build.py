@@ -21,6 +21,7 @@ _AUXILIARY = frozenset(
     {"continue", "seek", "strive", "endeavour", "endeavor", "aim", "try", "keep", "remain"}
 )
 _SPACE = re.compile(r"\s+")
+_YEAR = re.compile(r"\b(?:[Ii]n|[Ff]or|[Dd]uring)\s+((?:19|20)\d\d)\b")
 _DOLLARS = {"CA": "CAD", "AU": "AUD", "NZ": "NZD"}
 _STOP = frozenset(
     [
@@ -132,7 +133,11 @@ def provision(
         if first.words.lstrip().startswith("$") and clause.actors[:1] in (["CA"], ["AU"], ["NZ"]):
             currency = _DOLLARS[clause.actors[0]]  # a bare "$" is the giver's own dollar
             why.append(f"currency:{currency} <- '$' of actor {clause.actors[0]}")
-        amount = Amount(value=first.value, currency=currency, period=first.period)
+        period = first.period
+        if period is None and (year := _YEAR.search(text, start, end)) is not None:
+            period = year.group(1)  # "In 2024, Germany will provide ... 7 billion euros"
+            why.append(f"period:{period} <- {year.group()!r}")
+        amount = Amount(value=first.value, currency=currency, period=period)
         why.append(f"amount <- {first.words!r}")
     instruments = _instruments(lower, start, end, lexicon)
     return Provision(

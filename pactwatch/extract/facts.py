@@ -121,9 +121,14 @@ TERM_STATEMENT = re.compile(
     re.IGNORECASE,
 )
 EARLY_END = re.compile(
-    r"\buntil\s+(?:ukraine\s+)?(?:joins|becomes a member of|accedes to|'s accession to|"
-    r"ukraine's accession to|accession to|membership in)\s+(?:the\s+)?(?P<org>nato|eu|"
-    r"european union|alliance)",
+    r"\b(?:until|till|if|when|once|upon|after)\s+(?:ukraine\s+|ukraine's\s+)?(?:joins|"
+    r"becomes a member of|accedes to|'s accession to|accession to|membership in)\s+"
+    r"(?:the\s+)?(?P<org>nato|eu|european union|alliance)",
+    re.IGNORECASE,
+)
+_ENDS = re.compile(
+    r"\b(?:until|lose|loses|cease|ceases|terminate|terminates|expire|expires|end|ends|"
+    r"remain|remains|valid|in force)\b",
     re.IGNORECASE,
 )
 
@@ -143,11 +148,9 @@ def term_years(text: str) -> tuple[int, str] | None:
 
 def early_end(text: str) -> str | None:
     """The code of an early-end condition ("until Ukraine joins NATO" -> ukraine_joins_nato)."""
-    if "until" not in text:
-        return None
     m = EARLY_END.search(text)
-    if m is None:
-        return None
+    if m is None or not _ENDS.search(text, 0, m.start()):
+        return None  # "support Ukraine until it joins NATO" is no end of the agreement
     org = m.group("org").lower()
     return "ukraine_joins_eu" if org in {"eu", "european union"} else "ukraine_joins_nato"
 
