@@ -268,3 +268,8 @@ def test_term_stated_with_concluded_and_early_end_elsewhere() -> None:
     assert agreement.provisions[0].kind == "mechanism", agreement.provisions[0]
     money = agreement.provisions[1].amount
     assert money is not None and (money.value, money.period) == (7e9, "2024"), money
+
+
+def test_acronym_instruments_are_case_sensitive() -> None:
+    assert _one("Italy will enforce the oil price cap on Russia.").instruments == []
+    assert _one("Ukraine will implement its ANP.").instruments == ["Annual National Programme"]

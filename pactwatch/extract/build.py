@@ -139,7 +139,7 @@ def provision(
             why.append(f"period:{period} <- {year.group()!r}")
         amount = Amount(value=first.value, currency=currency, period=period)
         why.append(f"amount <- {first.words!r}")
-    instruments = _instruments(lower, start, end, lexicon)
+    instruments = _instruments(view, lower, start, end, lexicon)
     return Provision(
         id=_slug(action, obj, taken),
         section=clause.section,
@@ -169,9 +169,13 @@ def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon)
     return "action"
 
 
-def _instruments(lower: str, start: int, end: int, lexicon: Lexicon) -> list[str]:
+def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) -> list[str]:
     found = []
-    for m in lexicon.instrument_re.finditer(lower, start, end):
+    matches = [
+        *lexicon.instrument_re.finditer(lower, start, end),
+        *lexicon.acronym_re.finditer(view, start, end),
+    ]
+    for m in sorted(matches, key=lambda m: m.start()):
         name = lexicon.instruments.get(_SPACE.sub(" ", m.group()))
         if name and name not in found:
             found.append(name)

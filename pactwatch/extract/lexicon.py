@@ -41,6 +41,7 @@ class Lexicon:
     titles_re: re.Pattern[str]
     instruments: dict[str, str]  # lower-case surface -> canonical name
     instrument_re: re.Pattern[str]
+    acronym_re: re.Pattern[str]  # instruments named by acronyms (CAP, ANP), case-sensitive
     signing_re: re.Pattern[str]
     present_re: re.Pattern[str]
     ellipsis_re: re.Pattern[str]
@@ -177,10 +178,15 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         for form in inflect(base):
             verb_forms.setdefault(form, base)
     leaders = _read(folder / "leaders.yaml")
-    instruments = {
-        surface.lower(): item["name"]
+    surfaces = {
+        surface: item["name"]
         for item in _read(folder / "instruments.yaml")
         for surface in [item["name"], *item.get("aliases", [])]
+    }
+    acronyms = {s: name for s, name in surfaces.items() if s.isupper() and " " not in s}
+    instruments = {
+        **{s.lower(): name for s, name in surfaces.items() if s not in acronyms},
+        **acronyms,
     }
     return Lexicon(
         places=places,
@@ -192,7 +198,8 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         verb_forms=verb_forms,
         titles_re=alternation(leaders["titles"]),
         instruments=instruments,
-        instrument_re=alternation(list(instruments)),
+        instrument_re=alternation([s for s in instruments if s not in acronyms]),
+        acronym_re=alternation(list(acronyms)),
         signing_re=alternation(grammar["signing_verbs"]),
         present_re=alternation(grammar["present_commitments"]),
         ellipsis_re=re.compile(trie_pattern(grammar["ellipsis_openers"]) + r"(?=\s)"),
