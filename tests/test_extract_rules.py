@@ -111,7 +111,10 @@ def test_every_sentence_is_decided() -> None:
 
 
 def test_list_intro_items_inherit_the_subject() -> None:
-    text = "Intro line of a test\n\nThe Participants will:\n(a) exchange liaison officers;\n(b) hold joint exercises.\n"
+    text = (
+        "Intro line of a test\n\nThe Participants will:\n"
+        "(a) exchange liaison officers;\n(b) hold joint exercises.\n"
+    )
     agreement = draft(text)
     assert _texts(agreement, text) == ["exchange liaison officers", "hold joint exercises"]
 
@@ -133,7 +136,8 @@ def test_mentions_list_gives_one_mention_per_partner() -> None:
 def test_signing_facts_and_term_with_early_end() -> None:
     text = (
         "President Volodymyr Zelensky and Prime Minister Donald Tusk signed the Agreement on "
-        "Security Cooperation between Ukraine and Poland in Warsaw on 8 July 2024. "
+        "Security Co-operation and Long-term Support between Ukraine and Poland in Warsaw "
+        "on 8 July 2024. "
         "The agreement will remain in force for 10 years or until Ukraine joins NATO."
     )
     agreement = draft(text)
@@ -192,3 +196,80 @@ def test_typographic_apostrophes_do_not_hide_names() -> None:
     provision = _one(text)
     assert provision.instruments == ["NATO Comprehensive Assistance Package"], provision
     assert provision.domains[0] == "nato_integration", provision
+
+
+def test_news_forms_of_commitment() -> None:
+    text = (
+        "Brussels pledged €50 billion under the Ukraine Facility for 2024-2027. "
+        "Berlin is also prepared to help Ukraine expand its arms production. "
+        "Germany has provided aid since 2022. "
+        "The EU committed to deliver one million shells by March 2024."
+    )
+    agreement = draft(text)
+    assert [p.actors for p in agreement.provisions] == [["EU"], ["DE"], ["EU"]], agreement.notes
+    money = agreement.provisions[0].amount
+    assert money is not None and (money.value, money.period) == (50e9, "2024/2027"), money
+    assert agreement.provisions[0].instruments == ["Ukraine Facility"]
+    assert agreement.provisions[2].timing == "by March 2024"
+    assert any("background" in note for note in agreement.notes), agreement.notes
+
+
+def test_subject_names_are_not_domain_cues() -> None:
+    provision = _one("The EU will deliver artillery shells to Ukraine.")
+    assert provision.domains == ["weapons_and_equipment"], provision
+
+
+def test_recipients_passives_and_quotes() -> None:
+    text = (
+        "Latvia and Ukraine sign a pact\n\n"
+        '"We will always help," the minister told reporters.\n\n'
+        "Ukraine will receive drones made in Latvia. "
+        "Artillery rounds will be delivered by Latvia before winter.\n"
+    )
+    agreement = draft(text)
+    assert [p.actors for p in agreement.provisions] == [["LV"], ["LV"]], agreement.notes
+    assert agreement.provisions[1].domains[0] == "weapons_and_equipment"
+    assert any(note.startswith("skip") and "quote" in note for note in agreement.notes)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The agreement stipulates that Germany will deliver tanks to Ukraine.",
+        "The agreement says Berlin will deliver tanks to Ukraine.",
+    ],
+)
+def test_agreement_reporting_a_partners_commitment(sentence: str) -> None:
+    text = f"Ukraine and Germany signed an agreement. {sentence}"
+    assert _one(text).actors == ["DE"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "nature"),
+    [
+        ("The document is a political commitment, not a treaty.", "political"),
+        ("Parliament must ratify the agreement.", "legally_binding"),
+        ("The talks went well.", "unknown"),
+    ],
+)
+def test_legal_nature(sentence: str, nature: str) -> None:
+    assert draft(f"Ukraine and Italy signed an agreement. {sentence}").legal_nature == nature
+
+
+def test_term_stated_with_concluded_and_early_end_elsewhere() -> None:
+    text = (
+        "Ukraine and Germany signed an agreement. The agreement is concluded for 10 years. "
+        "In 2024, Germany will provide Ukraine with aid worth 7 billion euros. "
+        "The agreement will lose force if Ukraine becomes a member of NATO. "
+        "Germany will support Ukraine until it joins the EU."
+    )
+    agreement = draft(text)
+    assert agreement.term.years == 10 and agreement.term.ends_early_if == ["ukraine_joins_nato"]
+    assert agreement.provisions[0].kind == "mechanism", agreement.provisions[0]
+    money = agreement.provisions[1].amount
+    assert money is not None and (money.value, money.period) == (7e9, "2024"), money
+
+
+def test_acronym_instruments_are_case_sensitive() -> None:
+    assert _one("Italy will enforce the oil price cap on Russia.").instruments == []
+    assert _one("Ukraine will implement its ANP.").instruments == ["Annual National Programme"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pactwatch.extract.actors import Context, beneficiaries
+from pactwatch.extract.actors import Context, beneficiaries, mentions
 from pactwatch.extract.domains import cue_hits, rank
 from pactwatch.extract.facts import amounts, condition, timing
 from pactwatch.extract.lexicon import Lexicon
@@ -21,6 +21,8 @@ _AUXILIARY = frozenset(
     {"continue", "seek", "strive", "endeavour", "endeavor", "aim", "try", "keep", "remain"}
 )
 _SPACE = re.compile(r"\s+")
+_YEAR = re.compile(r"\b(?:[Ii]n|[Ff]or|[Dd]uring)\s+((?:19|20)\d\d)\b")
+_DOLLARS = {"CA": "CAD", "AU": "AUD", "NZ": "NZD"}
 _STOP = frozenset(
     [
         "the",
@@ -96,8 +98,10 @@ def _gerund(word: str, lexicon: Lexicon) -> str | None:
 
 
 def provision(
-    text: str, lower: str, clause: Clause, lexicon: Lexicon, ctx: Context, taken: set[str]
+    text: str, view: str, clause: Clause, lexicon: Lexicon, ctx: Context, taken: set[str]
 ) -> Provision:
+    """The provision for a clause; `view` is the folded text, `ctx.lower` its lower case."""
+    lower = ctx.lower
     start, end = clause.start, clause.end
     found = find_verb(lower, clause.verb_from or start, end, lexicon)
     action, object_start = (clause.action, start) if clause.action else (found or ("", start))
@@ -105,9 +109,16 @@ def provision(
         action = "commit"
     obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", text[start:end])
     verb_span = (object_start - len(action), object_start) if found else None
-    hits = cue_hits(lower, start, end, lexicon, verb_span)
+    # A name in the subject says who acts ("The EU will ..."), not what about: its cues
+    # do not count; the rest of a subject does ("Artillery rounds will be delivered").
+    names = [(m.start, m.end) for m in mentions(view, start, clause.verb_from or start, lexicon)]
+    hits = [
+        h
+        for h in cue_hits(lower, start, end, lexicon, verb_span)
+        if not any(s <= h.start < e for s, e in names)
+    ]
     domains, domain_why = rank(hits, clause.topic, clause.fallback)
-    bens, ben_why = beneficiaries(text, object_start, end, clause.actors, lexicon, ctx)
+    bens, ben_why = beneficiaries(view, object_start, end, clause.actors, lexicon, ctx)
     why = [*clause.why, f"action:{action}", *ben_why, *domain_why]
     when = timing(text[start:end])
     kind = clause.kind or _kind(action, obj, when, lexicon)
@@ -118,9 +129,17 @@ def provision(
     amount = None
     if money:
         first = money[0]
-        amount = Amount(value=first.value, currency=first.currency, period=first.period)
+        currency = first.currency
+        if first.words.lstrip().startswith("$") and clause.actors[:1] in (["CA"], ["AU"], ["NZ"]):
+            currency = _DOLLARS[clause.actors[0]]  # a bare "$" is the giver's own dollar
+            why.append(f"currency:{currency} <- '$' of actor {clause.actors[0]}")
+        period = first.period
+        if period is None and (year := _YEAR.search(text, start, end)) is not None:
+            period = year.group(1)  # "In 2024, Germany will provide ... 7 billion euros"
+            why.append(f"period:{period} <- {year.group()!r}")
+        amount = Amount(value=first.value, currency=currency, period=period)
         why.append(f"amount <- {first.words!r}")
-    instruments = _instruments(lower, start, end, lexicon)
+    instruments = _instruments(view, lower, start, end, lexicon)
     return Provision(
         id=_slug(action, obj, taken),
         section=clause.section,
@@ -150,9 +169,13 @@ def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon)
     return "action"
 
 
-def _instruments(lower: str, start: int, end: int, lexicon: Lexicon) -> list[str]:
+def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) -> list[str]:
     found = []
-    for m in lexicon.instrument_re.finditer(lower, start, end):
+    matches = [
+        *lexicon.instrument_re.finditer(lower, start, end),
+        *lexicon.acronym_re.finditer(view, start, end),
+    ]
+    for m in sorted(matches, key=lambda m: m.start()):
         name = lexicon.instruments.get(_SPACE.sub(" ", m.group()))
         if name and name not in found:
             found.append(name)

@@ -72,7 +72,14 @@ def verb_pieces(view: str, start: int, end: int, lexicon: Lexicon) -> list[Piece
             continue  # "detect, contain and stop X": verbs sharing one object
         bare_and = match.group(1).strip() == "and"
         next_word = rest[1] if len(rest) > 1 else ""
-        if not modal and verb in ambiguous and bare_and and next_word not in _DETERMINERS:
+        verb_follows = next_word in forms and next_word not in ambiguous
+        if (
+            not modal
+            and verb in ambiguous
+            and bare_and
+            and next_word not in _DETERMINERS
+            and not verb_follows
+        ):
             original = _words(view[start + match.end() : start + match.end() + 40])
             if len(original) < 2 or not original[1][:1].isupper():
                 continue  # "weapons and support to Ukraine": a noun, not a new clause

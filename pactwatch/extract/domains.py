@@ -11,6 +11,7 @@ back to, else the paragraph's topic sentence, else the section heading.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,24 +46,52 @@ def cue_hits(
     """
     hits: list[CueHit] = []
     weak = lexicon.words("weak_cues")
-    for m in lexicon.cue_re.finditer(lower, start, end):
-        cue = re.sub(r"\s+", " ", m.group())
+    for m_start, m_end, cue in _scan(lower, lexicon).between(start, end):
         domains = lexicon.cue_domains.get(cue, ())
         if not domains:
             continue
         weight = (1.25 if " " in cue else 1.0) / len(domains)
-        if _FOR.search(lower, start, m.start()):
+        if _FOR.search(lower, start, m_start):
             weight *= 0.5  # "training for the armed forces": the recipient, not the topic
         if " " not in cue and _ADJ_SUFFIX.match(cue):
             weight *= 0.75
         if cue in weak:
             weight *= 0.5
-        if verb is not None and verb[0] <= m.start() < verb[1]:
+        if verb is not None and verb[0] <= m_start < verb[1]:
             weight *= 0.5
-        if cue in _CHANNEL_CUES and _CHANNEL.match(lower, m.end(), end):
+        if cue in _CHANNEL_CUES and _CHANNEL.match(lower, m_end, end):
             weight *= 0.25
-        hits.append(CueHit(cue, m.start(), domains, weight))
+        hits.append(CueHit(cue, m_start, domains, weight))
     return hits
+
+
+class _CueScan:
+    """All cue matches of one lower-cased text, queried by range (see actors._Scan)."""
+
+    def __init__(self, lower: str, lexicon: Lexicon) -> None:
+        self.lower = lower
+        self.lexicon = lexicon
+        self.hits = [
+            (m.start(), m.end(), _SPACE.sub(" ", m.group())) for m in lexicon.cue_re.finditer(lower)
+        ]
+        self.starts = [h[0] for h in self.hits]
+
+    def between(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        i, j = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [h for h in self.hits[i:j] if h[1] <= end]
+
+
+_SCANS: list[_CueScan] = []
+_SPACE = re.compile(r"\s+")
+
+
+def _scan(lower: str, lexicon: Lexicon) -> _CueScan:
+    for scan in _SCANS:
+        if scan.lower is lower and scan.lexicon is lexicon:
+            return scan
+    scan = _CueScan(lower, lexicon)
+    _SCANS[:] = [scan, *_SCANS[:1]]
+    return scan
 
 
 def rank(

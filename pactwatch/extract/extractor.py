@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pactwatch.extract import parties as party_rules
-from pactwatch.extract.actors import Context, resolve_subject
+from pactwatch.extract.actors import RECIPIENT, Context, mentions, resolve_subject
 from pactwatch.extract.build import Clause, provision
 from pactwatch.extract.clauses import Piece, item_pieces, parallel_np_pieces, verb_pieces
 from pactwatch.extract.domains import cue_hits, rank
@@ -33,6 +33,10 @@ _AGREEMENT_SUBJECT = re.compile(
 )
 MAX_SENTENCE = 3000  # longer runs are tables, dumps or unpunctuated text, not sentences
 _ITEM_TAIL = re.compile(r"[;,.]?\s*(?:(?:and|or)\s*)?$")
+_PASSIVE = re.compile(r"\s*(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?\w+(?:ed|en|t)\b")
+_RECEIVE = re.compile(r"\s*(?:also\s+|further\s+|continue\s+to\s+)?(?:receive|get|obtain)\b")
+_BY = re.compile(r"\bby\s+(?:the\s+)?")
+_QUOTE = re.compile(r'[,.!?]"\s+(?:\w+\s+){0,4}?(?:said|says|told|added|stressed|noted|wrote)\b')
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
 _NAME_LINE = re.compile(r"^(?:[Bb]y\s+)?[A-Z][a-z'-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'-]+){1,3}$")
@@ -61,7 +65,7 @@ class Reader:
     section: str | None = None
     section_topic: list[str] = field(default_factory=list)
     paragraph: int = -1
-    paragraph_topic: list[str] = field(default_factory=list)
+    background: list[tuple[int, int]] = field(default_factory=list)
     term_provision: str | None = None
     term: tuple[int, str] | None = None
     ends_early: list[str] = field(default_factory=list)
@@ -74,13 +78,14 @@ class Reader:
 
     # --- blocks -------------------------------------------------------------------------
     def read(self) -> None:
-        self.view = match_view(self.text)
+        self.view = self.view or match_view(self.text)
         self.lower = lower_view(self.view)
+        self.ctx.lower = self.lower
         found = blocks(self.view)
         abbreviations = self.lexicon.words("abbreviations")
         for block in found:
             if block.paragraph != self.paragraph:
-                self.paragraph, self.paragraph_topic = block.paragraph, []
+                self.paragraph, self.background = block.paragraph, []
             if self.intro is not None and block.bullet:
                 self._list_item(block)
                 continue
@@ -177,10 +182,15 @@ class Reader:
             start = m.end()
         low = self.lower[start:end]
         self._facts_from(start, end)
-        for opener in self.lexicon.grammar["ellipsis_openers"]:
-            if low.startswith(opener + " "):
-                self._ellipsis(start, end, opener)
-                return
+        ellipsis = self.lexicon.ellipsis_re.match(low)
+        if ellipsis is not None:
+            self._ellipsis(start, end, ellipsis.group())
+            return
+        if _QUOTE.search(self.view, start, min(len(self.view), end + 40)) and (
+            start > 0 and self.view[start - 1] == '"'
+        ):
+            self.note("skip", start, end, "quote: a speaker's words (rule: quotation marks)")
+            return
         modal = self.lexicon.modal_re.search(self.lower, start, end)
         if party_rules.is_mention_list(self, start, end):
             self.mention_lists.append(Sentence(start, end, sentence.block))
@@ -188,7 +198,8 @@ class Reader:
             return
         if self._signing(start, end, modal):
             return
-        if TERM_STATEMENT.search(self.view, start, end) and self._term(start, end):
+        term = "year" in low or "decade" in low
+        if term and TERM_STATEMENT.search(self.view, start, end) and self._term(start, end):
             return
         subject = _AGREEMENT_SUBJECT.match(self.lower, start, end)
         if subject and self._agreement_clauses(start, end, subject.end()):
@@ -206,32 +217,32 @@ class Reader:
             self._commitment(start, end, modal.start(), modal.end(), f"modal {modal.group()!r}")
             return
         self.note("skip", start, end, "background: no commitment verb")
-        self._topic_from(start, end)
+        self.background.append((start, end))
 
-    def _topic_from(self, start: int, end: int) -> None:
+    def _paragraph_topic(self) -> list[str]:
+        """The domain of the paragraph's last background sentence, read when first needed."""
+        if not self.background:
+            return []
+        start, end = self.background[-1]
         hits = cue_hits(self.lower, start, end, self.lexicon)
         ranked = rank(hits, [], [])[0] if hits else []
-        self.paragraph_topic = [d for d in ranked if d != "other"][:1]
+        return [d for d in ranked if d != "other"][:1]
 
     def _present_verb(self, start: int, end: int) -> int | None:
-        present = self.lexicon.words("present_commitments")
-        for i, m in enumerate(_WORDS.finditer(self.lower, start, end)):
-            if i > 8:
-                return None
-            if m.group() in present and i > 0:
-                return m.start()
-        return None
+        """A present-tense commitment verb among the sentence's first words, not the first."""
+        m = self.lexicon.present_re.search(self.lower, start, min(end, start + 90))
+        return m.start() if m is not None and m.start() > start else None
 
     def _signing(self, start: int, end: int, modal: re.Match[str] | None) -> bool:
-        signing = self.lexicon.words("signing_verbs")
-        for m in _WORDS.finditer(self.lower, start, end):
-            if modal is not None and m.start() > modal.start():
-                return False
-            if m.group() in signing:
-                self.signing.append(Sentence(start, end, -1))
-                self.note("skip", start, end, f"signing: facts read (rule: verb {m.group()!r})")
-                return True
-        return False
+        m = self.lexicon.signing_re.search(self.lower, start, end)
+        if m is None or (modal is not None and m.start() > modal.start()):
+            return False
+        self.signing.append(Sentence(start, end, -1))
+        low = self.lower[start:end]
+        if ("year" in low or "decade" in low) and TERM_STATEMENT.search(self.view, start, end):
+            return False  # "concluded for ten years": the term route codes it
+        self.note("skip", start, end, f"signing: facts read (rule: verb {m.group()!r})")
+        return True
 
     def _term(self, start: int, end: int) -> bool:
         found = term_years(self.view[start:end])
@@ -249,7 +260,7 @@ class Reader:
             fallback=["other"],
             action="remain in force",
         )
-        made = provision(self.text, self.lower, clause, self.lexicon, self.ctx, self.taken)
+        made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
         made = made.model_copy(
             update={"domains": ["other"], "object": f"the agreement, for {found[1]}"}
         )
@@ -265,6 +276,12 @@ class Reader:
                 self._emit(items, list(self.ctx.parties), [f"rule:clause-list {trigger!r}"])
                 return True
         for verb in self.lexicon.grammar["agreement_verbs"]:
+            if not low.startswith(verb + " ", after):
+                continue
+            rest = after + len(verb)
+            modal = self.lexicon.modal_re.search(low, rest, end)
+            if modal and mentions(self.view, rest, modal.start(), self.lexicon):
+                return False  # "stipulates that Germany will ...": the clause has its subject
             if low.startswith(verb + " ", after):
                 piece = Piece(start, end, f"rule:agreement-verb {verb!r}")
                 self._emit([piece], list(self.ctx.parties), ["actor:parties <- the agreement"])
@@ -275,6 +292,7 @@ class Reader:
         actors, partners, why = resolve_subject(
             self.view, self.lower, start, verb_at, self.lexicon, self.ctx
         )
+        actors, why = self._recipient_subject(actors, after, end, why)
         if not actors:
             if after == verb_at:
                 return False  # a present-tense verb without a known subject: try the modal
@@ -285,6 +303,30 @@ class Reader:
         split = [p for piece in pieces for p in parallel_np_pieces(self.view, piece)]
         self._emit(split, actors, [f"rule:{rule}", *why], partners, verb_from=after)
         return True
+
+    def _recipient_subject(
+        self, actors: list[str], after: int, end: int, why: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """ "Ukraine will receive X" and "X will be delivered by Y": the giver acts.
+
+        A passive with "by <party>" names its actor; a recipient subject (Ukraine receives,
+        or is supplied) means the agreement's other parties act.
+        """
+        passive = _PASSIVE.match(self.lower, after, end)
+        receive = _RECEIVE.match(self.lower, after, end)
+        if passive is None and receive is None:
+            return actors, why
+        if passive is not None:
+            by = _BY.search(self.lower, passive.end(), end)
+            if by is not None:
+                named = mentions(self.view, by.end(), min(end, by.end() + 40), self.lexicon)
+                if named:
+                    return [named[0].code], [*why, f"actor:{named[0].code} <- passive 'by'"]
+        if actors == [RECIPIENT]:
+            others = [p for p in self.ctx.parties if p != RECIPIENT]
+            if others:
+                return others, [*why, "actor:other parties <- recipient subject"]
+        return actors, why
 
     def _emit(
         self,
@@ -311,7 +353,7 @@ class Reader:
                 fallback=self._context(piece, previous),
                 action=action if piece.rule.startswith("split:parallel") else None,
             )
-            made = provision(self.text, self.lower, clause, self.lexicon, self.ctx, self.taken)
+            made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
             previous, action = made.domains[:1], made.action
             self.provisions.append(made)
         self.ctx.last_actors = list(actors)
@@ -320,7 +362,7 @@ class Reader:
         """Domains a cue-less clause inherits: its antecedent's, else the paragraph's."""
         if previous and _PRONOUN.search(self.lower, piece.start, piece.end):
             return previous
-        return self.paragraph_topic or previous
+        return self._paragraph_topic() or previous
 
     def _ellipsis(self, start: int, end: int, opener: str) -> None:
         if not self.provisions:
@@ -337,7 +379,7 @@ class Reader:
             kind=last.kind,
             action=last.action,
         )
-        made = provision(self.text, self.lower, clause, self.lexicon, self.ctx, self.taken)
+        made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
         domains = list(dict.fromkeys([*made.domains, *last.domains]))
         if made.domains == ["other"]:
             domains = list(last.domains)
@@ -358,7 +400,7 @@ def extract(text: str, source_id: str = "input", lexicon: Lexicon | None = None)
     lexicon = lexicon or load_lexicon()
     view = match_view(text)
     parties = party_rules.find_parties(view, lexicon)
-    reader = Reader(text, lexicon, Context(parties=parties, source_id=source_id))
+    reader = Reader(text, lexicon, Context(parties=parties, source_id=source_id), view=view)
     reader.read()
     return reader
 

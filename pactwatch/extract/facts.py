@@ -28,6 +28,7 @@ _SCALE = {
     "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
     "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "thousand": 1e3, "k": 1e3,
 }  # fmt: skip
+_DIGIT = re.compile(r"\d")
 _NUM = r"\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _SCALE_RE = r"trillion|billion|million|thousand|bln|mln|bn|mn|tn|[bmk]"
 _WORDS_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
@@ -38,7 +39,7 @@ AMOUNT_RE = re.compile(
     re.IGNORECASE,
 )
 _PERIOD_RE = re.compile(
-    r"^\s*(?:(?:[\w'-]+\s+){0,4}?(?:in|for|during)\s+(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*(?P<year2>(?:19|20)\d\d))?"
+    r"^\s*(?:(?:[\w'-]+\s+){0,6}?(?:in|for|during)\s+(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*(?P<year2>(?:19|20)\d\d))?"
     r"|(?P<annual>per year|a year|annually|each year|every year|per annum)"
     r"|over\s+(?P<over>\w+)\s+years)",
     re.IGNORECASE,
@@ -65,6 +66,8 @@ def _number(text: str) -> float:
 def amounts(text: str) -> list[Money]:
     """Money amounts in `text` with currency and, when stated right after, the period."""
     found: list[Money] = []
+    if not _DIGIT.search(text):
+        return found
     for m in AMOUNT_RE.finditer(text):
         number = m.group("num1") or m.group("num2")
         scale = (m.group("scale1") or m.group("scale2") or "").lower()
@@ -80,7 +83,7 @@ def amounts(text: str) -> list[Money]:
             value = _number(number) * _SCALE.get(scale, 1.0)
         except ValueError:
             continue
-        period = _period(text[m.end() : m.end() + 60])
+        period = _period(text[m.end() : m.end() + 80])
         found.append(Money(value, currency, period, m.start(), m.end(), m.group()))
     return found
 
@@ -111,21 +114,29 @@ _YEARS_RE = re.compile(
     re.IGNORECASE,
 )
 TERM_STATEMENT = re.compile(
-    r"\b(?:operate|remain in force|be in force|be valid|valid|last|run|apply|be effective"
+    r"\b(?:operates?|remains? in force|be in force|is in force|be valid|valid|lasts?|runs?|apply"
+    r"|be effective"
     r"|concluded|signed|enter(?:s|ed)? into force)\b[^.]*?\bfor\s+(?:a\s+(?:period|term)\s+of\s+)?"
     r"(?:\w+[\s-])?years?\b|\b(?:term|duration|validity) of (?:the agreement )?is\b",
     re.IGNORECASE,
 )
 EARLY_END = re.compile(
-    r"\buntil\s+(?:ukraine\s+)?(?:joins|becomes a member of|accedes to|'s accession to|"
-    r"ukraine's accession to|accession to|membership in)\s+(?:the\s+)?(?P<org>nato|eu|"
-    r"european union|alliance)",
+    r"\b(?:until|till|if|when|once|upon|after)\s+(?:ukraine\s+|ukraine's\s+)?(?:joins|"
+    r"becomes a member of|accedes to|'s accession to|accession to|membership in)\s+"
+    r"(?:the\s+)?(?P<org>nato|eu|european union|alliance)",
+    re.IGNORECASE,
+)
+_ENDS = re.compile(
+    r"\b(?:until|lose|loses|cease|ceases|terminate|terminates|expire|expires|end|ends|"
+    r"remain|remains|valid|in force)\b",
     re.IGNORECASE,
 )
 
 
 def term_years(text: str) -> tuple[int, str] | None:
     """The number of years a duration phrase states, and the words that said it."""
+    if "year" not in text and "decade" not in text:
+        return None
     for m in _YEARS_RE.finditer(text):
         if m.group("decade"):
             return 10, m.group()
@@ -138,8 +149,8 @@ def term_years(text: str) -> tuple[int, str] | None:
 def early_end(text: str) -> str | None:
     """The code of an early-end condition ("until Ukraine joins NATO" -> ukraine_joins_nato)."""
     m = EARLY_END.search(text)
-    if m is None:
-        return None
+    if m is None or not _ENDS.search(text, 0, m.start()):
+        return None  # "support Ukraine until it joins NATO" is no end of the agreement
     org = m.group("org").lower()
     return "ukraine_joins_eu" if org in {"eu", "european union"} else "ukraine_joins_nato"
 
@@ -198,6 +209,15 @@ _TIMING = (
     (re.compile(r"\b(?:monthly|every month)\b", re.I), "monthly"),
     (re.compile(r"\b(?:regular|regularly)\b", re.I), "regular"),
 )
+_ANY_TIMING = re.compile(
+    r"annual|yearly|every|each year|once a year|quarterly|month|regular|within|-hour|-day|"
+    r"-week|\bby\s|before|no later",
+    re.I,
+)
+_DEADLINE = re.compile(
+    r"\b(?:by|before|no later than)\s+(?:(?:the\s+)?end\s+of\s+)?"
+    r"(?:(?:[A-Z][a-z]+|\d{1,2}\s+[A-Z][a-z]+)\s+)?(?:19|20)\d\d\b"
+)
 _WITHIN = re.compile(
     r"\bwithin\s+(?P<n>\d+|[a-z]+)\s+(?P<unit>hours?|days?|weeks?|months?)\b"
     r"|\b(?P<n2>\d+|[a-z]+)-(?P<unit2>hour|day|week|month)\b",
@@ -207,6 +227,8 @@ _WITHIN = re.compile(
 
 def timing(text: str) -> tuple[str, str] | None:
     """A clause's timing ("annual", "within 24 hours") and the words that said it."""
+    if not _ANY_TIMING.search(text):
+        return None
     m = _WITHIN.search(text)
     if m is not None:
         n = _count(m.group("n") or m.group("n2"))
@@ -217,6 +239,9 @@ def timing(text: str) -> tuple[str, str] | None:
         found = pattern.search(text)
         if found:
             return label, found.group()
+    deadline = _DEADLINE.search(text)
+    if deadline is not None:
+        return deadline.group(), deadline.group()
     return None
 
 

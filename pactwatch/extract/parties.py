@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pactwatch.extract.actors import RECIPIENT, mentions
 from pactwatch.extract.actors import Mention as Found
@@ -131,6 +131,9 @@ def _signed(reader: Reader) -> tuple[str | None, str | None]:
             if first not in _MONTHS and not first[0].isdigit():
                 place = m.group("place").rstrip(".,")
                 break
+        if not when:
+            # A dateline ("Ottawa, February 24, 2024") dates a "Today ... signed" story.
+            when = dates(reader.view[: min(sentence.start, 600)])
         if when or place:
             return (when[0][0].isoformat() if when else None), place
     return None, None
@@ -190,6 +193,7 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
         signatories=_signatories(reader),
         signed_on=_date(signed_on) if signed_on else None,
         signed_at=signed_at,
+        legal_nature=_legal_nature(reader.lower[:HEAD]),
         term=term,
         sources=[Source(id=reader.ctx.source_id, kind=kind, title=name, **source)],
         provisions=reader.provisions,
@@ -201,6 +205,22 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
 
 def _date(iso: str) -> date:
     return date.fromisoformat(iso)
+
+
+_POLITICAL = re.compile(
+    r"\bnot (?:a )?legally binding\b|\bpolitical (?:commitment|declaration|document)\b|"
+    r"\bnot (?:a|an international) treaty\b"
+)
+_BINDING = re.compile(r"\blegally binding\b|\bratif(?:y|ied|ication)\b")
+
+
+def _legal_nature(lower: str) -> Literal["political", "legally_binding", "unknown"]:
+    """What the text says about the agreement's force; unknown when it says nothing."""
+    if _POLITICAL.search(lower):
+        return "political"
+    if _BINDING.search(lower):
+        return "legally_binding"
+    return "unknown"
 
 
 def _source_kind(reader: Reader) -> str:

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
-from pactwatch.curate.yamlio import load_yaml
 from pactwatch.extract.evaluate import Scores, score
 from pactwatch.extract.extractor import draft
 from pactwatch.model import Agreement, PactwatchError
@@ -36,6 +36,8 @@ def read_input(path: str, data: bytes | None = None, fmt: str = "auto") -> Docum
     name = "<stdin>" if path == "-" else path
     if data is None:
         file = Path(path)
+        if file.is_dir():
+            raise PactwatchError.at(name, "", "not-a-file", "is a folder; give a text or HTML file")
         if not file.is_file():
             raise PactwatchError.at(name, "", "missing-file", "no such file")
         if file.stat().st_size > MAX_BYTES:
@@ -84,7 +86,7 @@ def load_agreement(path: Path) -> Agreement:
         raise PactwatchError.at(str(path), "", "missing-file", "no such file")
     try:
         raw = path.read_text(encoding="utf-8")
-        data = json.loads(raw) if path.suffix == ".json" else load_yaml(raw)
+        data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
         return Agreement.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 _LINE = re.compile(r"[^\n]*\n?")
 _LEAD = re.compile(r"^[\s*\-]*(?:(?:\(?[0-9ivx]{1,4}[.)]|\([a-z]\)|[a-z]\))\s+)?")
 _BULLET_START = re.compile(r"^\s*(?:[*\-]\s|\(?[0-9ivx]{1,4}[.)]\s|\([a-z]\)\s|[a-z]\)\s)")
-_BOUNDARY = re.compile(r"(?<=[.!?;])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|(?<=;)\s+")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?;][\"')\]]*\s*$")
 
 
@@ -75,7 +75,7 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
     start = block.start
     text = view[block.start : block.end]
     for match in _BOUNDARY.finditer(text):
-        before = _WORD_BEFORE.search(text, 0, match.start() + 1)
+        before = _WORD_BEFORE.search(text[max(0, match.start() - 40) : match.start() + 1])
         word = before.group(1).lower() if before else ""
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
@@ -87,8 +87,7 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
 
 
 def _trimmed(view: str, start: int, end: int, block: int) -> Sentence:
-    while end > start and view[end - 1] in " \t\r\n.!?;:\"')":
-        end -= 1
-    while start < end and view[start] in " \t\r\n\"'(":
-        start += 1
-    return Sentence(start, end, block)
+    chunk = view[start:end]
+    right = chunk.rstrip(" \t\r\n.!?;:\"')")
+    left = right.lstrip(" \t\r\n\"'(")
+    return Sentence(start + len(right) - len(left), start + len(right), block)

@@ -59,15 +59,36 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(data[:200_000]).best()
-        if best is None or best.encoding is None:
+        detected = _detect(data[:200_000])
+        if detected is None:
             raise _binary(name) from None
-        text, encoding = _strict(data, best.encoding, name), best.encoding
+        text, encoding = _strict(data, detected, name), detected
     else:
         encoding = "utf-8"
     if _is_binary(text):
         raise _binary(name)
     return text, encoding
+
+
+# Latin code pages a detector confuses on short Western text; Windows-1252 is then the
+# likelier one (it is what "Latin-1" files in the wild mostly are).
+_LATIN_VARIANTS = frozenset(
+    {"cp1250", "cp1257", "cp775", "cp850", "cp437", "cp1254", "mac_roman", "mac_latin2"}
+    | {"iso8859_2", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_15"}
+    | {"iso8859_16", "latin_1"}
+)
+
+
+def _detect(data: bytes) -> str | None:
+    results = from_bytes(data)
+    best = results.best()
+    if best is None or best.encoding is None:
+        return None
+    if best.encoding in _LATIN_VARIANTS:
+        for match in results:
+            if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.01:
+                return "cp1252"
+    return str(best.encoding)
 
 
 def _looks_utf16(data: bytes) -> bool:
