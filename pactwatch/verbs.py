@@ -24,9 +24,8 @@ from pactwatch.curate.events import (
     read_events,
     write_event_file,
 )
-from pactwatch.export import Exporter, MultiFileExporter, exporter_for
+from pactwatch.export import EventAware, Exporter, MultiFileExporter, exporter_for
 from pactwatch.export.akn_read import read_akn
-from pactwatch.export.ics_format import IcsExporter
 from pactwatch.export.output import write_file, write_folder
 from pactwatch.model import (
     Agreement,
@@ -154,7 +153,7 @@ def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> 
 
 def _filled_exporter(fmt: str, db: str | None, agreement_id: str | None) -> Exporter:
     exporter = exporter_for(fmt, single=agreement_id is not None)
-    if isinstance(exporter, IcsExporter):
+    if isinstance(exporter, EventAware):
         _, events = _registry_inputs(db)
         exporter.use_events(events)
     if agreement_id is not None:

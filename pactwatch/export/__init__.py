@@ -17,6 +17,7 @@ from pactwatch.export import (
     yaml_format,
 )
 from pactwatch.export.base import (
+    EventAware,
     Exporter,
     MultiFileExporter,
     exporter_for,
@@ -42,6 +43,7 @@ BUILT_IN = (
 
 __all__ = [
     "BUILT_IN",
+    "EventAware",
     "Exporter",
     "JsonExporter",
     "MultiFileExporter",

@@ -6,16 +6,21 @@ use; there is no discovery by naming convention.
 Formats made of several files (a Data Package, one Akoma Ntoso document per agreement)
 also offer `finalize_files`, name -> bytes; their `finalize` packs the same files into a
 deterministic zip, so every format still fits the two-method interface.
+
+Events (things that happened) are not agreements, so `write` never sees them. A format
+that can show them says so by having `use_events` (the `EventAware` capability); whoever
+fills an exporter hands it the registry's events once, before `finalize`. Formats without
+the method simply never receive them.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
-from pactwatch.model import Agreement, PactwatchError
+from pactwatch.model import Agreement, Event, PactwatchError
 
 
 class Exporter(Protocol):
@@ -32,6 +37,27 @@ class MultiFileExporter(Protocol):
     """An exporter whose natural output is a folder of files."""
 
     def finalize_files(self) -> dict[str, bytes]: ...
+
+
+@runtime_checkable
+class EventAware(Protocol):
+    """An exporter that shows events: it receives every event of the registry and keeps
+    those bearing on the agreements it was given (see `bearing_on`)."""
+
+    def use_events(self, events: Sequence[Event]) -> None: ...
+
+
+def bearing_on(events: Iterable[Event], agreement_ids: Iterable[str]) -> list[Event]:
+    """The events that bear on any of these agreements, by time then id.
+
+    An event that names no agreement, provision or mechanism bears on every agreement (a
+    trigger without `agreements` opens every consultation clock), so it is kept too. The
+    order comes from the events themselves, never from the order they were handed over,
+    so an export does not depend on how the registry returned them.
+    """
+    wanted = set(agreement_ids)
+    kept = [e for e in events if not e.agreement_ids() or e.agreement_ids() & wanted]
+    return sorted(kept, key=lambda e: (e.earliest(), e.id))
 
 
 ExporterFactory = Callable[..., Exporter]

@@ -1,20 +1,27 @@
 """A Frictionless Data Package: the registry as related CSV tables plus `datapackage.json`.
 
-Tables: agreements, signatories, sources, provisions, spans, mechanisms, mentions and
-events (the events table is empty until the event dataset is exported with it). The
-descriptor declares every column's type, the primary keys and the foreign keys, so
-`frictionless validate datapackage.json` checks the whole package, references included.
-List fields are joined with "; " as in the provisions table export.
+Tables: agreements, signatories, sources, provisions, spans, mechanisms, mentions,
+events, event_sources, and three link tables saying which agreements, provisions and
+mechanisms each event bears on. The descriptor declares every column's type, the primary
+keys and the foreign keys, so `frictionless validate datapackage.json` checks the whole
+package, references included. List fields are joined with "; " as in the provisions table export.
+
+Events arrive through `use_events` (the `EventAware` capability). Only those bearing on
+the exported agreements are kept, and only their links into those agreements become link
+rows: a link to an agreement left out of the package would be a dangling foreign key. The
+events table still lists every reference of the record. Links are split by target, one
+table each, because a single table would need a foreign key that is half empty on most
+rows, which Frictionless (rightly) reports as a broken reference.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from pactwatch.export.base import register, zip_files
+from pactwatch.export.base import bearing_on, register, zip_files
 from pactwatch.export.csv_format import csv_bytes
 from pactwatch.export.tables import Value, joined, provision_columns, span_text
 from pactwatch.model import Agreement, Event
@@ -86,11 +93,15 @@ def _req(name: str, type_: str = "string", **kw: Any) -> Field:
 
 
 AGREEMENT_FK = ((("agreement_id",), "agreements", ("id",)),)
-PROVISION_FK = (("agreement_id", "provision_id"), "provisions", ("agreement_id", "id"))
+PROVISION_FK = (("agreement_id", "provision_id"), "provisions", ("agreement_id", "provision_id"))
+MECHANISM_FK = (("agreement_id", "mechanism_id"), "mechanisms", ("agreement_id", "id"))
+EVENT_FK = (("event_id",), "events", ("id",))
 SOURCE_FK = (("agreement_id", "source_id"), "sources", ("agreement_id", "id"))
 
 
 _AID = _req("agreement_id", description="Agreement the row belongs to.")
+_EID = _req("event_id", description="Event the row belongs to (events.id).")
+_TARGET_AID = _req("agreement_id", description="Agreement the event bears on.")
 
 
 def _event_fields() -> Iterator[Field]:
@@ -102,6 +113,8 @@ def _event_fields() -> Iterator[Field]:
             yield _req("kind", enum=get_args(EventKind))
         elif name == "at":
             yield Field("at", "datetime", description="Exact instant, with its UTC offset.")
+        elif name == "completes":
+            yield _req("completes", "boolean", description="Completes the provisions it names.")
         else:
             yield Field(name)
 
@@ -201,7 +214,7 @@ TABLES: tuple[Resource, ...] = (
             _req("end", "integer"),
         ),
         ("agreement_id", "provision_id", "position"),
-        ((PROVISION_FK[0], "provisions", ("agreement_id", "provision_id")), SOURCE_FK),
+        (PROVISION_FK, SOURCE_FK),
     ),
     Resource(
         "mechanisms",
@@ -238,6 +251,34 @@ TABLES: tuple[Resource, ...] = (
         "Things that happened, which the rules turn into obligation states.",
         tuple(_event_fields()),
         ("id",),
+    ),
+    Resource(
+        "event_sources",
+        "Where each event is reported: a URL, or the sha256 of a document, and a title.",
+        (_EID, _req("position", "integer"), Field("url"), Field("title"), Field("sha256")),
+        ("event_id", "position"),
+        (EVENT_FK,),
+    ),
+    Resource(
+        "event_agreements",
+        "Agreements an event names (a trigger limited to them, a statement about them).",
+        (_EID, _req("position", "integer"), _TARGET_AID),
+        ("event_id", "position"),
+        (EVENT_FK, AGREEMENT_FK[0]),
+    ),
+    Resource(
+        "event_provisions",
+        "Provisions an event bears on (a delivery, a payment, a training course).",
+        (_EID, _req("position", "integer"), _TARGET_AID, _req("provision_id")),
+        ("event_id", "position"),
+        (EVENT_FK, PROVISION_FK),
+    ),
+    Resource(
+        "event_mechanisms",
+        "Mechanisms an event bears on (a dialogue meeting, a consultation, a trigger).",
+        (_EID, _req("position", "integer"), _TARGET_AID, _req("mechanism_id")),
+        ("event_id", "position"),
+        (EVENT_FK, MECHANISM_FK),
     ),
 )
 
@@ -297,6 +338,12 @@ def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
     }
 
 
+def _number(value: float) -> str:
+    """A quantity as written: whole numbers without ".0", others exactly (`repr`, never `:g`,
+    which would print 2500000000.5 as 2.5e+09)."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 def event_row(event: Event) -> Row:
     """An event as one row: lists joined with "; ", sources as their URL or sha256."""
     return {
@@ -310,9 +357,41 @@ def event_row(event: Event) -> Row:
         "provisions": joined(event.provisions),
         "mechanisms": joined(event.mechanisms),
         "sources": joined(s.url or s.sha256 or "" for s in event.sources),
-        "quantities": joined(f"{q.value:g} {q.unit}" for q in event.quantities),
+        "quantities": joined(f"{_number(q.value)} {q.unit}" for q in event.quantities),
         "description": event.description,
+        "completes": event.completes,
     }
+
+
+def event_link_rows(event: Event, exported: set[str]) -> dict[str, list[Row]]:
+    """The event's sources, and its links into the exported agreements (one table per kind
+    of target).
+
+    `position` is the reference's place in the event's own list, so it is stable whichever
+    agreements are exported alongside.
+    """
+    eid = event.id
+    rows: dict[str, list[Row]] = {
+        "event_sources": [
+            {"event_id": eid, "position": i, **s.model_dump()} for i, s in enumerate(event.sources)
+        ],
+        "event_agreements": [
+            {"event_id": eid, "position": i, "agreement_id": aid}
+            for i, aid in enumerate(event.agreements)
+            if aid in exported
+        ],
+    }
+    for table, column, refs in (
+        ("event_provisions", "provision_id", event.provisions),
+        ("event_mechanisms", "mechanism_id", event.mechanisms),
+    ):
+        targets = [(i, ref.partition("/")) for i, ref in enumerate(refs)]
+        rows[table] = [
+            {"event_id": eid, "position": i, "agreement_id": aid, column: item}
+            for i, (aid, _, item) in targets
+            if aid in exported
+        ]
+    return rows
 
 
 def descriptor(tables: tuple[Resource, ...]) -> dict[str, Any]:
@@ -336,17 +415,30 @@ class DataPackageExporter:
 
     def __init__(self, *, single: bool = False) -> None:
         self._rows: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+        self._ids: list[str] = []
+        self._events: list[Event] = []
 
     def write(self, agreement: Agreement) -> None:
+        self._ids.append(agreement.id)
         for name, rows in agreement_rows(agreement).items():
             self._rows[name].extend(rows)
 
-    def write_event(self, event: Event) -> None:
-        """Add an event row (the rules work feeds events here; `write` only has agreements)."""
-        self._rows["events"].append(event_row(event))
+    def use_events(self, events: Sequence[Event]) -> None:
+        """The registry's events; those bearing on the written agreements become rows."""
+        self._events = list(events)
+
+    def _with_events(self) -> dict[str, list[Row]]:
+        rows = {name: list(items) for name, items in self._rows.items()}
+        exported = set(self._ids)
+        for event in bearing_on(self._events, exported):
+            rows["events"].append(event_row(event))
+            for name, links in event_link_rows(event, exported).items():
+                rows[name].extend(links)
+        return rows
 
     def finalize_files(self) -> dict[str, bytes]:
-        files = {f"{t.name}.csv": t.csv(self._rows[t.name]) for t in TABLES}
+        rows = self._with_events()
+        files = {f"{t.name}.csv": t.csv(rows[t.name]) for t in TABLES}
         text = json.dumps(descriptor(TABLES), indent=2, ensure_ascii=False) + "\n"
         files["datapackage.json"] = text.encode("utf-8")
         return files

@@ -7,16 +7,22 @@ the same record always gives the same triples and the same Turtle), party codes 
 
 RDF has no order, so list positions that matter (provisions, spans) are kept as
 `pw:position`; the order of domains (primary first) is kept by `pw:primaryDomain`.
+
+Events bearing on the exported agreements are nodes of their own under
+https://pactwatch.org/id/event/, beside the agreements (an event can bear on several),
+pointing at each agreement, provision and mechanism they bear on with `pw:bearsOn`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pactwatch.export.base import bearing_on
 from pactwatch.export.vocab import CLASSES, ID, PREFIXES, PW, context
-from pactwatch.model import Agreement
+from pactwatch.model import Agreement, Event
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -46,14 +52,18 @@ def _node(iri: str, cls: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"@id": iri, "@type": CLASSES[cls], **_clean(data)}
 
 
+def _exact(value: float) -> str:
+    """A number as a decimal string: a JSON number would pass through a lossy double form."""
+    return format(Decimal(repr(value)), "f")
+
+
 def _provision(base: str, position: int, p: dict[str, Any]) -> dict[str, Any]:
     iri = f"{base}/provision/{p['id']}"
     node = _node(iri, "Provision", p)
     node["position"] = position
     node["pw:primaryDomain"] = {"@id": "pwdomain:" + p["domains"][0]}
     if p["amount"] is not None:
-        # As a decimal string: a JSON number would pass through a lossy double form.
-        exact = format(Decimal(repr(p["amount"]["value"])), "f")
+        exact = _exact(p["amount"]["value"])
         node["amount"] = _node(f"{iri}/amount", "Amount", p["amount"] | {"value": exact})
     node["spans"] = [_span(base, iri, i, s) for i, s in enumerate(p["spans"])]
     return node
@@ -88,22 +98,60 @@ def agreement_document(agreement: Agreement) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if v != []}
 
 
-def jsonld_document(agreements: list[Agreement], *, single: bool) -> dict[str, Any]:
-    """A self-contained JSON-LD document: the @context inline, one node or an @graph."""
+def event_iri(event_id: str) -> str:
+    return f"{ID}event/{event_id}"
+
+
+def bears_on(event: Event) -> list[str]:
+    """IRIs of what the event bears on: agreements, then provisions, then mechanisms."""
+    targets = [agreement_iri(a) for a in event.agreements]
+    for kind, refs in (("provision", event.provisions), ("mechanism", event.mechanisms)):
+        for ref in refs:
+            agreement_id, _, item = ref.partition("/")
+            targets.append(f"{agreement_iri(agreement_id)}/{kind}/{item}")
+    return targets
+
+
+def event_document(event: Event) -> dict[str, Any]:
+    """The event as a JSON-LD node (without @context)."""
+    data = event.model_dump(mode="json", exclude={"agreements", "provisions", "mechanisms"})
+    iri = event_iri(event.id)
+    node = _node(iri, "Event", data)
+    node["bears_on"] = bears_on(event)
+    node["sources"] = [
+        _node(f"{iri}/source/{i}", "EventSource", s) for i, s in enumerate(data["sources"])
+    ]
+    node["quantities"] = [
+        _node(f"{iri}/quantity/{i}", "Quantity", q | {"value": _exact(q["value"])})
+        for i, q in enumerate(data["quantities"])
+    ]
+    return {k: v for k, v in node.items() if v != []}
+
+
+def jsonld_document(
+    agreements: list[Agreement], *, single: bool, events: Sequence[Event] = ()
+) -> dict[str, Any]:
+    """A self-contained JSON-LD document: the @context inline, one node or an @graph.
+
+    The events kept are those bearing on the agreements; with any, even a single
+    agreement's document is an @graph (the agreement first, then its events).
+    """
     nodes = [agreement_document(a) for a in agreements]
+    nodes += [event_document(e) for e in bearing_on(events, (a.id for a in agreements))]
     if single and len(nodes) == 1:
         return {"@context": context(), **nodes[0]}
     return {"@context": context(), "@graph": nodes}
 
 
-def graph_of(agreements: list[Agreement]) -> Graph:
-    """The RDF graph of the agreements, parsed from their JSON-LD (offline: context inline)."""
+def graph_of(agreements: list[Agreement], events: Sequence[Event] = ()) -> Graph:
+    """The RDF graph of the agreements and the events bearing on them, parsed from their
+    JSON-LD (offline: context inline)."""
     from rdflib import Graph  # on use: rdflib slows every command's start-up
 
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    document = jsonld_document(agreements, single=False)
+    document = jsonld_document(agreements, single=False, events=events)
     graph.parse(data=json.dumps(document), format="json-ld")
     _keep_duration_forms(graph, agreements)
     return graph

@@ -4,6 +4,10 @@ Each field of every contract model maps to one term: schema.org or ELI where a t
 our own namespace (`pw:`) for the rest (see docs/vocabulary.md). `context()` walks the
 pydantic models, so a new field without a term is an error, and the committed
 `schema/pactwatch.context.jsonld` is checked against a fresh rendering by a test.
+
+Events are resources too. An event's `agreements`, `provisions` and `mechanisms` are all
+written under one key, `bears_on` (`pw:bearsOn`): the target's IRI already says what it
+is, and on an agreement the keys `provisions` and `mechanisms` already mean "has part".
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from pydantic import BaseModel
 from pactwatch.model import (
     Agreement,
     Amount,
+    Event,
+    EventSource,
     Mechanism,
     Mention,
     Provision,
+    Quantity,
     Signatory,
     Source,
     Span,
@@ -45,7 +52,16 @@ MODELS: tuple[type[BaseModel], ...] = (
     Span,
     Mechanism,
     Mention,
+    Event,
+    EventSource,
+    Quantity,
 )
+# Model fields written under another JSON key (see the module docstring).
+RENAMED: dict[tuple[str, str], str] = {
+    ("Event", "agreements"): "bears_on",
+    ("Event", "provisions"): "bears_on",
+    ("Event", "mechanisms"): "bears_on",
+}
 CLASSES: dict[str, list[str]] = {
     "Agreement": ["pw:Agreement", "eli:LegalResource"],
     "Signatory": ["pw:Signatory", "schema:Role"],
@@ -56,6 +72,9 @@ CLASSES: dict[str, list[str]] = {
     "Span": ["pw:Span"],
     "Mechanism": ["pw:Mechanism"],
     "Mention": ["pw:Mention"],
+    "Event": ["pw:Event", "schema:Event"],
+    "EventSource": ["pw:EventSource", "schema:CreativeWork"],
+    "Quantity": ["pw:Quantity", "schema:QuantitativeValue"],
 }
 
 # JSON key -> (property, value kind). Kinds: text, ref (an IRI), node (a nested resource),
@@ -116,12 +135,23 @@ TERMS: dict[str, tuple[str, str]] = {
     "provision": ("pw:provision", "ref"),
     "description": ("schema:description", "text"),
     "position": ("pw:position", "xsd:integer"),
+    "subkind": ("pw:subkind", "text"),
+    "at": ("schema:startDate", "xsd:dateTime"),
+    "on": ("pw:onDate", "text"),
+    "bears_on": ("pw:bearsOn", "ref"),
+    "quantities": ("pw:quantity", "node"),
+    "unit": ("schema:unitText", "text"),
+    "completes": ("pw:completes", "xsd:boolean"),
 }
 
 
 def model_fields() -> list[tuple[str, str]]:
-    """(model, field) for every field of every contract model, in declaration order."""
-    return [(m.__name__, name) for m in MODELS for name in m.model_fields]
+    """(model, JSON key) for every field of every contract model, in declaration order."""
+    return [
+        (m.__name__, RENAMED.get((m.__name__, name), name))
+        for m in MODELS
+        for name in m.model_fields
+    ]
 
 
 def _definition(prop: str, kind: str) -> str | dict[str, str]:

@@ -1,7 +1,8 @@
 """Fixtures for export tests: two made-up agreements, the curated data, a loaded registry.
 
 `zz-fixture-2025` fills every field with text that needs escaping and names outside ASCII;
-`zz-empty-2025` has no provisions. Golden files are rendered from these two.
+`zz-empty-2025` has no provisions. Golden files are rendered from these two and the
+made-up events under `fixtures/events`, which bear on them.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import pytest
 
 from pactwatch import verbs
 from pactwatch.curate import load_dataset
-from pactwatch.export import MultiFileExporter, exporter_for
-from pactwatch.model import Agreement
+from pactwatch.curate.events import check_events, event_folders, read_events
+from pactwatch.export import EventAware, Exporter, MultiFileExporter, exporter_for
+from pactwatch.model import Agreement, Event
 from pactwatch.settings import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -31,17 +33,28 @@ def load_records(folder: Path) -> list[Agreement]:
     return [item.record for item in dataset.agreements]
 
 
-def export_bytes(fmt: str, agreements: Sequence[Agreement], *, single: bool = False) -> bytes:
+def filled(
+    fmt: str, agreements: Sequence[Agreement], events: Sequence[Event] = (), *, single: bool = False
+) -> Exporter:
+    """An exporter given the agreements and, when it shows events, the events (as the CLI does)."""
     exporter = exporter_for(fmt, single=single)
+    if isinstance(exporter, EventAware):
+        exporter.use_events(events)
     for agreement in agreements:
         exporter.write(agreement)
-    return exporter.finalize()
+    return exporter
 
 
-def export_files(fmt: str, agreements: Sequence[Agreement]) -> dict[str, bytes]:
-    exporter = exporter_for(fmt)
-    for agreement in agreements:
-        exporter.write(agreement)
+def export_bytes(
+    fmt: str, agreements: Sequence[Agreement], events: Sequence[Event] = (), *, single: bool = False
+) -> bytes:
+    return filled(fmt, agreements, events, single=single).finalize()
+
+
+def export_files(
+    fmt: str, agreements: Sequence[Agreement], events: Sequence[Event] = ()
+) -> dict[str, bytes]:
+    exporter = filled(fmt, agreements, events)
     assert isinstance(exporter, MultiFileExporter), f"{fmt} does not write a folder"
     return exporter.finalize_files()
 
@@ -49,6 +62,15 @@ def export_files(fmt: str, agreements: Sequence[Agreement]) -> dict[str, bytes]:
 @pytest.fixture(scope="session")
 def fixture_agreements() -> list[Agreement]:
     return load_records(FIXTURES)
+
+
+@pytest.fixture(scope="session")
+def fixture_events(fixture_agreements: list[Agreement]) -> list[Event]:
+    """The made-up events, checked against the fixture agreements as a load would."""
+    found = read_events(event_folders([FIXTURES]))
+    checked = check_events(found, {a.id: a for a in fixture_agreements})
+    assert not checked.problems and not checked.warnings, (checked.problems, checked.warnings)
+    return checked.records()
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from rdflib import Graph, Literal, URIRef
 
 from pactwatch.export.tables import COLUMNS
-from pactwatch.model import Agreement
+from pactwatch.model import Agreement, Event
 from tests.exports.conftest import export_bytes, export_files
 
 
@@ -29,6 +29,8 @@ def leaves(value: Any) -> Iterator[str]:
             yield from leaves(item)
     elif isinstance(value, bool):
         yield "true" if value else "false"
+    elif isinstance(value, float) and value.is_integer():
+        yield str(int(value))  # 12.0 may be written 12; "12" is in "12.0" too
     elif value is not None:
         yield str(value)
 
@@ -45,8 +47,36 @@ def test_fixture_fills_every_field(full: Agreement) -> None:
             assert any(v not in (None, []) for v in values), (type(instances[0]).__name__, name)
 
 
-def test_datapackage_holds_every_value(full: Agreement) -> None:
-    files = export_files("datapackage", [full])
+def test_fixture_events_fill_every_field(fixture_events: list[Event]) -> None:
+    groups: list[Sequence[BaseModel]] = [
+        fixture_events,
+        [s for e in fixture_events for s in e.sources],
+        [q for e in fixture_events for q in e.quantities],
+    ]
+    for instances in groups:
+        for name in type(instances[0]).model_fields:
+            values = [getattr(item, name) for item in instances]
+            assert any(v not in (None, [], False) for v in values), (type(instances[0]), name)
+
+
+def values_of(full: Agreement, events: list[Event]) -> list[str]:
+    """Every scalar of the record and of its events (references as their parts: exports
+    write 'agreement/provision' as two cells or as an IRI)."""
+    found = list(leaves(full.model_dump(mode="json")))
+    for event in events:
+        data = event.model_dump(mode="json")
+        refs = [
+            part
+            for key in ("provisions", "mechanisms")
+            for ref in data.pop(key)
+            for part in ref.split("/")
+        ]
+        found += [*leaves(data), *refs]
+    return found
+
+
+def test_datapackage_holds_every_value(full: Agreement, fixture_events: list[Event]) -> None:
+    files = export_files("datapackage", [full], fixture_events)
     cells = [
         cell
         for name, data in files.items()
@@ -55,17 +85,17 @@ def test_datapackage_holds_every_value(full: Agreement) -> None:
         for cell in row
     ]
     text = "\n".join(cells)
-    missing = [v for v in leaves(full.model_dump(mode="json")) if v not in text]
+    missing = [v for v in values_of(full, fixture_events) if v not in text]
     assert not missing, missing
 
 
-def test_rdf_holds_every_value(full: Agreement) -> None:
-    turtle = export_bytes("ttl", [full])
+def test_rdf_holds_every_value(full: Agreement, fixture_events: list[Event]) -> None:
+    turtle = export_bytes("ttl", [full], fixture_events)
     graph = Graph().parse(data=turtle, format="turtle")
     values = {str(o) for o in graph.objects() if isinstance(o, Literal | URIRef)}
     text = " ".join(values)
     raw = turtle.decode("utf-8")  # durations as written: rdflib re-normalises when parsing
-    missing = [v for v in leaves(full.model_dump(mode="json")) if v not in text and v not in raw]
+    missing = [v for v in values_of(full, fixture_events) if v not in text and v not in raw]
     assert not missing, missing
 
 

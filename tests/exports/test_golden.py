@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from pactwatch.model import Agreement
+from pactwatch.model import Agreement, Event
 from tests.exports.conftest import GOLDEN, UPDATE_GOLDEN, export_bytes, export_files
 
 COLLECTION_FORMATS = {
@@ -29,9 +29,12 @@ COLLECTION_FORMATS = {
 
 
 @pytest.mark.parametrize("fmt", sorted(COLLECTION_FORMATS))
-def test_export_matches_golden(fmt: str, fixture_agreements: list[Agreement]) -> None:
-    data = export_bytes(fmt, fixture_agreements)
-    assert data == export_bytes(fmt, fixture_agreements), f"{fmt}: two runs differ"
+def test_export_matches_golden(
+    fmt: str, fixture_agreements: list[Agreement], fixture_events: list[Event]
+) -> None:
+    data = export_bytes(fmt, fixture_agreements, fixture_events)
+    again = export_bytes(fmt, fixture_agreements, list(reversed(fixture_events)))
+    assert data == again, f"{fmt}: two runs differ"
     path = GOLDEN / f"fixture.{COLLECTION_FORMATS[fmt]}"
     if UPDATE_GOLDEN:
         path.write_bytes(data)
@@ -40,8 +43,10 @@ def test_export_matches_golden(fmt: str, fixture_agreements: list[Agreement]) ->
 
 
 @pytest.mark.parametrize("fmt", ["akn", "datapackage", "yaml"])
-def test_folder_export_matches_golden_folder(fmt: str, fixture_agreements: list[Agreement]) -> None:
-    files = export_files(fmt, fixture_agreements)
+def test_folder_export_matches_golden_folder(
+    fmt: str, fixture_agreements: list[Agreement], fixture_events: list[Event]
+) -> None:
+    files = export_files(fmt, fixture_agreements, fixture_events)
     folder = GOLDEN / fmt
     if UPDATE_GOLDEN:
         folder.mkdir(exist_ok=True)
@@ -50,7 +55,8 @@ def test_folder_export_matches_golden_folder(fmt: str, fixture_agreements: list[
     assert sorted(files) == sorted(p.name for p in folder.iterdir()), folder
     for name, data in files.items():
         assert data == (folder / name).read_bytes(), f"{fmt}: {name} differs from {folder}"
-    assert export_bytes(fmt, fixture_agreements) == export_bytes(fmt, fixture_agreements), fmt
+    zipped = export_bytes(fmt, fixture_agreements, fixture_events)
+    assert zipped == export_bytes(fmt, fixture_agreements, fixture_events), fmt
 
 
 def test_single_akn_document_matches_golden(full: Agreement) -> None:

@@ -9,9 +9,9 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from pactwatch.export.linked_data import agreement_iri, graph_of
+from pactwatch.export.linked_data import agreement_iri, event_iri, graph_of
 from pactwatch.export.vocab import PW, TERMS, model_fields, render_context
-from pactwatch.model import Agreement
+from pactwatch.model import Agreement, Event
 from pactwatch.settings import PROJECT_ROOT
 from tests.exports.conftest import export_bytes
 
@@ -40,9 +40,10 @@ def test_every_model_field_has_a_documented_term() -> None:
 
 
 def test_exports_conform_to_the_shapes(
-    fixture_agreements: list[Agreement], ua_ro: Agreement
+    fixture_agreements: list[Agreement], fixture_events: list[Event], ua_ro: Agreement
 ) -> None:
-    graph = graph_of([*fixture_agreements, ua_ro])
+    graph = graph_of([*fixture_agreements, ua_ro], fixture_events)
+    assert (None, RDF_TYPE, URIRef(PW + "Event")) in graph, "no event reached the graph"
     conforms, _, report = validate(graph, shacl_graph=shapes())
     assert conforms, report
 
@@ -56,9 +57,14 @@ def test_the_shapes_catch_a_provision_without_action(full: Agreement) -> None:
     assert "action" in str(report), report
 
 
-def test_turtle_and_jsonld_carry_the_same_triples(full: Agreement, empty: Agreement) -> None:
-    from_ttl = Graph().parse(data=export_bytes("ttl", [full, empty]), format="turtle")
-    from_jsonld = Graph().parse(data=export_bytes("jsonld", [full, empty]), format="json-ld")
+def test_turtle_and_jsonld_carry_the_same_triples(
+    full: Agreement, empty: Agreement, fixture_events: list[Event]
+) -> None:
+    ttl = export_bytes("ttl", [full, empty], fixture_events)
+    jsonld = export_bytes("jsonld", [full, empty], fixture_events)
+    from_ttl = Graph().parse(data=ttl, format="turtle")
+    from_jsonld = Graph().parse(data=jsonld, format="json-ld")
+    assert (None, RDF_TYPE, URIRef(PW + "Event")) in from_jsonld, "no event in the JSON-LD"
     assert len(from_ttl) > 100, len(from_ttl)
     assert isomorphic(from_ttl, from_jsonld)
 
@@ -80,6 +86,52 @@ def test_no_blank_nodes_and_typed_values(ua_ro: Agreement) -> None:
 
 
 PREFIX_ELI = "http://data.europa.eu/eli/ontology#"
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+BEARS_ON = URIRef(PW + "bearsOn")
+
+
+def test_events_point_at_the_provisions_and_mechanisms_they_bear_on(
+    fixture_agreements: list[Agreement], fixture_events: list[Event]
+) -> None:
+    graph = graph_of(fixture_agreements, fixture_events)
+    for event in fixture_events:
+        node = URIRef(event_iri(event.id))
+        targets = set(graph.objects(node, BEARS_ON))
+        expected = {URIRef(agreement_iri(a)) for a in event.agreements}
+        for kind, refs in (("Provision", event.provisions), ("Mechanism", event.mechanisms)):
+            for ref in refs:
+                agreement_id, item = ref.split("/")
+                target = URIRef(f"{agreement_iri(agreement_id)}/{kind.lower()}/{item}")
+                assert (target, RDF_TYPE, URIRef(PW + kind)) in graph, (event.id, target)
+                expected.add(target)
+        assert targets == expected, (event.id, targets)
+        at = graph.value(node, URIRef("https://schema.org/startDate"))
+        assert (at.toPython() if isinstance(at, Literal) else None) == event.at, (event.id, at)
+
+
+def test_only_events_bearing_on_the_export_are_kept(
+    empty: Agreement, fixture_events: list[Event]
+) -> None:
+    """One agreement alone: an @graph of it and the events that name it, nothing else."""
+    doc = json.loads(export_bytes("jsonld", [empty], fixture_events, single=True))
+    ids = [node["@id"] for node in doc["@graph"]]
+    expected = [event_iri(e.id) for e in fixture_events if empty.id in e.agreement_ids()]
+    assert ids == [agreement_iri(empty.id), *expected] and expected, ids
+
+
+def test_the_shapes_catch_an_undated_event_and_a_stray_link(
+    full: Agreement, fixture_events: list[Event]
+) -> None:
+    trigger = next(e for e in fixture_events if e.at is not None)
+    for broken in ("undated", "stray"):
+        graph = graph_of([full], fixture_events)
+        node = URIRef(event_iri(trigger.id))
+        if broken == "undated":
+            graph.remove((node, URIRef("https://schema.org/startDate"), None))
+        else:
+            graph.add((node, BEARS_ON, URIRef("https://example.org/elsewhere")))
+        conforms, _, report = validate(graph, shacl_graph=shapes())
+        assert not conforms, (broken, report)
 
 
 def test_single_jsonld_is_one_node_with_inline_context(ua_ro: Agreement) -> None:
