@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from pactwatch.export.base import register, zip_files
+from pactwatch.export.base import Collector, register, zip_files
 from pactwatch.model import Agreement, PactwatchError, Provision
 from pactwatch.model.codes import party_name
 
@@ -232,22 +232,18 @@ def _document(a: Agreement) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-class AknExporter:
+class AknExporter(Collector):
     """One document for one agreement; for several, one `<id>.xml` each (zipped as bytes)."""
 
     extension = "xml"
 
     def __init__(self, *, single: bool = False) -> None:
-        self._single = single
-        self._agreements: list[Agreement] = []
+        super().__init__(single=single)
         self.media_type = "application/akn+xml" if single else "application/zip"
 
     @property
     def binary(self) -> bool:
         return not self._single
-
-    def write(self, agreement: Agreement) -> None:
-        self._agreements.append(agreement)
 
     def finalize(self) -> bytes:
         if self._single and len(self._agreements) == 1:

@@ -60,6 +60,30 @@ def bearing_on(events: Iterable[Event], agreement_ids: Iterable[str]) -> list[Ev
     return sorted(kept, key=lambda e: (e.earliest(), e.id))
 
 
+class Collector:
+    """What most formats keep until `finalize`: the agreements written, and whether one
+    agreement's document was asked for. A graph, a calendar or a package is rendered at
+    once from everything, so the bookkeeping is shared rather than repeated per format."""
+
+    def __init__(self, *, single: bool = False) -> None:
+        self._single = single
+        self._agreements: list[Agreement] = []
+
+    def write(self, agreement: Agreement) -> None:
+        self._agreements.append(agreement)
+
+
+class EventCollector(Collector):
+    """A collector that is also `EventAware`: it keeps the registry's events too."""
+
+    def __init__(self, *, single: bool = False) -> None:
+        super().__init__(single=single)
+        self._events: list[Event] = []
+
+    def use_events(self, events: Sequence[Event]) -> None:
+        self._events = list(events)
+
+
 ExporterFactory = Callable[..., Exporter]
 _REGISTRY: dict[str, ExporterFactory] = {}
 

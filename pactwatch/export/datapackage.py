@@ -17,11 +17,11 @@ rows, which Frictionless (rightly) reports as a broken reference.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from pactwatch.export.base import bearing_on, register, zip_files
+from pactwatch.export.base import EventCollector, bearing_on, register, zip_files
 from pactwatch.export.csv_format import csv_bytes
 from pactwatch.export.tables import Value, joined, provision_columns, span_text
 from pactwatch.model import Agreement, Event
@@ -406,30 +406,19 @@ def descriptor(tables: tuple[Resource, ...]) -> dict[str, Any]:
     }
 
 
-class DataPackageExporter:
+class DataPackageExporter(EventCollector):
     """A folder (`finalize_files`) or the same files zipped (`finalize`)."""
 
     media_type = "application/zip"
     extension = "zip"
     binary = True
 
-    def __init__(self, *, single: bool = False) -> None:
-        self._rows: dict[str, list[Row]] = {t.name: [] for t in TABLES}
-        self._ids: list[str] = []
-        self._events: list[Event] = []
-
-    def write(self, agreement: Agreement) -> None:
-        self._ids.append(agreement.id)
-        for name, rows in agreement_rows(agreement).items():
-            self._rows[name].extend(rows)
-
-    def use_events(self, events: Sequence[Event]) -> None:
-        """The registry's events; those bearing on the written agreements become rows."""
-        self._events = list(events)
-
     def _with_events(self) -> dict[str, list[Row]]:
-        rows = {name: list(items) for name, items in self._rows.items()}
-        exported = set(self._ids)
+        rows: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+        for agreement in self._agreements:
+            for name, items in agreement_rows(agreement).items():
+                rows[name].extend(items)
+        exported = {a.id for a in self._agreements}
         for event in bearing_on(self._events, exported):
             rows["events"].append(event_row(event))
             for name, links in event_link_rows(event, exported).items():

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from pactwatch.export.base import register
+from pactwatch.export.base import EventCollector, register
 from pactwatch.model import Agreement, Event
 from pactwatch.rules import Obligation, evaluate
 from pactwatch.rules.timing import iso
@@ -83,22 +83,11 @@ def ics_calendar(obligations: Sequence[Obligation], stamp: datetime) -> bytes:
     return bytes(calendar.to_ical())
 
 
-class IcsExporter:
+class IcsExporter(EventCollector):
     """Agreements in, their obligations' calendar out (events supplied by `use_events`)."""
 
     media_type = "text/calendar"
     extension = "ics"
-
-    def __init__(self, *, single: bool = False) -> None:
-        self._agreements: list[Agreement] = []
-        self._events: list[Event] = []
-
-    def use_events(self, events: Sequence[Event]) -> None:
-        """The events that open clocks and fulfil periods."""
-        self._events = list(events)
-
-    def write(self, agreement: Agreement) -> None:
-        self._agreements.append(agreement)
 
     def finalize(self) -> bytes:
         horizon = horizon_of(self._agreements, self._events)
