@@ -2,6 +2,10 @@
 
 Python's sqlite3 driver does not wrap DDL in transactions by default; we take control of
 BEGIN ourselves so that a failed load (schema and rows alike) rolls back completely.
+Writers take the database lock up front (BEGIN IMMEDIATE) so two curators cannot both
+read a version and then both write; readers (`reader(engine)`) begin a plain deferred
+transaction so that under WAL they never wait for each other or for a writer.
+PostgreSQL URLs are given the psycopg 3 driver, so `postgresql://...` just works.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from sqlalchemy import Engine, create_engine, event
 
 from pactwatch.settings import default_db
 
+READONLY = "pactwatch_readonly"
+
 
 def database_url(db: str | None = None) -> str:
     """A file path becomes an SQLite URL; anything with a scheme is used as given."""
@@ -19,12 +25,26 @@ def database_url(db: str | None = None) -> str:
     return value if "://" in value else f"sqlite:///{value}"
 
 
+def driver_url(url: str) -> str:
+    """`postgresql://` (and `postgres://`) with the psycopg 3 driver named."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def open_engine(db: str | None = None) -> Engine:
-    url = database_url(db)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
+    url = driver_url(database_url(db))
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
-    return engine
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine and pool, for reads: on SQLite its transactions do not lock writers out."""
+    return engine.execution_options(**{READONLY: True})
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -35,8 +55,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        readonly = connection.get_execution_options().get(READONLY, False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, insert
+from sqlalchemy import Connection, Engine, Table, delete, insert
 
 from pactwatch.model import Agreement, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
 from pactwatch.store import fts, tables
+from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
 
@@ -33,9 +34,18 @@ def record_json(agreement: Agreement) -> str:
     return json.dumps(agreement.model_dump(mode="json"), ensure_ascii=False)
 
 
+def provision_json(provision: Provision) -> str:
+    return json.dumps(provision.model_dump(mode="json"), ensure_ascii=False)
+
+
 def create_schema(connection: Connection) -> None:
-    tables.metadata.create_all(connection)
-    fts.create(connection)
+    """Migrate to the newest revision, inside the caller's transaction.
+
+    `create_all` afterwards only creates tables that a module declared on the metadata
+    without a revision yet (it never alters existing ones); the migration test flags them.
+    """
+    migrate(connection)
+    tables.metadata.create_all(connection, checkfirst=True)
 
 
 def load_registry(engine: Engine, agreements: Sequence[Agreement]) -> LoadReport:
@@ -50,8 +60,20 @@ def load_registry(engine: Engine, agreements: Sequence[Agreement]) -> LoadReport
 
 
 def _clear(connection: Connection) -> None:
+    """Empty the dataset's tables; history and tokens (`keep_on_load`) outlive a load."""
     for table in reversed(tables.metadata.sorted_tables):
-        connection.execute(table.delete())
+        if not table.info.get("keep_on_load"):
+            connection.execute(table.delete())
+
+
+def replace_agreement(connection: Connection, agreement: Agreement, version: int) -> None:
+    """Swap one agreement's rows for a new record (a curator's edit); caller owns the txn."""
+    connection.execute(delete(tables.agreements).where(tables.agreements.c.id == agreement.id))
+    rows = agreement_rows(agreement)
+    rows[tables.agreements][0]["version"] = version
+    for table in tables.metadata.sorted_tables:
+        _insert(connection, table, rows.get(table, ()))
+    fts.refresh(connection, agreement.id)
 
 
 def _insert(connection: Connection, table: Table, rows: Iterable[Row]) -> None:
@@ -149,6 +171,8 @@ def _provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[R
                 "amount_value": amount.value if amount else None,
                 "amount_currency": amount.currency if amount else None,
                 "amount_period": amount.period if amount else None,
+                "record": provision_json(p),
+                "search_text": search_text(p),
             }
         ],
         tables.provision_domains: _children(aid, p.id, p.domains, lambda d: {"domain": d}),
@@ -165,3 +189,11 @@ def _provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[R
             lambda s: {"source_id": s.source, "start": s.start, "end": s.end},
         ),
     }
+
+
+def search_text(p: Provision) -> str:
+    """The words PostgreSQL's text search indexes (SQLite's FTS5 reads the same fields)."""
+    parts = [p.section, p.action, p.object, p.summary, p.condition, p.timing]
+    lists = [p.domains, p.instruments, p.partners, p.flags, p.actors, p.beneficiaries]
+    words = [x for x in parts if x] + [" ".join(values) for values in lists if values]
+    return " ".join(w.replace("_", " ") for w in words)

@@ -9,17 +9,24 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    func,
+    literal_column,
 )
 
 metadata = MetaData()
+
+KEEP_ON_LOAD = {"keep_on_load": True}
+"""`info` of tables a load must not clear: history and tokens outlive any dataset."""
 
 
 def _agreement_fk() -> Column[str]:
@@ -67,6 +74,13 @@ agreements = Table(
     Column("ends_on", Date),
     Column("provision_count", Integer, nullable=False),
     Column("record", Text, nullable=False, comment="the contract JSON, as loaded"),
+    Column(
+        "version",
+        Integer,
+        nullable=False,
+        server_default="1",
+        comment="bumped by every write; the ETag curators send back (optimistic concurrency)",
+    ),
 )
 
 agreement_parties = Table(
@@ -116,16 +130,26 @@ provisions = Table(
     Column("amount_currency", String),
     Column("amount_period", String),
     Column("summary", Text),
+    Column("record", Text, comment="the provision's contract JSON (always written by a load)"),
+    Column("search_text", Text, comment="the words PostgreSQL's text search indexes"),
+    Index("ix_provisions_primary_domain", "primary_domain"),
 )
+
+SEARCH_VECTOR = func.to_tsvector(literal_column("'english'::regconfig"), provisions.c.search_text)
+"""PostgreSQL's text-search vector of a provision; the GIN index below is on this expression."""
+
+Index("ix_provisions_search", SEARCH_VECTOR, postgresql_using="gin").ddl_if(dialect="postgresql")
 
 provision_domains = _provision_child(
     "provision_domains", Column("domain", String, ForeignKey("domains.id"), nullable=False)
 )
+Index("ix_provision_domains_domain", provision_domains.c.domain)
 provision_parties = _provision_child(
     "provision_parties",
     Column("role", String, nullable=False, comment="actor or beneficiary"),
     Column("party", String, nullable=False),
 )
+Index("ix_provision_parties_party", provision_parties.c.party, provision_parties.c.role)
 provision_partners = _provision_child("provision_partners", Column("name", Text, nullable=False))
 provision_instruments = _provision_child(
     "provision_instruments", Column("name", Text, nullable=False)
@@ -159,4 +183,32 @@ mentions = Table(
     Column("position", Integer, primary_key=True),
     Column("kind", String, nullable=False),
     Column("parties", String, nullable=False, comment="comma-separated party codes"),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String, nullable=False, comment="the token name that wrote"),
+    Column("entity", String, nullable=False, comment="agreement or provision"),
+    Column("action", String, nullable=False, comment="create, update or delete"),
+    Column("agreement_id", String, nullable=False),
+    Column("provision_id", String),
+    Column("version", Integer, nullable=False, comment="the agreement's version after the write"),
+    Column("before", Text, comment="contract JSON before the write; null on create"),
+    Column("after", Text, comment="contract JSON after the write; null on delete"),
+    Index("ix_history_agreement", "agreement_id", "id"),
+    info=KEEP_ON_LOAD,
+    comment="every curator write, appended in the write's own transaction",
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("token_hash", String, nullable=False, unique=True, comment="sha256 of the token"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    info=KEEP_ON_LOAD,
+    comment="curator tokens; the token itself is shown once and never stored",
 )

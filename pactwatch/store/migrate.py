@@ -1,0 +1,41 @@
+"""Schema changes as Alembic migrations shipped inside the package, run from code.
+
+`load` and `serve` call `migrate` first, so a registry made by an older Pactwatch is
+brought up to date before it is used, and a new one is created by the same revisions
+(never by `create_all`), on SQLite and PostgreSQL. To change the schema, change
+`tables.py` (or add a module on the same metadata, e.g. `events.py`), then add a revision
+under `migrations/versions/` whose `down_revision` is the current head; the test
+`test_migrations_match_metadata` fails until the two agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(connection: Connection) -> None:
+    """Bring the schema to the newest revision inside the caller's transaction."""
+    command.upgrade(alembic_config(connection), "head")
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
