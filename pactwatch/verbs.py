@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from pactwatch.curate import load_dataset, validate_dataset
@@ -123,3 +124,26 @@ def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> 
         finally:
             engine.dispose()
     return exporter.finalize()
+
+
+def create_token(name: str, db: str | None = None) -> str:
+    """A new curator token for `name`, returned once (only its hash is stored)."""
+    from pactwatch.store.tokens import create_token as store_token
+
+    engine = open_engine(db)
+    try:
+        return store_token(engine, name)
+    finally:
+        engine.dispose()
+
+
+def service(db: str | None = None, sources: Path | None = None) -> FastAPI:
+    """The web service (API and pages) on a registry, its schema migrated first."""
+    from pactwatch.api import ServiceConfig
+    from pactwatch.store.load import create_schema
+    from pactwatch.web import create_app
+
+    engine = open_engine(db)
+    with engine.begin() as connection:
+        create_schema(connection)
+    return create_app(ServiceConfig(engine, SourceLibrary(sources or sources_dir())))

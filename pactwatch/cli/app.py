@@ -11,7 +11,7 @@ import sys
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from pactwatch.cli import data_cmds, export_cmd, read_cmds
+from pactwatch.cli import data_cmds, export_cmd, read_cmds, serve_cmds
 from pactwatch.cli.errors import fail
 from pactwatch.model import PactwatchError
 
@@ -23,7 +23,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for group in (data_cmds, read_cmds, export_cmd):
+for group in (data_cmds, read_cmds, export_cmd, serve_cmds):
     group.register(app)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert
 
 from pactwatch.model import Agreement, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
-from pactwatch.store import fts, tables
+from pactwatch.store import fts, state, tables
 from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
@@ -56,6 +56,7 @@ def load_registry(engine: Engine, agreements: Sequence[Agreement]) -> LoadReport
         _insert(connection, tables.domains, _domain_rows())
         insert_agreements(connection, agreements)
         fts.rebuild(connection)
+        state.set_generation(connection, state.digest(record_json(a) for a in agreements))
     return LoadReport(len(agreements), sum(len(a.provisions) for a in agreements))
 
 

@@ -133,6 +133,7 @@ provisions = Table(
     Column("record", Text, comment="the provision's contract JSON (always written by a load)"),
     Column("search_text", Text, comment="the words PostgreSQL's text search indexes"),
     Index("ix_provisions_primary_domain", "primary_domain"),
+    Index("ix_provisions_order", "agreement_id", "position"),
 )
 
 SEARCH_VECTOR = func.to_tsvector(literal_column("'english'::regconfig"), provisions.c.search_text)
@@ -211,4 +212,16 @@ api_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     info=KEEP_ON_LOAD,
     comment="curator tokens; the token itself is shown once and never stored",
+)
+
+registry_state = Table(
+    "registry_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "generation",
+        String,
+        nullable=False,
+        comment="changes with every load and write: readers' ETags and caches key on it",
+    ),
 )

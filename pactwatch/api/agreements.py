@@ -1,0 +1,121 @@
+"""/api/v1/agreements: the registry, one agreement's contract JSON, its sources and history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+
+from pactwatch.api.auth import curator
+from pactwatch.api.config import ServiceConfig, config
+from pactwatch.api.errors import ApiError
+from pactwatch.api.http import conditional
+from pactwatch.api.views import agreement_bytes, checker, source_view, summaries
+from pactwatch.model import Agreement
+from pactwatch.store import query, write
+from pactwatch.store.engine import reader
+
+router = APIRouter(prefix="/api/v1", tags=["agreements"])
+Config = Annotated[ServiceConfig, Depends(config)]
+PartyCode = Query(None, pattern=r"^[A-Z]{2,4}$", description="ISO 3166-1 alpha-2 or EU/NATO")
+JSON = "application/json"
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+@router.get("/agreements", summary="The registry, filtered by party, date and kind")
+def list_agreements(
+    request: Request,
+    cfg: Config,
+    party: str | None = PartyCode,
+    kind: str | None = Query(None, pattern=r"^[a-z_]+$"),
+    signed_from: date | None = None,
+    signed_to: date | None = None,
+) -> Response:
+    f = query.AgreementFilter(party, kind, signed_from, signed_to)
+    return conditional(request, cfg, lambda: (dumps(summaries(cfg.engine, f)), JSON))
+
+
+def _found(cfg: ServiceConfig, agreement_id: str) -> tuple[str, int]:
+    with reader(cfg.engine).connect() as connection:
+        found = query.agreement_record(connection, agreement_id)
+    if found is None:
+        raise ApiError(404, "unknown-agreement", f"no agreement with id {agreement_id!r}", "id")
+    return found
+
+
+@router.get(
+    "/agreements/{agreement_id}",
+    summary="One agreement as contract JSON (the bytes `pactwatch export json` writes)",
+)
+def get_agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
+    record, version = _found(cfg, agreement_id)
+    tag = write.etag(record, version)
+    return conditional(request, cfg, lambda: (agreement_bytes(record), JSON), etag=tag)
+
+
+@router.get(
+    "/agreements/{agreement_id}/sources/{source_id}",
+    summary="A source's text with the spans that point into it, when the text is present",
+)
+def get_source(agreement_id: str, source_id: str, request: Request, cfg: Config) -> Response:
+    record, _ = _found(cfg, agreement_id)
+    agreement = Agreement.model_validate_json(record)
+    if agreement.source(source_id) is None:
+        raise ApiError(404, "unknown-source", f"{agreement_id} has no source {source_id!r}", "id")
+    view = source_view(agreement, source_id, cfg.library)
+    return conditional(request, cfg, lambda: (dumps(view), JSON))
+
+
+@router.get("/agreements/{agreement_id}/history", summary="Every curator write, oldest first")
+def get_history(agreement_id: str, cfg: Config) -> Response:
+    _found(cfg, agreement_id)
+    with reader(cfg.engine).connect() as connection:
+        entries = write.history(connection, agreement_id)
+    items = [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "entity": e.entity,
+            "action": e.action,
+            "provision_id": e.provision_id,
+            "version": e.version,
+            "before": json.loads(e.before) if e.before else None,
+            "after": json.loads(e.after) if e.after else None,
+        }
+        for e in entries
+    ]
+    return Response(dumps(items), media_type=JSON, headers={"Cache-Control": "no-cache"})
+
+
+def _written(result: write.Written, status: int) -> Response:
+    body = agreement_bytes(json.dumps(result.agreement.model_dump(mode="json")))
+    return Response(body, status_code=status, media_type=JSON, headers={"ETag": result.etag})
+
+
+@router.post("/agreements", status_code=201, summary="Create an agreement (token needed)")
+def create_agreement(
+    cfg: Config, who: Annotated[str, Depends(curator)], body: Annotated[dict[str, Any], Body()]
+) -> Response:
+    result = write.save_agreement(cfg.engine, body, who, checker(cfg), create=True)
+    return _written(result, 201)
+
+
+@router.put("/agreements/{agreement_id}", summary="Replace an agreement (token and If-Match)")
+def update_agreement(
+    agreement_id: str,
+    cfg: Config,
+    who: Annotated[str, Depends(curator)],
+    body: Annotated[dict[str, Any], Body()],
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    if body.get("id", agreement_id) != agreement_id:
+        raise ApiError(422, "id-mismatch", "body id differs from the URL's; ids never change", "id")
+    body = {**body, "id": agreement_id}
+    result = write.save_agreement(cfg.engine, body, who, checker(cfg), if_match=if_match)
+    return _written(result, 200)

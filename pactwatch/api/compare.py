@@ -1,0 +1,73 @@
+"""/api/v1/compare and /api/v1/search: the partners x domains matrix, and search with facets."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import Engine
+
+from pactwatch.api.config import ServiceConfig, config
+from pactwatch.api.http import conditional
+from pactwatch.api.provisions import ProvisionQuery, provision_query
+from pactwatch.model.codes import party_name
+from pactwatch.model.taxonomy import domains
+from pactwatch.store import query
+from pactwatch.store.engine import reader
+
+router = APIRouter(prefix="/api/v1", tags=["compare"])
+Config = Annotated[ServiceConfig, Depends(config)]
+
+
+def matrix_view(engine: Engine) -> dict[str, Any]:
+    """Partners x domains: counts and provision ids per cell, zeros left out."""
+    with reader(engine).connect() as connection:
+        partners, cells = query.matrix(connection)
+    return {
+        "partners": [{"code": p, "name": party_name(p)} for p in partners],
+        "domains": [{"id": d.id, "label": d.label} for d in domains()],
+        "cells": [
+            {
+                "partner": c.partner,
+                "domain": c.domain,
+                "count": len(c.provisions),
+                "provisions": c.provisions,
+                "url": f"/api/v1/provisions?partner={c.partner}&domain={c.domain}",
+            }
+            for c in cells
+        ],
+    }
+
+
+def search_view(engine: Engine, pq: ProvisionQuery) -> dict[str, Any]:
+    """The first page of hits, the total, and facet counts over every hit."""
+    with reader(engine).connect() as connection:
+        page = query.provision_page(connection, pq.filter, pq.sort, pq.limit, pq.after)
+        total = query.count_provisions(connection, pq.filter)
+        facets = query.facets(connection, pq.filter)
+    return {
+        "total": total,
+        "items": [{"agreement_id": r.agreement_id, **json.loads(r.record)} for r in page.items],
+        "facets": {
+            name: [{"value": v, "count": n} for v, n in values] for name, values in facets.items()
+        },
+    }
+
+
+@router.get("/compare", summary="Partners x domains: counts and the provisions behind each cell")
+def compare(request: Request, cfg: Config) -> Response:
+    return conditional(
+        request, cfg, lambda: (json.dumps(matrix_view(cfg.engine)).encode(), "application/json")
+    )
+
+
+@router.get("/search", summary="Provisions matching a query, with facet counts")
+def search(
+    request: Request, cfg: Config, pq: Annotated[ProvisionQuery, Depends(provision_query)]
+) -> Response:
+    return conditional(
+        request,
+        cfg,
+        lambda: (json.dumps(search_view(cfg.engine, pq)).encode(), "application/json"),
+    )

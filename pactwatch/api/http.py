@@ -1,0 +1,63 @@
+"""Conditional, cached reads: ETag, If-None-Match, Cache-Control, keyed on the generation.
+
+The registry's generation changes with every load and write, so (generation, URL) names
+one exact response: a client revalidating gets 304 without the query being run, and the
+in-process cache serves repeated questions (a facet page, the matrix) until the next write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Request, Response
+
+from pactwatch.api.config import ServiceConfig
+from pactwatch.store import state
+from pactwatch.store.engine import reader
+from pactwatch.store.state import digest
+
+CACHE_CONTROL = "public, max-age=0, must-revalidate"
+Produce = Callable[[], tuple[bytes, str]]
+
+
+def current_generation(config: ServiceConfig) -> str:
+    with reader(config.engine).connect() as connection:
+        return state.generation(connection)
+
+
+def _url_key(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + ("?" + query if query else "")
+
+
+def conditional(
+    request: Request,
+    config: ServiceConfig,
+    produce: Produce,
+    etag: str | None = None,
+    vary: str = "",
+) -> Response:
+    """The response `produce` makes, or 304, with ETag and Cache-Control set.
+
+    `etag` overrides the generation-based tag (an agreement carries its own write ETag);
+    `vary` names whatever else the response depends on (a page showing today's date).
+    """
+    generation = current_generation(config) + vary
+    key = (generation, _url_key(request))
+    tag = etag or f'W/"{digest(key)}"'
+    headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
+    if tag in _tags(request.headers.get("if-none-match")):
+        return Response(status_code=304, headers=headers)
+    cached = config.cache.get(key) if config.cache_responses else None
+    body, media_type = cached or produce()
+    if config.cache_responses and cached is None:
+        if len(config.cache) >= config.cache_size:
+            config.cache.clear()
+        config.cache[key] = (body, media_type)
+    return Response(content=body, media_type=media_type, headers=headers)
+
+
+def _tags(header: str | None) -> set[str]:
+    if not header:
+        return set()
+    return {t.strip() for t in header.split(",")}

@@ -1,0 +1,177 @@
+"""/api/v1/provisions: filter, sort and page through commitments; curators add and edit them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+
+from pactwatch.api.auth import curator
+from pactwatch.api.config import ServiceConfig, config
+from pactwatch.api.errors import ApiError
+from pactwatch.api.http import conditional
+from pactwatch.api.views import checker
+from pactwatch.model.taxonomy import domain_ids
+from pactwatch.store import query, write
+from pactwatch.store.engine import reader
+
+router = APIRouter(prefix="/api/v1", tags=["provisions"])
+Config = Annotated[ServiceConfig, Depends(config)]
+SortName = Literal["agreement", "-agreement", "signed_on", "-signed_on", "domain", "-domain", "id"]
+Kind = Literal["action", "support", "declaration", "mechanism"]
+PARTY = r"^[A-Z]{2,4}$"
+CSV_COLUMNS = (
+    "agreement_id", "id", "section", "actors", "beneficiaries", "action", "object", "domains",
+    "kind", "partners", "instruments", "condition", "timing", "amount", "flags",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProvisionQuery:
+    """Every provisions parameter, parsed and checked once (422 names the bad one)."""
+
+    filter: query.ProvisionFilter
+    sort: query.Sort
+    limit: int
+    after: list[Any] | None
+
+
+def provision_query(
+    agreement: Annotated[str | None, Query(max_length=120)] = None,
+    domain: Annotated[str | None, Query(description="taxonomy id, e.g. air_defence")] = None,
+    actor: Annotated[str | None, Query(pattern=PARTY)] = None,
+    beneficiary: Annotated[str | None, Query(pattern=PARTY)] = None,
+    kind: Kind | None = None,
+    partner: Annotated[str | None, Query(pattern=PARTY, description="a party")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="full-text query")] = None,
+    sort: SortName = "agreement",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> ProvisionQuery:
+    if domain is not None and domain not in domain_ids():
+        raise ApiError(422, "unknown-domain", f"domain: {domain!r} is not a taxonomy id", "domain")
+    order = query.Sort(sort.lstrip("-"), descending=sort.startswith("-"))
+    f = query.ProvisionFilter(agreement, domain, actor, beneficiary, kind, partner, q)
+    return ProvisionQuery(f, order, limit, decode_cursor(cursor, sort))
+
+
+def encode_cursor(sort: str, key: list[Any]) -> str:
+    raw = json.dumps([sort, key], separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str | None, sort: str) -> list[Any] | None:
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, key = json.loads(raw)
+        ok = name == sort and isinstance(key, list) and 2 <= len(key) <= 3
+        ok = ok and all(isinstance(v, str | int) and not isinstance(v, bool) for v in key)
+    except (binascii.Error, ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise ApiError(422, "invalid-cursor", "cursor: not a cursor from this sort", "cursor")
+    return list(key)
+
+
+def _page(cfg: ServiceConfig, pq: ProvisionQuery) -> query.ProvisionPage:
+    with reader(cfg.engine).connect() as connection:
+        try:
+            return query.provision_page(connection, pq.filter, pq.sort, pq.limit, pq.after)
+        except ValueError:
+            raise ApiError(422, "invalid-cursor", "cursor: values do not fit", "cursor") from None
+
+
+def _json_page(page: query.ProvisionPage, request: Request, sort: str) -> bytes:
+    items = b",".join(
+        b'{"agreement_id":' + json.dumps(r.agreement_id).encode() + b"," + r.record[1:].encode()
+        for r in page.items
+    )
+    next_url = None
+    if page.next_key is not None:
+        next_url = str(request.url.include_query_params(cursor=encode_cursor(sort, page.next_key)))
+    tail = json.dumps({"next": next_url, "count": len(page.items)})
+    return b'{"items":[' + items + b"]," + tail[1:].encode()
+
+
+def _csv_page(page: query.ProvisionPage) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in page.items:
+        data = {"agreement_id": row.agreement_id, **json.loads(row.record)}
+        amount = data.get("amount")
+        data["amount"] = f"{amount['value']} {amount['currency']}" if amount else ""
+        writer.writerow(
+            "; ".join(v) if isinstance(v := data.get(c), list) else ("" if v is None else v)
+            for c in CSV_COLUMNS
+        )
+    return out.getvalue().encode("utf-8")
+
+
+@router.get("/provisions", summary="Provisions: filter, full-text q, sort, cursor pages, CSV")
+def list_provisions(
+    request: Request,
+    cfg: Config,
+    pq: Annotated[ProvisionQuery, Depends(provision_query)],
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    sort = ("-" if pq.sort.descending else "") + pq.sort.name
+
+    def produce() -> tuple[bytes, str]:
+        page = _page(cfg, pq)
+        if format == "csv":
+            return _csv_page(page), "text/csv; charset=utf-8"
+        return _json_page(page, request, sort), "application/json"
+
+    return conditional(request, cfg, produce)
+
+
+def _written(result: write.Written, provision_id: str, status: int) -> Response:
+    provision = result.agreement.provision(provision_id)
+    body = json.dumps(provision.model_dump(mode="json") if provision else None).encode()
+    return Response(body, status, media_type="application/json", headers={"ETag": result.etag})
+
+
+@router.post(
+    "/agreements/{agreement_id}/provisions",
+    status_code=201,
+    summary="Add a provision (token, and the agreement's ETag in If-Match)",
+)
+def create_provision(
+    agreement_id: str,
+    cfg: Config,
+    who: Annotated[str, Depends(curator)],
+    body: Annotated[dict[str, Any], Body()],
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    result = write.save_provision(
+        cfg.engine, agreement_id, body, who, checker(cfg), if_match, create=True
+    )
+    return _written(result, str(body.get("id")), 201)
+
+
+@router.put(
+    "/agreements/{agreement_id}/provisions/{provision_id}",
+    summary="Replace a provision (token, and the agreement's ETag in If-Match)",
+)
+def update_provision(
+    agreement_id: str,
+    provision_id: str,
+    cfg: Config,
+    who: Annotated[str, Depends(curator)],
+    body: Annotated[dict[str, Any], Body()],
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    if body.get("id", provision_id) != provision_id:
+        raise ApiError(422, "id-mismatch", "body id differs from the URL's; ids never change", "id")
+    body = {**body, "id": provision_id}
+    result = write.save_provision(cfg.engine, agreement_id, body, who, checker(cfg), if_match)
+    return _written(result, provision_id, 200)

@@ -1,0 +1,50 @@
+"""The registry's generation: one value that changes whenever its content changes.
+
+Readers key their ETags and response caches on it, so a cached answer is reused exactly as
+long as nothing was loaded or written since. A load sets it from the content itself
+(loading the same data twice gives the same database, byte for byte); a curator's write
+chains it from the previous generation and the new record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from pactwatch.store import tables
+
+_ROW = 1
+
+
+def digest(parts: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+def generation(connection: Connection) -> str:
+    """The current generation ("empty" before the first load)."""
+    value = connection.execute(
+        select(tables.registry_state.c.generation).where(tables.registry_state.c.id == _ROW)
+    ).scalar_one_or_none()
+    return str(value) if value is not None else "empty"
+
+
+def set_generation(connection: Connection, value: str) -> None:
+    connection.execute(delete(tables.registry_state))
+    connection.execute(insert(tables.registry_state).values(id=_ROW, generation=value))
+
+
+def advance(connection: Connection, change: str) -> str:
+    """A new generation after a write: the previous one chained with what changed."""
+    value = digest([generation(connection), change])
+    connection.execute(
+        update(tables.registry_state)
+        .where(tables.registry_state.c.id == _ROW)
+        .values(generation=value)
+    )
+    return value

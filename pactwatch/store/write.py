@@ -1,0 +1,218 @@
+"""Curator writes: validated, one transaction each, optimistic concurrency, history kept.
+
+Every write reads the current record under a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+SELECT ... FOR UPDATE), checks the ETag the curator read against it, writes the new
+record, appends a history row (who, when, before, after) and advances the registry's
+generation, all in the same transaction: a stale or invalid write changes nothing.
+
+An agreement's ETag covers the whole record, provisions included, so a provision edit
+must carry the ETag of the agreement it was read from. That is coarse but never wrong:
+two curators editing different provisions of one agreement get a 409 and re-read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, Engine, insert, select
+
+from pactwatch.model import Agreement, PactwatchError, Problem, Provision
+from pactwatch.store import state, tables
+from pactwatch.store.load import create_schema, provision_json, record_json, replace_agreement
+
+Checker = Callable[[Agreement], list[Problem]]
+
+
+class WriteRejected(PactwatchError):
+    """A write refused before anything changed; `status` is the HTTP status it maps to."""
+
+    def __init__(self, status: int, problems: list[Problem]) -> None:
+        super().__init__(problems[0])
+        self.status = status
+        self.problems = problems
+
+    @classmethod
+    def one(cls, status: int, path: str, code: str, message: str) -> WriteRejected:
+        return cls(status, [Problem("request", path, code, message)])
+
+
+@dataclass(frozen=True)
+class Written:
+    agreement: Agreement
+    version: int
+    etag: str
+
+
+def etag(record: str, version: int) -> str:
+    """A strong ETag from the version and the record's bytes."""
+    return f'"v{version}-{state.digest([record])[:16]}"'
+
+
+def _current(connection: Connection, agreement_id: str) -> tuple[str, int] | None:
+    a = tables.agreements
+    query = select(a.c.record, a.c.version).where(a.c.id == agreement_id)
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = connection.execute(query).one_or_none()
+    return None if row is None else (str(row[0]), int(row[1]))
+
+
+def _check_match(current: tuple[str, int], if_match: str | None) -> None:
+    if if_match is None:
+        raise WriteRejected.one(
+            428, "If-Match", "precondition-required", "send the ETag you read in If-Match"
+        )
+    now = etag(*current)
+    if if_match.strip() not in {now, "*"}:
+        raise WriteRejected.one(
+            409,
+            "If-Match",
+            "stale-version",
+            f"the record changed since you read it (now {now}); read it again and retry",
+        )
+
+
+def _validated(data: dict[str, Any], check: Checker) -> Agreement:
+    try:
+        agreement = Agreement.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            Problem("request", ".".join(str(x) for x in e["loc"]), "invalid-field", e["msg"])
+            for e in error.errors(include_url=False)
+        ]
+        raise WriteRejected(422, problems) from None
+    problems = check(agreement)
+    if problems:
+        raise WriteRejected(422, problems)
+    return agreement
+
+
+def _record_history(
+    connection: Connection,
+    actor: str,
+    entity: tuple[str, str, str | None],
+    version: int,
+    before: str | None,
+    after: str | None,
+) -> None:
+    kind, agreement_id, provision_id = entity
+    action = "create" if before is None else "delete" if after is None else "update"
+    connection.execute(
+        insert(tables.history).values(
+            at=datetime.now(UTC),
+            actor=actor,
+            entity=kind,
+            action=action,
+            agreement_id=agreement_id,
+            provision_id=provision_id,
+            version=version,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def save_agreement(
+    engine: Engine,
+    data: dict[str, Any],
+    actor: str,
+    check: Checker,
+    if_match: str | None = None,
+    create: bool = False,
+) -> Written:
+    """Create (no ETag needed; 409 if the id exists) or replace a whole agreement."""
+    agreement = _validated(data, check)
+    with engine.begin() as connection:
+        create_schema(connection)
+        current = _current(connection, agreement.id)
+        if create and current is not None:
+            raise WriteRejected.one(
+                409, "id", "agreement-exists", f"agreement {agreement.id!r} exists; PUT to edit it"
+            )
+        if not create:
+            if current is None:
+                raise _unknown(agreement.id)
+            _check_match(current, if_match)
+        version = current[1] + 1 if current else 1
+        after = record_json(agreement)
+        replace_agreement(connection, agreement, version)
+        before = current[0] if current else None
+        entity = ("agreement", agreement.id, None)
+        _record_history(connection, actor, entity, version, before, after)
+        state.advance(connection, f"{agreement.id}:{version}:{after}")
+    return Written(agreement, version, etag(after, version))
+
+
+def save_provision(
+    engine: Engine,
+    agreement_id: str,
+    data: dict[str, Any],
+    actor: str,
+    check: Checker,
+    if_match: str | None,
+    create: bool = False,
+) -> Written:
+    """Add a provision to an agreement, or replace one, checked as part of the whole record."""
+    with engine.begin() as connection:
+        current = _current(connection, agreement_id)
+        if current is None:
+            raise _unknown(agreement_id)
+        _check_match(current, if_match)
+        record = Agreement.model_validate_json(current[0]).model_dump(mode="json")
+        pid = str(data.get("id", ""))
+        ids = [item["id"] for item in record["provisions"]]
+        old = record["provisions"][ids.index(pid)] if pid in ids else None
+        if create and old is not None:
+            raise WriteRejected.one(
+                409, "id", "provision-exists", f"provision {pid!r} exists; PUT to edit it"
+            )
+        if not create and old is None:
+            raise WriteRejected.one(404, "id", "unknown-provision", f"no provision {pid!r}")
+        if old is None:
+            record["provisions"].append(data)
+        else:
+            record["provisions"][ids.index(pid)] = data
+        agreement = _validated(record, check)
+        version = current[1] + 1
+        after = record_json(agreement)
+        replace_agreement(connection, agreement, version)
+        new = agreement.provision(pid)
+        before = Provision.model_validate(old).model_dump_json() if old else None
+        entity = ("provision", agreement_id, pid)
+        _record_history(
+            connection, actor, entity, version, before, provision_json(new) if new else None
+        )
+        state.advance(connection, f"{agreement_id}:{version}:{after}")
+    return Written(agreement, version, etag(after, version))
+
+
+def _unknown(agreement_id: str) -> WriteRejected:
+    return WriteRejected.one(
+        404, "agreement", "unknown-agreement", f"no agreement with id {agreement_id!r}"
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    at: datetime
+    actor: str
+    entity: str
+    action: str
+    agreement_id: str
+    provision_id: str | None
+    version: int
+    before: str | None
+    after: str | None
+
+
+def history(connection: Connection, agreement_id: str) -> list[HistoryEntry]:
+    h = tables.history
+    rows = connection.execute(
+        select(h).where(h.c.agreement_id == agreement_id).order_by(h.c.id)
+    ).all()
+    return [HistoryEntry(**row._mapping) for row in rows]

@@ -1,0 +1,66 @@
+"""`/agreements/{id}`: metadata, the term, provisions by section beside the marked source."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import groupby
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse
+
+from pactwatch.api.config import ServiceConfig, config
+from pactwatch.api.errors import ApiError
+from pactwatch.api.views import source_text
+from pactwatch.model import Agreement
+from pactwatch.store.engine import reader
+from pactwatch.store.read import get_agreement
+from pactwatch.web import charts
+from pactwatch.web.highlight import marked_source
+from pactwatch.web.render import page
+
+router = APIRouter(include_in_schema=False)
+Config = Annotated[ServiceConfig, Depends(config)]
+
+
+def _source_panel(cfg: ServiceConfig, agreement: Agreement) -> dict[str, Any] | None:
+    """The first source that spans point into, marked up when its text is present."""
+    cited = [s.source for p in agreement.provisions for s in p.spans]
+    if not cited:
+        return None
+    source = agreement.source(cited[0])
+    if source is None:
+        return None
+    text = source_text(agreement, source.id, cfg.library)
+    return {
+        "source": source,
+        "html": marked_source(agreement, source.id, text) if text is not None else None,
+    }
+
+
+def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, Any]:
+    spec = charts.term(agreement, today)
+    sections = [
+        (section or "Opening", list(items))
+        for section, items in groupby(agreement.provisions, key=lambda p: p.section)
+    ]
+    end = agreement.term.ends_on or agreement.term.expected_end(agreement.signed_on)
+    return {
+        "title": agreement.title,
+        "a": agreement,
+        "end": end,
+        "today": today,
+        "days_left": (end - today).days if end and end > today else None,
+        "term_chart": charts.svg(spec) if spec else None,
+        "sections": sections,
+        "panel": _source_panel(cfg, agreement),
+    }
+
+
+@router.get("/agreements/{agreement_id}", response_class=HTMLResponse)
+def agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
+    found = get_agreement(reader(cfg.engine), agreement_id)
+    if found is None:
+        raise ApiError(404, "unknown-agreement", f"no agreement with id {agreement_id!r}", "id")
+    today = date.today()
+    return page(request, cfg, "agreement.html", lambda: context(cfg, found, today), vary_today=True)

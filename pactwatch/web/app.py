@@ -1,0 +1,29 @@
+"""The service: the JSON API and the pages in one FastAPI app, on one registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from pactwatch.api import ServiceConfig, install
+from pactwatch.web import agreement_page, charts_routes, compare_page, data_page, home, search_page
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def create_app(cfg: ServiceConfig) -> FastAPI:
+    app = FastAPI(
+        title="Pactwatch",
+        version="1",
+        summary="Security agreements as data: the registry, provisions, comparison, search.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    install(app, cfg)
+    for module in (home, agreement_page, compare_page, search_page, data_page, charts_routes):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

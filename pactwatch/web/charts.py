@@ -1,0 +1,120 @@
+"""Charts as declared Vega-Lite specs, rendered to SVG on the server by vl-convert.
+
+The same spec that draws a chart on a page can be saved as a file (`/charts/NAME.vl.json`
+and `/charts/NAME.svg`), and nothing runs in the reader's browser. Rendering is cached by
+the spec's text: a chart is drawn once per change of its data.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import vl_convert
+
+from pactwatch.model import Agreement
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+_lock = threading.Lock()
+Spec = dict[str, Any]
+
+
+@lru_cache(maxsize=256)
+def _render(spec_text: str) -> str:
+    with _lock:
+        return str(vl_convert.vegalite_to_svg(json.loads(spec_text)))
+
+
+def svg(spec: Spec) -> str:
+    """The chart as an SVG document (no scripts, no external fonts or links but our own)."""
+    return _render(json.dumps(spec, sort_keys=True))
+
+
+def _base(title: str, width: int | dict[str, int], height: int | dict[str, int]) -> Spec:
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": width,
+        "height": height,
+        "config": {"font": "sans-serif", "view": {"stroke": None}},
+    }
+
+
+def timeline(rows: list[dict[str, Any]]) -> Spec:
+    """Agreements by signing date, one point per partner, provisions coded as size."""
+    values = [
+        {
+            "partner": ", ".join(p["name"] for p in r["partners"]) or r["id"],
+            "signed_on": r["signed_on"],
+            "provisions": r["provisions"],
+            "url": f"/agreements/{r['id']}",
+        }
+        for r in rows
+        if r["signed_on"]
+    ]
+    return {
+        **_base("Signed agreements", 640, {"step": 14}),
+        "data": {"values": values},
+        "mark": {"type": "circle", "opacity": 0.85},
+        "encoding": {
+            "x": {"field": "signed_on", "type": "temporal", "title": "signed"},
+            "y": {"field": "partner", "type": "nominal", "sort": None, "title": None},
+            "size": {"field": "provisions", "type": "quantitative", "title": "coded provisions"},
+            "href": {"field": "url"},
+        },
+    }
+
+
+def heatmap(view: dict[str, Any]) -> Spec:
+    """Partners x domains, each cell's colour its provision count, each cell a link."""
+    names = {p["code"]: p["name"] for p in view["partners"]}
+    labels = {d["id"]: d["label"] for d in view["domains"]}
+    values = [
+        {
+            "partner": names.get(c["partner"], c["partner"]),
+            "domain": labels.get(c["domain"], c["domain"]),
+            "count": c["count"],
+            "url": f"/search?partner={c['partner']}&domain={c['domain']}",
+        }
+        for c in view["cells"]
+    ]
+    return {
+        **_base("Provisions by partner and domain", {"step": 18}, {"step": 18}),
+        "data": {"values": values},
+        "mark": "rect",
+        "encoding": {
+            "x": {"field": "domain", "type": "nominal", "title": None},
+            "y": {"field": "partner", "type": "nominal", "title": None},
+            "color": {"field": "count", "type": "quantitative", "scale": {"scheme": "blues"}},
+            "href": {"field": "url"},
+        },
+    }
+
+
+def term(agreement: Agreement, today: date) -> Spec | None:
+    """The term as a bar from signing to end, with today marked; None without dates."""
+    start = agreement.signed_on
+    end = agreement.term.ends_on or agreement.term.expected_end(start)
+    if start is None or end is None:
+        return None
+    return {
+        **_base("Term", 600, 40),
+        "layer": [
+            {
+                "data": {"values": [{"from": start.isoformat(), "to": end.isoformat()}]},
+                "mark": {"type": "bar", "color": "#4a78a8", "height": 18},
+                "encoding": {
+                    "x": {"field": "from", "type": "temporal", "title": None},
+                    "x2": {"field": "to"},
+                },
+            },
+            {
+                "data": {"values": [{"today": today.isoformat()}]},
+                "mark": {"type": "rule", "color": "#c0392b", "strokeWidth": 3},
+                "encoding": {"x": {"field": "today", "type": "temporal"}},
+            },
+        ],
+    }
