@@ -11,6 +11,7 @@ under `migrations/versions/` whose `down_revision` is the current head; the test
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -19,6 +20,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+IGNORED_PREFIXES = ("provisions_fts", "sqlite_")
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Leave SQLite's FTS5 shadow tables and PostgreSQL's expression index to their own code."""
+    if name is None:
+        return True
+    if type_ == "table" and name.startswith(IGNORED_PREFIXES):
+        return False
+    return not (type_ == "index" and name == "ix_provisions_search")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     literal_column,
 )
+from sqlalchemy.dialects import postgresql  # noqa: F401  (registers to_tsvector's types)
 
 metadata = MetaData()
 

@@ -7,25 +7,11 @@ roll back together, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import context
 from sqlalchemy import Connection
 
 from pactwatch.store import tables
-
-IGNORED_PREFIXES = ("provisions_fts", "sqlite_")
-
-
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
-    """Leave SQLite's FTS5 shadow tables and PostgreSQL's expression index to their own code."""
-    if name is None:
-        return True
-    if type_ == "table" and name.startswith(IGNORED_PREFIXES):
-        return False
-    return not (type_ == "index" and name == "ix_provisions_search")
+from pactwatch.store.migrate import include_object
 
 
 def run(connection: Connection) -> None:
