@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, insert
+from sqlalchemy import Connection, Engine, Table, delete, insert, update
 
 from pactwatch.model import Agreement, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
@@ -67,11 +67,38 @@ def _clear(connection: Connection) -> None:
             connection.execute(table.delete())
 
 
+AGREEMENT_PARTS = (
+    tables.agreement_parties,
+    tables.signatories,
+    tables.sources,
+    tables.provisions,
+    tables.provision_domains,
+    tables.provision_parties,
+    tables.provision_partners,
+    tables.provision_instruments,
+    tables.provision_flags,
+    tables.spans,
+    tables.mechanisms,
+    tables.mentions,
+)
+"""Tables holding one agreement's record, below its own row (rewritten on every edit)."""
+
+
 def replace_agreement(connection: Connection, agreement: Agreement, version: int) -> None:
-    """Swap one agreement's rows for a new record (a curator's edit); caller owns the txn."""
-    connection.execute(delete(tables.agreements).where(tables.agreements.c.id == agreement.id))
+    """Write a new record for one agreement (a curator's edit); the caller owns the txn.
+
+    The agreement's own row is updated in place, never deleted: concurrent writers wait on
+    its lock and then see the new version, and rows elsewhere that refer to it (events)
+    are untouched. Its parts are deleted and inserted afresh.
+    """
     rows = agreement_rows(agreement)
-    rows[tables.agreements][0]["version"] = version
+    head = {**rows.pop(tables.agreements)[0], "version": version}
+    a = tables.agreements
+    updated = connection.execute(update(a).where(a.c.id == agreement.id).values(**head))
+    if updated.rowcount == 0:
+        connection.execute(insert(a).values(**head))
+    for table in reversed(AGREEMENT_PARTS):
+        connection.execute(delete(table).where(table.c.agreement_id == agreement.id))
     for table in tables.metadata.sorted_tables:
         _insert(connection, table, rows.get(table, ()))
     fts.refresh(connection, agreement.id)

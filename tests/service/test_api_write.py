@@ -1,0 +1,157 @@
+"""Curator writes: tokens, validation, one transaction, If-Match (409 when stale), history."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from pactwatch import verbs
+from tests.service.conftest import Service
+
+PATRIOT = "/api/v1/agreements/ua-ro-2024/provisions/patriot"
+
+
+def token(service: Service, name: str = "ana") -> dict[str, str]:
+    return {"Authorization": f"Bearer {verbs.create_token(name, service.url)}"}
+
+
+def read(service: Service) -> tuple[dict[str, Any], str]:
+    response = service.client.get("/api/v1/agreements/ua-ro-2024")
+    return response.json(), response.headers["etag"]
+
+
+def history(service: Service) -> list[dict[str, Any]]:
+    response = service.client.get("/api/v1/agreements/ua-ro-2024/history")
+    assert response.status_code == 200, response.text
+    result: list[dict[str, Any]] = response.json()
+    return result
+
+
+def patriot(record: dict[str, Any]) -> dict[str, Any]:
+    return dict(next(p for p in record["provisions"] if p["id"] == "patriot"))
+
+
+def test_edit_with_current_etag_is_saved_with_history(writable: Service) -> None:
+    auth = token(writable, "ana")
+    record, etag = read(writable)
+    edited = {**patriot(record), "timing": "2024"}
+    response = writable.client.put(PATRIOT, json=edited, headers={**auth, "If-Match": etag})
+    assert response.status_code == 200, response.text
+    assert response.json()["timing"] == "2024"
+    after, new_etag = read(writable)
+    assert patriot(after)["timing"] == "2024"
+    assert new_etag == response.headers["etag"] != etag
+    entries = history(writable)
+    assert len(entries) == 1, entries
+    entry = entries[0]
+    assert (entry["actor"], entry["entity"], entry["action"]) == ("ana", "provision", "update")
+    assert entry["before"]["timing"] is None and entry["after"]["timing"] == "2024", entry
+    found = writable.client.get("/api/v1/provisions", params={"q": "Patriot"}).json()
+    assert found["items"][0]["timing"] == "2024", "the search index follows the edit"
+
+
+def test_stale_write_gets_409_and_changes_nothing(writable: Service) -> None:
+    auth = token(writable)
+    record, stale = read(writable)
+    first = {**patriot(record), "timing": "first"}
+    assert writable.client.put(PATRIOT, json=first, headers={**auth, "If-Match": stale}).is_success
+    before, _ = read(writable)
+    second = {**patriot(record), "timing": "second"}
+    response = writable.client.put(PATRIOT, json=second, headers={**auth, "If-Match": stale})
+    assert response.status_code == 409, response.text
+    assert response.json()["error"]["code"] == "stale-version"
+    assert read(writable)[0] == before
+    assert len(history(writable)) == 1
+
+
+def test_write_without_if_match_is_refused(writable: Service) -> None:
+    record, _ = read(writable)
+    response = writable.client.put(PATRIOT, json=patriot(record), headers=token(writable))
+    assert response.status_code == 428, response.text
+    assert history(writable) == []
+
+
+def test_writes_without_a_valid_token_get_401_and_change_nothing(writable: Service) -> None:
+    record, etag = read(writable)
+    body = {**patriot(record), "object": "something else"}
+    for headers in ({}, {"Authorization": "Bearer pw_not-a-token"}, {"Authorization": "Basic x"}):
+        response = writable.client.put(PATRIOT, json=body, headers={**headers, "If-Match": etag})
+        assert response.status_code == 401, (headers, response.text)
+        assert response.json()["error"]["code"] == "unauthorized"
+        assert "www-authenticate" in response.headers
+    assert writable.client.post("/api/v1/agreements", json=record).status_code == 401
+    assert read(writable) == (record, etag)
+    assert history(writable) == []
+
+
+def test_invalid_provision_is_refused_naming_the_field(writable: Service) -> None:
+    record, etag = read(writable)
+    bad = {**patriot(record), "domains": ["knitting"]}
+    response = writable.client.put(PATRIOT, json=bad, headers={**token(writable), "If-Match": etag})
+    assert response.status_code == 422, response.text
+    problems = response.json()["error"]["problems"]
+    assert any(p["code"] == "unknown-domain" and "domains" in p["path"] for p in problems)
+    missing = {k: v for k, v in patriot(record).items() if k != "action"}
+    response = writable.client.put(
+        PATRIOT, json=missing, headers={**token(writable, "b"), "If-Match": etag}
+    )
+    assert response.status_code == 422
+    assert any("action" in p["path"] for p in response.json()["error"]["problems"])
+    assert read(writable) == (record, etag)
+
+
+def test_malformed_json_gets_422_naming_the_body(writable: Service) -> None:
+    _, etag = read(writable)
+    headers = {**token(writable), "If-Match": etag, "Content-Type": "application/json"}
+    response = writable.client.put(PATRIOT, content=b'{"id": "patriot",', headers=headers)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "malformed-json" and "body" in error["message"], error
+
+
+def test_oversized_body_gets_413(writable: Service) -> None:
+    _, etag = read(writable)
+    huge = b'{"id": "patriot", "object": "' + b"x" * 2_000_000 + b'"}'
+    headers = {**token(writable), "If-Match": etag, "Content-Type": "application/json"}
+    response = writable.client.put(PATRIOT, content=huge, headers=headers)
+    assert response.status_code == 413, response.text[:200]
+    assert response.json()["error"]["code"] == "payload-too-large"
+    assert history(writable) == []
+
+
+def test_create_provision_and_agreement(writable: Service) -> None:
+    auth = token(writable)
+    _, etag = read(writable)
+    new = {"id": "new-one", "action": "send", "object": "blankets", "domains": ["humanitarian"]}
+    url = "/api/v1/agreements/ua-ro-2024/provisions"
+    response = writable.client.post(url, json=new, headers={**auth, "If-Match": etag})
+    assert response.status_code == 201, response.text
+    again = writable.client.post(
+        url, json=new, headers={**auth, "If-Match": response.headers["etag"]}
+    )
+    assert again.status_code == 409 and again.json()["error"]["code"] == "provision-exists"
+    agreement = {"id": "ua-xx-2030", "title": "A test agreement", "parties": ["UA", "MD"]}
+    created = writable.client.post("/api/v1/agreements", json=agreement, headers=auth)
+    assert created.status_code == 201, created.text
+    assert writable.client.get("/api/v1/agreements/ua-xx-2030").json()["parties"] == ["UA", "MD"]
+    duplicate = writable.client.post("/api/v1/agreements", json=agreement, headers=auth)
+    assert duplicate.status_code == 409
+
+
+def test_concurrent_writes_with_one_etag_let_exactly_one_through(writable: Service) -> None:
+    auth = token(writable)
+    record, etag = read(writable)
+    statuses: list[int] = []
+
+    def put(value: str) -> None:
+        body = {**patriot(record), "timing": value}
+        response = writable.client.put(PATRIOT, json=body, headers={**auth, "If-Match": etag})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=put, args=(f"t{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 409, 409, 409], statuses
+    assert len(history(writable)) == 1
