@@ -1,11 +1,13 @@
 # Two commands set everything up on a fresh machine:
-#   make run   - create .venv, install, load the bundled data into pactwatch.db, show the main job
+#   make run   - create .venv, install, load the bundled data into pactwatch.db, show it, serve it
 #   make test  - create .venv, install, run ruff, mypy and the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB ?= pactwatch.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install run test lint typecheck pytest schema clean
 
@@ -22,6 +24,7 @@ run: install
 	$(BIN)/pactwatch load --db $(DB)
 	$(BIN)/pactwatch list --db $(DB)
 	$(BIN)/pactwatch show ua-ro-2024 --db $(DB)
+	$(BIN)/pactwatch serve --db $(DB) --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check pactwatch tests benchmarks

@@ -31,6 +31,7 @@ def environment() -> Environment:
     labels = {d.id: d.label for d in domains()}
     env.filters["party"] = party_name
     env.filters["domain_label"] = lambda d: labels.get(d, d)
+    env.tests["web_url"] = lambda url: str(url).lower().startswith(("https://", "http://"))
     env.globals["inline_svg"] = lambda text: Markup(text)  # our own rendered charts only
     return env
 
