@@ -114,7 +114,11 @@ class _TooLarge(Exception):
 
 
 class BodyLimit:
-    """Refuse request bodies over `limit` bytes with 413, by header or while streaming."""
+    """Refuse request bodies over `limit` bytes with 413, by header or while streaming.
+
+    It also refuses NUL characters in the path or query (422): no database stores them,
+    and PostgreSQL rejects them outright, so they can only be a mistake or a probe.
+    """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -122,6 +126,10 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            message = "the path or query contains a NUL character"
+            await error_response(422, "invalid-parameter", message)(scope, receive, send)
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
