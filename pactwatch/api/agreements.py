@@ -103,6 +103,7 @@ def create_agreement(
     cfg: Config, who: Annotated[str, Depends(curator)], body: Annotated[dict[str, Any], Body()]
 ) -> Response:
     result = write.save_agreement(cfg.engine, body, who, checker(cfg), create=True)
+    cfg.forget_generation()
     return _written(result, 201)
 
 
@@ -118,4 +119,5 @@ def update_agreement(
         raise ApiError(422, "id-mismatch", "body id differs from the URL's; ids never change", "id")
     body = {**body, "id": agreement_id}
     result = write.save_agreement(cfg.engine, body, who, checker(cfg), if_match=if_match)
+    cfg.forget_generation()
     return _written(result, 200)

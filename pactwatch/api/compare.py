@@ -31,7 +31,7 @@ def matrix_view(engine: Engine) -> dict[str, Any]:
             {
                 "partner": c.partner,
                 "domain": c.domain,
-                "count": len(c.provisions),
+                "count": c.count,
                 "provisions": c.provisions,
                 "url": f"/api/v1/provisions?partner={c.partner}&domain={c.domain}",
             }

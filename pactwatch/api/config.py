@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -20,6 +21,28 @@ class ServiceConfig:
     cache_responses: bool = True
     cache: dict[tuple[str, str], tuple[bytes, str]] = field(default_factory=dict)
     cache_size: int = 1024
+    generation_ttl: float = 1.0
+    _generation: tuple[str, float] = ("", -1e9)
+    epoch: int = 0
+
+    def remembered_generation(self) -> str | None:
+        """The registry's generation as read less than `generation_ttl` seconds ago.
+
+        Writes through this service forget it at once; a load by another process is seen
+        within the TTL. Saves one database round trip on every cached read.
+        """
+        value, at = self._generation
+        return value if value and time.monotonic() - at < self.generation_ttl else None
+
+    def remember_generation(self, value: str, epoch: int) -> None:
+        """Keep a generation read while `epoch` was current, unless a write came since."""
+        if epoch == self.epoch:
+            self._generation = (value, time.monotonic())
+
+    def forget_generation(self) -> None:
+        """After a write commits: the next read goes to the database again."""
+        self.epoch += 1
+        self._generation = ("", -1e9)
 
 
 def config(request: Request) -> ServiceConfig:

@@ -21,8 +21,14 @@ Produce = Callable[[], tuple[bytes, str]]
 
 
 def current_generation(config: ServiceConfig) -> str:
+    remembered = config.remembered_generation()
+    if remembered is not None:
+        return remembered
+    epoch = config.epoch
     with reader(config.engine).connect() as connection:
-        return state.generation(connection)
+        value = state.generation(connection)
+    config.remember_generation(value, epoch)
+    return value
 
 
 def _url_key(request: Request) -> str:

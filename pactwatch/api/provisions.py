@@ -155,6 +155,7 @@ def create_provision(
     result = write.save_provision(
         cfg.engine, agreement_id, body, who, checker(cfg), if_match, create=True
     )
+    cfg.forget_generation()
     return _written(result, str(body.get("id")), 201)
 
 
@@ -174,4 +175,5 @@ def update_provision(
         raise ApiError(422, "id-mismatch", "body id differs from the URL's; ids never change", "id")
     body = {**body, "id": provision_id}
     result = write.save_provision(cfg.engine, agreement_id, body, who, checker(cfg), if_match)
+    cfg.forget_generation()
     return _written(result, provision_id, 200)

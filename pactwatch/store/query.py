@@ -190,33 +190,49 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
 class MatrixCell:
     partner: str
     domain: str
+    count: int
     provisions: list[str]
+
+
+CELL_IDS = 100
+"""Provision ids listed per cell; the count is always whole, and the cell links to all."""
 
 
 def matrix(connection: Connection) -> tuple[list[str], list[MatrixCell]]:
     """Partners (every agreement's parties other than Ukraine) x domains, with provision ids.
 
     Returns the partners in signing order (those without coded provisions too, so gaps in
-    coverage show) and the non-empty cells.
+    coverage show) and the non-empty cells, each with its count and up to CELL_IDS ids.
     """
+    first_signed = func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE)))
     partners_query = (
-        select(ap.c.party, func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE))))
+        select(ap.c.party)
         .join(a, a.c.id == ap.c.agreement_id)
         .where(ap.c.party != HOME_PARTY)
         .group_by(ap.c.party)
-        .order_by(func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE))), ap.c.party)
+        .order_by(first_signed, ap.c.party)
     )
-    partners = [str(r[0]) for r in connection.execute(partners_query)]
-    cells_query = (
-        select(ap.c.party, pd.c.domain, pd.c.agreement_id, pd.c.provision_id)
-        .join(ap, ap.c.agreement_id == pd.c.agreement_id)
-        .where(ap.c.party != HOME_PARTY)
-        .order_by(ap.c.party, pd.c.domain, pd.c.agreement_id, pd.c.provision_id)
+    partners = [str(r) for r in connection.execute(partners_query).scalars()]
+    cell = (ap.c.party, pd.c.domain)
+    joined = select().select_from(pd).join(ap, ap.c.agreement_id == pd.c.agreement_id)
+    joined = joined.where(ap.c.party != HOME_PARTY)
+    counts = joined.add_columns(*cell, func.count()).group_by(*cell)
+    rank = func.row_number().over(partition_by=cell, order_by=(pd.c.agreement_id, pd.c.position))
+    ranked = joined.add_columns(*cell, pd.c.agreement_id, pd.c.provision_id, rank.label("rn"))
+    sub = ranked.subquery()
+    ids_query = (
+        select(sub.c.party, sub.c.domain, sub.c.agreement_id, sub.c.provision_id)
+        .where(sub.c.rn <= CELL_IDS)
+        .order_by(sub.c.party, sub.c.domain, sub.c.rn)
     )
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for party, domain, aid, pid in connection.execute(cells_query):
-        grouped.setdefault((str(party), str(domain)), []).append(f"{aid}/{pid}")
-    return partners, [MatrixCell(k[0], k[1], ids) for k, ids in grouped.items()]
+    ids: dict[tuple[str, str], list[str]] = {}
+    for party, domain, aid, pid in connection.execute(ids_query):
+        ids.setdefault((str(party), str(domain)), []).append(f"{aid}/{pid}")
+    cells = [
+        MatrixCell(str(party), str(domain), int(n), ids.get((str(party), str(domain)), []))
+        for party, domain, n in connection.execute(counts.order_by(*cell))
+    ]
+    return partners, cells
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def test_compare_matrix_counts_match_provision_ids(api: Service) -> None:
     cells = {(c["partner"], c["domain"]): c for c in view["cells"]}
     air = cells[("RO", "air_defence")]
     assert "ua-ro-2024/patriot" in air["provisions"]
-    assert all(c["count"] == len(c["provisions"]) for c in view["cells"])
+    assert all(c["count"] == len(c["provisions"]) for c in view["cells"]), "small cells list all"
     linked = get(api, air["url"].split("?")[0], partner="RO", domain="air_defence")["items"]
     assert len(linked) == air["count"]
 
