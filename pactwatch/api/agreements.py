@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from pactwatch.api.auth import curator
 from pactwatch.api.config import ServiceConfig, config
@@ -28,7 +29,7 @@ def dumps(data: Any) -> bytes:
 
 
 @router.get("/agreements", summary="The registry, filtered by party, date and kind")
-def list_agreements(
+async def list_agreements(
     request: Request,
     cfg: Config,
     party: str | None = PartyCode,
@@ -37,7 +38,7 @@ def list_agreements(
     signed_to: date | None = None,
 ) -> Response:
     f = query.AgreementFilter(party, kind, signed_from, signed_to)
-    return conditional(request, cfg, lambda: (dumps(summaries(cfg.engine, f)), JSON))
+    return await conditional(request, cfg, lambda: (dumps(summaries(cfg.engine, f)), JSON))
 
 
 def _found(cfg: ServiceConfig, agreement_id: str) -> tuple[str, int]:
@@ -52,23 +53,25 @@ def _found(cfg: ServiceConfig, agreement_id: str) -> tuple[str, int]:
     "/agreements/{agreement_id}",
     summary="One agreement as contract JSON (the bytes `pactwatch export json` writes)",
 )
-def get_agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
-    record, version = _found(cfg, agreement_id)
+async def get_agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
+    record, version = await run_in_threadpool(_found, cfg, agreement_id)
     tag = write.etag(record, version)
-    return conditional(request, cfg, lambda: (agreement_bytes(record), JSON), etag=tag)
+    return await conditional(request, cfg, lambda: (agreement_bytes(record), JSON), etag=tag)
 
 
 @router.get(
     "/agreements/{agreement_id}/sources/{source_id}",
     summary="A source's text with the spans that point into it, when the text is present",
 )
-def get_source(agreement_id: str, source_id: str, request: Request, cfg: Config) -> Response:
-    record, _ = _found(cfg, agreement_id)
-    agreement = Agreement.model_validate_json(record)
-    if agreement.source(source_id) is None:
-        raise ApiError(404, "unknown-source", f"{agreement_id} has no source {source_id!r}", "id")
-    view = source_view(agreement, source_id, cfg.library)
-    return conditional(request, cfg, lambda: (dumps(view), JSON))
+async def get_source(agreement_id: str, source_id: str, request: Request, cfg: Config) -> Response:
+    def produce() -> tuple[bytes, str]:
+        agreement = Agreement.model_validate_json(_found(cfg, agreement_id)[0])
+        if agreement.source(source_id) is None:
+            message = f"{agreement_id} has no source {source_id!r}"
+            raise ApiError(404, "unknown-source", message, "id")
+        return dumps(source_view(agreement, source_id, cfg.library)), JSON
+
+    return await conditional(request, cfg, produce)
 
 
 @router.get("/agreements/{agreement_id}/history", summary="Every curator write, oldest first")

@@ -45,7 +45,7 @@ class ServiceConfig:
         self._generation = ("", -1e9)
 
 
-def config(request: Request) -> ServiceConfig:
+async def config(request: Request) -> ServiceConfig:
     """The app's config (a FastAPI dependency)."""
     found: ServiceConfig = request.app.state.config
     return found

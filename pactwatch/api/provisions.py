@@ -42,7 +42,7 @@ class ProvisionQuery:
     after: list[Any] | None
 
 
-def provision_query(
+async def provision_query(
     agreement: Annotated[str | None, Query(max_length=120)] = None,
     domain: Annotated[str | None, Query(description="taxonomy id, e.g. air_defence")] = None,
     actor: Annotated[str | None, Query(pattern=PARTY)] = None,
@@ -117,7 +117,7 @@ def _csv_page(page: query.ProvisionPage) -> bytes:
 
 
 @router.get("/provisions", summary="Provisions: filter, full-text q, sort, cursor pages, CSV")
-def list_provisions(
+async def list_provisions(
     request: Request,
     cfg: Config,
     pq: Annotated[ProvisionQuery, Depends(provision_query)],
@@ -131,7 +131,7 @@ def list_provisions(
             return _csv_page(page), "text/csv; charset=utf-8"
         return _json_page(page, request, sort), "application/json"
 
-    return conditional(request, cfg, produce)
+    return await conditional(request, cfg, produce)
 
 
 def _written(result: write.Written, provision_id: str, status: int) -> Response:

@@ -58,14 +58,16 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
 
 
 @router.get("/agreements/{agreement_id}", response_class=HTMLResponse)
-def agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
-    with reader(cfg.engine).connect() as connection:
-        found = query.agreement_record(connection, agreement_id)
-    if found is None:
-        raise ApiError(404, "unknown-agreement", f"no agreement with id {agreement_id!r}", "id")
+async def agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
     today = date.today()
 
     def build() -> dict[str, Any]:
+        """Runs only on a cache miss, in a worker thread (404 is never cached)."""
+        with reader(cfg.engine).connect() as connection:
+            found = query.agreement_record(connection, agreement_id)
+        if found is None:
+            message = f"no agreement with id {agreement_id!r}"
+            raise ApiError(404, "unknown-agreement", message, "id")
         return context(cfg, Agreement.model_validate_json(found[0]), today)
 
-    return page(request, cfg, "agreement.html", build, vary_today=True)
+    return await page(request, cfg, "agreement.html", build, vary_today=True)
