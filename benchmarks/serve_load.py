@@ -160,8 +160,10 @@ def _ms(text: str) -> float:
 def wrk(label: str, url: str, seconds: int, connections: int = 32) -> Figures:
     """Run wrk (bounded: fixed duration and connections, loopback only) and parse it."""
     wait_ready(url)
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    args = ["wrk", "-t2", f"-c{connections}", "--latency", "--timeout", "5s"]
+    subprocess.run([*args, "-d1s", url], capture_output=True, check=True)  # warm-up, discarded
+    run = subprocess.run([*args, f"-d{seconds}s", url], capture_output=True, text=True, check=True)
+    out = run.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
