@@ -194,7 +194,7 @@ class MatrixCell:
     provisions: list[str]
 
 
-CELL_IDS = 100
+CELL_IDS = 25
 """Provision ids listed per cell; the count is always whole, and the cell links to all."""
 
 
