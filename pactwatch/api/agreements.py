@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
@@ -82,7 +82,7 @@ def get_history(agreement_id: str, cfg: Config) -> Response:
     items = [
         {
             "id": e.id,
-            "at": e.at.isoformat(),
+            "at": (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)).isoformat(),
             "actor": e.actor,
             "entity": e.entity,
             "action": e.action,

@@ -46,6 +46,7 @@ def test_edit_with_current_etag_is_saved_with_history(writable: Service) -> None
     entry = entries[0]
     assert (entry["actor"], entry["entity"], entry["action"]) == ("ana", "provision", "update")
     assert entry["before"]["timing"] is None and entry["after"]["timing"] == "2024", entry
+    assert entry["at"].endswith("+00:00"), entry
     found = writable.client.get("/api/v1/provisions", params={"q": "Patriot"}).json()
     assert found["items"][0]["timing"] == "2024", "the search index follows the edit"
 
