@@ -62,7 +62,12 @@ def timeline(rows: list[dict[str, Any]]) -> Spec:
         "encoding": {
             "x": {"field": "signed_on", "type": "temporal", "title": "signed"},
             "y": {"field": "partner", "type": "nominal", "sort": None, "title": None},
-            "size": {"field": "provisions", "type": "quantitative", "title": "coded provisions"},
+            "size": {
+                "field": "provisions",
+                "type": "quantitative",
+                "title": "coded provisions",
+                "scale": {"range": [40, 400], "zero": False},
+            },
             "href": {"field": "url"},
         },
     }
