@@ -154,3 +154,15 @@ def test_unknown_agreement_page_is_404(api: Service) -> None:
 
 def test_dataset_folder_is_the_projects(api: Service) -> None:
     assert (DATA / "agreements").is_dir()
+
+
+def test_charts_link_only_within_the_site(api: Service) -> None:
+    for name in ("timeline", "compare"):
+        svg = api.client.get(f"/charts/{name}.svg").text
+        assert svg.startswith("<svg"), svg[:100]
+        links = re.findall(r'(?:xlink:)?href="([^"]*)"', svg)
+        assert links, name
+        assert all(link.startswith("/") for link in links), links[:5]
+        assert not re.search(r"https?://(?!www\.w3\.org)", svg), name
+    spec = api.client.get("/charts/compare.vl.json").json()
+    assert spec["mark"] == "rect" and spec["data"]["values"], spec
