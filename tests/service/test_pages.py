@@ -146,10 +146,13 @@ def test_hostile_text_is_inert_on_every_page(writable: Service) -> None:
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
 
 
-def test_unknown_agreement_page_is_404(api: Service) -> None:
-    response = api.client.get("/agreements/no-such-agreement")
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "unknown-agreement"
+def test_unknown_pages_are_404_pages(api: Service) -> None:
+    for path in ("/agreements/no-such-agreement", "/no-such-page"):
+        response = api.client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert "<h1>404: not found</h1>" in response.text, response.text
+    assert api.client.get("/api/v1/no-such").json()["error"]["code"] == "not-found"
 
 
 def test_dataset_folder_is_the_projects(api: Service) -> None:
