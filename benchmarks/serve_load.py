@@ -152,9 +152,14 @@ class Figures:
     errors: int
 
 
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if match is None:
+        return float("nan")
+    return float(match.group(1)) * UNITS_MS[match.group(2)]
 
 
 def wrk(label: str, url: str, seconds: int, connections: int = 32) -> Figures:
@@ -164,9 +169,12 @@ def wrk(label: str, url: str, seconds: int, connections: int = 32) -> Figures:
     subprocess.run([*args, "-d1s", url], capture_output=True, check=True)  # warm-up, discarded
     run = subprocess.run([*args, f"-d{seconds}s", url], capture_output=True, text=True, check=True)
     out = run.stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    rps_match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p50_match, p99_match = re.search(r"50%\s+(\S+)", out), re.search(r"99%\s+(\S+)", out)
+    if not (rps_match and p50_match and p99_match):
+        print(f"could not read wrk's output for {label}:\n{out}", file=sys.stderr)
+        return Figures(label, 0.0, float("nan"), float("nan"), -1)
+    rps, p50, p99 = float(rps_match.group(1)), _ms(p50_match.group(1)), _ms(p99_match.group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = int(bad.group(1)) if bad else 0
     return Figures(label, rps, p50, p99, errors)
