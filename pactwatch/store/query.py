@@ -1,7 +1,7 @@
 """Queries the API and pages ask of the registry: filtered provisions, facets, the matrix.
 
 Everything is SQLAlchemy Core with bound parameters; filters on list values (domains,
-actors, beneficiaries, partners) are `IN` sub-selects served by the child tables' indexes.
+actors, beneficiaries) are EXISTS probes served by the child tables' covering indexes.
 Provisions come back as their stored contract JSON, so a page of results is assembled
 without re-reading six child tables. Pagination is by keyset (a cursor holding the last
 row's sort key), so page 2,000 costs what page 1 costs.
@@ -87,10 +87,15 @@ class ProvisionPage:
     next_key: list[Any] | None = None
 
 
-def _child_in(column: Any, table: Any, **where: str) -> ColumnElement[bool]:
+def _child_has(table: Any, **where: str) -> ColumnElement[bool]:
+    """The provision has a child row with these values (an EXISTS probe of one index entry).
+
+    The child tables are indexed (value, agreement_id, provision_id), so each probe is one
+    index lookup, and a page of 50 stops after the first 50 matches in order.
+    """
     conditions = [table.c[name] == value for name, value in where.items()]
-    sub = select(table.c.agreement_id, table.c[column]).where(and_(*conditions))
-    return tuple_(p.c.agreement_id, p.c.id).in_(sub)
+    linked = and_(table.c.agreement_id == p.c.agreement_id, table.c.provision_id == p.c.id)
+    return select(literal(1)).where(linked, *conditions).exists()
 
 
 def conditions(f: ProvisionFilter, dialect: str) -> list[ColumnElement[bool]]:
@@ -101,11 +106,11 @@ def conditions(f: ProvisionFilter, dialect: str) -> list[ColumnElement[bool]]:
     if f.kind:
         out.append(p.c.kind == f.kind)
     if f.domain:
-        out.append(_child_in("provision_id", pd, domain=f.domain))
+        out.append(_child_has(pd, domain=f.domain))
     if f.actor:
-        out.append(_child_in("provision_id", pp, role="actor", party=f.actor))
+        out.append(_child_has(pp, role="actor", party=f.actor))
     if f.beneficiary:
-        out.append(_child_in("provision_id", pp, role="beneficiary", party=f.beneficiary))
+        out.append(_child_has(pp, role="beneficiary", party=f.beneficiary))
     if f.partner:
         out.append(p.c.agreement_id.in_(select(ap.c.agreement_id).where(ap.c.party == f.partner)))
     if f.q and f.q.strip():
