@@ -170,7 +170,8 @@ def wrk(label: str, url: str, seconds: int, connections: int = 32) -> Figures:
     run = subprocess.run([*args, f"-d{seconds}s", url], capture_output=True, text=True, check=True)
     out = run.stdout
     rps_match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50_match, p99_match = re.search(r"50%\s+(\S+)", out), re.search(r"99%\s+(\S+)", out)
+    p50_match = re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE)
+    p99_match = re.search(r"^\s*99%\s+(\S+)", out, re.MULTILINE)
     if not (rps_match and p50_match and p99_match):
         print(f"could not read wrk's output for {label}:\n{out}", file=sys.stderr)
         return Figures(label, 0.0, float("nan"), float("nan"), -1)
