@@ -13,7 +13,7 @@ from pactwatch.api.auth import curator
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
-from pactwatch.api.views import agreement_bytes, checker, source_view, summaries
+from pactwatch.api.views import agreement_bytes, checker, source_view, summaries, with_url_id
 from pactwatch.model import Agreement
 from pactwatch.store import query, write
 from pactwatch.store.engine import reader
@@ -118,9 +118,7 @@ def update_agreement(
     body: Annotated[dict[str, Any], Body()],
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    if body.get("id", agreement_id) != agreement_id:
-        raise ApiError(422, "id-mismatch", "body id differs from the URL's; ids never change", "id")
-    body = {**body, "id": agreement_id}
+    body = with_url_id(body, agreement_id)
     result = write.save_agreement(cfg.engine, body, who, checker(cfg), if_match=if_match)
     cfg.forget_generation()
     return _written(result, 200)

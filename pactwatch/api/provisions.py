@@ -16,7 +16,7 @@ from pactwatch.api.auth import curator
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
-from pactwatch.api.views import checker
+from pactwatch.api.views import checker, with_url_id
 from pactwatch.model.taxonomy import domain_ids
 from pactwatch.store import query, write
 from pactwatch.store.engine import reader
@@ -171,9 +171,7 @@ def update_provision(
     body: Annotated[dict[str, Any], Body()],
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    if body.get("id", provision_id) != provision_id:
-        raise ApiError(422, "id-mismatch", "body id differs from the URL's; ids never change", "id")
-    body = {**body, "id": provision_id}
+    body = with_url_id(body, provision_id)
     result = write.save_provision(cfg.engine, agreement_id, body, who, checker(cfg), if_match)
     cfg.forget_generation()
     return _written(result, provision_id, 200)

@@ -156,3 +156,15 @@ def test_concurrent_writes_with_one_etag_let_exactly_one_through(writable: Servi
         thread.join()
     assert sorted(statuses) == [200, 409, 409, 409], statuses
     assert len(history(writable)) == 1
+
+
+def test_ids_in_the_body_cannot_differ_from_the_url(writable: Service) -> None:
+    record, etag = read(writable)
+    headers = {**token(writable), "If-Match": etag}
+    renamed = {**patriot(record), "id": "renamed"}
+    response = writable.client.put(PATRIOT, json=renamed, headers=headers)
+    assert response.status_code == 422 and response.json()["error"]["code"] == "id-mismatch"
+    moved = {**record, "id": "ua-ro-2099"}
+    response = writable.client.put("/api/v1/agreements/ua-ro-2024", json=moved, headers=headers)
+    assert response.status_code == 422 and response.json()["error"]["code"] == "id-mismatch"
+    assert read(writable) == (record, etag)
