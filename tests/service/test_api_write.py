@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from pactwatch import verbs
-from tests.service.conftest import Service
+from tests.service.conftest import Service, make_service
 
 PATRIOT = "/api/v1/agreements/ua-ro-2024/provisions/patriot"
 
@@ -168,3 +168,20 @@ def test_ids_in_the_body_cannot_differ_from_the_url(writable: Service) -> None:
     response = writable.client.put("/api/v1/agreements/ua-ro-2024", json=moved, headers=headers)
     assert response.status_code == 422 and response.json()["error"]["code"] == "id-mismatch"
     assert read(writable) == (record, etag)
+
+
+def test_an_agreement_can_be_created_in_a_registry_never_loaded(db_url: str) -> None:
+    service = make_service(db_url)
+    with service.client:
+        auth = token(service, "first")
+        agreement = {
+            "id": "ua-md-2030",
+            "title": "A first agreement",
+            "parties": ["UA", "MD"],
+            "provisions": [{"id": "p", "action": "a", "object": "o", "domains": ["energy"]}],
+        }
+        response = service.client.post("/api/v1/agreements", json=agreement, headers=auth)
+        assert response.status_code == 201, response.text
+        listed = service.client.get("/api/v1/provisions", params={"domain": "energy"}).json()
+        assert [p["id"] for p in listed["items"]] == ["p"]
+    service.close()
