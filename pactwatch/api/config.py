@@ -20,10 +20,22 @@ class ServiceConfig:
     max_body_bytes: int = MAX_BODY_BYTES
     cache_responses: bool = True
     cache: dict[tuple[str, str], tuple[bytes, str]] = field(default_factory=dict)
-    cache_size: int = 1024
+    cache_bytes: int = 64_000_000
+    cached_bytes: int = 0
     generation_ttl: float = 1.0
     _generation: tuple[str, float] = ("", -1e9)
     epoch: int = 0
+
+    def keep(self, key: tuple[str, str], response: tuple[bytes, str]) -> None:
+        """Cache a response; past the byte budget (or on a new generation) start afresh."""
+        size = len(response[0])
+        if size > self.cache_bytes // 8:
+            return
+        if self.cached_bytes + size > self.cache_bytes:
+            self.cache.clear()
+            self.cached_bytes = 0
+        self.cache[key] = response
+        self.cached_bytes += size
 
     def remembered_generation(self) -> str | None:
         """The registry's generation as read less than `generation_ttl` seconds ago.

@@ -65,9 +65,7 @@ async def conditional(
     if cached is None:
         cached = await run_in_threadpool(produce)
         if config.cache_responses:
-            if len(config.cache) >= config.cache_size:
-                config.cache.clear()
-            config.cache[key] = cached
+            config.keep(key, cached)
     body, media_type = cached
     return Response(content=body, media_type=media_type, headers=headers)
 
