@@ -5,7 +5,8 @@
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
-if ! command -v pg_ctlcluster >/dev/null || ! command -v chromium >/dev/null; then
+# The client tools may be there without the server: look for the server binary itself.
+if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || ! command -v chromium >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq postgresql chromium >/dev/null
 fi

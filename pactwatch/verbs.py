@@ -383,8 +383,11 @@ def notify(
         engine.dispose()
 
 
-def service(db: str | None = None, sources: Path | None = None) -> FastAPI:
-    """The web service (API and pages) on a registry, its schema migrated first."""
+def service(db: str | None = None, sources: Path | None = None, cache: bool = True) -> FastAPI:
+    """The web service (API and pages) on a registry, its schema migrated first.
+
+    `cache=False` turns off the in-process response cache (ETags and 304s stay).
+    """
     from pactwatch.api import ServiceConfig
     from pactwatch.store.load import create_schema
     from pactwatch.web import create_app
@@ -392,7 +395,8 @@ def service(db: str | None = None, sources: Path | None = None) -> FastAPI:
     engine = open_engine(db)
     with engine.begin() as connection:
         create_schema(connection)
-    return create_app(ServiceConfig(engine, SourceLibrary(sources or sources_dir())))
+    library = SourceLibrary(sources or sources_dir())
+    return create_app(ServiceConfig(engine, library, cache_responses=cache))
 
 
 def create_token(name: str, db: str | None = None) -> str:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from pactwatch.api.auth import curator
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
-from pactwatch.api.views import agreement_bytes, checker, source_view, summaries
+from pactwatch.api.views import agreement_bytes, checker, source_view, summaries, with_url_id
 from pactwatch.model import Agreement
 from pactwatch.store import query, write
 from pactwatch.store.engine import reader
@@ -28,7 +29,7 @@ def dumps(data: Any) -> bytes:
 
 
 @router.get("/agreements", summary="The registry, filtered by party, date and kind")
-def list_agreements(
+async def list_agreements(
     request: Request,
     cfg: Config,
     party: str | None = PartyCode,
@@ -37,7 +38,7 @@ def list_agreements(
     signed_to: date | None = None,
 ) -> Response:
     f = query.AgreementFilter(party, kind, signed_from, signed_to)
-    return conditional(request, cfg, lambda: (dumps(summaries(cfg.engine, f)), JSON))
+    return await conditional(request, cfg, lambda: (dumps(summaries(cfg.engine, f)), JSON))
 
 
 def _found(cfg: ServiceConfig, agreement_id: str) -> tuple[str, int]:
@@ -52,23 +53,25 @@ def _found(cfg: ServiceConfig, agreement_id: str) -> tuple[str, int]:
     "/agreements/{agreement_id}",
     summary="One agreement as contract JSON (the bytes `pactwatch export json` writes)",
 )
-def get_agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
-    record, version = _found(cfg, agreement_id)
+async def get_agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
+    record, version = await run_in_threadpool(_found, cfg, agreement_id)
     tag = write.etag(record, version)
-    return conditional(request, cfg, lambda: (agreement_bytes(record), JSON), etag=tag)
+    return await conditional(request, cfg, lambda: (agreement_bytes(record), JSON), etag=tag)
 
 
 @router.get(
     "/agreements/{agreement_id}/sources/{source_id}",
     summary="A source's text with the spans that point into it, when the text is present",
 )
-def get_source(agreement_id: str, source_id: str, request: Request, cfg: Config) -> Response:
-    record, _ = _found(cfg, agreement_id)
-    agreement = Agreement.model_validate_json(record)
-    if agreement.source(source_id) is None:
-        raise ApiError(404, "unknown-source", f"{agreement_id} has no source {source_id!r}", "id")
-    view = source_view(agreement, source_id, cfg.library)
-    return conditional(request, cfg, lambda: (dumps(view), JSON))
+async def get_source(agreement_id: str, source_id: str, request: Request, cfg: Config) -> Response:
+    def produce() -> tuple[bytes, str]:
+        agreement = Agreement.model_validate_json(_found(cfg, agreement_id)[0])
+        if agreement.source(source_id) is None:
+            message = f"{agreement_id} has no source {source_id!r}"
+            raise ApiError(404, "unknown-source", message, "id")
+        return dumps(source_view(agreement, source_id, cfg.library)), JSON
+
+    return await conditional(request, cfg, produce)
 
 
 @router.get("/agreements/{agreement_id}/history", summary="Every curator write, oldest first")
@@ -79,7 +82,7 @@ def get_history(agreement_id: str, cfg: Config) -> Response:
     items = [
         {
             "id": e.id,
-            "at": e.at.isoformat(),
+            "at": (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)).isoformat(),
             "actor": e.actor,
             "entity": e.entity,
             "action": e.action,
@@ -103,6 +106,7 @@ def create_agreement(
     cfg: Config, who: Annotated[str, Depends(curator)], body: Annotated[dict[str, Any], Body()]
 ) -> Response:
     result = write.save_agreement(cfg.engine, body, who, checker(cfg), create=True)
+    cfg.forget_generation()
     return _written(result, 201)
 
 
@@ -114,8 +118,7 @@ def update_agreement(
     body: Annotated[dict[str, Any], Body()],
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    if body.get("id", agreement_id) != agreement_id:
-        raise ApiError(422, "id-mismatch", "body id differs from the URL's; ids never change", "id")
-    body = {**body, "id": agreement_id}
+    body = with_url_id(body, agreement_id)
     result = write.save_agreement(cfg.engine, body, who, checker(cfg), if_match=if_match)
+    cfg.forget_generation()
     return _written(result, 200)

@@ -31,7 +31,7 @@ def matrix_view(engine: Engine) -> dict[str, Any]:
             {
                 "partner": c.partner,
                 "domain": c.domain,
-                "count": len(c.provisions),
+                "count": c.count,
                 "provisions": c.provisions,
                 "url": f"/api/v1/provisions?partner={c.partner}&domain={c.domain}",
             }
@@ -56,17 +56,17 @@ def search_view(engine: Engine, pq: ProvisionQuery) -> dict[str, Any]:
 
 
 @router.get("/compare", summary="Partners x domains: counts and the provisions behind each cell")
-def compare(request: Request, cfg: Config) -> Response:
-    return conditional(
+async def compare(request: Request, cfg: Config) -> Response:
+    return await conditional(
         request, cfg, lambda: (json.dumps(matrix_view(cfg.engine)).encode(), "application/json")
     )
 
 
 @router.get("/search", summary="Provisions matching a query, with facet counts")
-def search(
+async def search(
     request: Request, cfg: Config, pq: Annotated[ProvisionQuery, Depends(provision_query)]
 ) -> Response:
-    return conditional(
+    return await conditional(
         request,
         cfg,
         lambda: (json.dumps(search_view(cfg.engine, pq)).encode(), "application/json"),

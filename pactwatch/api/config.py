@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -19,10 +20,44 @@ class ServiceConfig:
     max_body_bytes: int = MAX_BODY_BYTES
     cache_responses: bool = True
     cache: dict[tuple[str, str], tuple[bytes, str]] = field(default_factory=dict)
-    cache_size: int = 1024
+    cache_bytes: int = 64_000_000
+    cached_bytes: int = 0
+    generation_ttl: float = 1.0
+    _generation: tuple[str, float] = ("", -1e9)
+    epoch: int = 0
+
+    def keep(self, key: tuple[str, str], response: tuple[bytes, str]) -> None:
+        """Cache a response; past the byte budget (or on a new generation) start afresh."""
+        size = len(response[0])
+        if size > self.cache_bytes // 8:
+            return
+        if self.cached_bytes + size > self.cache_bytes:
+            self.cache.clear()
+            self.cached_bytes = 0
+        self.cache[key] = response
+        self.cached_bytes += size
+
+    def remembered_generation(self) -> str | None:
+        """The registry's generation as read less than `generation_ttl` seconds ago.
+
+        Writes through this service forget it at once; a load by another process is seen
+        within the TTL. Saves one database round trip on every cached read.
+        """
+        value, at = self._generation
+        return value if value and time.monotonic() - at < self.generation_ttl else None
+
+    def remember_generation(self, value: str, epoch: int) -> None:
+        """Keep a generation read while `epoch` was current, unless a write came since."""
+        if epoch == self.epoch:
+            self._generation = (value, time.monotonic())
+
+    def forget_generation(self) -> None:
+        """After a write commits: the next read goes to the database again."""
+        self.epoch += 1
+        self._generation = ("", -1e9)
 
 
-def config(request: Request) -> ServiceConfig:
+async def config(request: Request) -> ServiceConfig:
     """The app's config (a FastAPI dependency)."""
     found: ServiceConfig = request.app.state.config
     return found

@@ -11,9 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -47,11 +46,9 @@ def error_body(status: int, code: str, message: str, problems: Sequence[Problem]
 
 def error_response(
     status: int, code: str, message: str, problems: list[Problem] | None = None, **headers: str
-) -> JSONResponse:
-    response = JSONResponse(status_code=status, content=None, headers=headers or None)
-    response.body = error_body(status, code, message, problems or [])
-    response.headers["content-length"] = str(len(response.body))
-    return response
+) -> Response:
+    body = error_body(status, code, message, problems or [])
+    return Response(body, status, headers=headers or None, media_type="application/json")
 
 
 class ApiError(Exception):
@@ -77,35 +74,35 @@ def _validation_problem(item: dict[str, Any]) -> Problem:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+    async def _invalid(_: Request, error: RequestValidationError) -> Response:
         problems = [_validation_problem(dict(e)) for e in error.errors()]
         code = problems[0].code if problems else "invalid-parameter"
         message = problems[0].message if problems else "invalid request"
         return error_response(422, code, message, problems)
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, error: HTTPException) -> JSONResponse:
+    async def _http(_: Request, error: HTTPException) -> Response:
         code = _HTTP_CODES.get(error.status_code, "error")
         headers = dict(error.headers or {})
         return error_response(error.status_code, code, str(error.detail), None, **headers)
 
     @app.exception_handler(ApiError)
-    async def _api(_: Request, error: ApiError) -> JSONResponse:
+    async def _api(_: Request, error: ApiError) -> Response:
         problem = Problem("request", error.path, error.code, error.message)
         return error_response(error.status, error.code, error.message, [problem])
 
     @app.exception_handler(WriteRejected)
-    async def _rejected(_: Request, error: WriteRejected) -> JSONResponse:
+    async def _rejected(_: Request, error: WriteRejected) -> Response:
         first = error.problems[0]
         return error_response(error.status, first.code, first.line(), error.problems)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+    async def _unexpected(_: Request, error: Exception) -> Response:
         message = f"internal error ({type(error).__name__}); the request changed nothing"
         return error_response(500, "internal-error", message)
 
     @app.exception_handler(PactwatchError)
-    async def _pactwatch(_: Request, error: PactwatchError) -> JSONResponse:
+    async def _pactwatch(_: Request, error: PactwatchError) -> Response:
         return error_response(400, error.problem.code, error.problem.message, [error.problem])
 
 

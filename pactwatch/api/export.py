@@ -23,7 +23,7 @@ def list_formats() -> dict[str, list[str]]:
 
 
 @router.get("/export/{fmt}", summary="The whole registry in one format")
-def export(fmt: str, request: Request, cfg: Config) -> Response:
+async def export(fmt: str, request: Request, cfg: Config) -> Response:
     if fmt not in formats():
         raise ApiError(404, "unknown-format", f"no format {fmt!r}; see /api/v1/export", "format")
 
@@ -33,7 +33,7 @@ def export(fmt: str, request: Request, cfg: Config) -> Response:
             exporter.write(agreement)
         return exporter.finalize(), exporter.media_type
 
-    response = conditional(request, cfg, produce)
+    response = await conditional(request, cfg, produce)
     name = f"pactwatch.{exporter_for(fmt).extension}"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from pactwatch.api.config import ServiceConfig
 from pactwatch.store import state
@@ -21,8 +22,14 @@ Produce = Callable[[], tuple[bytes, str]]
 
 
 def current_generation(config: ServiceConfig) -> str:
+    remembered = config.remembered_generation()
+    if remembered is not None:
+        return remembered
+    epoch = config.epoch
     with reader(config.engine).connect() as connection:
-        return state.generation(connection)
+        value = state.generation(connection)
+    config.remember_generation(value, epoch)
+    return value
 
 
 def _url_key(request: Request) -> str:
@@ -30,7 +37,7 @@ def _url_key(request: Request) -> str:
     return request.url.path + ("?" + query if query else "")
 
 
-def conditional(
+async def conditional(
     request: Request,
     config: ServiceConfig,
     produce: Produce,
@@ -39,21 +46,27 @@ def conditional(
 ) -> Response:
     """The response `produce` makes, or 304, with ETag and Cache-Control set.
 
+    Runs on the event loop; only a cache miss (and a stale generation) goes to a worker
+    thread, so a cached answer costs no thread hand-off.
+
     `etag` overrides the generation-based tag (an agreement carries its own write ETag);
     `vary` names whatever else the response depends on (a page showing today's date).
     """
-    generation = current_generation(config) + vary
+    generation = config.remembered_generation()
+    if generation is None:
+        generation = await run_in_threadpool(current_generation, config)
+    generation += vary
     key = (generation, _url_key(request))
     tag = etag or f'W/"{digest(key)}"'
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
     if tag in _tags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
     cached = config.cache.get(key) if config.cache_responses else None
-    body, media_type = cached or produce()
-    if config.cache_responses and cached is None:
-        if len(config.cache) >= config.cache_size:
-            config.cache.clear()
-        config.cache[key] = (body, media_type)
+    if cached is None:
+        cached = await run_in_threadpool(produce)
+        if config.cache_responses:
+            config.keep(key, cached)
+    body, media_type = cached
     return Response(content=body, media_type=media_type, headers=headers)
 
 

@@ -16,7 +16,7 @@ from pactwatch.api.auth import curator
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
-from pactwatch.api.views import checker
+from pactwatch.api.views import checker, with_url_id
 from pactwatch.model.taxonomy import domain_ids
 from pactwatch.store import query, write
 from pactwatch.store.engine import reader
@@ -42,7 +42,7 @@ class ProvisionQuery:
     after: list[Any] | None
 
 
-def provision_query(
+async def provision_query(
     agreement: Annotated[str | None, Query(max_length=120)] = None,
     domain: Annotated[str | None, Query(description="taxonomy id, e.g. air_defence")] = None,
     actor: Annotated[str | None, Query(pattern=PARTY)] = None,
@@ -117,7 +117,7 @@ def _csv_page(page: query.ProvisionPage) -> bytes:
 
 
 @router.get("/provisions", summary="Provisions: filter, full-text q, sort, cursor pages, CSV")
-def list_provisions(
+async def list_provisions(
     request: Request,
     cfg: Config,
     pq: Annotated[ProvisionQuery, Depends(provision_query)],
@@ -131,7 +131,7 @@ def list_provisions(
             return _csv_page(page), "text/csv; charset=utf-8"
         return _json_page(page, request, sort), "application/json"
 
-    return conditional(request, cfg, produce)
+    return await conditional(request, cfg, produce)
 
 
 def _written(result: write.Written, provision_id: str, status: int) -> Response:
@@ -155,6 +155,7 @@ def create_provision(
     result = write.save_provision(
         cfg.engine, agreement_id, body, who, checker(cfg), if_match, create=True
     )
+    cfg.forget_generation()
     return _written(result, str(body.get("id")), 201)
 
 
@@ -170,8 +171,7 @@ def update_provision(
     body: Annotated[dict[str, Any], Body()],
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    if body.get("id", provision_id) != provision_id:
-        raise ApiError(422, "id-mismatch", "body id differs from the URL's; ids never change", "id")
-    body = {**body, "id": provision_id}
+    body = with_url_id(body, provision_id)
     result = write.save_provision(cfg.engine, agreement_id, body, who, checker(cfg), if_match)
+    cfg.forget_generation()
     return _written(result, provision_id, 200)

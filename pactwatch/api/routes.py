@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from pactwatch.api import agreements, compare, export, provisions
 from pactwatch.api.config import ServiceConfig
-from pactwatch.api.errors import BodyLimit, install_error_handlers
+from pactwatch.api.errors import BodyLimit
 
 
 def api_router() -> APIRouter:
@@ -17,8 +17,11 @@ def api_router() -> APIRouter:
 
 
 def install(app: FastAPI, cfg: ServiceConfig) -> None:
-    """Attach the API to an app: its state, error shape, body limit and routes."""
+    """Attach the API to an app: its state, error shape, body limit and routes.
+
+    The error handlers are installed by the caller (`install_error_handlers`, or the web
+    app's wrapper that answers page paths with HTML).
+    """
     app.state.config = cfg
-    install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=cfg.max_body_bytes)
     app.include_router(api_router())

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from pactwatch.api.config import ServiceConfig
+from pactwatch.api.errors import ApiError
 from pactwatch.curate.validate import check_agreement
 from pactwatch.export import exporter_for
 from pactwatch.model import Agreement, Problem
@@ -79,3 +80,10 @@ def source_view(agreement: Agreement, source_id: str, library: SourceLibrary) ->
         "text": text,
         "spans": spans,
     }
+
+
+def with_url_id(body: dict[str, Any], ident: str) -> dict[str, Any]:
+    """A PUT body carrying the URL's id: ids never change, so a different one is a 422."""
+    if body.get("id", ident) != ident:
+        raise ApiError(422, "id-mismatch", "body id differs from the URL's; ids never change", "id")
+    return {**body, "id": ident}

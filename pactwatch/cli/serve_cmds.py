@@ -18,9 +18,12 @@ def serve(
     sources: SourcesOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    cache: Annotated[
+        bool, typer.Option(help="Keep rendered responses until the registry changes.")
+    ] = True,
 ) -> None:
     """Serve the registry: web pages at / and the JSON API at /api/v1."""
-    app = verbs.service(db, sources)
+    app = verbs.service(db, sources, cache)
     Console(stderr=True).print(
         f"serving {database_url(db)} at [bold]http://{host}:{port}/[/bold] "
         f"(API: http://{host}:{port}/api/v1/openapi.json); Ctrl-C stops"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, update
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
@@ -120,6 +120,12 @@ def _insert(connection: Connection, table: Table, rows: Iterable[Row]) -> None:
     batch = list(rows)
     if batch:
         connection.execute(insert(table), batch)
+
+
+def ensure_domains(connection: Connection) -> None:
+    """Fill the taxonomy table when it is empty (a registry written to before any load)."""
+    if connection.execute(select(tables.domains.c.id).limit(1)).first() is None:
+        _insert(connection, tables.domains, _domain_rows())
 
 
 def _domain_rows() -> Iterator[Row]:

@@ -1,7 +1,7 @@
 """Queries the API and pages ask of the registry: filtered provisions, facets, the matrix.
 
 Everything is SQLAlchemy Core with bound parameters; filters on list values (domains,
-actors, beneficiaries, partners) are `IN` sub-selects served by the child tables' indexes.
+actors, beneficiaries) are EXISTS probes served by the child tables' covering indexes.
 Provisions come back as their stored contract JSON, so a page of results is assembled
 without re-reading six child tables. Pagination is by keyset (a cursor holding the last
 row's sort key), so page 2,000 costs what page 1 costs.
@@ -87,10 +87,15 @@ class ProvisionPage:
     next_key: list[Any] | None = None
 
 
-def _child_in(column: Any, table: Any, **where: str) -> ColumnElement[bool]:
+def _child_has(table: Any, **where: str) -> ColumnElement[bool]:
+    """The provision has a child row with these values (an EXISTS probe of one index entry).
+
+    The child tables are indexed (value, agreement_id, provision_id), so each probe is one
+    index lookup, and a page of 50 stops after the first 50 matches in order.
+    """
     conditions = [table.c[name] == value for name, value in where.items()]
-    sub = select(table.c.agreement_id, table.c[column]).where(and_(*conditions))
-    return tuple_(p.c.agreement_id, p.c.id).in_(sub)
+    linked = and_(table.c.agreement_id == p.c.agreement_id, table.c.provision_id == p.c.id)
+    return select(literal(1)).where(linked, *conditions).exists()
 
 
 def conditions(f: ProvisionFilter, dialect: str) -> list[ColumnElement[bool]]:
@@ -101,11 +106,11 @@ def conditions(f: ProvisionFilter, dialect: str) -> list[ColumnElement[bool]]:
     if f.kind:
         out.append(p.c.kind == f.kind)
     if f.domain:
-        out.append(_child_in("provision_id", pd, domain=f.domain))
+        out.append(_child_has(pd, domain=f.domain))
     if f.actor:
-        out.append(_child_in("provision_id", pp, role="actor", party=f.actor))
+        out.append(_child_has(pp, role="actor", party=f.actor))
     if f.beneficiary:
-        out.append(_child_in("provision_id", pp, role="beneficiary", party=f.beneficiary))
+        out.append(_child_has(pp, role="beneficiary", party=f.beneficiary))
     if f.partner:
         out.append(p.c.agreement_id.in_(select(ap.c.agreement_id).where(ap.c.party == f.partner)))
     if f.q and f.q.strip():
@@ -190,33 +195,63 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
 class MatrixCell:
     partner: str
     domain: str
+    count: int
     provisions: list[str]
+
+
+CELL_IDS = 25
+"""Provision ids listed per cell; the count is always whole, and the cell links to all."""
 
 
 def matrix(connection: Connection) -> tuple[list[str], list[MatrixCell]]:
     """Partners (every agreement's parties other than Ukraine) x domains, with provision ids.
 
     Returns the partners in signing order (those without coded provisions too, so gaps in
-    coverage show) and the non-empty cells.
+    coverage show) and the non-empty cells, each with its count and up to CELL_IDS ids.
+    Counted per (domain, agreement) straight off the covering index, then summed per
+    partner here: a partner has few agreements, so the sums are cheap.
     """
+    first_signed = func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE)))
     partners_query = (
-        select(ap.c.party, func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE))))
+        select(ap.c.party)
         .join(a, a.c.id == ap.c.agreement_id)
         .where(ap.c.party != HOME_PARTY)
         .group_by(ap.c.party)
-        .order_by(func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE))), ap.c.party)
+        .order_by(first_signed, ap.c.party)
     )
-    partners = [str(r[0]) for r in connection.execute(partners_query)]
-    cells_query = (
-        select(ap.c.party, pd.c.domain, pd.c.agreement_id, pd.c.provision_id)
-        .join(ap, ap.c.agreement_id == pd.c.agreement_id)
-        .where(ap.c.party != HOME_PARTY)
-        .order_by(ap.c.party, pd.c.domain, pd.c.agreement_id, pd.c.provision_id)
+    partners = [str(r) for r in connection.execute(partners_query).scalars()]
+    owners: dict[str, list[str]] = {}
+    for aid, party in connection.execute(
+        select(ap.c.agreement_id, ap.c.party).where(ap.c.party != HOME_PARTY)
+    ):
+        owners.setdefault(str(aid), []).append(str(party))
+    counts: dict[tuple[str, str], int] = {}
+    by_pair = select(pd.c.domain, pd.c.agreement_id, func.count()).group_by(
+        pd.c.domain, pd.c.agreement_id
     )
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for party, domain, aid, pid in connection.execute(cells_query):
-        grouped.setdefault((str(party), str(domain)), []).append(f"{aid}/{pid}")
-    return partners, [MatrixCell(k[0], k[1], ids) for k, ids in grouped.items()]
+    for domain, aid, n in connection.execute(by_pair):
+        for party in owners.get(str(aid), []):
+            key = (party, str(domain))
+            counts[key] = counts.get(key, 0) + int(n)
+    ids: dict[tuple[str, str], list[str]] = {}
+    for domain, aid, pid in connection.execute(_first_ids()):
+        for party in owners.get(str(aid), []):
+            listed = ids.setdefault((party, str(domain)), [])
+            if len(listed) < CELL_IDS:
+                listed.append(f"{aid}/{pid}")
+    return partners, [MatrixCell(k[0], k[1], n, ids.get(k, [])) for k, n in sorted(counts.items())]
+
+
+def _first_ids() -> Select[Any]:
+    """The first CELL_IDS provision ids of each (domain, agreement), in index order."""
+    pair = (pd.c.domain, pd.c.agreement_id)
+    rank = func.row_number().over(partition_by=pair, order_by=pd.c.provision_id).label("rn")
+    sub = select(*pair, pd.c.provision_id, rank).subquery()
+    return (
+        select(sub.c.domain, sub.c.agreement_id, sub.c.provision_id)
+        .where(sub.c.rn <= CELL_IDS)
+        .order_by(sub.c.agreement_id, sub.c.domain, sub.c.rn)
+    )
 
 
 @dataclass(frozen=True)

@@ -145,13 +145,24 @@ Index("ix_provisions_search", SEARCH_VECTOR, postgresql_using="gin").ddl_if(dial
 provision_domains = _provision_child(
     "provision_domains", Column("domain", String, ForeignKey("domains.id"), nullable=False)
 )
-Index("ix_provision_domains_domain", provision_domains.c.domain)
+Index(
+    "ix_provision_domains_domain",
+    provision_domains.c.domain,
+    provision_domains.c.agreement_id,
+    provision_domains.c.provision_id,
+)
 provision_parties = _provision_child(
     "provision_parties",
     Column("role", String, nullable=False, comment="actor or beneficiary"),
     Column("party", String, nullable=False),
 )
-Index("ix_provision_parties_party", provision_parties.c.party, provision_parties.c.role)
+Index(
+    "ix_provision_parties_party",
+    provision_parties.c.party,
+    provision_parties.c.role,
+    provision_parties.c.agreement_id,
+    provision_parties.c.provision_id,
+)
 provision_partners = _provision_child("provision_partners", Column("name", Text, nullable=False))
 provision_instruments = _provision_child(
     "provision_instruments", Column("name", Text, nullable=False)

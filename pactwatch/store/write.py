@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from pactwatch.model import Agreement, PactwatchError, Problem, Provision
 from pactwatch.store import state, tables
-from pactwatch.store.load import create_schema, provision_json, record_json, replace_agreement
+from pactwatch.store.load import ensure_domains, provision_json, record_json, replace_agreement
 
 Checker = Callable[[Agreement], list[Problem]]
 
@@ -127,7 +127,7 @@ def save_agreement(
     """Create (no ETag needed; 409 if the id exists) or replace a whole agreement."""
     agreement = _validated(data, check)
     with engine.begin() as connection:
-        create_schema(connection)
+        ensure_domains(connection)
         current = _current(connection, agreement.id)
         if create and current is not None:
             raise WriteRejected.one(

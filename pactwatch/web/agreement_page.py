@@ -13,8 +13,8 @@ from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.views import source_text
 from pactwatch.model import Agreement
+from pactwatch.store import query
 from pactwatch.store.engine import reader
-from pactwatch.store.read import get_agreement
 from pactwatch.web import charts
 from pactwatch.web.highlight import marked_source
 from pactwatch.web.render import page
@@ -58,9 +58,16 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
 
 
 @router.get("/agreements/{agreement_id}", response_class=HTMLResponse)
-def agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
-    found = get_agreement(reader(cfg.engine), agreement_id)
-    if found is None:
-        raise ApiError(404, "unknown-agreement", f"no agreement with id {agreement_id!r}", "id")
+async def agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
     today = date.today()
-    return page(request, cfg, "agreement.html", lambda: context(cfg, found, today), vary_today=True)
+
+    def build() -> dict[str, Any]:
+        """Runs only on a cache miss, in a worker thread (404 is never cached)."""
+        with reader(cfg.engine).connect() as connection:
+            found = query.agreement_record(connection, agreement_id)
+        if found is None:
+            message = f"no agreement with id {agreement_id!r}"
+            raise ApiError(404, "unknown-agreement", message, "id")
+        return context(cfg, Agreement.model_validate_json(found[0]), today)
+
+    return await page(request, cfg, "agreement.html", build, vary_today=True)

@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from pactwatch.api import ServiceConfig, install
 from pactwatch.web import agreement_page, charts_routes, compare_page, data_page, home, search_page
+from pactwatch.web.errors import install_page_errors
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -22,6 +23,7 @@ def create_app(cfg: ServiceConfig) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
+    install_page_errors(app)
     install(app, cfg)
     for module in (home, agreement_page, compare_page, search_page, data_page, charts_routes):
         app.include_router(module.router)

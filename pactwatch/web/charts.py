@@ -8,6 +8,7 @@ the spec's text: a chart is drawn once per change of its data.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import date
 from functools import lru_cache
@@ -22,10 +23,19 @@ _lock = threading.Lock()
 Spec = dict[str, Any]
 
 
+_LOADER_BASE = re.compile(r'xlink:href="https?://[^"]*?/vega-datasets/+')
+
+
 @lru_cache(maxsize=256)
 def _render(spec_text: str) -> str:
+    """Render with no network access; links stay on this site.
+
+    Vega resolves `href` values against its loader's default base (a public data site);
+    our hrefs are site-relative paths, so that base is cut off again.
+    """
     with _lock:
-        return str(vl_convert.vegalite_to_svg(json.loads(spec_text)))
+        svg_text = str(vl_convert.vegalite_to_svg(json.loads(spec_text), allowed_base_urls=[]))
+    return _LOADER_BASE.sub('xlink:href="/', svg_text)
 
 
 def svg(spec: Spec) -> str:
@@ -62,7 +72,12 @@ def timeline(rows: list[dict[str, Any]]) -> Spec:
         "encoding": {
             "x": {"field": "signed_on", "type": "temporal", "title": "signed"},
             "y": {"field": "partner", "type": "nominal", "sort": None, "title": None},
-            "size": {"field": "provisions", "type": "quantitative", "title": "coded provisions"},
+            "size": {
+                "field": "provisions",
+                "type": "quantitative",
+                "title": "coded provisions",
+                "scale": {"range": [40, 400], "zero": False},
+            },
             "href": {"field": "url"},
         },
     }

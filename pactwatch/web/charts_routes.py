@@ -25,7 +25,7 @@ CHARTS: dict[str, Callable[[ServiceConfig], charts.Spec]] = {
 
 
 @router.get("/charts/{filename}")
-def chart(filename: str, request: Request, cfg: Config) -> Response:
+async def chart(filename: str, request: Request, cfg: Config) -> Response:
     name, _, ext = filename.partition(".")
     if name not in CHARTS or ext not in {"svg", "vl.json"}:
         raise ApiError(404, "unknown-chart", f"no chart {filename!r}; try timeline.svg", "name")
@@ -36,4 +36,4 @@ def chart(filename: str, request: Request, cfg: Config) -> Response:
             return charts.svg(spec).encode("utf-8"), "image/svg+xml"
         return json.dumps(spec, indent=2).encode("utf-8"), "application/json"
 
-    return conditional(request, cfg, produce)
+    return await conditional(request, cfg, produce)

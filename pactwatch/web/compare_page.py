@@ -32,5 +32,5 @@ def context(cfg: ServiceConfig) -> dict[str, Any]:
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare(request: Request, cfg: Config) -> Response:
-    return page(request, cfg, "compare.html", lambda: context(cfg))
+async def compare(request: Request, cfg: Config) -> Response:
+    return await page(request, cfg, "compare.html", lambda: context(cfg))

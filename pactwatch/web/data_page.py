@@ -25,5 +25,5 @@ def context() -> dict[str, Any]:
 
 
 @router.get("/data", response_class=HTMLResponse)
-def data(request: Request, cfg: Config) -> Response:
-    return page(request, cfg, "data.html", context)
+async def data(request: Request, cfg: Config) -> Response:
+    return await page(request, cfg, "data.html", context)

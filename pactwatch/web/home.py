@@ -29,5 +29,5 @@ def context(cfg: ServiceConfig) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, cfg: Config) -> Response:
-    return page(request, cfg, "home.html", lambda: context(cfg))
+async def home(request: Request, cfg: Config) -> Response:
+    return await page(request, cfg, "home.html", lambda: context(cfg))

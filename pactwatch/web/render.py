@@ -40,7 +40,7 @@ def render(template: str, **context: Any) -> bytes:
     return environment().get_template(template).render(**context).encode("utf-8")
 
 
-def page(
+async def page(
     request: Request, cfg: ServiceConfig, template: str, build: Any, vary_today: bool = False
 ) -> Response:
     """A cached, conditional HTML page: `build()` returns the template's context."""
@@ -49,4 +49,4 @@ def page(
         return render(template, **build()), HTML
 
     vary = date.today().isoformat() if vary_today else ""
-    return conditional(request, cfg, produce, vary=vary)
+    return await conditional(request, cfg, produce, vary=vary)

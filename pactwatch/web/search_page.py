@@ -48,7 +48,7 @@ def _query(params: dict[str, str]) -> str:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(
+async def search(
     request: Request, cfg: Config, pq: Annotated[ProvisionQuery, Depends(provision_query)]
 ) -> Response:
-    return page(request, cfg, "search.html", lambda: context(request, cfg, pq))
+    return await page(request, cfg, "search.html", lambda: context(request, cfg, pq))

@@ -2,8 +2,8 @@
 
 Every store/API test that takes `db_url` or `loaded` runs twice: on an SQLite file and on
 the PostgreSQL server named by PACTWATCH_TEST_PG_URL (.ci/run starts one and sets it). Off
-CI a missing server skips the PostgreSQL half; under CI=true it fails. The PostgreSQL
-schema is dropped after each use, so the server stays clean between tests.
+CI a missing server skips the PostgreSQL half; under CI=true it fails. Each run works in a
+schema of its own, dropped after each use, so the server stays clean between tests.
 """
 
 from __future__ import annotations
@@ -27,19 +27,25 @@ BACKENDS = ["sqlite", "postgresql"]
 DATA = PROJECT_ROOT / "data"
 
 
+SCHEMA = f"pactwatch_test_{os.getpid()}"
+"""This run's own schema: two suites sharing one server never see each other's tables."""
+
+
 def pg_url() -> str:
+    """The server's URL with this run's schema first on the search path."""
     url = os.environ.get(PG_ENV, "")
     require(bool(url), f"{PG_ENV} is not set: no PostgreSQL server to test against")
-    return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
 
 
 def reset_postgresql(url: str) -> None:
-    """Drop everything in the public schema (tables, indexes, alembic_version)."""
+    """Drop this run's schema with everything in it (tables, indexes, alembic_version)."""
     engine = open_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
     finally:
         engine.dispose()
 
@@ -53,7 +59,16 @@ def _url(kind: str, folder: Path) -> Iterator[str]:
     try:
         yield url
     finally:
-        reset_postgresql(url)
+        drop_schema(url)
+
+
+def drop_schema(url: str) -> None:
+    engine = open_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

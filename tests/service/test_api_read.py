@@ -97,7 +97,7 @@ def test_compare_matrix_counts_match_provision_ids(api: Service) -> None:
     cells = {(c["partner"], c["domain"]): c for c in view["cells"]}
     air = cells[("RO", "air_defence")]
     assert "ua-ro-2024/patriot" in air["provisions"]
-    assert all(c["count"] == len(c["provisions"]) for c in view["cells"])
+    assert all(c["count"] == len(c["provisions"]) for c in view["cells"]), "small cells list all"
     linked = get(api, air["url"].split("?")[0], partner="RO", domain="air_defence")["items"]
     assert len(linked) == air["count"]
 
@@ -150,3 +150,18 @@ def test_one_error_shape(api: Service, path: str, status: int, code: str) -> Non
     assert set(error) == {"status", "code", "message", "problems"}, error
     assert error["status"] == status and error["code"] == code, error
     assert error["message"], error
+
+
+INJECTIONS = ["'; DROP TABLE provisions; --", '" OR 1=1 --', "ua-ro-2024' --", "%' OR '%'='"]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_hostile_parameters_are_only_ever_values(api: Service, value: str) -> None:
+    response = api.client.get("/api/v1/provisions", params={"agreement": value})
+    assert response.status_code == 200 and response.json()["items"] == [], response.text
+    for path in (f"/api/v1/agreements/{value}", f"/agreements/{value}"):
+        assert api.client.get(path).status_code == 404, path
+    words = api.client.get("/api/v1/search", params={"q": value})
+    assert words.status_code == 200, words.text  # the words are searched for, as words
+    assert all(p["agreement_id"] == "ua-ro-2024" for p in words.json()["items"])
+    assert len(all_provisions(api)) == 37

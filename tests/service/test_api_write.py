@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from pactwatch import verbs
-from tests.service.conftest import Service
+from tests.service.conftest import Service, make_service
 
 PATRIOT = "/api/v1/agreements/ua-ro-2024/provisions/patriot"
 
@@ -46,6 +46,7 @@ def test_edit_with_current_etag_is_saved_with_history(writable: Service) -> None
     entry = entries[0]
     assert (entry["actor"], entry["entity"], entry["action"]) == ("ana", "provision", "update")
     assert entry["before"]["timing"] is None and entry["after"]["timing"] == "2024", entry
+    assert entry["at"].endswith("+00:00"), entry
     found = writable.client.get("/api/v1/provisions", params={"q": "Patriot"}).json()
     assert found["items"][0]["timing"] == "2024", "the search index follows the edit"
 
@@ -155,3 +156,32 @@ def test_concurrent_writes_with_one_etag_let_exactly_one_through(writable: Servi
         thread.join()
     assert sorted(statuses) == [200, 409, 409, 409], statuses
     assert len(history(writable)) == 1
+
+
+def test_ids_in_the_body_cannot_differ_from_the_url(writable: Service) -> None:
+    record, etag = read(writable)
+    headers = {**token(writable), "If-Match": etag}
+    renamed = {**patriot(record), "id": "renamed"}
+    response = writable.client.put(PATRIOT, json=renamed, headers=headers)
+    assert response.status_code == 422 and response.json()["error"]["code"] == "id-mismatch"
+    moved = {**record, "id": "ua-ro-2099"}
+    response = writable.client.put("/api/v1/agreements/ua-ro-2024", json=moved, headers=headers)
+    assert response.status_code == 422 and response.json()["error"]["code"] == "id-mismatch"
+    assert read(writable) == (record, etag)
+
+
+def test_an_agreement_can_be_created_in_a_registry_never_loaded(db_url: str) -> None:
+    service = make_service(db_url)
+    with service.client:
+        auth = token(service, "first")
+        agreement = {
+            "id": "ua-md-2030",
+            "title": "A first agreement",
+            "parties": ["UA", "MD"],
+            "provisions": [{"id": "p", "action": "a", "object": "o", "domains": ["energy"]}],
+        }
+        response = service.client.post("/api/v1/agreements", json=agreement, headers=auth)
+        assert response.status_code == 201, response.text
+        listed = service.client.get("/api/v1/provisions", params={"domain": "energy"}).json()
+        assert [p["id"] for p in listed["items"]] == ["p"]
+    service.close()

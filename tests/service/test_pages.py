@@ -146,11 +146,26 @@ def test_hostile_text_is_inert_on_every_page(writable: Service) -> None:
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
 
 
-def test_unknown_agreement_page_is_404(api: Service) -> None:
-    response = api.client.get("/agreements/no-such-agreement")
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "unknown-agreement"
+def test_unknown_pages_are_404_pages(api: Service) -> None:
+    for path in ("/agreements/no-such-agreement", "/no-such-page"):
+        response = api.client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert "<h1>404: not found</h1>" in response.text, response.text
+    assert api.client.get("/api/v1/no-such").json()["error"]["code"] == "not-found"
 
 
 def test_dataset_folder_is_the_projects(api: Service) -> None:
     assert (DATA / "agreements").is_dir()
+
+
+def test_charts_link_only_within_the_site(api: Service) -> None:
+    for name in ("timeline", "compare"):
+        svg = api.client.get(f"/charts/{name}.svg").text
+        assert svg.startswith("<svg"), svg[:100]
+        links = re.findall(r'(?:xlink:)?href="([^"]*)"', svg)
+        assert links, name
+        assert all(link.startswith("/") for link in links), links[:5]
+        assert not re.search(r"https?://(?!www\.w3\.org)", svg), name
+    spec = api.client.get("/charts/compare.vl.json").json()
+    assert spec["mark"] == "rect" and spec["data"]["values"], spec

@@ -207,7 +207,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("agreement_id", "provision_id", "position"),
     )
     with op.batch_alter_table("provision_domains", schema=None) as batch_op:
-        batch_op.create_index("ix_provision_domains_domain", ["domain"], unique=False)
+        batch_op.create_index(
+            "ix_provision_domains_domain",
+            ["domain", "agreement_id", "provision_id"],
+            unique=False,
+        )
 
     op.create_table(
         "provision_flags",
@@ -250,7 +254,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("agreement_id", "provision_id", "position"),
     )
     with op.batch_alter_table("provision_parties", schema=None) as batch_op:
-        batch_op.create_index("ix_provision_parties_party", ["party", "role"], unique=False)
+        batch_op.create_index(
+            "ix_provision_parties_party",
+            ["party", "role", "agreement_id", "provision_id"],
+            unique=False,
+        )
 
     op.create_table(
         "provision_partners",
