@@ -1,7 +1,7 @@
-"""The Python API: the CLI's verbs as importable functions.
+"""Verbs of the rules: what is due, triggers, events, status, feeds and alerts.
 
-Each command-line verb calls exactly one function here, so a notebook or another program
-gets the same behaviour (and the same coded problems) as the terminal.
+The rules engine is pure; these functions fetch its inputs from the registry or the data
+folder, call it with an instant, and write events (file and registry together).
 """
 
 from __future__ import annotations
@@ -12,10 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import FastAPI
-from sqlalchemy import Engine
-
-from pactwatch.curate import load_dataset, validate_dataset
+from pactwatch.curate import load_dataset
 from pactwatch.curate.dataset import Loaded, read_record
 from pactwatch.curate.events import (
     EventSet,
@@ -24,11 +21,7 @@ from pactwatch.curate.events import (
     read_events,
     write_event_file,
 )
-from pactwatch.export import EventAware, Exporter, MultiFileExporter, exporter_for
-from pactwatch.export.akn_read import read_akn
-from pactwatch.export.output import write_file, write_folder
 from pactwatch.model import (
-    Agreement,
     Event,
     EventFile,
     EventSource,
@@ -40,159 +33,13 @@ from pactwatch.rules import DueSummary, Obligation, evaluate, opened_by, summari
 from pactwatch.rules.changes import Change, changes
 from pactwatch.rules.status import Compliance, assess_agreement
 from pactwatch.rules.timing import require_aware
-from pactwatch.settings import data_dir, default_db, sources_dir
-from pactwatch.sources import SourceLibrary
+from pactwatch.settings import data_dir, default_db
+from pactwatch.store import events as store_events
 from pactwatch.store import (
-    AgreementSummary,
-    LoadReport,
-    ensure_loaded,
-    get_agreement,
-    list_agreements,
-    load_registry,
     open_engine,
 )
-from pactwatch.store import events as store_events
 from pactwatch.store.engine import database_url
-from pactwatch.store.events import insert_events
-from pactwatch.store.read import all_agreements
-
-
-def validate(paths: Sequence[Path] = (), sources: Path | None = None) -> list[Problem]:
-    """Every problem in the curated files under `paths` (default: the data folder)."""
-    dataset = load_dataset(list(paths) or [data_dir()])
-    problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
-    return problems + check_events(read_events(event_folders(paths)), dataset.by_id()).problems
-
-
-def load(
-    db: str | None = None, paths: Sequence[Path] = (), sources: Path | None = None
-) -> LoadReport:
-    """Validate the dataset, then replace the registry's content with it in one transaction."""
-    dataset = load_dataset(list(paths) or [data_dir()])
-    problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
-    found = check_events(read_events(event_folders(paths)), dataset.by_id())
-    if problems or found.problems:
-        raise LoadRefused(problems + found.problems)
-    records = found.records()
-    engine = open_engine(db)
-    target = _sqlite_file(db)
-    existed = target.exists() if target else True
-    try:
-        report = load_registry(
-            engine,
-            [item.record for item in dataset.agreements],
-            also=lambda connection: insert_events(connection, records),
-        )
-        return replace(report, events=len(records), warnings=tuple(found.warnings))
-    except BaseException:
-        engine.dispose()
-        if target is not None and not existed:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
-        raise
-    finally:
-        engine.dispose()
-
-
-class LoadRefused(PactwatchError):
-    """Validation found several problems; nothing was written."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems[0])
-        self.problems = problems
-
-
-def _sqlite_file(db: str | None) -> Path | None:
-    url = database_url(db)
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
-        return None
-    return Path(url[len(prefix) :])
-
-
-def _open_for_reading(db: str | None) -> Engine:
-    """An engine on an existing registry; reading never creates an empty database file."""
-    target = _sqlite_file(db)
-    if target is not None and not target.exists():
-        raise PactwatchError.at(
-            str(target), "", "registry-empty", "no registry here yet; run `pactwatch load` first"
-        )
-    engine = open_engine(db)
-    ensure_loaded(engine, database_url(db))
-    return engine
-
-
-def registry(db: str | None = None) -> list[AgreementSummary]:
-    engine = _open_for_reading(db)
-    try:
-        return list_agreements(engine)
-    finally:
-        engine.dispose()
-
-
-def agreement(agreement_id: str, db: str | None = None) -> Agreement:
-    engine = _open_for_reading(db)
-    try:
-        found = get_agreement(engine, agreement_id)
-    finally:
-        engine.dispose()
-    if found is None:
-        raise PactwatchError.at(
-            database_url(db),
-            "agreement",
-            "unknown-agreement",
-            f"no agreement with id {agreement_id!r}; `pactwatch list` shows them",
-        )
-    return found
-
-
-def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> bytes:
-    """One agreement (when `agreement_id` is given) or the whole registry, in a format."""
-    return _filled_exporter(fmt, db, agreement_id).finalize()
-
-
-def _filled_exporter(fmt: str, db: str | None, agreement_id: str | None) -> Exporter:
-    exporter = exporter_for(fmt, single=agreement_id is not None)
-    if isinstance(exporter, EventAware):
-        _, events = _registry_inputs(db)
-        exporter.use_events(events)
-    if agreement_id is not None:
-        exporter.write(agreement(agreement_id, db))
-    else:
-        engine = _open_for_reading(db)
-        try:
-            for item in all_agreements(engine):
-                exporter.write(item)
-        finally:
-            engine.dispose()
-    return exporter
-
-
-def export_to(
-    fmt: str, out: Path, db: str | None = None, agreement_id: str | None = None
-) -> list[Path]:
-    """Write an export atomically to `out` and return the paths written.
-
-    Formats made of several files (datapackage, one akn/yaml file per agreement) write a
-    folder unless `out` ends with the format's own extension (`pkg.zip`, `ro.xml`).
-    """
-    exporter = _filled_exporter(fmt, db, agreement_id)
-    if isinstance(exporter, MultiFileExporter) and out.suffix != f".{exporter.extension}":
-        return write_folder(out, exporter.finalize_files())
-    write_file(out, exporter.finalize())
-    return [out]
-
-
-def import_agreement(fmt: str, path: Path) -> Agreement:
-    """Read an agreement back from an exported document (so far: Akoma Ntoso XML)."""
-    if fmt != "akn":
-        raise PactwatchError.at(
-            str(path), "format", "unknown-format", f"cannot import {fmt!r}; choose one of: akn"
-        )
-    return read_akn(path)
-
-
-# --- Rules: what is due, triggers, events, status, feeds, alerts ---------------------------
+from pactwatch.verbs.registry import agreement, open_for_reading, registry_inputs
 
 
 @dataclass(frozen=True)
@@ -221,18 +68,10 @@ def instant(value: datetime | None, field_name: str = "--at") -> datetime:
         raise PactwatchError.at(field_name, "", "naive-datetime", str(error)) from None
 
 
-def _registry_inputs(db: str | None) -> tuple[list[Agreement], list[Event]]:
-    engine = _open_for_reading(db)
-    try:
-        return all_agreements(engine), store_events.read_events(engine)
-    finally:
-        engine.dispose()
-
-
 def due(db: str | None = None, at: datetime | None = None) -> DueReport:
     """Every obligation in the registry at `at` (default: now) and the next deadline."""
     now = instant(at)
-    agreements, events = _registry_inputs(db)
+    agreements, events = registry_inputs(db)
     obligations = evaluate(agreements, events, now)
     return DueReport(now, obligations, summarise(obligations, now))
 
@@ -241,7 +80,7 @@ def status(agreement_id: str, db: str | None = None, at: datetime | None = None)
     """Each provision's status and G7-style score, with the rule behind it."""
     now = instant(at)
     found = agreement(agreement_id, db)
-    _, events = _registry_inputs(db)
+    _, events = registry_inputs(db)
     return assess_agreement(found, evaluate([found], events, now), events, now)
 
 
@@ -258,7 +97,7 @@ def add_event(
     to an events file and/or the registry, all or nothing; an equal event is not written again.
     """
     if db is not None:
-        agreements, existing = _registry_inputs(db)
+        agreements, existing = registry_inputs(db)
         known = [Loaded(Path(database_url(db)), e) for e in existing]
     else:
         agreements = [item.record for item in load_dataset([data or data_dir()]).agreements]
@@ -350,7 +189,7 @@ def trigger(
     )
     added = add_event(event, file=file, db=db)
     first = added.duplicate_of or event.id
-    agreements, events = _registry_inputs(db)
+    agreements, events = registry_inputs(db)
     opened = opened_by(evaluate(agreements, events, max(moment, instant(now))), first)
     return replace(added, opened=opened)
 
@@ -368,7 +207,7 @@ def notify(
     schedule alerts on what is new since the last run; a failed delivery is retried next run.
     """
     alerting = [o for o in obligations if o.state in {"open", "missed"}]
-    engine = _open_for_reading(db)
+    engine = open_for_reading(db)
     try:
         sent = store_events.delivered_keys(engine, settings.url)
         deliveries = []
@@ -379,32 +218,5 @@ def notify(
             deliveries.append(delivery)
             store_events.mark_delivered(engine, settings.url, [delivery.key])
         return deliveries
-    finally:
-        engine.dispose()
-
-
-def service(db: str | None = None, sources: Path | None = None, cache: bool = True) -> FastAPI:
-    """The web service (API and pages) on a registry, its schema migrated first.
-
-    `cache=False` turns off the in-process response cache (ETags and 304s stay).
-    """
-    from pactwatch.api import ServiceConfig
-    from pactwatch.store.load import create_schema
-    from pactwatch.web import create_app
-
-    engine = open_engine(db)
-    with engine.begin() as connection:
-        create_schema(connection)
-    library = SourceLibrary(sources or sources_dir())
-    return create_app(ServiceConfig(engine, library, cache_responses=cache))
-
-
-def create_token(name: str, db: str | None = None) -> str:
-    """A new curator token for `name`, returned once (only its hash is stored)."""
-    from pactwatch.store.tokens import create_token as store_token
-
-    engine = open_engine(db)
-    try:
-        return store_token(engine, name)
     finally:
         engine.dispose()

@@ -1,0 +1,68 @@
+"""Verbs that write the registry out in the field's formats, and read one back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pactwatch.export import EventAware, Exporter, MultiFileExporter, exporter_for
+from pactwatch.export.akn_read import read_akn
+from pactwatch.export.output import write_file, write_folder
+from pactwatch.model import (
+    Agreement,
+    PactwatchError,
+)
+from pactwatch.store import events as store_events
+from pactwatch.store import get_agreement
+from pactwatch.store.read import all_agreements
+from pactwatch.verbs.registry import open_for_reading, unknown_agreement
+
+
+def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> bytes:
+    """One agreement (when `agreement_id` is given) or the whole registry, in a format."""
+    return _filled_exporter(fmt, db, agreement_id).finalize()
+
+
+def _filled_exporter(fmt: str, db: str | None, agreement_id: str | None) -> Exporter:
+    """An exporter given the agreements (all, or the one asked for) and, when the format
+    shows them, the registry's events: one read of the registry for both."""
+    exporter = exporter_for(fmt, single=agreement_id is not None)
+    engine = open_for_reading(db)
+    try:
+        if agreement_id is None:
+            chosen = all_agreements(engine)
+        else:
+            found = get_agreement(engine, agreement_id)
+            if found is None:
+                raise unknown_agreement(agreement_id, db)
+            chosen = [found]
+        if isinstance(exporter, EventAware):
+            exporter.use_events(store_events.read_events(engine))
+    finally:
+        engine.dispose()
+    for item in chosen:
+        exporter.write(item)
+    return exporter
+
+
+def export_to(
+    fmt: str, out: Path, db: str | None = None, agreement_id: str | None = None
+) -> list[Path]:
+    """Write an export atomically to `out` and return the paths written.
+
+    Formats made of several files (datapackage, one akn/yaml file per agreement) write a
+    folder unless `out` ends with the format's own extension (`pkg.zip`, `ro.xml`).
+    """
+    exporter = _filled_exporter(fmt, db, agreement_id)
+    if isinstance(exporter, MultiFileExporter) and out.suffix != f".{exporter.extension}":
+        return write_folder(out, exporter.finalize_files())
+    write_file(out, exporter.finalize())
+    return [out]
+
+
+def import_agreement(fmt: str, path: Path) -> Agreement:
+    """Read an agreement back from an exported document (so far: Akoma Ntoso XML)."""
+    if fmt != "akn":
+        raise PactwatchError.at(
+            str(path), "format", "unknown-format", f"cannot import {fmt!r}; choose one of: akn"
+        )
+    return read_akn(path)

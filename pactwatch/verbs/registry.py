@@ -1,0 +1,143 @@
+"""Verbs over the curated dataset and the registry: validate, load, list, show.
+
+Reading helpers live here too, so every verb opens the registry the same way: an
+SQLite path that does not exist is an error, never a new empty file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from pactwatch.curate import load_dataset, validate_dataset
+from pactwatch.curate.events import (
+    check_events,
+    event_folders,
+    read_events,
+)
+from pactwatch.model import (
+    Agreement,
+    Event,
+    PactwatchError,
+    Problem,
+)
+from pactwatch.settings import data_dir, sources_dir
+from pactwatch.sources import SourceLibrary
+from pactwatch.store import (
+    AgreementSummary,
+    LoadReport,
+    ensure_loaded,
+    get_agreement,
+    list_agreements,
+    load_registry,
+    open_engine,
+)
+from pactwatch.store import events as store_events
+from pactwatch.store.engine import database_url
+from pactwatch.store.events import insert_events
+from pactwatch.store.read import all_agreements
+
+
+def validate(paths: Sequence[Path] = (), sources: Path | None = None) -> list[Problem]:
+    """Every problem in the curated files under `paths` (default: the data folder)."""
+    dataset = load_dataset(list(paths) or [data_dir()])
+    problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
+    return problems + check_events(read_events(event_folders(paths)), dataset.by_id()).problems
+
+
+def load(
+    db: str | None = None, paths: Sequence[Path] = (), sources: Path | None = None
+) -> LoadReport:
+    """Validate the dataset, then replace the registry's content with it in one transaction."""
+    dataset = load_dataset(list(paths) or [data_dir()])
+    problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
+    found = check_events(read_events(event_folders(paths)), dataset.by_id())
+    if problems or found.problems:
+        raise LoadRefused(problems + found.problems)
+    records = found.records()
+    engine = open_engine(db)
+    target = _sqlite_file(db)
+    existed = target.exists() if target else True
+    try:
+        report = load_registry(
+            engine,
+            [item.record for item in dataset.agreements],
+            also=lambda connection: insert_events(connection, records),
+        )
+        return replace(report, events=len(records), warnings=tuple(found.warnings))
+    except BaseException:
+        engine.dispose()
+        if target is not None and not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
+    finally:
+        engine.dispose()
+
+
+class LoadRefused(PactwatchError):
+    """Validation found several problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0])
+        self.problems = problems
+
+
+def _sqlite_file(db: str | None) -> Path | None:
+    url = database_url(db)
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
+        return None
+    return Path(url[len(prefix) :])
+
+
+def open_for_reading(db: str | None) -> Engine:
+    """An engine on an existing registry; reading never creates an empty database file."""
+    target = _sqlite_file(db)
+    if target is not None and not target.exists():
+        raise PactwatchError.at(
+            str(target), "", "registry-empty", "no registry here yet; run `pactwatch load` first"
+        )
+    engine = open_engine(db)
+    ensure_loaded(engine, database_url(db))
+    return engine
+
+
+def registry(db: str | None = None) -> list[AgreementSummary]:
+    engine = open_for_reading(db)
+    try:
+        return list_agreements(engine)
+    finally:
+        engine.dispose()
+
+
+def agreement(agreement_id: str, db: str | None = None) -> Agreement:
+    engine = open_for_reading(db)
+    try:
+        found = get_agreement(engine, agreement_id)
+    finally:
+        engine.dispose()
+    if found is None:
+        raise unknown_agreement(agreement_id, db)
+    return found
+
+
+def unknown_agreement(agreement_id: str, db: str | None) -> PactwatchError:
+    return PactwatchError.at(
+        database_url(db),
+        "agreement",
+        "unknown-agreement",
+        f"no agreement with id {agreement_id!r}; `pactwatch list` shows them",
+    )
+
+
+def registry_inputs(db: str | None) -> tuple[list[Agreement], list[Event]]:
+    """Every agreement and every event in the registry: what the rules engine takes."""
+    engine = open_for_reading(db)
+    try:
+        return all_agreements(engine), store_events.read_events(engine)
+    finally:
+        engine.dispose()
