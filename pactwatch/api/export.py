@@ -11,10 +11,18 @@ from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
 from pactwatch.export import exporter_for, formats
 from pactwatch.store.engine import reader
-from pactwatch.store.read import all_agreements
+from pactwatch.verbs.exports import filled_exporter
 
 router = APIRouter(prefix="/api/v1", tags=["export"])
 Config = Annotated[ServiceConfig, Depends(config)]
+
+
+def exported(cfg: ServiceConfig, fmt: str) -> tuple[bytes, str]:
+    """The whole registry in `fmt`, events included where the format shows them: the
+    bytes `pactwatch export FMT` writes."""
+    exporter = filled_exporter(fmt, reader(cfg.engine))
+    assert exporter is not None  # no agreement id asked for
+    return exporter.finalize(), exporter.media_type
 
 
 @router.get("/export", summary="The export formats this server offers")
@@ -28,10 +36,7 @@ async def export(fmt: str, request: Request, cfg: Config) -> Response:
         raise ApiError(404, "unknown-format", f"no format {fmt!r}; see /api/v1/export", "format")
 
     def produce() -> tuple[bytes, str]:
-        exporter = exporter_for(fmt)
-        for agreement in all_agreements(reader(cfg.engine)):
-            exporter.write(agreement)
-        return exporter.finalize(), exporter.media_type
+        return exported(cfg, fmt)
 
     response = await conditional(request, cfg, produce)
     name = f"pactwatch.{exporter_for(fmt).extension}"

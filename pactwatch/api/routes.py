@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from pactwatch.api import agreements, compare, export, provisions
+from pactwatch.api import agreements, compare, events, export, provisions, rules
 from pactwatch.api.config import ServiceConfig
 from pactwatch.api.errors import BodyLimit
 
 
 def api_router() -> APIRouter:
     router = APIRouter()
-    for module in (agreements, provisions, compare, export):
+    for module in (agreements, provisions, compare, export, rules, events):
         router.include_router(module.router)
     return router
 

@@ -12,6 +12,7 @@ from pactwatch import verbs
 from pactwatch.cli.errors import print_problems
 from pactwatch.cli.rules_cmds import parse_instant
 from pactwatch.curate.dataset import validation_problems
+from pactwatch.curate.events import with_content_id
 from pactwatch.model import Event
 from pactwatch.settings import default_db
 
@@ -25,10 +26,7 @@ def build_event(fields: dict[str, Any], event_id: str | None) -> Event:
     so adding the same event twice gives the same id (and is recognised as a duplicate)."""
     try:
         draft = Event.model_validate({"id": event_id or "draft", **fields})
-        if event_id is None:
-            day = draft.earliest().date().isoformat()
-            draft = draft.model_copy(update={"id": f"{draft.kind}-{day}-{draft.fingerprint()[:8]}"})
-        return draft
+        return draft if event_id is not None else with_content_id(draft)
     except ValidationError as error:
         problems = validation_problems("event add", error)
         print_problems(problems)

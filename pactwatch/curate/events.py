@@ -182,6 +182,13 @@ def _timing_warnings(
                 )
 
 
+def with_content_id(draft: Event) -> Event:
+    """The event with an id derived from its kind, day and content: adding the same event
+    twice gives the same id, so it is recognised as a duplicate wherever it comes from."""
+    day = draft.earliest().date().isoformat()
+    return draft.model_copy(update={"id": f"{draft.kind}-{day}-{draft.fingerprint()[:8]}"})
+
+
 def event_yaml(event: Event) -> dict[str, object]:
     """An event as written in data files: defaults left out, instants as text with offset."""
     return event.model_dump(mode="json", exclude_defaults=True)

@@ -23,8 +23,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    exists,
     insert,
     inspect,
+    or_,
     select,
 )
 
@@ -113,6 +115,38 @@ def read_events(engine: Engine) -> list[Event]:
             select(events.c.record).order_by(events.c.earliest_utc, events.c.id)
         ).scalars()
         return [Event.model_validate_json(r) for r in records]
+
+
+def find_events(
+    connection: Connection, agreement: str | None = None, kind: str | None = None
+) -> list[Event]:
+    """Events by time then id, of one kind and/or bearing on one agreement.
+
+    An event bears on an agreement when it names it (directly, or through a provision or
+    mechanism) or names none at all: a registry-wide trigger opens every agreement's clock.
+    """
+    query = select(events.c.record).order_by(events.c.earliest_utc, events.c.id)
+    if kind is not None:
+        query = query.where(events.c.kind == kind)
+    if agreement is not None:
+        links = select(event_links.c.event_id).where(event_links.c.event_id == events.c.id)
+        named = exists(links.where(event_links.c.agreement_id == agreement))
+        query = query.where(or_(named, ~exists(links)))
+    return [Event.model_validate_json(r) for r in connection.execute(query).scalars()]
+
+
+def event_by_id(connection: Connection, event_id: str) -> Event | None:
+    record = connection.execute(
+        select(events.c.record).where(events.c.id == event_id)
+    ).scalar_one_or_none()
+    return None if record is None else Event.model_validate_json(record)
+
+
+def event_by_fingerprint(connection: Connection, fingerprint: str) -> Event | None:
+    record = connection.execute(
+        select(events.c.record).where(events.c.fingerprint == fingerprint)
+    ).scalar_one_or_none()
+    return None if record is None else Event.model_validate_json(record)
 
 
 def record_event(engine: Engine, event: Event) -> str | None:

@@ -91,7 +91,7 @@ def _validated(data: dict[str, Any], check: Checker) -> Agreement:
     return agreement
 
 
-def _record_history(
+def record_history(
     connection: Connection,
     actor: str,
     entity: tuple[str, str, str | None],
@@ -99,6 +99,7 @@ def _record_history(
     before: str | None,
     after: str | None,
 ) -> None:
+    """Append one history row; the caller's transaction makes it part of the write."""
     kind, agreement_id, provision_id = entity
     action = "create" if before is None else "delete" if after is None else "update"
     connection.execute(
@@ -142,7 +143,7 @@ def save_agreement(
         replace_agreement(connection, agreement, version)
         before = current[0] if current else None
         entity = ("agreement", agreement.id, None)
-        _record_history(connection, actor, entity, version, before, after)
+        record_history(connection, actor, entity, version, before, after)
         state.advance(connection, f"{agreement.id}:{version}:{after}")
     return Written(agreement, version, etag(after, version))
 
@@ -183,7 +184,7 @@ def save_provision(
         new = agreement.provision(pid)
         before = Provision.model_validate(old).model_dump_json() if old else None
         entity = ("provision", agreement_id, pid)
-        _record_history(
+        record_history(
             connection, actor, entity, version, before, provision_json(new) if new else None
         )
         state.advance(connection, f"{agreement_id}:{version}:{after}")

@@ -1,0 +1,80 @@
+"""Events recorded through the service: checked, idempotent by content, with history.
+
+One transaction reads the agreements the event names, checks the event against them (the
+checks `pactwatch event add` runs, passed in by the caller), inserts it with its links,
+appends one history row per agreement it names (who, when, the event as "after") and
+advances the registry's generation. An event whose content is already recorded is not
+written again: the caller gets the recorded one back, so a retried POST is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from pactwatch.model import Agreement, Event, Problem
+from pactwatch.store import state, tables
+from pactwatch.store.events import event_by_fingerprint, event_by_id, insert_events
+from pactwatch.store.write import WriteRejected, record_history
+
+EventCheck = Callable[[Event, Mapping[str, Agreement]], list[Problem]]
+REGISTRY_WIDE = "*"
+"""The history's agreement id for an event that names no agreement (a registry-wide trigger)."""
+
+
+@dataclass(frozen=True)
+class EventSaved:
+    event: Event
+    created: bool
+
+
+def save_event(engine: Engine, event: Event, actor: str, check: EventCheck) -> EventSaved:
+    """Record `event` unless an event with the same content exists (then return that one)."""
+    try:
+        with engine.begin() as connection:
+            return _save(connection, event, actor, check)
+    except IntegrityError:
+        # A concurrent writer recorded the same content (or id) between our read and insert.
+        with engine.connect() as connection:
+            same = event_by_fingerprint(connection, event.fingerprint())
+        if same is None:
+            raise _id_taken(event.id) from None
+        return EventSaved(same, False)
+
+
+def _save(connection: Connection, event: Event, actor: str, check: EventCheck) -> EventSaved:
+    same = event_by_fingerprint(connection, event.fingerprint())
+    if same is not None:
+        return EventSaved(same, False)
+    if event_by_id(connection, event.id) is not None:
+        raise _id_taken(event.id)
+    named = sorted(event.agreement_ids())
+    a = tables.agreements
+    rows = connection.execute(
+        select(a.c.id, a.c.record, a.c.version).where(a.c.id.in_(named))
+    ).all()
+    agreements = {r.id: Agreement.model_validate_json(r.record) for r in rows}
+    problems = check(event, agreements)
+    if problems:
+        raise WriteRejected(422, problems)
+    insert_events(connection, [event])
+    after = event.model_dump_json()
+    versions = {r.id: int(r.version) for r in rows}
+    for agreement_id in named or [REGISTRY_WIDE]:
+        entity = ("event", agreement_id, None)
+        record_history(connection, actor, entity, versions.get(agreement_id, 0), None, after)
+    state.advance(connection, f"event:{event.id}:{event.fingerprint()}")
+    return EventSaved(event, True)
+
+
+def _id_taken(event_id: str) -> WriteRejected:
+    return WriteRejected.one(
+        409,
+        "id",
+        "duplicate-event-id",
+        f"event id {event_id!r} is used by an event with other content; "
+        "choose another id or leave it out (one is derived from the content)",
+    )
