@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import groupby
 from typing import Annotated, Any
 
@@ -13,6 +13,8 @@ from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.views import source_text
 from pactwatch.model import Agreement
+from pactwatch.rules import evaluate
+from pactwatch.store import events as store_events
 from pactwatch.store import query
 from pactwatch.store.engine import reader
 from pactwatch.web import charts
@@ -38,6 +40,18 @@ def _source_panel(cfg: ServiceConfig, agreement: Agreement) -> dict[str, Any] | 
     }
 
 
+def _timeline(cfg: ServiceConfig, agreement: Agreement, today: date) -> str | None:
+    """The agreement's dates, dialogues, deadlines and events as one chart (SVG)."""
+    events = [
+        e
+        for e in store_events.read_events(reader(cfg.engine))
+        if agreement.id in e.agreement_ids() or not e.agreement_ids()
+    ]
+    obligations = evaluate([agreement], events, datetime.now(UTC))
+    spec = charts.agreement_timeline(agreement, obligations, events, today)
+    return charts.svg(spec) if spec else None
+
+
 def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, Any]:
     spec = charts.term(agreement, today)
     sections = [
@@ -52,6 +66,7 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
         "today": today,
         "days_left": (end - today).days if end and end > today else None,
         "term_chart": charts.svg(spec) if spec else None,
+        "timeline_chart": _timeline(cfg, agreement, today),
         "sections": sections,
         "panel": _source_panel(cfg, agreement),
     }

@@ -8,7 +8,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from pactwatch.api import ServiceConfig, install
-from pactwatch.web import agreement_page, charts_routes, compare_page, data_page, home, search_page
+from pactwatch.web import (
+    agreement_page,
+    charts_routes,
+    compare_page,
+    data_page,
+    due_page,
+    home,
+    provision_page,
+    search_page,
+)
 from pactwatch.web.errors import install_page_errors
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -25,7 +34,8 @@ def create_app(cfg: ServiceConfig) -> FastAPI:
     )
     install_page_errors(app)
     install(app, cfg)
-    for module in (home, agreement_page, compare_page, search_page, data_page, charts_routes):
+    pages = (home, agreement_page, provision_page, due_page, compare_page, search_page, data_page)
+    for module in (*pages, charts_routes):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

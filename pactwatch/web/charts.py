@@ -16,7 +16,8 @@ from typing import Any
 
 import vl_convert
 
-from pactwatch.model import Agreement
+from pactwatch.model import Agreement, Event
+from pactwatch.rules import Obligation
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 _lock = threading.Lock()
@@ -133,3 +134,66 @@ def term(agreement: Agreement, today: date) -> Spec | None:
             },
         ],
     }
+
+
+LANES = ["agreement", "strategic dialogue", "consultation", "events"]
+
+
+def _lane(kind: str) -> str:
+    return {"term": "agreement", "recurring": "strategic dialogue"}.get(kind, "consultation")
+
+
+def agreement_timeline(
+    agreement: Agreement, obligations: list[Obligation], events: list[Event], today: date
+) -> Spec | None:
+    """One agreement's dates on one axis: signing and term end, every dialogue's due date,
+    every consultation deadline and the events bearing on it, with today marked.
+
+    Marks are coloured by what they are, not by state, so the chart depends on the data
+    and the day only (states, which change by the hour, are on /due).
+    """
+    points: list[dict[str, str]] = []
+    if agreement.signed_on is not None:
+        page = f"/agreements/{agreement.id}"
+        points.append(_point(agreement.signed_on.isoformat(), "agreement", "signed", page))
+    base = f"/agreements/{agreement.id}/provisions/"
+    points += [
+        _point(
+            o.due_at.date().isoformat(),
+            _lane(o.kind),
+            "term ends" if o.kind == "term" else f"{o.mechanism} due",
+            base + o.provision if o.provision else "/due",
+        )
+        for o in obligations
+    ]
+    points += [
+        _point(e.earliest().date().isoformat(), "events", e.kind, f"/api/v1/events/{e.id}")
+        for e in events
+    ]
+    if agreement.signed_on is None or len(points) < 2:
+        return None
+    rule = {"today": today.isoformat()}
+    return {
+        **_base("Timeline", 600, {"step": 28}),
+        "layer": [
+            {
+                "data": {"values": points},
+                "mark": {"type": "point", "filled": True, "size": 90, "opacity": 0.85},
+                "encoding": {
+                    "x": {"field": "on", "type": "temporal", "title": None},
+                    "y": {"field": "lane", "type": "nominal", "sort": LANES, "title": None},
+                    "color": {"field": "what", "type": "nominal", "title": None},
+                    "href": {"field": "url"},
+                },
+            },
+            {
+                "data": {"values": [rule]},
+                "mark": {"type": "rule", "color": "#c0392b", "strokeWidth": 2},
+                "encoding": {"x": {"field": "today", "type": "temporal"}},
+            },
+        ],
+    }
+
+
+def _point(on: str, lane: str, what: str, url: str) -> dict[str, str]:
+    return {"on": on, "lane": lane, "what": what, "url": url}

@@ -41,12 +41,20 @@ def render(template: str, **context: Any) -> bytes:
 
 
 async def page(
-    request: Request, cfg: ServiceConfig, template: str, build: Any, vary_today: bool = False
+    request: Request,
+    cfg: ServiceConfig,
+    template: str,
+    build: Any,
+    vary_today: bool = False,
+    vary: str = "",
 ) -> Response:
-    """A cached, conditional HTML page: `build()` returns the template's context."""
+    """A cached, conditional HTML page: `build()` returns the template's context.
+
+    `vary` names what else the page depends on (the instant a "what is due" page is for).
+    """
 
     def produce() -> tuple[bytes, str]:
         return render(template, **build()), HTML
 
-    vary = date.today().isoformat() if vary_today else ""
+    vary += date.today().isoformat() if vary_today else ""
     return await conditional(request, cfg, produce, vary=vary)

@@ -1,15 +1,18 @@
 """A person's path through the pages, in Debian's Chromium driven by Playwright.
 
 Home -> the Ukraine-Romania agreement -> choose the Patriot provision (its source words
-get marked) -> the comparison page -> follow a cell. Screenshots go to test-artifacts/.
+get marked) -> the comparison page -> follow a cell; and what is due, where the clock a
+trigger opened counts down. Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -45,6 +48,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real service under uvicorn on 127.0.0.1, on a freshly loaded SQLite registry."""
     db = str(tmp_path_factory.mktemp("browser") / "registry.db")
     verbs.load(db, [DATA])
+    an_hour_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    verbs.trigger("significant_escalation", an_hour_ago, "https://example.org/report", db=db)
     port = free_port()
     config = uvicorn.Config(verbs.service(db), host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
@@ -91,5 +96,30 @@ def test_reader_finds_the_patriot_words_and_compares(server: str, seed_text: str
             page.wait_for_url("**/search?partner=RO&domain=air_defence")
             assert page.locator('a[href="/agreements/ua-ro-2024#p-patriot"]').count() == 1
             page.screenshot(path=str(ARTIFACTS / "compare-cell.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_official_sees_the_clock_count_down(server: str) -> None:
+    require(CHROMIUM.is_file(), f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(server + "/")
+            page.click('nav a[href="/due"]')
+            page.wait_for_url("**/due")
+            countdown = page.locator("time.countdown").first
+            first = countdown.inner_text()
+            first_left = countdown.get_attribute("datetime")
+            page.wait_for_timeout(1500)
+            later = countdown.inner_text()
+            assert later != first, (first, later)
+            assert re.fullmatch(r"(22|23) h \d+ min \d+ s left", later), later
+            assert countdown.get_attribute("datetime") != first_left
+            page.screenshot(path=str(ARTIFACTS / "due.png"), full_page=True)
         finally:
             browser.close()

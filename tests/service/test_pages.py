@@ -9,7 +9,16 @@ from pathlib import Path
 from pactwatch import verbs
 from tests.service.conftest import DATA, Service, make_service
 
-PAGES = ["/", "/agreements/ua-ro-2024", "/compare", "/search", "/search?q=patriot", "/data"]
+PAGES = [
+    "/",
+    "/agreements/ua-ro-2024",
+    "/agreements/ua-ro-2024/provisions/strategic-dialogue",
+    "/due",
+    "/compare",
+    "/search",
+    "/search?q=patriot",
+    "/data",
+]
 
 
 class Collector(HTMLParser):
@@ -129,11 +138,30 @@ def hostile_agreement() -> dict[str, object]:
     }
 
 
+def hostile_event() -> dict[str, object]:
+    """An event bearing on the hostile agreement, every free-text field hostile."""
+    return {
+        "id": "evil-event",
+        "kind": "delivery",
+        "subkind": HOSTILE,
+        "on": "2030-06",
+        "actors": ["RO"],
+        "provisions": ["ua-zz-2030/evil"],
+        "mechanisms": ["ua-zz-2030/m"],
+        "description": HOSTILE,
+        "quantities": [{"value": 1, "unit": HOSTILE}],
+        "sources": [{"url": "javascript:alert(1)", "title": HOSTILE}, {"url": HOSTILE}],
+    }
+
+
 def test_hostile_text_is_inert_on_every_page(writable: Service) -> None:
     auth = {"Authorization": f"Bearer {verbs.create_token('mallory', writable.url)}"}
     created = writable.client.post("/api/v1/agreements", json=hostile_agreement(), headers=auth)
     assert created.status_code == 201, created.text
-    pages = [*PAGES, "/agreements/ua-zz-2030", "/search?q=script", "/search?actor=RO"]
+    event = writable.client.post("/api/v1/events", json=hostile_event(), headers=auth)
+    assert event.status_code == 201, event.text
+    evil = "/agreements/ua-zz-2030/provisions/evil"
+    pages = [*PAGES, "/agreements/ua-zz-2030", evil, "/search?q=script", "/search?actor=RO"]
     for path in pages:
         html = writable.client.get(path).text
         page = parse(html)
@@ -142,8 +170,10 @@ def test_hostile_text_is_inert_on_every_page(writable: Service) -> None:
             assert tag not in {"img", "b"}, (path, tag, attrs)
             assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)
             assert not (attrs.get("href") or "").startswith("javascript:"), (path, attrs)
-    html = writable.client.get("/agreements/ua-zz-2030").text
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    for path in ("/agreements/ua-zz-2030", evil):
+        html = writable.client.get(path).text
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html, path
+    assert "evil-event" in writable.client.get(evil).text
 
 
 def test_unknown_pages_are_404_pages(api: Service) -> None:

@@ -1,0 +1,79 @@
+"""`/due`: what is due now, for the official running an agreement.
+
+Open 24-hour clocks first, each with its deadline written out (readable without
+JavaScript) and a countdown that `due.js` keeps running; then what was missed, the next
+strategic dialogue of each agreement, and the terms that end next. The page is computed
+for the current second, so its cache key carries that instant.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse
+
+from pactwatch.api.config import ServiceConfig, config
+from pactwatch.api.rules import moment, rules_inputs
+from pactwatch.rules import Obligation, summarise
+from pactwatch.rules.timing import iso
+from pactwatch.web.render import page
+
+router = APIRouter(include_in_schema=False)
+Config = Annotated[ServiceConfig, Depends(config)]
+TERMS_SHOWN = 10
+
+
+def remaining(deadline: datetime, now: datetime) -> str:
+    """Time left as people read it; `due.js` writes the same form every second."""
+    seconds = int((deadline - now) / timedelta(seconds=1))
+    if seconds <= 0:
+        return "deadline passed"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    lead = f"{days} d " if days else ""
+    return f"{lead}{hours} h {minutes} min {secs} s left"
+
+
+def duration(deadline: datetime, now: datetime) -> str:
+    """Time left as an HTML duration string (the countdown's `datetime` value)."""
+    seconds = max(0, int((deadline - now) / timedelta(seconds=1)))
+    return f"PT{seconds}S"
+
+
+def first_per_mechanism(obligations: list[Obligation]) -> list[Obligation]:
+    """The earliest obligation of each (agreement, mechanism), in due order."""
+    seen: dict[tuple[str, str], Obligation] = {}
+    for o in sorted(obligations, key=Obligation.sort_key):
+        seen.setdefault((o.agreement, o.mechanism), o)
+    return sorted(seen.values(), key=Obligation.sort_key)
+
+
+def context(cfg: ServiceConfig, now: datetime) -> dict[str, Any]:
+    obligations = rules_inputs(cfg).obligations(now)
+    pending = [o for o in obligations if o.state in {"open", "upcoming"}]
+    clocks = [o for o in pending if o.kind == "consultation_on_trigger" and o.state == "open"]
+    return {
+        "title": "What is due",
+        "now": now,
+        "iso": iso,
+        "remaining": remaining,
+        "duration": duration,
+        "summary": summarise(obligations, now),
+        "clocks": clocks,
+        "missed": sorted(
+            (o for o in obligations if o.state == "missed"),
+            key=lambda o: (o.due_at, o.agreement, o.mechanism),
+            reverse=True,
+        ),
+        "dialogues": first_per_mechanism([o for o in pending if o.kind == "recurring"]),
+        "terms": [o for o in pending if o.kind == "term"][:TERMS_SHOWN],
+    }
+
+
+@router.get("/due", response_class=HTMLResponse)
+async def due(request: Request, cfg: Config) -> Response:
+    now = moment(None)
+    return await page(request, cfg, "due.html", lambda: context(cfg, now), vary=iso(now))

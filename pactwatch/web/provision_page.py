@@ -1,0 +1,83 @@
+"""`/agreements/{id}/provisions/{pid}`: one commitment, where it stands, and the evidence.
+
+Its status and G7-style score with the rule that gave them (as `pactwatch status`), the
+periods of any mechanism it carries (dialogues, consultation clocks), and every recorded
+event bearing on it with its sources, so a reader can check the score against the facts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse
+
+from pactwatch.api.config import ServiceConfig, config
+from pactwatch.api.errors import ApiError
+from pactwatch.api.rules import moment
+from pactwatch.model import Agreement, Event, Provision
+from pactwatch.rules import Obligation, evaluate
+from pactwatch.rules.status import assess_provision
+from pactwatch.rules.timing import iso
+from pactwatch.store import events as store_events
+from pactwatch.store.engine import reader
+from pactwatch.store.read import get_agreement
+from pactwatch.web.render import page
+
+router = APIRouter(include_in_schema=False)
+Config = Annotated[ServiceConfig, Depends(config)]
+
+
+def bearing(
+    agreement: Agreement, provision: Provision, own: list[Obligation], events: list[Event]
+) -> list[Event]:
+    """Events naming the provision or one of its mechanisms, or that opened or met one of
+    its obligations (a registry-wide trigger names neither), in time order."""
+    ref = f"{agreement.id}/{provision.id}"
+    mechanisms = {
+        f"{agreement.id}/{m.id}" for m in agreement.mechanisms if m.provision == provision.id
+    }
+    used = {o.fulfilled_by for o in own} | {o.opened_by for o in own}
+    return [
+        e for e in events if ref in e.provisions or mechanisms & set(e.mechanisms) or e.id in used
+    ]
+
+
+def context(
+    cfg: ServiceConfig, agreement_id: str, provision_id: str, now: datetime
+) -> dict[str, Any]:
+    agreement = get_agreement(reader(cfg.engine), agreement_id)
+    if agreement is None:
+        raise ApiError(404, "unknown-agreement", f"no agreement with id {agreement_id!r}", "id")
+    provision = agreement.provision(provision_id)
+    if provision is None:
+        message = f"{agreement_id} has no provision {provision_id!r}"
+        raise ApiError(404, "unknown-provision", message, "id")
+    events = store_events.read_events(reader(cfg.engine))
+    obligations = evaluate([agreement], events, now)
+    mechanisms = {m.id for m in agreement.mechanisms if m.provision == provision.id}
+    own = [o for o in obligations if o.mechanism in mechanisms]
+    return {
+        "title": f"{provision.id} · {agreement.id}",
+        "a": agreement,
+        "p": provision,
+        "now": now,
+        "iso": iso,
+        "assessment": assess_provision(agreement, provision, obligations, events, now),
+        "obligations": own,
+        "events": bearing(agreement, provision, own, events),
+    }
+
+
+@router.get("/agreements/{agreement_id}/provisions/{provision_id}", response_class=HTMLResponse)
+async def provision(
+    agreement_id: str, provision_id: str, request: Request, cfg: Config
+) -> Response:
+    now = moment(None)
+
+    def build() -> dict[str, Any]:
+        """Runs only on a cache miss, in a worker thread (404 is never cached)."""
+        return context(cfg, agreement_id, provision_id, now)
+
+    return await page(request, cfg, "provision.html", build, vary=iso(now))
