@@ -23,6 +23,7 @@ from pactwatch.export.feeds import atom_feed, json_feed
 from pactwatch.model import Agreement, Event
 from pactwatch.rules import Obligation, State, evaluate
 from pactwatch.rules.changes import changes
+from pactwatch.rules.obligations import matching
 from pactwatch.rules.status import Compliance, assess_agreement
 from pactwatch.rules.timing import iso, require_aware
 from pactwatch.store import events as store_events
@@ -90,12 +91,8 @@ async def due(
     now = moment(at)
 
     def produce() -> tuple[bytes, str]:
-        shown = [
-            o.as_dict()
-            for o in rules_inputs(cfg).obligations(now)
-            if (not state or o.state in state) and agreement in (None, o.agreement)
-        ]
-        return dumps(shown), JSON
+        shown = matching(rules_inputs(cfg).obligations(now), state, agreement)
+        return dumps([o.as_dict() for o in shown]), JSON
 
     return await conditional(request, cfg, produce, vary=live(at, now))
 

@@ -19,6 +19,7 @@ from pactwatch.cli.options import DbOption, FormatOption, TextOrJson
 from pactwatch.export.feeds import atom_feed, json_feed
 from pactwatch.notify.webhook import SECRET_ENV, WebhookSettings
 from pactwatch.rules import Obligation
+from pactwatch.rules.obligations import matching
 from pactwatch.rules.timing import iso
 
 AtOption = Annotated[
@@ -103,12 +104,7 @@ def due(
     """What is due: open, met, missed and upcoming obligations with their deadlines."""
     settings = webhook_settings(webhook)
     report = verbs.due(db, parse_instant(at))
-    wanted = {s.value for s in state} if state else None
-    shown = [
-        o
-        for o in report.obligations
-        if (wanted is None or o.state in wanted) and agreement in (None, o.agreement)
-    ]
+    shown = matching(report.obligations, {s.value for s in state or []}, agreement)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([o.as_dict() for o in shown], indent=2))
     else:

@@ -5,6 +5,7 @@ They are derived by the engine from agreements, events and `now`, never stored b
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -68,3 +69,17 @@ class Obligation:
             "days_remaining": self.days_remaining,
             "rule": self.rule,
         }
+
+
+def matching(
+    obligations: Iterable[Obligation],
+    states: Collection[str] | None = None,
+    agreement: str | None = None,
+) -> list[Obligation]:
+    """The obligations in one of `states` (all when none given) of one agreement (or all):
+    the filter `pactwatch due` and `GET /api/v1/due` share."""
+    return [
+        o
+        for o in obligations
+        if (not states or o.state in states) and agreement in (None, o.agreement)
+    ]
