@@ -23,7 +23,13 @@ from typing import Any, get_args
 
 from pactwatch.export.base import EventCollector, bearing_on, register, zip_files
 from pactwatch.export.csv_format import csv_bytes
-from pactwatch.export.tables import Value, joined, provision_columns, span_text
+from pactwatch.export.tables import (
+    Value,
+    agreement_fields,
+    joined,
+    provision_columns,
+    span_text,
+)
 from pactwatch.model import Agreement, Event
 from pactwatch.model.agreement import LegalNature, MechanismKind, ProvisionKind, SourceKind
 from pactwatch.model.event import EventKind
@@ -286,16 +292,7 @@ TABLES: tuple[Resource, ...] = (
 def agreement_row(a: Agreement) -> Row:
     """The agreement's own row: metadata, term and notes, lists joined."""
     return {
-        "id": a.id,
-        "title": a.title,
-        "kind": a.kind,
-        "parties": joined(a.parties),
-        "signed_on": a.signed_on,
-        "signed_at": a.signed_at,
-        "legal_nature": a.legal_nature,
-        "term_years": a.term.years,
-        "ends_on": a.term.ends_on,
-        "ends_early_if": joined(a.term.ends_early_if),
+        **agreement_fields(a),
         "indefinite": a.term.indefinite,
         "notes": joined(a.notes),
         "provision_count": len(a.provisions),

@@ -71,11 +71,12 @@ def span_text(spans: Iterable[Span]) -> str:
     return joined(f"{s.source}:{s.start}-{s.end}" for s in spans)
 
 
-def agreement_columns(a: Agreement) -> Row:
+def agreement_fields(a: Agreement) -> Row:
+    """The agreement's metadata and term as flat values; shared by every tabular format."""
     return {
-        "agreement_id": a.id,
-        "agreement_title": a.title,
-        "agreement_kind": a.kind,
+        "id": a.id,
+        "title": a.title,
+        "kind": a.kind,
         "parties": joined(a.parties),
         "signed_on": a.signed_on,
         "signed_at": a.signed_at,
@@ -84,6 +85,14 @@ def agreement_columns(a: Agreement) -> Row:
         "ends_on": a.term.ends_on,
         "ends_early_if": joined(a.term.ends_early_if),
     }
+
+
+def agreement_columns(a: Agreement) -> Row:
+    """The agreement's fields as leading columns of a provision row (prefixed where a
+    provision has a field of the same name)."""
+    fields = agreement_fields(a)
+    renamed = {f"agreement_{k}": fields.pop(k) for k in ("id", "title", "kind")}
+    return {**renamed, **fields}
 
 
 def provision_columns(position: int, p: Provision) -> Row:
