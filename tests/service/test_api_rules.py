@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -228,3 +229,23 @@ def test_events_filter_by_kind_and_unknown_ids_are_404(writable: Service) -> Non
     status = writable.client.get("/api/v1/agreements/ua-ro-2024/status").json()
     dialogue = next(p for p in status["provisions"] if p["provision"] == "strategic-dialogue")
     assert dialogue["events"], "the meeting now meets the 2025 dialogue"
+
+
+def test_concurrent_posts_of_one_event_record_it_once(writable: Service) -> None:
+    headers = auth(writable)
+    body = trigger(datetime(2026, 3, 1, 8, 0, tzinfo=UTC), agreements=["ua-ro-2024"])
+    statuses: list[int] = []
+
+    def post() -> None:
+        statuses.append(
+            writable.client.post("/api/v1/events", json=body, headers=headers).status_code
+        )
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 200, 200, 201], statuses
+    assert len(writable.client.get("/api/v1/events").json()) == 1
+    assert len(history(writable)) == 1, "the losing writers changed nothing"
