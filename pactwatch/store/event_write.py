@@ -49,7 +49,11 @@ def _save(connection: Connection, event: Event, actor: str, check: EventCheck) -
     same = event_by_fingerprint(connection, event.fingerprint())
     if same is not None:
         return EventSaved(same, False)
-    if event_by_id(connection, event.id) is not None:
+    taken = event_by_id(connection, event.id)
+    if taken is not None:
+        # Without a lock (PostgreSQL) an equal event may have committed between the reads.
+        if taken.fingerprint() == event.fingerprint():
+            return EventSaved(taken, False)
         raise _id_taken(event.id)
     named = sorted(event.agreement_ids())
     a = tables.agreements
