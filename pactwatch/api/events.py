@@ -8,7 +8,6 @@ recorded once: the second answer is 200 with the recorded event, not a second ro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import ValidationError
 
+from pactwatch.api.agreements import dumps
 from pactwatch.api.auth import curator
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
@@ -40,10 +40,6 @@ def event_json(event: Event) -> dict[str, Any]:
     return {**event.model_dump(mode="json"), "url": f"/api/v1/events/{event.id}"}
 
 
-def _dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
-
-
 @router.get("/events", summary="Events by time, of one kind and/or bearing on one agreement")
 async def list_events(
     request: Request,
@@ -57,7 +53,7 @@ async def list_events(
     def produce() -> tuple[bytes, str]:
         with reader(cfg.engine).connect() as connection:
             found = store_events.find_events(connection, agreement, kind)
-        return _dumps([event_json(e) for e in found]), JSON
+        return dumps([event_json(e) for e in found]), JSON
 
     return await conditional(request, cfg, produce)
 
@@ -69,7 +65,7 @@ async def get_event(event_id: str, request: Request, cfg: Config) -> Response:
             found = store_events.event_by_id(connection, event_id)
         if found is None:
             raise ApiError(404, "unknown-event", f"no event with id {event_id!r}", "id")
-        return _dumps(event_json(found)), JSON
+        return dumps(event_json(found)), JSON
 
     return await conditional(request, cfg, produce)
 
@@ -130,7 +126,7 @@ def create_event(
     cfg.forget_generation()
     url = f"/api/v1/events/{saved.event.id}"
     return Response(
-        _dumps(event_json(saved.event)),
+        dumps(event_json(saved.event)),
         201 if saved.created else 200,
         headers={"Location": url},
         media_type=JSON,

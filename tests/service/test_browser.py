@@ -12,8 +12,10 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -64,7 +66,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_reader_finds_the_patriot_words_and_compares(server: str, seed_text: str) -> None:
+@contextmanager
+def chromium_page(width: int, height: int) -> Iterator[Any]:
+    """A page in Debian's Chromium (skipped off CI when it is not installed)."""
     require(CHROMIUM.is_file(), f"{CHROMIUM} not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -72,54 +76,49 @@ def test_reader_finds_the_patriot_words_and_compares(server: str, seed_text: str
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(server + "/")
-            assert page.locator("table tbody tr").count() == 28
-            page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
-
-            page.click('a[href="/agreements/ua-ro-2024"]')
-            page.wait_for_url("**/agreements/ua-ro-2024")
-            assert "Romania" in page.locator("h1").inner_text()
-            assert page.locator("mark.span.active").count() == 0
-            page.click('a.cite[data-provision="patriot"]')
-            marked = page.locator("mark.span.active")
-            assert marked.count() >= 1
-            words = "".join(marked.all_inner_texts())
-            record = load_dataset([DATA]).by_id()["ua-ro-2024"]
-            span = next(p for p in record.provisions if p.id == "patriot").spans[0]
-            assert words == seed_text[span.start : span.end], words
-            assert marked.first.is_visible()
-            page.screenshot(path=str(ARTIFACTS / "agreement-patriot.png"))
-
-            page.goto(server + "/compare")
-            page.click('td.cell a[href="/search?partner=RO&domain=air_defence"]')
-            page.wait_for_url("**/search?partner=RO&domain=air_defence")
-            assert page.locator('a[href="/agreements/ua-ro-2024#p-patriot"]').count() == 1
-            page.screenshot(path=str(ARTIFACTS / "compare-cell.png"), full_page=True)
+            yield browser.new_page(viewport={"width": width, "height": height})
         finally:
             browser.close()
+
+
+def test_reader_finds_the_patriot_words_and_compares(server: str, seed_text: str) -> None:
+    with chromium_page(1400, 1000) as page:
+        page.goto(server + "/")
+        assert page.locator("table tbody tr").count() == 28
+        page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+
+        page.click('a[href="/agreements/ua-ro-2024"]')
+        page.wait_for_url("**/agreements/ua-ro-2024")
+        assert "Romania" in page.locator("h1").inner_text()
+        assert page.locator("mark.span.active").count() == 0
+        page.click('a.cite[data-provision="patriot"]')
+        marked = page.locator("mark.span.active")
+        assert marked.count() >= 1
+        words = "".join(marked.all_inner_texts())
+        record = load_dataset([DATA]).by_id()["ua-ro-2024"]
+        span = next(p for p in record.provisions if p.id == "patriot").spans[0]
+        assert words == seed_text[span.start : span.end], words
+        assert marked.first.is_visible()
+        page.screenshot(path=str(ARTIFACTS / "agreement-patriot.png"))
+
+        page.goto(server + "/compare")
+        page.click('td.cell a[href="/search?partner=RO&domain=air_defence"]')
+        page.wait_for_url("**/search?partner=RO&domain=air_defence")
+        assert page.locator('a[href="/agreements/ua-ro-2024#p-patriot"]').count() == 1
+        page.screenshot(path=str(ARTIFACTS / "compare-cell.png"), full_page=True)
 
 
 def test_official_sees_the_clock_count_down(server: str) -> None:
-    require(CHROMIUM.is_file(), f"{CHROMIUM} not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.goto(server + "/")
-            page.click('nav a[href="/due"]')
-            page.wait_for_url("**/due")
-            countdown = page.locator("time.countdown").first
-            first = countdown.inner_text()
-            first_left = countdown.get_attribute("datetime")
-            page.wait_for_timeout(1500)
-            later = countdown.inner_text()
-            assert later != first, (first, later)
-            assert re.fullmatch(r"(22|23) h \d+ min \d+ s left", later), later
-            assert countdown.get_attribute("datetime") != first_left
-            page.screenshot(path=str(ARTIFACTS / "due.png"), full_page=True)
-        finally:
-            browser.close()
+    with chromium_page(1200, 900) as page:
+        page.goto(server + "/")
+        page.click('nav a[href="/due"]')
+        page.wait_for_url("**/due")
+        countdown = page.locator("time.countdown").first
+        first = countdown.inner_text()
+        first_left = countdown.get_attribute("datetime")
+        page.wait_for_timeout(1500)
+        later = countdown.inner_text()
+        assert later != first, (first, later)
+        assert re.fullmatch(r"(22|23) h \d+ min \d+ s left", later), later
+        assert countdown.get_attribute("datetime") != first_left
+        page.screenshot(path=str(ARTIFACTS / "due.png"), full_page=True)
