@@ -42,11 +42,8 @@ def _source_panel(cfg: ServiceConfig, agreement: Agreement) -> dict[str, Any] | 
 
 def _timeline(cfg: ServiceConfig, agreement: Agreement, today: date) -> str | None:
     """The agreement's dates, dialogues, deadlines and events as one chart (SVG)."""
-    events = [
-        e
-        for e in store_events.read_events(reader(cfg.engine))
-        if agreement.id in e.agreement_ids() or not e.agreement_ids()
-    ]
+    with reader(cfg.engine).connect() as connection:
+        events = store_events.find_events(connection, agreement.id)
     obligations = evaluate([agreement], events, datetime.now(UTC))
     spec = charts.agreement_timeline(agreement, obligations, events, today)
     return charts.svg(spec) if spec else None
