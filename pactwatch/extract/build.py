@@ -8,17 +8,18 @@ money. Each field that a rule filled adds an entry to `why`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pactwatch.extract.actors import Context, beneficiaries, mentions
-from pactwatch.extract.domains import cue_hits, rank
-from pactwatch.extract.facts import amounts, condition, timing
+from pactwatch.extract.domains import CueHit, cue_hits, rank
+from pactwatch.extract.facts import amounts, condition, shares, timing
 from pactwatch.extract.lexicon import Lexicon
 from pactwatch.model import Amount, Provision, Span
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AUXILIARY = frozenset(
     {"continue", "seek", "strive", "endeavour", "endeavor", "aim", "try", "keep", "remain"}
+    | {"vow", "promise", "pledge", "undertake", "commit", "intend", "plan", "agree"}
 )
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"\b(?:[Ii]n|[Ff]or|[Dd]uring)\s+((?:19|20)\d\d)\b")
@@ -75,6 +76,10 @@ def find_verb(lower: str, start: int, end: int, lexicon: Lexicon) -> tuple[str, 
             if base in lexicon.verb_forms:
                 return lexicon.verb_forms[base], words[0].end()
     for i, word in enumerate(words):
+        if i + 1 < len(words):  # "step up", "set up", "hand over"
+            pair = lexicon.verb_forms.get(f"{word.group()} {words[i + 1].group()}")
+            if pair is not None:
+                return pair, words[i + 1].end()
         found = lexicon.verb_forms.get(word.group()) or _gerund(word.group(), lexicon)
         if found is None:
             continue
@@ -104,7 +109,9 @@ def provision(
     lower = ctx.lower
     start, end = clause.start, clause.end
     found = find_verb(lower, clause.verb_from or start, end, lexicon)
-    action, object_start = (clause.action, start) if clause.action else (found or ("", start))
+    action, object_start = (
+        (clause.action, start) if clause.action else (found or ("", clause.verb_from or start))
+    )
     if not action:
         action = "commit"
     obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", text[start:end])
@@ -117,6 +124,9 @@ def provision(
         for h in cue_hits(lower, start, end, lexicon, verb_span)
         if not any(s <= h.start < e for s, e in names)
     ]
+    money = amounts(text[start:end])
+    if money or "%" in text[start:end]:
+        hits = _one_money_topic(hits)
     domains, domain_why = rank(hits, clause.topic, clause.fallback)
     bens, ben_why = beneficiaries(view, object_start, end, clause.actors, lexicon, ctx)
     why = [*clause.why, f"action:{action}", *ben_why, *domain_why]
@@ -125,7 +135,6 @@ def provision(
     why.append(f"kind:{kind}")
     if when:
         why.append(f"timing:{when[0]} <- {when[1]!r}")
-    money = amounts(text[start:end])
     amount = None
     if money:
         first = money[0]
@@ -139,6 +148,11 @@ def provision(
             why.append(f"period:{period} <- {year.group()!r}")
         amount = Amount(value=first.value, currency=currency, period=period)
         why.append(f"amount <- {first.words!r}")
+    flags = []
+    for share in shares(text[start:end]):
+        period = f", {share.period}" if share.period else ""
+        flags.append(f"amount-share: {share.percent:g}% of {share.base}{period} (not money)")
+        why.append(f"share <- {share.words!r}")
     instruments = _instruments(view, lower, start, end, lexicon)
     return Provision(
         id=_slug(action, obj, taken),
@@ -155,8 +169,23 @@ def provision(
         timing=when[0] if when else None,
         amount=amount,
         spans=[Span(source=ctx.source_id, start=start, end=end)],
+        flags=flags,
         why=why,
     )
+
+
+def _one_money_topic(hits: list[CueHit]) -> list[CueHit]:
+    """A sum says "money" once: its sign, scale and "funding" do not add up past one cue.
+
+    So "EUR 500 million for demining" is about demining, paid for; a pledge of money with
+    no other topic stays financial aid.
+    """
+    money = [h for h in hits if h.domains == ("financial_aid",)]
+    total = sum(h.weight for h in money)
+    if total <= 1.0:
+        return hits
+    scale = 1.0 / total
+    return [replace(h, weight=h.weight * scale) if h in money else h for h in hits]
 
 
 def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon) -> str:

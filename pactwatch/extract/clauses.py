@@ -83,8 +83,9 @@ def verb_pieces(view: str, start: int, end: int, lexicon: Lexicon) -> list[Piece
             original = _words(view[start + match.end() : start + match.end() + 40])
             if len(original) < 2 or not original[1][:1].isupper():
                 continue  # "weapons and support to Ukraine": a noun, not a new clause
-        if bare_and and not modal and _RELATIVE.search(low, 0, match.start()):
-            continue
+        finite = verb in lexicon.words("present_commitments")
+        if bare_and and not modal and not finite and _RELATIVE.search(low, 0, match.start()):
+            continue  # "that supplies drones and trains crews": inside the relative clause
         if len(rest) < 2 and not modal:
             continue
         rule = "split:verb-list " + repr(match.group().strip() + " " + verb)

@@ -26,6 +26,7 @@ _CHANNEL = re.compile(
 )
 _CHANNEL_CUES = frozenset({"eu", "nato", "european union", "alliance"})
 _ADJ_SUFFIX = re.compile(r"^[a-z]+(?:al|ic|ian|ary|ive)$")
+_ASIDE = re.compile(r",\s+(?:(?:part|some|most|much|all|one|two|several)\s+of\s+)?(?:which|whom)\b")
 _FOR = re.compile(r"\bfor\s+(?:the|its|their|ukraine|ukrainian|kyiv)\b")
 
 
@@ -46,6 +47,8 @@ def cue_hits(
     """
     hits: list[CueHit] = []
     weak = lexicon.words("weak_cues")
+    side = _ASIDE.search(lower, start, end)
+    aside = side.start() if side is not None else None
     for m_start, m_end, cue in _scan(lower, lexicon).between(start, end):
         domains = lexicon.cue_domains.get(cue, ())
         if not domains:
@@ -61,6 +64,8 @@ def cue_hits(
             weight *= 0.5
         if cue in _CHANNEL_CUES and _CHANNEL.match(lower, m_end, end):
             weight *= 0.25
+        if aside is not None and m_start >= aside:
+            weight *= 0.5  # ", part of which ...": a side remark says less about the topic
         hits.append(CueHit(cue, m_start, domains, weight))
     return hits
 

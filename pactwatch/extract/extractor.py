@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pactwatch.extract import parties as party_rules
-from pactwatch.extract.actors import RECIPIENT, Context, mentions, resolve_subject
+from pactwatch.extract.actors import RECIPIENT, Context, Mention, mentions, resolve_subject
 from pactwatch.extract.build import Clause, provision
 from pactwatch.extract.clauses import Piece, item_pieces, parallel_np_pieces, verb_pieces
 from pactwatch.extract.domains import cue_hits, rank
@@ -37,8 +37,14 @@ _PASSIVE = re.compile(r"\s*(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?\w+(?:ed|en|
 _RECEIVE = re.compile(r"\s*(?:also\s+|further\s+|continue\s+to\s+)?(?:receive|get|obtain)\b")
 _BY = re.compile(r"\bby\s+(?:the\s+)?")
 _QUOTE = re.compile(r'[,.!?]"\s+(?:\w+\s+){0,4}?(?:said|says|told|added|stressed|noted|wrote)\b')
+_CLAUSE_JOINT = re.compile(
+    r"(?:,|;)\s*(?:and|but|while|whereas|and\s+also)?\s+|\s+(?:while|whereas)\s+"
+)
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
+_BYLINE = re.compile(
+    r"^(?:By|BY|From)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*(?:$|[|,/]|and\s)"
+)
 _NAME_LINE = re.compile(r"^(?:[Bb]y\s+)?[A-Z][a-z'-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'-]+){1,3}$")
 
 
@@ -71,6 +77,7 @@ class Reader:
     ends_early: list[str] = field(default_factory=list)
     signing: list[Sentence] = field(default_factory=list)
     mention_lists: list[Sentence] = field(default_factory=list)
+    passing: list[Mention] = field(default_factory=list)  # partners of other agreements
     intro: tuple[list[str], list[str], list[str]] | None = None
 
     def note(self, kind: str, start: int, end: int, reason: str) -> None:
@@ -133,6 +140,9 @@ class Reader:
             self.note("skip", block.start, block.end, "headline (rule: first block)")
             self._facts_from(block.start, block.end)
             return True
+        if block.index <= 3 and len(words) <= 14 and _BYLINE.match(line):
+            self.note("skip", block.start, block.end, "byline (rule: 'By' and a name near top)")
+            return True
         if self._is_heading(line, words):
             if block.index <= 3 and _NAME_LINE.match(line) and not self._cues(block):
                 self.note("skip", block.start, block.end, "byline (rule: name line near top)")
@@ -192,6 +202,9 @@ class Reader:
             self.note("skip", start, end, "quote: a speaker's words (rule: quotation marks)")
             return
         modal = self.lexicon.modal_re.search(self.lower, start, end)
+        if party_rules.other_agreements(self, start, end):
+            self.note("skip", start, end, "background: other partners' agreements (mentions)")
+            return
         if party_rules.is_mention_list(self, start, end):
             self.mention_lists.append(Sentence(start, end, sentence.block))
             self.note("skip", start, end, "background: list of other agreements")
@@ -204,6 +217,44 @@ class Reader:
         subject = _AGREEMENT_SUBJECT.match(self.lower, start, end)
         if subject and self._agreement_clauses(start, end, subject.end()):
             return
+        parts = self._subject_clauses(start, end, modal)
+        for part_start, part_end in parts:
+            part_modal = self.lexicon.modal_re.search(self.lower, part_start, part_end)
+            self._route(part_start, part_end, part_modal)
+
+    def _subject_clauses(
+        self, start: int, end: int, modal: re.Match[str] | None
+    ) -> list[tuple[int, int]]:
+        """ "A and B will X, and the UK will Y": one clause per subject with its own modal.
+
+        A later modal starts a clause of its own when a conjunction or semicolon precedes a
+        short subject that names a party or a collective ("and the UK will", "while they").
+        """
+        if modal is None:
+            return [(start, end)]
+        cuts: list[tuple[int, int]] = []
+        floor = modal.end()
+        for later in self.lexicon.modal_re.finditer(self.lower, modal.end(), end):
+            joint = None
+            for m in _CLAUSE_JOINT.finditer(self.lower, floor, later.start()):
+                joint = m
+            if joint is None:
+                continue
+            subject = self.lower[joint.end() : later.start()].strip()
+            if not subject or len(subject.split()) > 6:
+                continue
+            named = mentions(self.view, joint.end(), later.start(), self.lexicon)
+            collective = subject in self.lexicon.words("collective_subjects")
+            if named or collective:
+                cuts.append((joint.start(), joint.end()))
+                floor = later.end()
+        if not cuts:
+            return [(start, end)]
+        bounds = [start, *(c for cut in cuts for c in cut), end]
+        return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+
+    def _route(self, start: int, end: int, modal: re.Match[str] | None) -> None:
+        """A clause with its subject: a commitment by a present-tense verb or a modal."""
         present = self._present_verb(start, end)
         before_modal = present is not None and (modal is None or present < modal.start())
         rule = "present-tense commitment verb"
@@ -340,7 +391,12 @@ class Reader:
         action: str | None = None
         order = {code: i for i, code in enumerate(self.ctx.parties)}
         actors = sorted(named, key=lambda code: order.get(code, len(order)))
+        if self.ctx.parties_sure and actors and not set(actors) & set(self.ctx.parties):
+            start, end = pieces[0].start, pieces[-1].end
+            self.note("skip", start, end, f"another agreement: {actors} not a party (rule: actor)")
+            return
         for i, piece in enumerate(pieces):
+            named_partners = party_rules.predicate_partners(self, piece.start, piece.end, actors)
             clause = Clause(
                 piece.start,
                 piece.end,
@@ -348,7 +404,7 @@ class Reader:
                 self.section,
                 self.section_topic,
                 [*why, piece.rule] if piece.rule != "clause" else list(why),
-                partners=list(partners or []),
+                partners=list(dict.fromkeys([*(partners or []), *named_partners])),
                 verb_from=verb_from if i == 0 else None,
                 fallback=self._context(piece, previous),
                 action=action if piece.rule.startswith("split:parallel") else None,
@@ -399,8 +455,9 @@ def extract(text: str, source_id: str = "input", lexicon: Lexicon | None = None)
     """Read `text` and return the reader with its provisions, notes and facts."""
     lexicon = lexicon or load_lexicon()
     view = match_view(text)
-    parties = party_rules.find_parties(view, lexicon)
-    reader = Reader(text, lexicon, Context(parties=parties, source_id=source_id), view=view)
+    parties, sure = party_rules.find_parties(view, lexicon)
+    ctx = Context(parties=parties, source_id=source_id, parties_sure=sure)
+    reader = Reader(text, lexicon, ctx, view=view)
     reader.read()
     return reader
 

@@ -177,6 +177,9 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         verb_forms[base] = base
         for form in inflect(base):
             verb_forms.setdefault(form, base)
+    irregular: dict[str, str] = _read(folder / "grammar.yaml").get("irregular_forms") or {}
+    for form, base in irregular.items():
+        verb_forms.setdefault(form, base)  # "undertook", "sent", "gave"
     leaders = _read(folder / "leaders.yaml")
     surfaces = {
         surface: item["name"]

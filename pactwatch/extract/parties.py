@@ -48,22 +48,84 @@ _MONTHS = frozenset(
 _SIGNATORY = r"\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:von der\s+|de\s+)?[A-Z][\w'-]+){0,2})"
 
 
-def find_parties(view: str, lexicon: Lexicon) -> list[str]:
-    """The parties: from a title or "between A and B", else the most named parties."""
+def find_parties(view: str, lexicon: Lexicon) -> tuple[list[str], bool]:
+    """The parties, and whether the text names them as such.
+
+    A title or "between A and B" names them; else the most named parties, confirmed when
+    the first signing sentence names exactly those two.
+    """
     head = view[:HEAD]
     for pattern in (_TITLE, _BETWEEN):
         for m in pattern.finditer(head):
             codes = _codes(mentions(view, m.start(), m.end(), lexicon))
             if len(codes) >= 2:
-                return _ordered(codes[:2])
+                return _ordered(codes[:2]), True
     counts = Counter(
         m.code for m in mentions(view, 0, min(len(view), HEAD), lexicon) if m.code != "RU"
     )
     top = [code for code, _ in counts.most_common(3)]
     if RECIPIENT in top:
         others = [c for c in top if c != RECIPIENT][:1]
-        return [RECIPIENT, *others]
-    return top[:2] or [RECIPIENT]
+        top = [RECIPIENT, *others]
+    parties = top[:2] or [RECIPIENT]
+    return parties, _signing_names(view, lexicon) == set(parties)
+
+
+def _signing_names(view: str, lexicon: Lexicon) -> set[str]:
+    """The parties named in the sentence of the first signing verb near the top."""
+    m = lexicon.signing_re.search(view, 0, min(len(view), 3000))
+    if m is None:
+        return set()
+    start = max(view.rfind(". ", 0, m.start()), view.rfind("\n", 0, m.start())) + 1
+    stop = [i for i in (view.find(". ", m.end()), view.find("\n", m.end())) if i >= 0]
+    end = min(stop) if stop else len(view)
+    return set(_codes(mentions(view, start, end, lexicon)))
+
+
+def other_agreements(reader: Reader, start: int, end: int) -> bool:
+    """ "France and Denmark are expected to conclude similar agreements": mentions.
+
+    A sentence about an agreement that is similar, separate or expected, naming parties
+    that are not this agreement's, records them as mentions and commits nobody.
+    """
+    low = reader.lower[start:end]
+    grammar = reader.lexicon.grammar
+    nouns = grammar["other_agreement_nouns"]
+    if not any(n in low for n in nouns):
+        return False
+    cue = any(
+        re.search(rf"\b{re.escape(c)}\s+(?:[\w-]+\s+){{0,2}}?(?:{'|'.join(nouns)})\b", low)
+        for c in grammar["other_agreement_cues"]
+    )
+    if not cue and not any(e in low for e in grammar["expected_signing"]):
+        return False
+    parties = reader.ctx.parties
+    others = [
+        m
+        for m in mentions(reader.view, start, end, reader.lexicon)
+        if m.code not in parties and m.code != "RU" and m.kind != "leader"
+    ]
+    if not others:
+        return False
+    reader.passing.extend(others)
+    return True
+
+
+def predicate_partners(reader: Reader, start: int, end: int, actors: list[str]) -> list[str]:
+    """ "... jointly with Norway", "together with Latvia and Estonia": partners named."""
+    found: list[str] = []
+    for phrase in reader.lexicon.grammar["partner_phrases"]:
+        at = reader.lower.find(phrase + " ", start, end)
+        if at < 0:
+            continue
+        after = at + len(phrase) + 1
+        for m in mentions(reader.view, after, min(end, after + 60), reader.lexicon):
+            gap = reader.lower[after : m.start].strip()
+            if gap not in {"", "the", "and", ",", "and the"} or m.code in actors:
+                break
+            found.append(m.surface)
+            after = m.end
+    return found
 
 
 def _codes(found: Sequence[Found]) -> list[str]:
@@ -89,6 +151,12 @@ def is_mention_list(reader: Reader, start: int, end: int) -> bool:
 
 def _mentions(reader: Reader) -> list[Mention]:
     found: list[Mention] = []
+    own = RECIPIENT if RECIPIENT in reader.ctx.parties else reader.ctx.parties[0]
+    for m in reader.passing:
+        if any(x.parties == [own, m.code] for x in found):
+            continue
+        span = Span(source=reader.ctx.source_id, start=m.start, end=m.end)
+        found.append(Mention(kind="agreement", parties=[own, m.code], spans=[span]))
     for sentence in reader.mention_lists:
         with_at = reader.lower.find(" with ", sentence.start, sentence.end)
         subject = mentions(reader.view, sentence.start, with_at, reader.lexicon)
