@@ -69,25 +69,26 @@ class Clause:
 
 def find_verb(lower: str, start: int, end: int, lexicon: Lexicon) -> tuple[str, int] | None:
     """The clause's main verb (base form) and where its object starts."""
-    words = list(_WORD.finditer(lower, start, end))
-    if words and words[0].group().endswith("ing"):
-        stem = words[0].group()[:-3]
+    forms = lexicon.verb_forms
+    words = _WORD.finditer(lower, start, end)  # lazily: the verb is usually near the start
+    word = next(words, None)
+    if word is not None and word.group().endswith("ing"):
+        stem = word.group()[:-3]
         for base in (stem, stem + "e", stem[:-1]):
-            if base in lexicon.verb_forms:
-                return lexicon.verb_forms[base], words[0].end()
-    for i, word in enumerate(words):
-        if i + 1 < len(words):  # "step up", "set up", "hand over"
-            pair = lexicon.verb_forms.get(f"{word.group()} {words[i + 1].group()}")
-            if pair is not None:
-                return pair, words[i + 1].end()
-        found = lexicon.verb_forms.get(word.group()) or _gerund(word.group(), lexicon)
-        if found is None:
-            continue
-        base = found
-        following = words[i + 1].group() if i + 1 < len(words) else ""
-        if base in _AUXILIARY and (following == "to" or following.endswith("ing")):
-            continue
-        return base, word.end()
+            if base in forms:
+                return forms[base], word.end()
+    while word is not None:
+        following = next(words, None)
+        text = word.group()
+        after = following.group() if following is not None else ""
+        if following is not None and (pair := forms.get(f"{text} {after}")) is not None:
+            return pair, following.end()  # "step up", "set up", "hand over"
+        found = forms.get(text) or _gerund(text, lexicon)
+        if found is not None and not (
+            found in _AUXILIARY and (after == "to" or after.endswith("ing"))
+        ):
+            return found, word.end()
+        word = following
     return None
 
 

@@ -17,6 +17,7 @@ from pactwatch.extract.build import Clause, provision
 from pactwatch.extract.clauses import Piece, item_pieces, parallel_np_pieces, verb_pieces
 from pactwatch.extract.domains import cue_hits, rank
 from pactwatch.extract.facts import TERM_STATEMENT, early_end, term_years
+from pactwatch.extract.index import DocIndex, Hit
 from pactwatch.extract.lexicon import Lexicon, load_lexicon
 from pactwatch.extract.segment import Block, Sentence, blocks, sentences
 from pactwatch.model import Agreement, Provision, Span
@@ -79,6 +80,8 @@ class Reader:
     mention_lists: list[Sentence] = field(default_factory=list)
     passing: list[Mention] = field(default_factory=list)  # partners of other agreements
     intro: tuple[list[str], list[str], list[str]] | None = None
+    index: DocIndex | None = None
+    topics: dict[tuple[int, int], list[str]] = field(default_factory=dict)
 
     def note(self, kind: str, start: int, end: int, reason: str) -> None:
         self.notes.append(f"{kind} [{start}:{end}] {reason}")
@@ -88,6 +91,7 @@ class Reader:
         self.view = self.view or match_view(self.text)
         self.lower = lower_view(self.view)
         self.ctx.lower = self.lower
+        self.index = DocIndex(self.lower, self.lexicon)
         found = blocks(self.view)
         abbreviations = self.lexicon.words("abbreviations")
         for block in found:
@@ -109,7 +113,7 @@ class Reader:
     def _list_intro(self, sentence: Sentence) -> bool:
         """'The Participants will:' followed by items: each item inherits the subject."""
         start, end = sentence.start, sentence.end
-        modal = self.lexicon.modal_re.search(self.lower, start, end)
+        modal = self._index.modal.first(start, end)
         if modal is None:
             return False
         actors, partners, why = resolve_subject(
@@ -190,6 +194,10 @@ class Reader:
             return
         while m := _OPENER.match(self.lower, start, end):
             start = m.end()
+        if self._index.plain(start, end):
+            self.note("skip", start, end, "background: no commitment verb")
+            self.background.append((start, end))
+            return
         low = self.lower[start:end]
         self._facts_from(start, end)
         ellipsis = self.lexicon.ellipsis_re.match(low)
@@ -201,7 +209,7 @@ class Reader:
         ):
             self.note("skip", start, end, "quote: a speaker's words (rule: quotation marks)")
             return
-        modal = self.lexicon.modal_re.search(self.lower, start, end)
+        modal = self._index.modal.first(start, end)
         if party_rules.other_agreements(self, start, end):
             self.note("skip", start, end, "background: other partners' agreements (mentions)")
             return
@@ -219,12 +227,10 @@ class Reader:
             return
         parts = self._subject_clauses(start, end, modal)
         for part_start, part_end in parts:
-            part_modal = self.lexicon.modal_re.search(self.lower, part_start, part_end)
+            part_modal = self._index.modal.first(part_start, part_end)
             self._route(part_start, part_end, part_modal)
 
-    def _subject_clauses(
-        self, start: int, end: int, modal: re.Match[str] | None
-    ) -> list[tuple[int, int]]:
+    def _subject_clauses(self, start: int, end: int, modal: Hit | None) -> list[tuple[int, int]]:
         """ "A and B will X, and the UK will Y": one clause per subject with its own modal.
 
         A later modal starts a clause of its own when a conjunction or semicolon precedes a
@@ -234,7 +240,7 @@ class Reader:
             return [(start, end)]
         cuts: list[tuple[int, int]] = []
         floor = modal.end()
-        for later in self.lexicon.modal_re.finditer(self.lower, modal.end(), end):
+        for later in self._index.modal.within(modal.end(), end):
             joint = None
             for m in _CLAUSE_JOINT.finditer(self.lower, floor, later.start()):
                 joint = m
@@ -253,7 +259,7 @@ class Reader:
         bounds = [start, *(c for cut in cuts for c in cut), end]
         return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
 
-    def _route(self, start: int, end: int, modal: re.Match[str] | None) -> None:
+    def _route(self, start: int, end: int, modal: Hit | None) -> None:
         """A clause with its subject: a commitment by a present-tense verb or a modal."""
         present = self._present_verb(start, end)
         before_modal = present is not None and (modal is None or present < modal.start())
@@ -270,22 +276,31 @@ class Reader:
         self.note("skip", start, end, "background: no commitment verb")
         self.background.append((start, end))
 
+    @property
+    def _index(self) -> DocIndex:
+        if self.index is None:
+            self.index = DocIndex(self.lower, self.lexicon)
+        return self.index
+
     def _paragraph_topic(self) -> list[str]:
         """The domain of the paragraph's last background sentence, read when first needed."""
         if not self.background:
             return []
-        start, end = self.background[-1]
-        hits = cue_hits(self.lower, start, end, self.lexicon)
-        ranked = rank(hits, [], [])[0] if hits else []
-        return [d for d in ranked if d != "other"][:1]
+        key = self.background[-1]
+        found = self.topics.get(key)
+        if found is None:
+            hits = cue_hits(self.lower, key[0], key[1], self.lexicon)
+            ranked = rank(hits, [], [])[0] if hits else []
+            found = self.topics[key] = [d for d in ranked if d != "other"][:1]
+        return found
 
     def _present_verb(self, start: int, end: int) -> int | None:
         """A present-tense commitment verb among the sentence's first words, not the first."""
-        m = self.lexicon.present_re.search(self.lower, start, min(end, start + 90))
+        m = self._index.present.first(start, min(end, start + 90))
         return m.start() if m is not None and m.start() > start else None
 
-    def _signing(self, start: int, end: int, modal: re.Match[str] | None) -> bool:
-        m = self.lexicon.signing_re.search(self.lower, start, end)
+    def _signing(self, start: int, end: int, modal: Hit | None) -> bool:
+        m = self._index.signing.first(start, end)
         if m is None or (modal is not None and m.start() > modal.start()):
             return False
         self.signing.append(Sentence(start, end, -1))

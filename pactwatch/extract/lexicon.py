@@ -96,6 +96,11 @@ def _with_adverbs(modals: list[str], adverbs: list[str]) -> list[str]:
     return found
 
 
+def modal_entries(grammar: dict[str, list[str]]) -> list[str]:
+    """The modal phrases with their adverb variants, as `modal_re` matches them."""
+    return _with_adverbs(grammar["modals"], grammar["modal_adverbs"])
+
+
 def _first_chars(entries: list[str]) -> str:
     """A look-ahead on the entries' first characters: the regex engine then skips ahead by
     character class instead of trying the whole trie at every position (2-3x faster)."""
@@ -197,7 +202,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         cue_domains={k: tuple(v) for k, v in cue_domains.items()},
         cue_re=alternation(list(cue_domains)),
         grammar=grammar,
-        modal_re=alternation(_with_adverbs(grammar["modals"], grammar["modal_adverbs"])),
+        modal_re=alternation(modal_entries(grammar)),
         verb_forms=verb_forms,
         titles_re=alternation(leaders["titles"]),
         instruments=instruments,

@@ -284,6 +284,8 @@ _BINDING = re.compile(r"\blegally binding\b|\bratif(?:y|ied|ication)\b")
 
 def _legal_nature(lower: str) -> Literal["political", "legally_binding", "unknown"]:
     """What the text says about the agreement's force; unknown when it says nothing."""
+    if "binding" not in lower and "political" not in lower and "treaty" not in lower:
+        return "unknown" if "ratif" not in lower else "legally_binding"
     if _POLITICAL.search(lower):
         return "political"
     if _BINDING.search(lower):
