@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
 from pactwatch.extract.lexicon import Lexicon, place_for
 
@@ -22,8 +23,9 @@ _SHARED = re.compile(r"\s(?:and|but)(?:\s+(?:also|then|has|have))?\s*$")
 _WORD_BEFORE = re.compile(r"\b([a-z]+)[\s\"'(]*(?:the\s+)?$")
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """A party named in the text (a tuple: thousands are made per document)."""
+
     code: str
     start: int
     end: int

@@ -8,7 +8,7 @@ money. Each field that a rule filled adds an entry to `why`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pactwatch.extract.actors import Context, beneficiaries, mentions
 from pactwatch.extract.domains import CueHit, cue_hits, rank
@@ -186,7 +186,7 @@ def _one_money_topic(hits: list[CueHit]) -> list[CueHit]:
     if total <= 1.0:
         return hits
     scale = 1.0 / total
-    return [replace(h, weight=h.weight * scale) if h in money else h for h in hits]
+    return [h._replace(weight=h.weight * scale) if h in money else h for h in hits]
 
 
 def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon) -> str:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from pactwatch.extract.lexicon import Lexicon
 
@@ -30,8 +31,9 @@ _ASIDE = re.compile(r",\s+(?:(?:part|some|most|much|all|one|two|several)\s+of\s+
 _FOR = re.compile(r"\bfor\s+(?:the|its|their|ukraine|ukrainian|kyiv)\b")
 
 
-@dataclass(frozen=True)
-class CueHit:
+class CueHit(NamedTuple):
+    """A cue word in a clause and how much it says about the topic."""
+
     cue: str
     start: int
     domains: tuple[str, ...]
@@ -46,17 +48,25 @@ def cue_hits(
     The clause's own verb ("fund", "train") says how more than what: it counts half.
     """
     hits: list[CueHit] = []
+    found = _scan(lower, lexicon).between(start, end)
+    if not found:
+        return hits
     weak = lexicon.words("weak_cues")
     side = _ASIDE.search(lower, start, end)
     aside = side.start() if side is not None else None
-    for m_start, m_end, cue in _scan(lower, lexicon).between(start, end):
+    recipient = _FOR.search(lower, start, end)
+    after_for = recipient.end() if recipient is not None else end + 1
+    for m_start, m_end, cue in found:
         domains = lexicon.cue_domains.get(cue, ())
         if not domains:
-            continue
+            cue = _SPACE.sub(" ", cue)  # a cue broken over a line or by double spaces
+            domains = lexicon.cue_domains.get(cue, ())
+            if not domains:
+                continue
         weight = (1.25 if " " in cue else 1.0) / len(domains)
-        if _FOR.search(lower, start, m_start):
+        if after_for <= m_start:
             weight *= 0.5  # "training for the armed forces": the recipient, not the topic
-        if " " not in cue and _ADJ_SUFFIX.match(cue):
+        if " " not in cue and _adjective(cue):
             weight *= 0.75
         if cue in weak:
             weight *= 0.5
@@ -70,15 +80,21 @@ def cue_hits(
     return hits
 
 
+@lru_cache(maxsize=4096)
+def _adjective(cue: str) -> bool:
+    return _ADJ_SUFFIX.match(cue) is not None
+
+
 class _CueScan:
     """All cue matches of one lower-cased text, queried by range (see actors._Scan)."""
 
     def __init__(self, lower: str, lexicon: Lexicon) -> None:
         self.lower = lower
         self.lexicon = lexicon
-        self.hits = [
-            (m.start(), m.end(), _SPACE.sub(" ", m.group())) for m in lexicon.cue_re.finditer(lower)
-        ]
+        self.hits = [(*m.span(), m.group()) for m in lexicon.cue_re.finditer(lower)]
+        symbols = [(*m.span(), m.group()) for m in lexicon.cue_symbol_re.finditer(lower)]
+        if symbols:
+            self.hits = sorted([*self.hits, *symbols])
         self.starts = [h[0] for h in self.hits]
 
     def between(self, start: int, end: int) -> list[tuple[int, int, str]]:

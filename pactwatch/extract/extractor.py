@@ -182,6 +182,9 @@ class Reader:
         found = term_years(self.view[start:end])
         if found and self.term is None and re.search(r"-year|years", self.view[start:end]):
             self.term = found
+        low = self.lower[start:end]
+        if "join" not in low and "member" not in low and "acce" not in low:
+            return  # no accession, so no early end
         early = early_end(self.view[start:end])
         if early and early not in self.ends_early:
             self.ends_early.append(early)

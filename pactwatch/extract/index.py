@@ -57,8 +57,12 @@ class Matches:
 
     def first(self, start: int, end: int) -> Hit | None:
         """The first match lying within `[start, end)`."""
-        for hit in self.within(start, end):
-            return hit
+        i = bisect_left(self.starts, start)
+        found, starts = self.found, self.starts
+        while i < len(found) and starts[i] < end:
+            if found[i].end() <= end:
+                return found[i]
+            i += 1
         return None
 
     def within(self, start: int, end: int) -> Iterator[Hit]:
@@ -122,10 +126,11 @@ class DocIndex:
                     self.present.add(Hit(m.start(), m.start() + len(word), word))
                 else:
                     lists[kind].add(Hit(m.start(), m.end(), words))
+        self.every = sorted(
+            {*self.modal.starts, *self.present.starts, *self.signing.starts, *self.cues.starts}
+        )
 
     def plain(self, start: int, end: int) -> bool:
         """True when nothing in `[start, end)` can make the sentence more than background."""
-        return not any(
-            m.first(start, end) is not None
-            for m in (self.modal, self.present, self.signing, self.cues)
-        )
+        i = bisect_left(self.every, start)
+        return i == len(self.every) or self.every[i] >= end

@@ -34,7 +34,8 @@ class Lexicon:
     places: dict[str, Place]
     place_re: re.Pattern[str]
     cue_domains: dict[str, tuple[str, ...]]
-    cue_re: re.Pattern[str]
+    cue_re: re.Pattern[str]  # word cues; symbol cues ("$", "€") apart, so \b can lead
+    cue_symbol_re: re.Pattern[str]
     grammar: dict[str, list[str]]
     modal_re: re.Pattern[str]
     verb_forms: dict[str, str]  # surface form -> base form
@@ -102,9 +103,10 @@ def modal_entries(grammar: dict[str, list[str]]) -> list[str]:
 
 
 def _first_chars(entries: list[str]) -> str:
-    """A look-ahead on the entries' first characters: the regex engine then skips ahead by
-    character class instead of trying the whole trie at every position (2-3x faster)."""
-    firsts = sorted({e[0] for e in entries if e} | {e[0].lower() for e in entries if e})
+    """A look-ahead on the entries' first characters (as written: for case-sensitive lists
+    of names, mostly capitals): the regex engine skips ahead by character class instead of
+    trying the whole trie at every position (3x faster on the gazetteer)."""
+    firsts = sorted({e[0] for e in entries if e})
     return "(?=[" + "".join(re.escape(c) for c in firsts) + "])"
 
 
@@ -114,7 +116,8 @@ def alternation(entries: list[str], flags: int = 0) -> re.Pattern[str]:
     others = sorted(set(entries) - set(words))
     parts = []
     if words:
-        parts.append(_first_chars(words) + r"(?<![\w'])(?:" + trie_pattern(words) + r")(?!\w)")
+        # \b first: only word starts are tried (the look-behind then excludes "'s" etc.)
+        parts.append(r"\b(?<![\w'])(?:" + trie_pattern(words) + r")(?!\w)")
     if others:
         parts.append("(?:" + trie_pattern(others) + ")")
     return re.compile("|".join(parts) or r"(?!x)x", flags)
@@ -166,7 +169,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
     stems = [re.escape(p) + r"\w*" for p in places if places[p].kind == "leader"]
     place_re = re.compile(
         _first_chars([*names, *(p for p in places if places[p].kind == "leader")])
-        + r"(?<![\w'])(?:"
+        + r"\b(?<![\w'])(?:"
         + trie_pattern(names)
         + "|"
         + "|".join(stems)
@@ -200,7 +203,8 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         places=places,
         place_re=place_re,
         cue_domains={k: tuple(v) for k, v in cue_domains.items()},
-        cue_re=alternation(list(cue_domains)),
+        cue_re=alternation([c for c in cue_domains if c[:1].isalnum()]),
+        cue_symbol_re=alternation([c for c in cue_domains if not c[:1].isalnum()]),
         grammar=grammar,
         modal_re=alternation(modal_entries(grammar)),
         verb_forms=verb_forms,

@@ -89,15 +89,8 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
     that are not this agreement's, records them as mentions and commits nobody.
     """
     low = reader.lower[start:end]
-    grammar = reader.lexicon.grammar
-    nouns = grammar["other_agreement_nouns"]
-    if not any(n in low for n in nouns):
-        return False
-    cue = any(
-        re.search(rf"\b{re.escape(c)}\s+(?:[\w-]+\s+){{0,2}}?(?:{'|'.join(nouns)})\b", low)
-        for c in grammar["other_agreement_cues"]
-    )
-    if not cue and not any(e in low for e in grammar["expected_signing"]):
+    similar, expected = _other_agreement_res(reader.lexicon)
+    if not similar.search(low) and not expected.search(low):
         return False
     parties = reader.ctx.parties
     others = [
@@ -109,6 +102,27 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
         return False
     reader.passing.extend(others)
     return True
+
+
+_OTHER_RES: dict[int, tuple[Lexicon, tuple[re.Pattern[str], re.Pattern[str]]]] = {}
+
+
+def _other_agreement_res(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ "similar/own ... agreements" and "expected to sign ... agreement", compiled once."""
+    cached = _OTHER_RES.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    grammar = lexicon.grammar
+    nouns = "|".join(re.escape(n) for n in grammar["other_agreement_nouns"])
+    cues = "|".join(re.escape(c) for c in grammar["other_agreement_cues"])
+    expected = "|".join(re.escape(e) for e in grammar["expected_signing"])
+    found = (
+        re.compile(rf"\b(?:{cues})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b"),
+        re.compile(rf"\b(?:{nouns})\b.*\b(?:{expected})\b|\b(?:{expected})\b.*\b(?:{nouns})\b"),
+    )
+    _OTHER_RES.clear()
+    _OTHER_RES[id(lexicon)] = (lexicon, found)
+    return found
 
 
 def predicate_partners(reader: Reader, start: int, end: int, actors: list[str]) -> list[str]:

@@ -16,7 +16,6 @@ _BULLET_START = re.compile(r"^\s*(?:[*\-]\s|\(?[0-9ivx]{1,4}[.)]\s|\([a-z]\)\s|[
 # The punctuation is consumed (no look-behind: a look-behind is tried at every position,
 # a character class lets the engine skip ahead); a sentence ends one character later.
 _BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|;\s+")
-_WORD_BEFORE = re.compile(r"([\w.]+)[.!?;][\"')\]]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -79,8 +78,7 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
     for match in _BOUNDARY.finditer(text):
         at = match.start() + 1  # just after the punctuation
         if text[match.start()] != ";":
-            before = _WORD_BEFORE.search(text[max(0, at - 40) : at + 1])
-            word = before.group(1).lower() if before else ""
+            word = _word_before(text, match.start()).lower()
             if word in abbreviations or (len(word) == 1 and word.isalpha()):
                 continue
         end = block.start + at
@@ -88,6 +86,16 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
         start = block.start + match.end()
     found.append(_trimmed(view, start, block.end, block.index))
     return [s for s in found if s.end > s.start]
+
+
+def _word_before(text: str, stop: int) -> str:
+    """The run of word characters and dots ending at `text[stop]` ("U.S" in "U.S.")."""
+    start = stop
+    while (
+        start > 0 and stop - start < 40 and (text[start - 1].isalnum() or text[start - 1] in "._")
+    ):
+        start -= 1
+    return text[start:stop]
 
 
 def _trimmed(view: str, start: int, end: int, block: int) -> Sentence:
