@@ -69,14 +69,24 @@ class _Scan:
 _SCANS: list[_Scan] = []
 
 
-def mentions(text: str, start: int, end: int, lexicon: Lexicon) -> list[Mention]:
-    """Parties named in `text[start:end]` (the text's scan is kept for the next question)."""
+def _scan_of(text: str, lexicon: Lexicon) -> _Scan:
     for scan in _SCANS:
         if scan.text is text and scan.lexicon is lexicon:
-            return scan.between(start, end)
+            return scan
     scan = _Scan(text, lexicon)
     _SCANS[:] = [scan, *_SCANS[:1]]
-    return scan.between(start, end)
+    return scan
+
+
+def mentions(text: str, start: int, end: int, lexicon: Lexicon) -> list[Mention]:
+    """Parties named in `text[start:end]` (the text's scan is kept for the next question)."""
+    return _scan_of(text, lexicon).between(start, end)
+
+
+def named_near_top(text: str, limit: int, lexicon: Lexicon) -> bool:
+    """Whether any party is named in the first `limit` characters (no list is built)."""
+    scan = _scan_of(text, lexicon)
+    return bool(scan.hits) and scan.hits[0].end <= limit
 
 
 def _unique(codes: list[str]) -> list[str]:

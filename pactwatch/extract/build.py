@@ -43,6 +43,7 @@ _STOP = frozenset(
         "at",
     ]
 )
+_CHANNEL = re.compile(r"\b(eu|nato) and (eu|nato) (instruments|tools)\b")
 _MECHANISM_OBJECTS = re.compile(
     r"\b(?:dialogue|consultations?|meetings?|summits?|mechanism|remain in force|"
     r"commission|committee|working group)\b",
@@ -115,7 +116,8 @@ def provision(
     )
     if not action:
         action = "commit"
-    obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", text[start:end])
+    words = text[start:end]
+    obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", words)
     verb_span = (object_start - len(action), object_start) if found else None
     # A name in the subject says who acts ("The EU will ..."), not what about: its cues
     # do not count; the rest of a subject does ("Artillery rounds will be delivered").
@@ -125,13 +127,13 @@ def provision(
         for h in cue_hits(lower, start, end, lexicon, verb_span)
         if not any(s <= h.start < e for s, e in names)
     ]
-    money = amounts(text[start:end])
-    if money or "%" in text[start:end]:
+    money = amounts(words)
+    if money or "%" in words:
         hits = _one_money_topic(hits)
     domains, domain_why = rank(hits, clause.topic, clause.fallback)
     bens, ben_why = beneficiaries(view, object_start, end, clause.actors, lexicon, ctx)
     why = [*clause.why, f"action:{action}", *ben_why, *domain_why]
-    when = timing(text[start:end])
+    when = timing(words)
     kind = clause.kind or _kind(action, obj, when, lexicon)
     why.append(f"kind:{kind}")
     if when:
@@ -150,7 +152,7 @@ def provision(
         amount = Amount(value=first.value, currency=currency, period=period)
         why.append(f"amount <- {first.words!r}")
     flags = []
-    for share in shares(text[start:end]):
+    for share in shares(words):
         period = f", {share.period}" if share.period else ""
         flags.append(f"amount-share: {share.percent:g}% of {share.base}{period} (not money)")
         why.append(f"share <- {share.words!r}")
@@ -166,7 +168,7 @@ def provision(
         kind=kind,
         partners=clause.partners,
         instruments=instruments,
-        condition=condition(text[start:end]),
+        condition=condition(words),
         timing=when[0] if when else None,
         amount=amount,
         spans=[Span(source=ctx.source_id, start=start, end=end)],
@@ -209,7 +211,7 @@ def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) 
         name = lexicon.instruments.get(_SPACE.sub(" ", m.group()))
         if name and name not in found:
             found.append(name)
-    channel = re.search(r"\b(eu|nato) and (eu|nato) (instruments|tools)\b", lower[start:end])
+    channel = _CHANNEL.search(lower, start, end)
     if channel:
         for org in (channel.group(1), channel.group(2)):
             name = f"{org.upper()} {channel.group(3)}"

@@ -226,7 +226,18 @@ def place_for(lexicon: Lexicon, surface: str) -> Place | None:
     found = lexicon.places.get(" ".join(surface.split()))
     if found is not None:
         return found
-    for key, place in lexicon.places.items():
-        if place.kind == "leader" and surface.startswith(key):
-            return place
-    return None
+    cache = _LEADER_STEMS.setdefault(id(lexicon), {})
+    if surface in cache:
+        return cache[surface]
+    leader = next(
+        (p for key, p in lexicon.places.items() if p.kind == "leader" and surface.startswith(key)),
+        None,
+    )
+    if len(cache) < 10_000:  # surnames seen are few; the bound keeps odd inputs in check
+        cache[surface] = leader
+    return leader
+
+
+# Leader surnames match as stems ("Zelensk" for Zelensky, Zelenskyy): the stem found for a
+# surface is remembered, so a text naming a leader 50 times looks the stem up once.
+_LEADER_STEMS: dict[int, dict[str, Place | None]] = {}

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from pactwatch.extract.actors import RECIPIENT, mentions
+from pactwatch.extract.actors import RECIPIENT, mentions, named_near_top
 from pactwatch.extract.actors import Mention as Found
 from pactwatch.extract.facts import dates, triggers
 from pactwatch.extract.lexicon import Lexicon
@@ -45,7 +45,8 @@ _MONTHS = frozenset(
         "December",
     ]
 )
-_SIGNATORY = r"\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:von der\s+|de\s+)?[A-Z][\w'-]+){0,2})"
+_SIGNATORY = re.compile(r"\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:von der\s+|de\s+)?[A-Z][\w'-]+){0,2})")
+_TITLE_WORDS = ("Agreement", "Accord", "Treaty", "Memorandum")
 
 
 def find_parties(view: str, lexicon: Lexicon) -> tuple[list[str], bool]:
@@ -56,6 +57,8 @@ def find_parties(view: str, lexicon: Lexicon) -> tuple[list[str], bool]:
     """
     head = view[:HEAD]
     for pattern in (_TITLE, _BETWEEN):
+        if not _may_match(pattern, head):
+            continue
         for m in pattern.finditer(head):
             codes = _codes(mentions(view, m.start(), m.end(), lexicon))
             if len(codes) >= 2:
@@ -89,6 +92,8 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
     that are not this agreement's, records them as mentions and commits nobody.
     """
     low = reader.lower[start:end]
+    if not any(noun in low for noun in reader.lexicon.grammar["other_agreement_nouns"]):
+        return False  # no agreement named: the cheap test first
     similar, expected = _other_agreement_res(reader.lexicon)
     if not similar.search(low) and not expected.search(low):
         return False
@@ -188,7 +193,7 @@ def _signatories(reader: Reader) -> list[Signatory]:
     titles = reader.lexicon.titles_re
     for sentence in reader.signing:
         for m in titles.finditer(reader.view, sentence.start, sentence.end):
-            name = re.compile(_SIGNATORY).match(reader.view, m.end(), sentence.end)
+            name = _SIGNATORY.match(reader.view, m.end(), sentence.end)
             if name is None:
                 continue
             person = name.group("name")
@@ -248,7 +253,7 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
     """The draft record: agreement facts, provisions, mechanisms, mentions and notes."""
     parties = reader.ctx.parties
     signed_on, signed_at = _signed(reader)
-    title_match = _TITLE.search(reader.view, 0, HEAD)
+    title_match = _TITLE.search(reader.view, 0, HEAD) if _may_match(_TITLE, reader.view) else None
     title = (
         reader.text[title_match.start() : title_match.end()]
         if title_match
@@ -266,7 +271,7 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
     notes = list(reader.notes)
     if not reader.provisions:
         notes.append("warning: no commitments found in the text")
-    if not mentions(reader.view, 0, min(len(reader.view), HEAD), reader.lexicon):
+    if not named_near_top(reader.view, HEAD, reader.lexicon):
         notes.append(f"warning: no party is named; parties default to {parties}")
     return Agreement(
         id=re.sub(r"[^a-z0-9._-]+", "-", agreement_id),
@@ -307,6 +312,16 @@ def _legal_nature(lower: str) -> Literal["political", "legally_binding", "unknow
     return "unknown"
 
 
+def _may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """A substring test before a title or "between" search (those scan every position)."""
+    if pattern is _TITLE:
+        return any(word in text for word in _TITLE_WORDS)
+    return "between" in text
+
+
 def _source_kind(reader: Reader) -> str:
+    low = reader.lower[:HEAD]
+    if "the participants" not in low and "the parties" not in low:
+        return "news_report"
     formal = re.search(r"\b(?:the participants|the parties) (?:will|shall)\b", reader.lower[:HEAD])
     return "agreement_text" if formal else "news_report"
