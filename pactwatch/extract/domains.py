@@ -127,7 +127,7 @@ def rank(
             scores[domain] = scores.get(domain, 0.0) + hit.weight * factor
             first.setdefault(domain, hit.start)
     strong = [d for d, s in scores.items() if s >= 0.5 and d not in GENERIC]
-    why = [f"domain:{d} <- cue {h.cue!r}" for h in hits for d in h.domains[:1]][:8]
+    why = [f"domain:{h.domains[0]} <- cue {h.cue!r}" for h in hits[:8]]
     if not strong and not any(s >= 0.5 for s in scores.values()) and (topic or fallback):
         inherited = list(fallback or topic)
         rest = [d for d in _ordered(scores, first) if d not in inherited]

@@ -246,11 +246,10 @@ _TIMING = (
     (re.compile(r"\b(?:monthly|every month)\b", re.I), "monthly"),
     (re.compile(r"\b(?:regular|regularly)\b", re.I), "regular"),
 )
-_ANY_TIMING = re.compile(
-    r"annual|yearly|every|each year|once a year|quarterly|month|regular|within|-hour|-day|"
-    r"-week|\bby\s|before|no later",
-    re.I,
-)
+_TIMING_WORDS = (
+    "annual", "yearly", "every", "each year", "once a year", "quarterly", "month", "regular",
+    "within", "-hour", "-day", "-week", "by", "before", "no later",
+)  # fmt: skip
 _DEADLINE = re.compile(
     r"\b(?:by|before|no later than)\s+(?:(?:the\s+)?end\s+of\s+)?"
     r"(?:(?:[A-Z][a-z]+|\d{1,2}\s+[A-Z][a-z]+)\s+)?(?:19|20)\d\d\b"
@@ -264,8 +263,9 @@ _WITHIN = re.compile(
 
 def timing(text: str) -> tuple[str, str] | None:
     """A clause's timing ("annual", "within 24 hours") and the words that said it."""
-    if not _ANY_TIMING.search(text):
-        return None
+    low = text.lower()
+    if not any(word in low for word in _TIMING_WORDS):
+        return None  # substring tests first: most clauses say nothing about time
     m = _WITHIN.search(text)
     if m is not None:
         n = _count(m.group("n") or m.group("n2"))
@@ -289,8 +289,14 @@ _CONDITION = re.compile(
 )
 
 
+_CONDITION_WORDS = ("case of", "event", "if", "should", "upon", "whenever", "in response to")
+
+
 def condition(text: str) -> str | None:
     """The trigger a clause depends on ("in case of renewed aggression" -> its words)."""
+    low = text.lower()
+    if not any(word in low for word in _CONDITION_WORDS):
+        return None
     m = _CONDITION.search(text)
     return m.group("what").strip(" ,.") if m else None
 

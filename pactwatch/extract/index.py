@@ -117,7 +117,8 @@ class DocIndex:
         present = lexicon.words("present_commitments")
         for m in combined.pattern.finditer(lower):
             words = m.group()
-            key = words if words.count(" ") == len(words.split()) - 1 else " ".join(words.split())
+            plain = "\n" not in words and "  " not in words and "\t" not in words
+            key = words if plain else " ".join(words.split())
             for kind in combined.kinds.get(key, ()):
                 if kind == "cue":
                     self.cues.add(Hit(m.start(), m.end(), words))
