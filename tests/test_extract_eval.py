@@ -102,3 +102,11 @@ def test_score_counts_unmatched_predictions_against_precision() -> None:
     )
     result = score(extra, gold)
     assert (result.matched, result.precision, result.recall) == (1, 0.5, 1.0), result
+
+
+def test_score_checks_amount_periods() -> None:
+    gold = draft("Romania will give Ukraine EUR 2 billion in 2024/25.", source_id="t")
+    other = draft("Romania will give Ukraine EUR 2 billion in 2024.", source_id="t")
+    assert score(gold, gold).amount_periods == 1.0
+    result = score(other, gold)
+    assert (result.amounts, result.amount_periods) == (1.0, 0.0), result
