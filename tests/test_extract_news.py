@@ -101,3 +101,17 @@ def test_page_furniture_is_not_read() -> None:
     text = read_document(page.encode(), "p.html").text
     assert "World" not in text and "parade" not in text and "Latvia" not in text, text
     assert "By A. Writer" not in text and "Norway will train Ukrainian pilots." in text, text
+
+
+def test_a_second_finite_pledge_is_its_own_provision() -> None:
+    text = (
+        'The minister said Norway would support Ukraine "whatever it takes" and vowed to '
+        "send boats."
+    )
+    found = _texts(text)
+    assert len(found) == 2 and found[1][0] == "vowed to send boats", found
+
+
+def test_an_event_named_in_passing_is_no_mention() -> None:
+    text = f"{SIGNED} Japan is expected to sign a similar accord at the G7 summit."
+    assert [m.parties for m in draft(text).mentions] == [["UA", "JP"]]

@@ -180,7 +180,8 @@ class Reader:
 
     def _facts_from(self, start: int, end: int) -> None:
         found = term_years(self.view[start:end])
-        if found and self.term is None and re.search(r"-year|years", self.view[start:end]):
+        chunk = self.view[start:end]
+        if found and self.term is None and ("-year" in chunk or "years" in chunk):
             self.term = found
         low = self.lower[start:end]
         if "join" not in low and "member" not in low and "acce" not in low:

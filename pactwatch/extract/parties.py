@@ -101,7 +101,10 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
     others = [
         m
         for m in mentions(reader.view, start, end, reader.lexicon)
-        if m.code not in parties and m.code != "RU" and m.kind != "leader"
+        if m.code not in parties
+        and m.code != "RU"
+        and m.kind != "leader"
+        and not _at_event(reader.lower, m.start)
     ]
     if not others:
         return False
@@ -128,6 +131,14 @@ def _other_agreement_res(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[
     _OTHER_RES.clear()
     _OTHER_RES[id(lexicon)] = (lexicon, found)
     return found
+
+
+_EVENT = re.compile(r"\b(?:at|in|on|during|from|after|before)\s+(?:the\s+)?$")
+
+
+def _at_event(lower: str, start: int) -> bool:
+    """ "at the G7 summit", "in Brussels": a place or an event, not a partner."""
+    return _EVENT.search(lower, max(0, start - 16), start) is not None
 
 
 def predicate_partners(reader: Reader, start: int, end: int, actors: list[str]) -> list[str]:
