@@ -115,3 +115,18 @@ def test_a_second_finite_pledge_is_its_own_provision() -> None:
 def test_an_event_named_in_passing_is_no_mention() -> None:
     text = f"{SIGNED} Japan is expected to sign a similar accord at the G7 summit."
     assert [m.parties for m in draft(text).mentions] == [["UA", "JP"]]
+
+
+def test_a_later_signing_by_another_partner_is_a_mention() -> None:
+    text = (
+        "Prime Minister Giorgia Meloni and President Volodymyr Zelensky signed an agreement "
+        "in Kyiv. Under the deal, Italy will train Ukrainian pilots. Prime Minister Justin "
+        "Trudeau of Canada also signed an agreement with Ukraine on the sidelines of the "
+        "NATO summit."
+    )
+    agreement = draft(text)
+    assert [p.spans[0].text_in(text) for p in agreement.provisions] == [
+        "Italy will train Ukrainian pilots"
+    ], agreement.notes
+    assert [m.parties for m in agreement.mentions] == [["UA", "CA"]], agreement.mentions
+    assert {s.party for s in agreement.signatories} == {"IT", "UA"}, agreement.signatories

@@ -25,8 +25,10 @@ from pactwatch.sources import match_view
 
 _OPENER = re.compile(
     r"(?:and|but|also|in addition|moreover|furthermore|besides|at the same time|further|"
-    r"in particular|finally|additionally|under the agreement|under the document|"
-    r"according to the (?:agreement|document|text))\s*,?\s+"
+    r"in particular|finally|additionally|"
+    r"(?:under|according to|in|as part of|through|with)\s+(?:the|this)\s+(?:new\s+|security\s+|"
+    r"bilateral\s+|ten-year\s+|10-year\s+)*(?:agreement|document|text|deal|pact|accord|treaty))"
+    r"\s*,?\s+"
 )
 _AGREEMENT_SUBJECT = re.compile(
     r"(?:the|this)\s+(?:security\s+|bilateral\s+|new\s+)*(?:agreement|document|deal|pact|accord|"
@@ -214,12 +216,12 @@ class Reader:
             self.note("skip", start, end, "quote: a speaker's words (rule: quotation marks)")
             return
         modal = self._index.modal.first(start, end)
-        if party_rules.other_agreements(self, start, end):
-            self.note("skip", start, end, "background: other partners' agreements (mentions)")
-            return
         if party_rules.is_mention_list(self, start, end):
             self.mention_lists.append(Sentence(start, end, sentence.block))
             self.note("skip", start, end, "background: list of other agreements")
+            return
+        if party_rules.other_agreements(self, start, end):
+            self.note("skip", start, end, "background: other partners' agreements (mentions)")
             return
         if self._signing(start, end, modal):
             return

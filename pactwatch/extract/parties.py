@@ -95,14 +95,17 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
     if not any(noun in low for noun in reader.lexicon.grammar["other_agreement_nouns"]):
         return False  # no agreement named: the cheap test first
     similar, expected = _other_agreement_res(reader.lexicon)
-    if not similar.search(low) and not expected.search(low):
+    # a later signing sentence ("Canada also signed an agreement") tells of another deal
+    later = bool(reader.signing) and reader.index is not None
+    later = later and reader._index.signing.first(start, end) is not None
+    if not later and not similar.search(low) and not expected.search(low):
         return False
     parties = reader.ctx.parties
     others = [
         m
         for m in mentions(reader.view, start, end, reader.lexicon)
         if m.code not in parties
-        and m.code != "RU"
+        and m.code not in _NOT_PARTNERS
         and m.kind != "leader"
         and not _at_event(reader.lower, m.start)
     ]
@@ -133,6 +136,7 @@ def _other_agreement_res(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[
     return found
 
 
+_NOT_PARTNERS = frozenset({"RU", "NATO", "G7", "UN", "OSCE"})  # no security agreement with UA
 _EVENT = re.compile(r"\b(?:at|in|on|during|from|after|before)\s+(?:the\s+)?$")
 
 
@@ -176,7 +180,7 @@ def is_mention_list(reader: Reader, start: int, end: int) -> bool:
     if with_at < 0:
         return False
     named = mentions(reader.view, with_at, end, reader.lexicon)
-    return len({m.code for m in named}) >= 3
+    return len({m.code for m in named} - set(reader.ctx.parties)) >= 3
 
 
 def _mentions(reader: Reader) -> list[Mention]:
@@ -215,6 +219,8 @@ def _signatories(reader: Reader) -> list[Signatory]:
             codes = leader or [x.code for x in near if x.end <= m.start() + len(m.group()) + 20]
             if not codes or any(s.name == person for s in found):
                 continue
+            if codes[-1] not in reader.ctx.parties:
+                continue  # a leader signing another agreement
             found.append(Signatory(name=person, role=m.group(), party=codes[-1]))
     return found
 
