@@ -88,10 +88,14 @@ def _adjective(cue: str) -> bool:
 class _CueScan:
     """All cue matches of one lower-cased text, queried by range (see actors._Scan)."""
 
-    def __init__(self, lower: str, lexicon: Lexicon) -> None:
+    def __init__(
+        self, lower: str, lexicon: Lexicon, words: list[tuple[int, int, str]] | None = None
+    ) -> None:
         self.lower = lower
         self.lexicon = lexicon
-        self.hits = [(*m.span(), m.group()) for m in lexicon.cue_re.finditer(lower)]
+        if words is None:  # not given by the document's index: scan for them
+            words = [(*m.span(), m.group()) for m in lexicon.cue_re.finditer(lower)]
+        self.hits = words
         symbols = [(*m.span(), m.group()) for m in lexicon.cue_symbol_re.finditer(lower)]
         if symbols:
             self.hits = sorted([*self.hits, *symbols])
@@ -104,6 +108,11 @@ class _CueScan:
 
 _SCANS: list[_CueScan] = []
 _SPACE = re.compile(r"\s+")
+
+
+def seed_scan(lower: str, lexicon: Lexicon, words: list[tuple[int, int, str]]) -> None:
+    """Keep the word cues a document index found, so cue questions need no second scan."""
+    _SCANS[:] = [_CueScan(lower, lexicon, words), *_SCANS[:1]]
 
 
 def _scan(lower: str, lexicon: Lexicon) -> _CueScan:

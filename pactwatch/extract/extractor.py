@@ -15,7 +15,7 @@ from pactwatch.extract import parties as party_rules
 from pactwatch.extract.actors import RECIPIENT, Context, Mention, mentions, resolve_subject
 from pactwatch.extract.build import Clause, provision
 from pactwatch.extract.clauses import Piece, item_pieces, parallel_np_pieces, verb_pieces
-from pactwatch.extract.domains import cue_hits, rank
+from pactwatch.extract.domains import cue_hits, rank, seed_scan
 from pactwatch.extract.facts import TERM_STATEMENT, early_end, term_years
 from pactwatch.extract.index import DocIndex, Hit
 from pactwatch.extract.lexicon import Lexicon, load_lexicon
@@ -94,6 +94,7 @@ class Reader:
         self.lower = lower_view(self.view)
         self.ctx.lower = self.lower
         self.index = DocIndex(self.lower, self.lexicon)
+        seed_scan(self.lower, self.lexicon, self.index.domain)
         found = blocks(self.view)
         abbreviations = self.lexicon.words("abbreviations")
         for block in found:

@@ -76,11 +76,29 @@ class Matches:
 @dataclass(frozen=True)
 class _Combined:
     pattern: re.Pattern[str]
-    kinds: dict[str, tuple[str, ...]]  # entry -> the lists it (or a word prefix) is in
+    # entry -> how each word list reads it: (list, first word, number of words); "pledged
+    # to" is a modal and holds the present-tense "pledged", "nato membership" a domain cue
+    # holding the background cue "membership"
+    parts: dict[str, tuple[tuple[str, int, int], ...]]
 
 
 _COMBINED: dict[int, tuple[Lexicon, _Combined]] = {}
-KINDS = ("modal", "present", "signing", "cue")
+KINDS = ("modal", "present", "signing", "cue", "domain")
+
+
+def _readings(words: list[str], entries: set[str]) -> list[tuple[int, int]]:
+    """Where one list's own scan would match inside an entry: longest first, no overlaps."""
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            if " ".join(words[i:j]) in entries:
+                found.append((i, j - i))
+                i = j
+                break
+        else:
+            i += 1
+    return found
 
 
 def _combined(lexicon: Lexicon) -> _Combined:
@@ -92,41 +110,66 @@ def _combined(lexicon: Lexicon) -> _Combined:
         "present": set(lexicon.grammar["present_commitments"]),
         "signing": set(lexicon.grammar["signing_verbs"]),
         "cue": {*_CUE_WORDS, *lexicon.grammar["ellipsis_openers"]},
+        "domain": {c for c in lexicon.cue_domains if c[:1].isalnum() and c[-1:].isalnum()},
     }
     entries = set().union(*lists.values())
-    kinds: dict[str, tuple[str, ...]] = {}
-    for entry in entries:
-        words = entry.split(" ")
-        prefixes = {" ".join(words[:i]) for i in range(1, len(words) + 1)}
-        # "pledged to" (modal) also holds "pledged" (present) at the same place
-        kinds[entry] = tuple(k for k in KINDS if lists[k] & prefixes)
-    combined = _Combined(alternation(sorted(entries)), kinds)
+    parts = {
+        entry: tuple(
+            (kind, first, count)
+            for kind in KINDS
+            for first, count in _readings(entry.split(" "), lists[kind])
+        )
+        for entry in entries
+    }
+    combined = _Combined(alternation(sorted(entries)), parts)
     _COMBINED.clear()
     _COMBINED[id(lexicon)] = (lexicon, combined)
     return combined
 
 
+_WORD = re.compile(r"\S+")
+
+
 class DocIndex:
-    """The modal, present-tense, signing and background-cue matches of one lower-cased text."""
+    """The matches of one lower-cased text for the modal, present-tense, signing,
+    background-cue and domain-cue lists, from one scan."""
 
     def __init__(self, lower: str, lexicon: Lexicon) -> None:
         self.modal, self.present = Matches(), Matches()
         self.signing, self.cues = Matches(), Matches()
-        lists = {"modal": self.modal, "present": self.present, "signing": self.signing}
+        self.domain: list[tuple[int, int, str]] = []
+        lists = {
+            "modal": self.modal,
+            "present": self.present,
+            "signing": self.signing,
+            "cue": self.cues,
+        }
         combined = _combined(lexicon)
-        present = lexicon.words("present_commitments")
         for m in combined.pattern.finditer(lower):
-            words = m.group()
-            plain = "\n" not in words and "  " not in words and "\t" not in words
-            key = words if plain else " ".join(words.split())
-            for kind in combined.kinds.get(key, ()):
-                if kind == "cue":
-                    self.cues.add(Hit(m.start(), m.end(), words))
-                elif kind == "present" and key not in present:
-                    word = key.split(" ")[0]  # the present verb opening a longer modal
-                    self.present.add(Hit(m.start(), m.start() + len(word), word))
+            words, at = m.group(), m.start()
+            found = combined.parts.get(words)
+            if found is None:  # a phrase broken over a line or by double spaces
+                found = combined.parts.get(" ".join(words.split()), ())
+            if len(found) == 1 and found[0][1] == 0 and " " not in words:
+                kind = found[0][0]  # one word, one list: most matches
+                if kind == "domain":
+                    self.domain.append((at, m.end(), words))
                 else:
-                    lists[kind].add(Hit(m.start(), m.end(), words))
+                    lists[kind].add(Hit(at, m.end(), words))
+                continue
+            spans = [(w.start(), w.end()) for w in _WORD.finditer(words)]
+            for kind, first, count in found:
+                begin, stop = at + spans[first][0], at + spans[first + count - 1][1]
+                if kind == "domain":
+                    self.domain.append((begin, stop, lower[begin:stop]))
+                else:
+                    lists[kind].add(Hit(begin, stop, lower[begin:stop]))
+        for matches in lists.values():
+            if any(a > b for a, b in zip(matches.starts, matches.starts[1:], strict=False)):
+                order = sorted(range(len(matches.starts)), key=matches.starts.__getitem__)
+                matches.found = [matches.found[i] for i in order]
+                matches.starts = [matches.starts[i] for i in order]
+        self.domain.sort()
         self.every = sorted(
             {*self.modal.starts, *self.present.starts, *self.signing.starts, *self.cues.starts}
         )
