@@ -11,14 +11,25 @@ from pathlib import Path
 import pytest
 
 from pactwatch.extract import draft
-from pactwatch.extract.evaluate import Scores, score
+from pactwatch.extract.evaluate import Scores, match, score
 from pactwatch.extract.run import load_agreement
 from pactwatch.model import Agreement
 from pactwatch.settings import PROJECT_ROOT
-from pactwatch.sources import sha256_hex
+from pactwatch.sources import read_document, sha256_hex
 
 CORPUS = PROJECT_ROOT / "data" / "corpus"
 OWN_TEXTS = sorted(p.name.removesuffix(".gold.yaml") for p in CORPUS.glob("*.gold.yaml"))
+
+
+def _source(name: str) -> tuple[bytes, str]:
+    """The raw bytes of an own text and the text spans count in (HTML as flattened)."""
+    path = next(
+        CORPUS / f"{name}{suffix}"
+        for suffix in (".txt", ".html")
+        if (CORPUS / f"{name}{suffix}").is_file()
+    )
+    raw = path.read_bytes()
+    return raw, read_document(raw, path.name).text
 
 
 def _scores(text: str, gold: Agreement) -> Scores:
@@ -45,15 +56,28 @@ def test_seed_draft_has_agreement_facts(seed_text: str) -> None:
 
 
 def test_there_are_at_least_four_own_texts() -> None:
-    assert len(OWN_TEXTS) >= 4, OWN_TEXTS
+    assert len(OWN_TEXTS) >= 8, OWN_TEXTS
+
+
+@pytest.mark.parametrize("name", OWN_TEXTS)
+def test_own_texts_agreement_facts(name: str) -> None:
+    """Signing facts, amounts with their periods and mentions of other agreements."""
+    _, text = _source(name)
+    gold = load_agreement(CORPUS / f"{name}.gold.yaml")
+    got = draft(text, source_id=gold.sources[0].id)
+    assert set(got.parties) == set(gold.parties), got.parties
+    assert (got.signed_on, got.signed_at) == (gold.signed_on, gold.signed_at), got
+    assert {m.parties[1] for m in got.mentions} == {m.parties[1] for m in gold.mentions}, got
+    pairs = match(got.provisions, gold.provisions)
+    periods = [(p.amount.period, g.amount.period) for p, g in pairs if p.amount and g.amount]
+    assert all(p == g for p, g in periods), periods
 
 
 @pytest.mark.parametrize("name", OWN_TEXTS)
 def test_own_gold_spans_land_in_their_text(name: str) -> None:
-    raw = (CORPUS / f"{name}.txt").read_bytes()
+    raw, text = _source(name)
     gold = load_agreement(CORPUS / f"{name}.gold.yaml")
     assert gold.sources[0].sha256 == sha256_hex(raw), name
-    text = raw.decode("utf-8")
     for provision in gold.provisions:
         for span in provision.spans:
             words = span.text_in(text)
@@ -62,7 +86,7 @@ def test_own_gold_spans_land_in_their_text(name: str) -> None:
 
 @pytest.mark.parametrize("name", OWN_TEXTS)
 def test_own_texts_meet_the_floors(name: str) -> None:
-    text = (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
+    _, text = _source(name)
     result = _scores(text, load_agreement(CORPUS / f"{name}.gold.yaml"))
     assert result.recall >= 0.85, result
     assert result.precision >= 0.85, result
@@ -78,3 +102,11 @@ def test_score_counts_unmatched_predictions_against_precision() -> None:
     )
     result = score(extra, gold)
     assert (result.matched, result.precision, result.recall) == (1, 0.5, 1.0), result
+
+
+def test_score_checks_amount_periods() -> None:
+    gold = draft("Romania will give Ukraine EUR 2 billion in 2024/25.", source_id="t")
+    other = draft("Romania will give Ukraine EUR 2 billion in 2024.", source_id="t")
+    assert score(gold, gold).amount_periods == 1.0
+    result = score(other, gold)
+    assert (result.amounts, result.amount_periods) == (1.0, 0.0), result

@@ -12,16 +12,20 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
 from pactwatch.extract.lexicon import Lexicon, place_for
 
 RECIPIENT = "UA"
 _POSSESSIVE = frozenset({"their", "its", "her", "his", "our"})
 _SPACE = re.compile(r"\s+")
+_SHARED = re.compile(r"\s(?:and|but)(?:\s+(?:also|then|has|have))?\s*$")
+_WORD_BEFORE = re.compile(r"\b([a-z]+)[\s\"'(]*(?:the\s+)?$")
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """A party named in the text (a tuple: thousands are made per document)."""
+
     code: str
     start: int
     end: int
@@ -37,6 +41,7 @@ class Context:
     source_id: str = "input"
     lower: str = ""
     last_actors: list[str] = field(default_factory=list)
+    parties_sure: bool = False  # named by a title, "between A and B" or the signing
 
 
 class _Scan:
@@ -64,14 +69,24 @@ class _Scan:
 _SCANS: list[_Scan] = []
 
 
-def mentions(text: str, start: int, end: int, lexicon: Lexicon) -> list[Mention]:
-    """Parties named in `text[start:end]` (the text's scan is kept for the next question)."""
+def _scan_of(text: str, lexicon: Lexicon) -> _Scan:
     for scan in _SCANS:
         if scan.text is text and scan.lexicon is lexicon:
-            return scan.between(start, end)
+            return scan
     scan = _Scan(text, lexicon)
     _SCANS[:] = [scan, *_SCANS[:1]]
-    return scan.between(start, end)
+    return scan
+
+
+def mentions(text: str, start: int, end: int, lexicon: Lexicon) -> list[Mention]:
+    """Parties named in `text[start:end]` (the text's scan is kept for the next question)."""
+    return _scan_of(text, lexicon).between(start, end)
+
+
+def named_near_top(text: str, limit: int, lexicon: Lexicon) -> bool:
+    """Whether any party is named in the first `limit` characters (no list is built)."""
+    scan = _scan_of(text, lexicon)
+    return bool(scan.hits) and scan.hits[0].end <= limit
 
 
 def _unique(codes: list[str]) -> list[str]:
@@ -81,8 +96,21 @@ def _unique(codes: list[str]) -> list[str]:
 def resolve_subject(
     text: str, lower: str, start: int, end: int, lexicon: Lexicon, ctx: Context
 ) -> tuple[list[str], list[str], list[str]]:
-    """Actors of a subject phrase, partners named in it, and why."""
+    """Actors of a subject phrase, partners named in it, and why.
+
+    A reported clause names its own subject ("Scholz said that Germany will": Germany);
+    a predicate shared by "and" has the main clause's subject ("The UK reaffirmed that
+    Ukraine's future lies in NATO and pledged to": the UK).
+    """
     partners: list[str] = []
+    if _SHARED.search(lower, start, end):
+        that = lower.find(" that ", start, end)
+        if that >= 0:
+            end = that
+    else:
+        that = lower.rfind(" that ", start, end)
+        if that >= 0 and _named(text, that + 6, end, lexicon):
+            start = that + 6
     cut = end
     for phrase in lexicon.grammar["partner_phrases"]:
         at = lower.find(phrase + " ", start, end)
@@ -132,9 +160,17 @@ def _named(text: str, start: int, end: int, lexicon: Lexicon) -> list[Mention]:
     "According to Zelensky, Romania will": Romania; "Warsaw, along with its allies,
     will": Warsaw.
     """
-    found = mentions(text, start, end, lexicon)
+    found = [
+        m for m in mentions(text, start, end, lexicon) if not _after_preposition(text, m, lexicon)
+    ]
     places = [m for m in found if m.kind != "leader"]
     return places or found
+
+
+def _after_preposition(text: str, m: Mention, lexicon: Lexicon) -> bool:
+    """ "in NATO", "to the EU", "of Ukraine's": a place or a membership, not who acts."""
+    before = _WORD_BEFORE.search(text[max(0, m.start - 24) : m.start].lower())
+    return before is not None and before.group(1) in lexicon.words("subject_prepositions")
 
 
 def beneficiaries(

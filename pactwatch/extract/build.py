@@ -11,14 +11,15 @@ import re
 from dataclasses import dataclass, field
 
 from pactwatch.extract.actors import Context, beneficiaries, mentions
-from pactwatch.extract.domains import cue_hits, rank
-from pactwatch.extract.facts import amounts, condition, timing
+from pactwatch.extract.domains import CueHit, cue_hits, rank
+from pactwatch.extract.facts import amounts, condition, shares, timing
 from pactwatch.extract.lexicon import Lexicon
 from pactwatch.model import Amount, Provision, Span
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AUXILIARY = frozenset(
     {"continue", "seek", "strive", "endeavour", "endeavor", "aim", "try", "keep", "remain"}
+    | {"vow", "promise", "pledge", "undertake", "commit", "intend", "plan", "agree"}
 )
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"\b(?:[Ii]n|[Ff]or|[Dd]uring)\s+((?:19|20)\d\d)\b")
@@ -42,6 +43,7 @@ _STOP = frozenset(
         "at",
     ]
 )
+_CHANNEL = re.compile(r"\b(eu|nato) and (eu|nato) (instruments|tools)\b")
 _MECHANISM_OBJECTS = re.compile(
     r"\b(?:dialogue|consultations?|meetings?|summits?|mechanism|remain in force|"
     r"commission|committee|working group)\b",
@@ -68,21 +70,26 @@ class Clause:
 
 def find_verb(lower: str, start: int, end: int, lexicon: Lexicon) -> tuple[str, int] | None:
     """The clause's main verb (base form) and where its object starts."""
-    words = list(_WORD.finditer(lower, start, end))
-    if words and words[0].group().endswith("ing"):
-        stem = words[0].group()[:-3]
+    forms = lexicon.verb_forms
+    words = _WORD.finditer(lower, start, end)  # lazily: the verb is usually near the start
+    word = next(words, None)
+    if word is not None and word.group().endswith("ing"):
+        stem = word.group()[:-3]
         for base in (stem, stem + "e", stem[:-1]):
-            if base in lexicon.verb_forms:
-                return lexicon.verb_forms[base], words[0].end()
-    for i, word in enumerate(words):
-        found = lexicon.verb_forms.get(word.group()) or _gerund(word.group(), lexicon)
-        if found is None:
-            continue
-        base = found
-        following = words[i + 1].group() if i + 1 < len(words) else ""
-        if base in _AUXILIARY and (following == "to" or following.endswith("ing")):
-            continue
-        return base, word.end()
+            if base in forms:
+                return forms[base], word.end()
+    while word is not None:
+        following = next(words, None)
+        text = word.group()
+        after = following.group() if following is not None else ""
+        if following is not None and (pair := forms.get(f"{text} {after}")) is not None:
+            return pair, following.end()  # "step up", "set up", "hand over"
+        found = forms.get(text) or _gerund(text, lexicon)
+        if found is not None and not (
+            found in _AUXILIARY and (after == "to" or after.endswith("ing"))
+        ):
+            return found, word.end()
+        word = following
     return None
 
 
@@ -104,10 +111,13 @@ def provision(
     lower = ctx.lower
     start, end = clause.start, clause.end
     found = find_verb(lower, clause.verb_from or start, end, lexicon)
-    action, object_start = (clause.action, start) if clause.action else (found or ("", start))
+    action, object_start = (
+        (clause.action, start) if clause.action else (found or ("", clause.verb_from or start))
+    )
     if not action:
         action = "commit"
-    obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", text[start:end])
+    words = text[start:end]
+    obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", words)
     verb_span = (object_start - len(action), object_start) if found else None
     # A name in the subject says who acts ("The EU will ..."), not what about: its cues
     # do not count; the rest of a subject does ("Artillery rounds will be delivered").
@@ -117,15 +127,17 @@ def provision(
         for h in cue_hits(lower, start, end, lexicon, verb_span)
         if not any(s <= h.start < e for s, e in names)
     ]
+    money = amounts(words)
+    if money or "%" in words:
+        hits = _one_money_topic(hits)
     domains, domain_why = rank(hits, clause.topic, clause.fallback)
     bens, ben_why = beneficiaries(view, object_start, end, clause.actors, lexicon, ctx)
     why = [*clause.why, f"action:{action}", *ben_why, *domain_why]
-    when = timing(text[start:end])
+    when = timing(words)
     kind = clause.kind or _kind(action, obj, when, lexicon)
     why.append(f"kind:{kind}")
     if when:
         why.append(f"timing:{when[0]} <- {when[1]!r}")
-    money = amounts(text[start:end])
     amount = None
     if money:
         first = money[0]
@@ -139,6 +151,11 @@ def provision(
             why.append(f"period:{period} <- {year.group()!r}")
         amount = Amount(value=first.value, currency=currency, period=period)
         why.append(f"amount <- {first.words!r}")
+    flags = []
+    for share in shares(words):
+        period = f", {share.period}" if share.period else ""
+        flags.append(f"amount-share: {share.percent:g}% of {share.base}{period} (not money)")
+        why.append(f"share <- {share.words!r}")
     instruments = _instruments(view, lower, start, end, lexicon)
     return Provision(
         id=_slug(action, obj, taken),
@@ -151,12 +168,27 @@ def provision(
         kind=kind,
         partners=clause.partners,
         instruments=instruments,
-        condition=condition(text[start:end]),
+        condition=condition(words),
         timing=when[0] if when else None,
         amount=amount,
         spans=[Span(source=ctx.source_id, start=start, end=end)],
+        flags=flags,
         why=why,
     )
+
+
+def _one_money_topic(hits: list[CueHit]) -> list[CueHit]:
+    """A sum says "money" once: its sign, scale and "funding" do not add up past one cue.
+
+    So "EUR 500 million for demining" is about demining, paid for; a pledge of money with
+    no other topic stays financial aid.
+    """
+    money = [h for h in hits if h.domains == ("financial_aid",)]
+    total = sum(h.weight for h in money)
+    if total <= 1.0:
+        return hits
+    scale = 1.0 / total
+    return [h._replace(weight=h.weight * scale) if h in money else h for h in hits]
 
 
 def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon) -> str:
@@ -179,7 +211,7 @@ def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) 
         name = lexicon.instruments.get(_SPACE.sub(" ", m.group()))
         if name and name not in found:
             found.append(name)
-    channel = re.search(r"\b(eu|nato) and (eu|nato) (instruments|tools)\b", lower[start:end])
+    channel = _CHANNEL.search(lower, start, end)
     if channel:
         for org in (channel.group(1), channel.group(2)):
             name = f"{org.upper()} {channel.group(3)}"

@@ -19,6 +19,8 @@ _DETERMINERS = frozenset(
     | {"any", "each", "ukraine's", "together", "closely", "jointly"}
 )
 _RELATIVE = re.compile(r"\b(?:which|who|that|whose)\b")
+# A joint between verb phrases; group 2 is a modal or "to" repeated after it.
+_JOINT = re.compile(r"(,\s+(?:and|or)\s+|,\s+|;\s+|\s+and\s+)((?:will|shall|to)\s+)?(?:also\s+)?")
 _PARALLEL_NP = re.compile(r",\s+((?:the|a|an)\s+[\w-]+\s+of)\b")
 
 
@@ -57,18 +59,23 @@ def verb_pieces(view: str, start: int, end: int, lexicon: Lexicon) -> list[Piece
     forms = lexicon.verb_forms
     ambiguous = lexicon.words("ambiguous_verbs")
     cuts: list[tuple[int, int, str]] = []  # (separator start, clause start, rule)
-    for match in re.finditer(
-        r"(,\s+(?:and|or)\s+|,\s+|;\s+|\s+and\s+)(?:(?:will|shall|to)\s+)?(?:also\s+)?", low
-    ):
+    for match in _JOINT.finditer(low):
         rest = _words(low[match.end() : match.end() + 40])
         if not rest:
             continue
-        modal = bool(re.search(r"\b(?:will|shall|to)\s", match.group()))
+        modal = match.group(2) is not None
         verb = rest[0]
         if not modal and verb not in forms:
             continue
         before = _words(low[max(0, match.start() - 30) : match.start()])
-        if not modal and before and before[-1] in forms and _bare_verb(before, ambiguous):
+        finite = verb in lexicon.words("present_commitments")  # "and vowed to", "and pledged"
+        if (
+            not modal
+            and not finite
+            and before
+            and before[-1] in forms
+            and _bare_verb(before, ambiguous)
+        ):
             continue  # "detect, contain and stop X": verbs sharing one object
         bare_and = match.group(1).strip() == "and"
         next_word = rest[1] if len(rest) > 1 else ""
@@ -83,8 +90,8 @@ def verb_pieces(view: str, start: int, end: int, lexicon: Lexicon) -> list[Piece
             original = _words(view[start + match.end() : start + match.end() + 40])
             if len(original) < 2 or not original[1][:1].isupper():
                 continue  # "weapons and support to Ukraine": a noun, not a new clause
-        if bare_and and not modal and _RELATIVE.search(low, 0, match.start()):
-            continue
+        if bare_and and not modal and not finite and _RELATIVE.search(low, 0, match.start()):
+            continue  # "that supplies drones and trains crews": inside the relative clause
         if len(rest) < 2 and not modal:
             continue
         rule = "split:verb-list " + repr(match.group().strip() + " " + verb)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from pactwatch.extract.lexicon import Lexicon
 
@@ -26,11 +27,13 @@ _CHANNEL = re.compile(
 )
 _CHANNEL_CUES = frozenset({"eu", "nato", "european union", "alliance"})
 _ADJ_SUFFIX = re.compile(r"^[a-z]+(?:al|ic|ian|ary|ive)$")
+_ASIDE = re.compile(r",\s+(?:(?:part|some|most|much|all|one|two|several)\s+of\s+)?(?:which|whom)\b")
 _FOR = re.compile(r"\bfor\s+(?:the|its|their|ukraine|ukrainian|kyiv)\b")
 
 
-@dataclass(frozen=True)
-class CueHit:
+class CueHit(NamedTuple):
+    """A cue word in a clause and how much it says about the topic."""
+
     cue: str
     start: int
     domains: tuple[str, ...]
@@ -45,15 +48,25 @@ def cue_hits(
     The clause's own verb ("fund", "train") says how more than what: it counts half.
     """
     hits: list[CueHit] = []
+    found = _scan(lower, lexicon).between(start, end)
+    if not found:
+        return hits
     weak = lexicon.words("weak_cues")
-    for m_start, m_end, cue in _scan(lower, lexicon).between(start, end):
+    side = _ASIDE.search(lower, start, end)
+    aside = side.start() if side is not None else None
+    recipient = _FOR.search(lower, start, end)
+    after_for = recipient.end() if recipient is not None else end + 1
+    for m_start, m_end, cue in found:
         domains = lexicon.cue_domains.get(cue, ())
         if not domains:
-            continue
+            cue = _SPACE.sub(" ", cue)  # a cue broken over a line or by double spaces
+            domains = lexicon.cue_domains.get(cue, ())
+            if not domains:
+                continue
         weight = (1.25 if " " in cue else 1.0) / len(domains)
-        if _FOR.search(lower, start, m_start):
+        if after_for <= m_start:
             weight *= 0.5  # "training for the armed forces": the recipient, not the topic
-        if " " not in cue and _ADJ_SUFFIX.match(cue):
+        if " " not in cue and _adjective(cue):
             weight *= 0.75
         if cue in weak:
             weight *= 0.5
@@ -61,19 +74,31 @@ def cue_hits(
             weight *= 0.5
         if cue in _CHANNEL_CUES and _CHANNEL.match(lower, m_end, end):
             weight *= 0.25
+        if aside is not None and m_start >= aside:
+            weight *= 0.5  # ", part of which ...": a side remark says less about the topic
         hits.append(CueHit(cue, m_start, domains, weight))
     return hits
+
+
+@lru_cache(maxsize=4096)
+def _adjective(cue: str) -> bool:
+    return _ADJ_SUFFIX.match(cue) is not None
 
 
 class _CueScan:
     """All cue matches of one lower-cased text, queried by range (see actors._Scan)."""
 
-    def __init__(self, lower: str, lexicon: Lexicon) -> None:
+    def __init__(
+        self, lower: str, lexicon: Lexicon, words: list[tuple[int, int, str]] | None = None
+    ) -> None:
         self.lower = lower
         self.lexicon = lexicon
-        self.hits = [
-            (m.start(), m.end(), _SPACE.sub(" ", m.group())) for m in lexicon.cue_re.finditer(lower)
-        ]
+        if words is None:  # not given by the document's index: scan for them
+            words = [(*m.span(), m.group()) for m in lexicon.cue_re.finditer(lower)]
+        self.hits = words
+        symbols = [(*m.span(), m.group()) for m in lexicon.cue_symbol_re.finditer(lower)]
+        if symbols:
+            self.hits = sorted([*self.hits, *symbols])
         self.starts = [h[0] for h in self.hits]
 
     def between(self, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -83,6 +108,11 @@ class _CueScan:
 
 _SCANS: list[_CueScan] = []
 _SPACE = re.compile(r"\s+")
+
+
+def seed_scan(lower: str, lexicon: Lexicon, words: list[tuple[int, int, str]]) -> None:
+    """Keep the word cues a document index found, so cue questions need no second scan."""
+    _SCANS[:] = [_CueScan(lower, lexicon, words), *_SCANS[:1]]
 
 
 def _scan(lower: str, lexicon: Lexicon) -> _CueScan:
@@ -106,7 +136,7 @@ def rank(
             scores[domain] = scores.get(domain, 0.0) + hit.weight * factor
             first.setdefault(domain, hit.start)
     strong = [d for d, s in scores.items() if s >= 0.5 and d not in GENERIC]
-    why = [f"domain:{d} <- cue {h.cue!r}" for h in hits for d in h.domains[:1]][:8]
+    why = [f"domain:{h.domains[0]} <- cue {h.cue!r}" for h in hits[:8]]
     if not strong and not any(s >= 0.5 for s in scores.values()) and (topic or fallback):
         inherited = list(fallback or topic)
         rest = [d for d in _ordered(scores, first) if d not in inherited]

@@ -30,6 +30,7 @@ class Scores:
     kind: float | None
     amounts: float | None
     amount_pairs: int
+    amount_periods: float | None = None  # same period ("2024", "2024/25", "P4Y", "annual")
 
     def as_dict(self) -> dict[str, float | int | None]:
         return asdict(self)
@@ -81,6 +82,10 @@ def _same_amount(p: Provision, g: Provision) -> bool:
     )
 
 
+def _period(p: Provision) -> str | None:
+    return p.amount.period if p.amount is not None else None
+
+
 def score(pred: Agreement, gold: Agreement) -> Scores:
     pairs = match(pred.provisions, gold.provisions)
     n_pred, n_gold, n = len(pred.provisions), len(gold.provisions), len(pairs)
@@ -102,4 +107,5 @@ def score(pred: Agreement, gold: Agreement) -> Scores:
         kind=_share(pairs, lambda p, g: p.kind == g.kind),
         amounts=_share(money, _same_amount),
         amount_pairs=len(money),
+        amount_periods=_share(money, lambda p, g: _same_amount(p, g) and _period(p) == _period(g)),
     )

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from pactwatch.extract import parties as party_rules
-from pactwatch.extract.actors import RECIPIENT, Context, mentions, resolve_subject
+from pactwatch.extract.actors import RECIPIENT, Context, Mention, mentions, resolve_subject
 from pactwatch.extract.build import Clause, provision
 from pactwatch.extract.clauses import Piece, item_pieces, parallel_np_pieces, verb_pieces
-from pactwatch.extract.domains import cue_hits, rank
+from pactwatch.extract.domains import cue_hits, rank, seed_scan
 from pactwatch.extract.facts import TERM_STATEMENT, early_end, term_years
+from pactwatch.extract.index import DocIndex, Hit
 from pactwatch.extract.lexicon import Lexicon, load_lexicon
 from pactwatch.extract.segment import Block, Sentence, blocks, sentences
 from pactwatch.model import Agreement, Provision, Span
@@ -24,8 +25,10 @@ from pactwatch.sources import match_view
 
 _OPENER = re.compile(
     r"(?:and|but|also|in addition|moreover|furthermore|besides|at the same time|further|"
-    r"in particular|finally|additionally|under the agreement|under the document|"
-    r"according to the (?:agreement|document|text))\s*,?\s+"
+    r"in particular|finally|additionally|"
+    r"(?:under|according to|in|as part of|through|with)\s+(?:the|this)\s+(?:new\s+|security\s+|"
+    r"bilateral\s+|ten-year\s+|10-year\s+)*(?:agreement|document|text|deal|pact|accord|treaty))"
+    r"\s*,?\s+"
 )
 _AGREEMENT_SUBJECT = re.compile(
     r"(?:the|this)\s+(?:security\s+|bilateral\s+|new\s+)*(?:agreement|document|deal|pact|accord|"
@@ -37,8 +40,14 @@ _PASSIVE = re.compile(r"\s*(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?\w+(?:ed|en|
 _RECEIVE = re.compile(r"\s*(?:also\s+|further\s+|continue\s+to\s+)?(?:receive|get|obtain)\b")
 _BY = re.compile(r"\bby\s+(?:the\s+)?")
 _QUOTE = re.compile(r'[,.!?]"\s+(?:\w+\s+){0,4}?(?:said|says|told|added|stressed|noted|wrote)\b')
+_CLAUSE_JOINT = re.compile(
+    r"(?:,|;)\s*(?:and|but|while|whereas|and\s+also)?\s+|\s+(?:while|whereas)\s+"
+)
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
+_BYLINE = re.compile(
+    r"^(?:By|BY|From)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*(?:$|[|,/]|and\s)"
+)
 _NAME_LINE = re.compile(r"^(?:[Bb]y\s+)?[A-Z][a-z'-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'-]+){1,3}$")
 
 
@@ -71,7 +80,10 @@ class Reader:
     ends_early: list[str] = field(default_factory=list)
     signing: list[Sentence] = field(default_factory=list)
     mention_lists: list[Sentence] = field(default_factory=list)
+    passing: list[Mention] = field(default_factory=list)  # partners of other agreements
     intro: tuple[list[str], list[str], list[str]] | None = None
+    index: DocIndex | None = None
+    topics: dict[tuple[int, int], list[str]] = field(default_factory=dict)
 
     def note(self, kind: str, start: int, end: int, reason: str) -> None:
         self.notes.append(f"{kind} [{start}:{end}] {reason}")
@@ -81,6 +93,8 @@ class Reader:
         self.view = self.view or match_view(self.text)
         self.lower = lower_view(self.view)
         self.ctx.lower = self.lower
+        self.index = DocIndex(self.lower, self.lexicon)
+        seed_scan(self.lower, self.lexicon, self.index.domain)
         found = blocks(self.view)
         abbreviations = self.lexicon.words("abbreviations")
         for block in found:
@@ -102,7 +116,7 @@ class Reader:
     def _list_intro(self, sentence: Sentence) -> bool:
         """'The Participants will:' followed by items: each item inherits the subject."""
         start, end = sentence.start, sentence.end
-        modal = self.lexicon.modal_re.search(self.lower, start, end)
+        modal = self._index.modal.first(start, end)
         if modal is None:
             return False
         actors, partners, why = resolve_subject(
@@ -132,6 +146,9 @@ class Reader:
         if block.index == 0 and self._is_headline(block, line, words):
             self.note("skip", block.start, block.end, "headline (rule: first block)")
             self._facts_from(block.start, block.end)
+            return True
+        if block.index <= 3 and len(words) <= 14 and _BYLINE.match(line):
+            self.note("skip", block.start, block.end, "byline (rule: 'By' and a name near top)")
             return True
         if self._is_heading(line, words):
             if block.index <= 3 and _NAME_LINE.match(line) and not self._cues(block):
@@ -166,8 +183,12 @@ class Reader:
 
     def _facts_from(self, start: int, end: int) -> None:
         found = term_years(self.view[start:end])
-        if found and self.term is None and re.search(r"-year|years", self.view[start:end]):
+        chunk = self.view[start:end]
+        if found and self.term is None and ("-year" in chunk or "years" in chunk):
             self.term = found
+        low = self.lower[start:end]
+        if "join" not in low and "member" not in low and "acce" not in low:
+            return  # no accession, so no early end
         early = early_end(self.view[start:end])
         if early and early not in self.ends_early:
             self.ends_early.append(early)
@@ -180,6 +201,10 @@ class Reader:
             return
         while m := _OPENER.match(self.lower, start, end):
             start = m.end()
+        if self._index.plain(start, end):
+            self.note("skip", start, end, "background: no commitment verb")
+            self.background.append((start, end))
+            return
         low = self.lower[start:end]
         self._facts_from(start, end)
         ellipsis = self.lexicon.ellipsis_re.match(low)
@@ -191,10 +216,13 @@ class Reader:
         ):
             self.note("skip", start, end, "quote: a speaker's words (rule: quotation marks)")
             return
-        modal = self.lexicon.modal_re.search(self.lower, start, end)
+        modal = self._index.modal.first(start, end)
         if party_rules.is_mention_list(self, start, end):
             self.mention_lists.append(Sentence(start, end, sentence.block))
             self.note("skip", start, end, "background: list of other agreements")
+            return
+        if party_rules.other_agreements(self, start, end):
+            self.note("skip", start, end, "background: other partners' agreements (mentions)")
             return
         if self._signing(start, end, modal):
             return
@@ -204,6 +232,42 @@ class Reader:
         subject = _AGREEMENT_SUBJECT.match(self.lower, start, end)
         if subject and self._agreement_clauses(start, end, subject.end()):
             return
+        parts = self._subject_clauses(start, end, modal)
+        for part_start, part_end in parts:
+            part_modal = self._index.modal.first(part_start, part_end)
+            self._route(part_start, part_end, part_modal)
+
+    def _subject_clauses(self, start: int, end: int, modal: Hit | None) -> list[tuple[int, int]]:
+        """ "A and B will X, and the UK will Y": one clause per subject with its own modal.
+
+        A later modal starts a clause of its own when a conjunction or semicolon precedes a
+        short subject that names a party or a collective ("and the UK will", "while they").
+        """
+        if modal is None:
+            return [(start, end)]
+        cuts: list[tuple[int, int]] = []
+        floor = modal.end()
+        for later in self._index.modal.within(modal.end(), end):
+            joint = None
+            for m in _CLAUSE_JOINT.finditer(self.lower, floor, later.start()):
+                joint = m
+            if joint is None:
+                continue
+            subject = self.lower[joint.end() : later.start()].strip()
+            if not subject or len(subject.split()) > 6:
+                continue
+            named = mentions(self.view, joint.end(), later.start(), self.lexicon)
+            collective = subject in self.lexicon.words("collective_subjects")
+            if named or collective:
+                cuts.append((joint.start(), joint.end()))
+                floor = later.end()
+        if not cuts:
+            return [(start, end)]
+        bounds = [start, *(c for cut in cuts for c in cut), end]
+        return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+
+    def _route(self, start: int, end: int, modal: Hit | None) -> None:
+        """A clause with its subject: a commitment by a present-tense verb or a modal."""
         present = self._present_verb(start, end)
         before_modal = present is not None and (modal is None or present < modal.start())
         rule = "present-tense commitment verb"
@@ -219,22 +283,31 @@ class Reader:
         self.note("skip", start, end, "background: no commitment verb")
         self.background.append((start, end))
 
+    @property
+    def _index(self) -> DocIndex:
+        if self.index is None:
+            self.index = DocIndex(self.lower, self.lexicon)
+        return self.index
+
     def _paragraph_topic(self) -> list[str]:
         """The domain of the paragraph's last background sentence, read when first needed."""
         if not self.background:
             return []
-        start, end = self.background[-1]
-        hits = cue_hits(self.lower, start, end, self.lexicon)
-        ranked = rank(hits, [], [])[0] if hits else []
-        return [d for d in ranked if d != "other"][:1]
+        key = self.background[-1]
+        found = self.topics.get(key)
+        if found is None:
+            hits = cue_hits(self.lower, key[0], key[1], self.lexicon)
+            ranked = rank(hits, [], [])[0] if hits else []
+            found = self.topics[key] = [d for d in ranked if d != "other"][:1]
+        return found
 
     def _present_verb(self, start: int, end: int) -> int | None:
         """A present-tense commitment verb among the sentence's first words, not the first."""
-        m = self.lexicon.present_re.search(self.lower, start, min(end, start + 90))
+        m = self._index.present.first(start, min(end, start + 90))
         return m.start() if m is not None and m.start() > start else None
 
-    def _signing(self, start: int, end: int, modal: re.Match[str] | None) -> bool:
-        m = self.lexicon.signing_re.search(self.lower, start, end)
+    def _signing(self, start: int, end: int, modal: Hit | None) -> bool:
+        m = self._index.signing.first(start, end)
         if m is None or (modal is not None and m.start() > modal.start()):
             return False
         self.signing.append(Sentence(start, end, -1))
@@ -340,7 +413,12 @@ class Reader:
         action: str | None = None
         order = {code: i for i, code in enumerate(self.ctx.parties)}
         actors = sorted(named, key=lambda code: order.get(code, len(order)))
+        if self.ctx.parties_sure and actors and not set(actors) & set(self.ctx.parties):
+            start, end = pieces[0].start, pieces[-1].end
+            self.note("skip", start, end, f"another agreement: {actors} not a party (rule: actor)")
+            return
         for i, piece in enumerate(pieces):
+            named_partners = party_rules.predicate_partners(self, piece.start, piece.end, actors)
             clause = Clause(
                 piece.start,
                 piece.end,
@@ -348,7 +426,7 @@ class Reader:
                 self.section,
                 self.section_topic,
                 [*why, piece.rule] if piece.rule != "clause" else list(why),
-                partners=list(partners or []),
+                partners=list(dict.fromkeys([*(partners or []), *named_partners])),
                 verb_from=verb_from if i == 0 else None,
                 fallback=self._context(piece, previous),
                 action=action if piece.rule.startswith("split:parallel") else None,
@@ -399,8 +477,9 @@ def extract(text: str, source_id: str = "input", lexicon: Lexicon | None = None)
     """Read `text` and return the reader with its provisions, notes and facts."""
     lexicon = lexicon or load_lexicon()
     view = match_view(text)
-    parties = party_rules.find_parties(view, lexicon)
-    reader = Reader(text, lexicon, Context(parties=parties, source_id=source_id), view=view)
+    parties, sure = party_rules.find_parties(view, lexicon)
+    ctx = Context(parties=parties, source_id=source_id, parties_sure=sure)
+    reader = Reader(text, lexicon, ctx, view=view)
     reader.read()
     return reader
 

@@ -38,10 +38,22 @@ AMOUNT_RE = re.compile(
     rf"|(?<![\w.])(?P<num2>{_NUM})\s?(?:(?P<scale2>{_SCALE_RE})\s+)?(?P<word>{_WORDS_RE})\b",
     re.IGNORECASE,
 )
+# The period an amount is for, read in the words after it up to the next amount or clause
+# end: "in 2024", "for 2024-2027", "in 2024/25", "annually", "over the next four years".
 _PERIOD_RE = re.compile(
-    r"^\s*(?:(?:[\w'-]+\s+){0,6}?(?:in|for|during)\s+(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*(?P<year2>(?:19|20)\d\d))?"
-    r"|(?P<annual>per year|a year|annually|each year|every year|per annum)"
-    r"|over\s+(?P<over>\w+)\s+years)",
+    r"^[^.;:£$€¥\d]{0,90}?(?<![\w'])(?:"
+    r"(?:in|for|during|over|throughout)\s+(?:the\s+)?(?:(?:fiscal|financial|budget)\s+years?\s+)?"
+    r"(?P<year>(?:19|20)\d\d)(?:\s*(?:[-/]|to)\s*(?P<year2>(?:19|20)\d\d|\d\d)(?!\d))?"
+    r"|(?P<annual>per year|a year|annually|each year|every year|per annum|yearly)"
+    r"|(?:over|during|in|for|within)\s+(?:the\s+)?(?:next\s+|coming\s+|following\s+)?"
+    r"(?:(?P<over>\d{1,3}|[a-z]+(?:-[a-z]+)?)\s+years|(?P<decade>decade))"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
+_SHARE_RE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b)\s+of\s+(?:(?:its|their|the|our|his|her)\s+)?"
+    r"(?:(?:annual|national)\s+)?(?P<base>gdp|gross domestic product|gni|gross national income|"
+    r"(?:defen[cs]e\s+|military\s+)?budget)\b",
     re.IGNORECASE,
 )
 
@@ -93,12 +105,37 @@ def _period(after: str) -> str | None:
     if m is None:
         return None
     if m.group("year2"):
-        return f"{m.group('year')}/{m.group('year2')}"
+        return f"{m.group('year')}/{m.group('year2')}"  # "2024-2027", "2024/25" as written
     if m.group("year"):
         return m.group("year")
     if m.group("annual"):
         return "annual"
+    if m.group("decade"):
+        return "P10Y"
     return f"P{_count(m.group('over'))}Y" if _count(m.group("over")) else None
+
+
+@dataclass(frozen=True)
+class Share:
+    """A commitment stated as a share ("0.25% of GDP"): no currency, so not an Amount."""
+
+    percent: float
+    base: str
+    period: str | None
+    words: str
+
+
+def shares(text: str) -> list[Share]:
+    """Percent-of-GDP (or budget) pledges in `text`, with the period stated after them."""
+    if "%" not in text and "cent" not in text:
+        return []
+    found = []
+    for m in _SHARE_RE.finditer(text):
+        base = m.group("base").lower()
+        base = {"gross domestic product": "GDP", "gdp": "GDP", "gni": "GNI"}.get(base, base)
+        period = _period(text[m.end() : m.end() + 90])
+        found.append(Share(float(m.group("num")), base, period, m.group()))
+    return found
 
 
 def _count(word: str | None) -> int | None:
@@ -209,11 +246,10 @@ _TIMING = (
     (re.compile(r"\b(?:monthly|every month)\b", re.I), "monthly"),
     (re.compile(r"\b(?:regular|regularly)\b", re.I), "regular"),
 )
-_ANY_TIMING = re.compile(
-    r"annual|yearly|every|each year|once a year|quarterly|month|regular|within|-hour|-day|"
-    r"-week|\bby\s|before|no later",
-    re.I,
-)
+_TIMING_WORDS = (
+    "annual", "yearly", "every", "each year", "once a year", "quarterly", "month", "regular",
+    "within", "-hour", "-day", "-week", "by", "before", "no later",
+)  # fmt: skip
 _DEADLINE = re.compile(
     r"\b(?:by|before|no later than)\s+(?:(?:the\s+)?end\s+of\s+)?"
     r"(?:(?:[A-Z][a-z]+|\d{1,2}\s+[A-Z][a-z]+)\s+)?(?:19|20)\d\d\b"
@@ -227,8 +263,9 @@ _WITHIN = re.compile(
 
 def timing(text: str) -> tuple[str, str] | None:
     """A clause's timing ("annual", "within 24 hours") and the words that said it."""
-    if not _ANY_TIMING.search(text):
-        return None
+    low = text.lower()
+    if not any(word in low for word in _TIMING_WORDS):
+        return None  # substring tests first: most clauses say nothing about time
     m = _WITHIN.search(text)
     if m is not None:
         n = _count(m.group("n") or m.group("n2"))
@@ -252,8 +289,14 @@ _CONDITION = re.compile(
 )
 
 
+_CONDITION_WORDS = ("case of", "event", "if", "should", "upon", "whenever", "in response to")
+
+
 def condition(text: str) -> str | None:
     """The trigger a clause depends on ("in case of renewed aggression" -> its words)."""
+    low = text.lower()
+    if not any(word in low for word in _CONDITION_WORDS):
+        return None
     m = _CONDITION.search(text)
     return m.group("what").strip(" ,.") if m else None
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from pactwatch.extract.actors import RECIPIENT, mentions
+from pactwatch.extract.actors import RECIPIENT, mentions, named_near_top
 from pactwatch.extract.actors import Mention as Found
 from pactwatch.extract.facts import dates, triggers
 from pactwatch.extract.lexicon import Lexicon
@@ -45,25 +45,121 @@ _MONTHS = frozenset(
         "December",
     ]
 )
-_SIGNATORY = r"\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:von der\s+|de\s+)?[A-Z][\w'-]+){0,2})"
+_SIGNATORY = re.compile(r"\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:von der\s+|de\s+)?[A-Z][\w'-]+){0,2})")
+_TITLE_WORDS = ("Agreement", "Accord", "Treaty", "Memorandum")
 
 
-def find_parties(view: str, lexicon: Lexicon) -> list[str]:
-    """The parties: from a title or "between A and B", else the most named parties."""
+def find_parties(view: str, lexicon: Lexicon) -> tuple[list[str], bool]:
+    """The parties, and whether the text names them as such.
+
+    A title or "between A and B" names them; else the most named parties, confirmed when
+    the first signing sentence names exactly those two.
+    """
     head = view[:HEAD]
     for pattern in (_TITLE, _BETWEEN):
+        if not _may_match(pattern, head):
+            continue
         for m in pattern.finditer(head):
             codes = _codes(mentions(view, m.start(), m.end(), lexicon))
             if len(codes) >= 2:
-                return _ordered(codes[:2])
+                return _ordered(codes[:2]), True
     counts = Counter(
         m.code for m in mentions(view, 0, min(len(view), HEAD), lexicon) if m.code != "RU"
     )
     top = [code for code, _ in counts.most_common(3)]
     if RECIPIENT in top:
         others = [c for c in top if c != RECIPIENT][:1]
-        return [RECIPIENT, *others]
-    return top[:2] or [RECIPIENT]
+        top = [RECIPIENT, *others]
+    parties = top[:2] or [RECIPIENT]
+    return parties, _signing_names(view, lexicon) == set(parties)
+
+
+def _signing_names(view: str, lexicon: Lexicon) -> set[str]:
+    """The parties named in the sentence of the first signing verb near the top."""
+    m = lexicon.signing_re.search(view, 0, min(len(view), 3000))
+    if m is None:
+        return set()
+    start = max(view.rfind(". ", 0, m.start()), view.rfind("\n", 0, m.start())) + 1
+    stop = [i for i in (view.find(". ", m.end()), view.find("\n", m.end())) if i >= 0]
+    end = min(stop) if stop else len(view)
+    return set(_codes(mentions(view, start, end, lexicon)))
+
+
+def other_agreements(reader: Reader, start: int, end: int) -> bool:
+    """ "France and Denmark are expected to conclude similar agreements": mentions.
+
+    A sentence about an agreement that is similar, separate or expected, naming parties
+    that are not this agreement's, records them as mentions and commits nobody.
+    """
+    low = reader.lower[start:end]
+    if not any(noun in low for noun in reader.lexicon.grammar["other_agreement_nouns"]):
+        return False  # no agreement named: the cheap test first
+    similar, expected = _other_agreement_res(reader.lexicon)
+    # a later signing sentence ("Canada also signed an agreement") tells of another deal
+    later = bool(reader.signing) and reader.index is not None
+    later = later and reader._index.signing.first(start, end) is not None
+    if not later and not similar.search(low) and not expected.search(low):
+        return False
+    parties = reader.ctx.parties
+    others = [
+        m
+        for m in mentions(reader.view, start, end, reader.lexicon)
+        if m.code not in parties
+        and m.code not in _NOT_PARTNERS
+        and m.kind != "leader"
+        and not _at_event(reader.lower, m.start)
+    ]
+    if not others:
+        return False
+    reader.passing.extend(others)
+    return True
+
+
+_OTHER_RES: dict[int, tuple[Lexicon, tuple[re.Pattern[str], re.Pattern[str]]]] = {}
+
+
+def _other_agreement_res(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ "similar/own ... agreements" and "expected to sign ... agreement", compiled once."""
+    cached = _OTHER_RES.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    grammar = lexicon.grammar
+    nouns = "|".join(re.escape(n) for n in grammar["other_agreement_nouns"])
+    cues = "|".join(re.escape(c) for c in grammar["other_agreement_cues"])
+    expected = "|".join(re.escape(e) for e in grammar["expected_signing"])
+    found = (
+        re.compile(rf"\b(?:{cues})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b"),
+        re.compile(rf"\b(?:{nouns})\b.*\b(?:{expected})\b|\b(?:{expected})\b.*\b(?:{nouns})\b"),
+    )
+    _OTHER_RES.clear()
+    _OTHER_RES[id(lexicon)] = (lexicon, found)
+    return found
+
+
+_NOT_PARTNERS = frozenset({"RU", "NATO", "G7", "UN", "OSCE"})  # no security agreement with UA
+_EVENT = re.compile(r"\b(?:at|in|on|during|from|after|before)\s+(?:the\s+)?$")
+
+
+def _at_event(lower: str, start: int) -> bool:
+    """ "at the G7 summit", "in Brussels": a place or an event, not a partner."""
+    return _EVENT.search(lower, max(0, start - 16), start) is not None
+
+
+def predicate_partners(reader: Reader, start: int, end: int, actors: list[str]) -> list[str]:
+    """ "... jointly with Norway", "together with Latvia and Estonia": partners named."""
+    found: list[str] = []
+    for phrase in reader.lexicon.grammar["partner_phrases"]:
+        at = reader.lower.find(phrase + " ", start, end)
+        if at < 0:
+            continue
+        after = at + len(phrase) + 1
+        for m in mentions(reader.view, after, min(end, after + 60), reader.lexicon):
+            gap = reader.lower[after : m.start].strip()
+            if gap not in {"", "the", "and", ",", "and the"} or m.code in actors:
+                break
+            found.append(m.surface)
+            after = m.end
+    return found
 
 
 def _codes(found: Sequence[Found]) -> list[str]:
@@ -84,11 +180,17 @@ def is_mention_list(reader: Reader, start: int, end: int) -> bool:
     if with_at < 0:
         return False
     named = mentions(reader.view, with_at, end, reader.lexicon)
-    return len({m.code for m in named}) >= 3
+    return len({m.code for m in named} - set(reader.ctx.parties)) >= 3
 
 
 def _mentions(reader: Reader) -> list[Mention]:
     found: list[Mention] = []
+    own = RECIPIENT if RECIPIENT in reader.ctx.parties else reader.ctx.parties[0]
+    for m in reader.passing:
+        if any(x.parties == [own, m.code] for x in found):
+            continue
+        span = Span(source=reader.ctx.source_id, start=m.start, end=m.end)
+        found.append(Mention(kind="agreement", parties=[own, m.code], spans=[span]))
     for sentence in reader.mention_lists:
         with_at = reader.lower.find(" with ", sentence.start, sentence.end)
         subject = mentions(reader.view, sentence.start, with_at, reader.lexicon)
@@ -106,7 +208,7 @@ def _signatories(reader: Reader) -> list[Signatory]:
     titles = reader.lexicon.titles_re
     for sentence in reader.signing:
         for m in titles.finditer(reader.view, sentence.start, sentence.end):
-            name = re.compile(_SIGNATORY).match(reader.view, m.end(), sentence.end)
+            name = _SIGNATORY.match(reader.view, m.end(), sentence.end)
             if name is None:
                 continue
             person = name.group("name")
@@ -117,6 +219,8 @@ def _signatories(reader: Reader) -> list[Signatory]:
             codes = leader or [x.code for x in near if x.end <= m.start() + len(m.group()) + 20]
             if not codes or any(s.name == person for s in found):
                 continue
+            if codes[-1] not in reader.ctx.parties:
+                continue  # a leader signing another agreement
             found.append(Signatory(name=person, role=m.group(), party=codes[-1]))
     return found
 
@@ -166,7 +270,7 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
     """The draft record: agreement facts, provisions, mechanisms, mentions and notes."""
     parties = reader.ctx.parties
     signed_on, signed_at = _signed(reader)
-    title_match = _TITLE.search(reader.view, 0, HEAD)
+    title_match = _TITLE.search(reader.view, 0, HEAD) if _may_match(_TITLE, reader.view) else None
     title = (
         reader.text[title_match.start() : title_match.end()]
         if title_match
@@ -184,7 +288,7 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
     notes = list(reader.notes)
     if not reader.provisions:
         notes.append("warning: no commitments found in the text")
-    if not mentions(reader.view, 0, min(len(reader.view), HEAD), reader.lexicon):
+    if not named_near_top(reader.view, HEAD, reader.lexicon):
         notes.append(f"warning: no party is named; parties default to {parties}")
     return Agreement(
         id=re.sub(r"[^a-z0-9._-]+", "-", agreement_id),
@@ -216,6 +320,8 @@ _BINDING = re.compile(r"\blegally binding\b|\bratif(?:y|ied|ication)\b")
 
 def _legal_nature(lower: str) -> Literal["political", "legally_binding", "unknown"]:
     """What the text says about the agreement's force; unknown when it says nothing."""
+    if "binding" not in lower and "political" not in lower and "treaty" not in lower:
+        return "unknown" if "ratif" not in lower else "legally_binding"
     if _POLITICAL.search(lower):
         return "political"
     if _BINDING.search(lower):
@@ -223,6 +329,16 @@ def _legal_nature(lower: str) -> Literal["political", "legally_binding", "unknow
     return "unknown"
 
 
+def _may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """A substring test before a title or "between" search (those scan every position)."""
+    if pattern is _TITLE:
+        return any(word in text for word in _TITLE_WORDS)
+    return "between" in text
+
+
 def _source_kind(reader: Reader) -> str:
+    low = reader.lower[:HEAD]
+    if "the participants" not in low and "the parties" not in low:
+        return "news_report"
     formal = re.search(r"\b(?:the participants|the parties) (?:will|shall)\b", reader.lower[:HEAD])
     return "agreement_text" if formal else "news_report"

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 _LINE = re.compile(r"[^\n]*\n?")
 _LEAD = re.compile(r"^[\s*\-]*(?:(?:\(?[0-9ivx]{1,4}[.)]|\([a-z]\)|[a-z]\))\s+)?")
 _BULLET_START = re.compile(r"^\s*(?:[*\-]\s|\(?[0-9ivx]{1,4}[.)]\s|\([a-z]\)\s|[a-z]\)\s)")
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|(?<=;)\s+")
-_WORD_BEFORE = re.compile(r"([\w.]+)[.!?;][\"')\]]*\s*$")
+# The punctuation is consumed (no look-behind: a look-behind is tried at every position,
+# a character class lets the engine skip ahead); a sentence ends one character later.
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|;\s+")
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,26 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
     start = block.start
     text = view[block.start : block.end]
     for match in _BOUNDARY.finditer(text):
-        before = _WORD_BEFORE.search(text[max(0, match.start() - 40) : match.start() + 1])
-        word = before.group(1).lower() if before else ""
-        if word in abbreviations or (len(word) == 1 and word.isalpha()):
-            continue
-        end = block.start + match.start()
+        at = match.start() + 1  # just after the punctuation
+        if text[match.start()] != ";":
+            word = _word_before(text, match.start()).lower()
+            if word in abbreviations or (len(word) == 1 and word.isalpha()):
+                continue
+        end = block.start + at
         found.append(_trimmed(view, start, end, block.index))
         start = block.start + match.end()
     found.append(_trimmed(view, start, block.end, block.index))
     return [s for s in found if s.end > s.start]
+
+
+def _word_before(text: str, stop: int) -> str:
+    """The run of word characters and dots ending at `text[stop]` ("U.S" in "U.S.")."""
+    start = stop
+    while (
+        start > 0 and stop - start < 40 and (text[start - 1].isalnum() or text[start - 1] in "._")
+    ):
+        start -= 1
+    return text[start:stop]
 
 
 def _trimmed(view: str, start: int, end: int, block: int) -> Sentence:

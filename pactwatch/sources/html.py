@@ -14,8 +14,30 @@ from lxml import html as lxml_html
 
 DROPPED = frozenset(
     {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template"}
-    | {"iframe", "svg", "button", "select", "head", "title", "menu"}
+    | {"iframe", "svg", "button", "select", "head", "title", "menu", "figure", "figcaption"}
 )
+# Page furniture named by class, id or role: menus, bylines, captions, share bars, related
+# links, newsletters, cookie notices. Whole words of the attribute only ("ad" but not "head").
+_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|byline|bylines|author|authors|"
+    r"dateline|timestamp|share|sharing|social|related|recommended|read-?more|more-?stories|"
+    r"newsletter|subscribe|subscription|promo|advert|advertisement|ads?|sponsored|cookies?|"
+    r"consent|banner|footer|masthead|site-?header|sidebar|comments?|caption|credits?|tags|"
+    r"topics|pagination|paywall|contentinfo|complementary)(?:$|[\s_-])",
+    re.I,
+)
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "wbr", "area", "col"})
+
+
+def is_furniture(attrs: dict[str, str | None]) -> bool:
+    """Whether an element's class, id or role names page furniture rather than the story."""
+    return any(
+        _FURNITURE.search(value or "")
+        for key, value in attrs.items()
+        if key in {"class", "id", "role"}
+    )
+
+
 BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "li", "ul", "ol", "br", "tr", "table", "blockquote"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "pre", "figcaption", "body", "hr"}
@@ -46,18 +68,25 @@ class _Events(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.hidden = 0
+        self.hidden: list[str] = []  # open elements inside a dropped one, outermost first
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DROPPED:
-            self.hidden += 1
+        if tag in _VOID:
+            if tag in BLOCKS and not self.hidden:
+                self.parts.append("\n\n")
+            return
+        if self.hidden or tag in DROPPED or is_furniture(dict(attrs)):
+            self.hidden.append(tag)
         elif tag in BLOCKS:
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in DROPPED:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in BLOCKS:
+        if self.hidden:
+            if tag in self.hidden:
+                while self.hidden and self.hidden.pop() != tag:
+                    pass
+            return
+        if tag in BLOCKS:
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
@@ -89,7 +118,7 @@ def _with_lxml(markup: str) -> str:
             if node.tail:
                 parts.append(node.tail)
             continue
-        if tag in DROPPED or not isinstance(node.tag, str):
+        if tag in DROPPED or not isinstance(node.tag, str) or is_furniture(dict(node.attrib)):
             # Dropped elements and comments: their tails still belong to the text.
             if node.tail:
                 parts.append(node.tail)

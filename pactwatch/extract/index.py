@@ -1,0 +1,180 @@
+"""One scan of a document for the words rules ask about, queried per sentence by bisection.
+
+Rules ask the same questions of every sentence ("is there a modal here? a present-tense
+commitment verb? a signing verb? any word that could make this more than background?").
+The regex engine costs about the same per character whatever it looks for, so the four
+word lists are compiled into one alternation, scanned once per document, and each match
+is sorted into the lists it belongs to. A sentence with no match is background at once.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pactwatch.extract.lexicon import Lexicon, alternation, modal_entries
+
+# Words without which a sentence can be nothing but background: the agreement and its
+# term, early ends and lists of other agreements (ellipsis openers are added).
+_CUE_WORDS = [
+    "agreement", "agreements", "deal", "deals", "pact", "pacts", "accord", "accords",
+    "document", "documents", "treaty", "text", "arrangements", "year", "years", "decade",
+    "joins", "member", "membership", "accedes", "accession",
+]  # fmt: skip
+_SPACE = re.compile(r"\s+")
+
+
+class Hit:
+    """A word list's match, read like a regex match: start(), end(), group()."""
+
+    __slots__ = ("_end", "_start", "_words")
+
+    def __init__(self, start: int, end: int, words: str) -> None:
+        self._start, self._end, self._words = start, end, words
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._words
+
+
+class Matches:
+    """Matches of one word list over the whole text, in order."""
+
+    def __init__(self) -> None:
+        self.found: list[Hit] = []
+        self.starts: list[int] = []
+
+    def add(self, hit: Hit) -> None:
+        self.found.append(hit)
+        self.starts.append(hit.start())
+
+    def first(self, start: int, end: int) -> Hit | None:
+        """The first match lying within `[start, end)`."""
+        i = bisect_left(self.starts, start)
+        found, starts = self.found, self.starts
+        while i < len(found) and starts[i] < end:
+            if found[i].end() <= end:
+                return found[i]
+            i += 1
+        return None
+
+    def within(self, start: int, end: int) -> Iterator[Hit]:
+        i = bisect_left(self.starts, start)
+        while i < len(self.found) and self.found[i].start() < end:
+            if self.found[i].end() <= end:
+                yield self.found[i]
+            i += 1
+
+
+@dataclass(frozen=True)
+class _Combined:
+    pattern: re.Pattern[str]
+    # entry -> how each word list reads it: (list, first word, number of words); "pledged
+    # to" is a modal and holds the present-tense "pledged", "nato membership" a domain cue
+    # holding the background cue "membership"
+    parts: dict[str, tuple[tuple[str, int, int], ...]]
+
+
+_COMBINED: dict[int, tuple[Lexicon, _Combined]] = {}
+KINDS = ("modal", "present", "signing", "cue", "domain")
+
+
+def _readings(words: list[str], entries: set[str]) -> list[tuple[int, int]]:
+    """Where one list's own scan would match inside an entry: longest first, no overlaps."""
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            if " ".join(words[i:j]) in entries:
+                found.append((i, j - i))
+                i = j
+                break
+        else:
+            i += 1
+    return found
+
+
+def _combined(lexicon: Lexicon) -> _Combined:
+    cached = _COMBINED.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    lists = {
+        "modal": set(modal_entries(lexicon.grammar)),
+        "present": set(lexicon.grammar["present_commitments"]),
+        "signing": set(lexicon.grammar["signing_verbs"]),
+        "cue": {*_CUE_WORDS, *lexicon.grammar["ellipsis_openers"]},
+        "domain": {c for c in lexicon.cue_domains if c[:1].isalnum() and c[-1:].isalnum()},
+    }
+    entries = set().union(*lists.values())
+    parts = {
+        entry: tuple(
+            (kind, first, count)
+            for kind in KINDS
+            for first, count in _readings(entry.split(" "), lists[kind])
+        )
+        for entry in entries
+    }
+    combined = _Combined(alternation(sorted(entries)), parts)
+    _COMBINED.clear()
+    _COMBINED[id(lexicon)] = (lexicon, combined)
+    return combined
+
+
+_WORD = re.compile(r"\S+")
+
+
+class DocIndex:
+    """The matches of one lower-cased text for the modal, present-tense, signing,
+    background-cue and domain-cue lists, from one scan."""
+
+    def __init__(self, lower: str, lexicon: Lexicon) -> None:
+        self.modal, self.present = Matches(), Matches()
+        self.signing, self.cues = Matches(), Matches()
+        self.domain: list[tuple[int, int, str]] = []
+        lists = {
+            "modal": self.modal,
+            "present": self.present,
+            "signing": self.signing,
+            "cue": self.cues,
+        }
+        combined = _combined(lexicon)
+        for m in combined.pattern.finditer(lower):
+            words, at = m.group(), m.start()
+            found = combined.parts.get(words)
+            if found is None:  # a phrase broken over a line or by double spaces
+                found = combined.parts.get(" ".join(words.split()), ())
+            if len(found) == 1 and found[0][1] == 0 and " " not in words:
+                kind = found[0][0]  # one word, one list: most matches
+                if kind == "domain":
+                    self.domain.append((at, m.end(), words))
+                else:
+                    lists[kind].add(Hit(at, m.end(), words))
+                continue
+            spans = [(w.start(), w.end()) for w in _WORD.finditer(words)]
+            for kind, first, count in found:
+                begin, stop = at + spans[first][0], at + spans[first + count - 1][1]
+                if kind == "domain":
+                    self.domain.append((begin, stop, lower[begin:stop]))
+                else:
+                    lists[kind].add(Hit(begin, stop, lower[begin:stop]))
+        for matches in lists.values():
+            if any(a > b for a, b in zip(matches.starts, matches.starts[1:], strict=False)):
+                order = sorted(range(len(matches.starts)), key=matches.starts.__getitem__)
+                matches.found = [matches.found[i] for i in order]
+                matches.starts = [matches.starts[i] for i in order]
+        self.domain.sort()
+        self.every = sorted(
+            {*self.modal.starts, *self.present.starts, *self.signing.starts, *self.cues.starts}
+        )
+
+    def plain(self, start: int, end: int) -> bool:
+        """True when nothing in `[start, end)` can make the sentence more than background."""
+        i = bisect_left(self.every, start)
+        return i == len(self.every) or self.every[i] >= end

@@ -1,0 +1,132 @@
+"""News forms the extractor must read: reported and past-tense pledges, periods, clauses
+with their own subjects, that-clauses, shares of GDP, page furniture and other agreements.
+The sentences are written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from pactwatch.extract import draft
+from pactwatch.extract.facts import amounts, shares
+from pactwatch.sources import read_document
+
+SIGNED = "Prime Minister Jonas Store and President Volodymyr Zelensky signed an agreement."
+
+
+def _texts(text: str) -> list[tuple[str, list[str]]]:
+    agreement = draft(text)
+    return [(p.spans[0].text_in(text), p.actors) for p in agreement.provisions]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Norway has pledged demining aid worth NOK 1 billion for 2024.",
+        "Oslo promised to deliver air defence missiles.",
+        "Norway undertook to train Ukrainian medics.",
+        "Norway vowed to fund mine clearance.",
+        "Norway has earmarked NOK 500 million for energy repairs.",
+        "Under the agreement, Norway is to support Ukraine's recovery.",
+        "The minister said Norway would provide patrol boats.",
+        "Norway reaffirmed its commitment to holding Russia accountable.",
+    ],
+)
+def test_past_tense_and_reported_commitments_are_provisions(sentence: str) -> None:
+    found = _texts(f"Ukraine and Norway agree. {sentence}")
+    assert [actors for _, actors in found] == [["NO"]], found
+
+
+@pytest.mark.parametrize(
+    ("words", "period"),
+    [
+        ("£1.5 billion in 2024/25", "2024/25"),
+        ("€3 billion for 2025", "2025"),
+        ("NOK 2 billion over the next ten years", "P10Y"),
+        ("€40 million annually", "annual"),
+        ("$2 billion over the coming decade", "P10Y"),
+        ("€1 billion for mine clearance over the next four years", "P4Y"),
+    ],
+)
+def test_amount_periods(words: str, period: str) -> None:
+    found = amounts(f"It will give {words}.")
+    assert [m.period for m in found] == [period], found
+
+
+def test_counts_are_not_money_and_shares_are_flagged() -> None:
+    assert amounts("It will send 48 howitzers and 90,000 rounds.") == []
+    found = shares("It will spend 0.2% of its GDP on aid each year.")
+    assert [(s.percent, s.base, s.period) for s in found] == [(0.2, "GDP", "annual")]
+    provision = draft("Latvia promised to spend 0.2% of its GDP on aid to Ukraine each year.")
+    assert provision.provisions[0].amount is None
+    assert any(f.startswith("amount-share: 0.2% of GDP") for f in provision.provisions[0].flags)
+
+
+def test_a_clause_with_its_own_subject_is_its_own_provision() -> None:
+    text = (
+        "Sweden and Ukraine will deepen cooperation on cyber defence, and Sweden will help "
+        "Ukraine train its air force jointly with Finland."
+    )
+    agreement = draft(text)
+    got = [(p.spans[0].text_in(text), sorted(p.actors), p.partners) for p in agreement.provisions]
+    assert got == [
+        ("Sweden and Ukraine will deepen cooperation on cyber defence", ["SE", "UA"], []),
+        ("Sweden will help Ukraine train its air force jointly with Finland", ["SE"], ["Finland"]),
+    ], got
+
+
+def test_that_clause_and_membership_do_not_make_actors() -> None:
+    text = "Spain reaffirmed that Ukraine's place is in NATO and pledged to back reforms."
+    found = _texts(text)
+    assert [actors for _, actors in found] == [["ES"], ["ES"]], found
+
+
+def test_other_partners_agreements_are_mentions() -> None:
+    text = (
+        f"{SIGNED} Norway will train Ukrainian pilots. "
+        "Japan and Italy are expected to conclude similar agreements with Kyiv."
+    )
+    agreement = draft(text)
+    assert [p.actors for p in agreement.provisions] == [["NO"]], agreement.notes
+    assert {tuple(m.parties) for m in agreement.mentions} == {("UA", "JP"), ("UA", "IT")}
+
+
+def test_page_furniture_is_not_read() -> None:
+    page = (
+        "<html><body><div class='top-menu'><a>World</a></div><h1>Deal signed</h1>"
+        "<p class='article-byline'>By A. Writer</p><figure><figcaption>Norway will "
+        "parade.</figcaption></figure><p>Norway will train Ukrainian pilots.</p>"
+        "<div id='related-links'><a>Latvia will send drones to Ukraine</a></div>"
+        "<footer>Cookies</footer></body></html>"
+    )
+    text = read_document(page.encode(), "p.html").text
+    assert "World" not in text and "parade" not in text and "Latvia" not in text, text
+    assert "By A. Writer" not in text and "Norway will train Ukrainian pilots." in text, text
+
+
+def test_a_second_finite_pledge_is_its_own_provision() -> None:
+    text = (
+        'The minister said Norway would support Ukraine "whatever it takes" and vowed to '
+        "send boats."
+    )
+    found = _texts(text)
+    assert len(found) == 2 and found[1][0] == "vowed to send boats", found
+
+
+def test_an_event_named_in_passing_is_no_mention() -> None:
+    text = f"{SIGNED} Japan is expected to sign a similar accord at the G7 summit."
+    assert [m.parties for m in draft(text).mentions] == [["UA", "JP"]]
+
+
+def test_a_later_signing_by_another_partner_is_a_mention() -> None:
+    text = (
+        "Prime Minister Giorgia Meloni and President Volodymyr Zelensky signed an agreement "
+        "in Kyiv. Under the deal, Italy will train Ukrainian pilots. Prime Minister Justin "
+        "Trudeau of Canada also signed an agreement with Ukraine on the sidelines of the "
+        "NATO summit."
+    )
+    agreement = draft(text)
+    assert [p.spans[0].text_in(text) for p in agreement.provisions] == [
+        "Italy will train Ukrainian pilots"
+    ], agreement.notes
+    assert [m.parties for m in agreement.mentions] == [["UA", "CA"]], agreement.mentions
+    assert {s.party for s in agreement.signatories} == {"IT", "UA"}, agreement.signatories
