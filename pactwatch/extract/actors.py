@@ -136,7 +136,12 @@ def resolve_subject(
             cut = min(cut, at)
             tail = text[at + len(phrase) : end].strip(" ,")
             partners.append(re.sub(r"^(?:its|their|his|her)\s+", "", tail))
-    bounds = [start, *(i + 1 for i in range(start, cut) if lower[i] == ","), cut]
+    bounds = [start]
+    comma = lower.find(",", start, cut)
+    while comma >= 0:
+        bounds.append(comma + 1)
+        comma = lower.find(",", comma + 1, cut)
+    bounds.append(cut)
     for left, right in reversed(list(pairwise(bounds))):
         found = _named(text, left, right, lexicon)
         if found:
