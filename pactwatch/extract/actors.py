@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import NamedTuple
 
-from pactwatch.extract.lexicon import Lexicon, place_for
+from pactwatch.extract.lexicon import Lexicon, Place, place_for
 
 RECIPIENT = "UA"
 _POSSESSIVE = frozenset({"their", "its", "her", "his", "our"})
@@ -55,10 +55,20 @@ class _Scan:
         self.text = text
         self.lexicon = lexicon
         self.hits: list[Mention] = []
+        known = _places_of(lexicon)
+        hits = self.hits
         for m in lexicon.place_re.finditer(text):
-            place = place_for(lexicon, m.group())
+            surface = m.group()
+            if surface in known:
+                place = known[surface]
+            else:
+                place = place_for(lexicon, surface)
+                if (
+                    len(known) < 20_000
+                ):  # surfaces seen are few; the bound keeps odd inputs in check
+                    known[surface] = place
             if place is not None:
-                self.hits.append(Mention(place.code, m.start(), m.end(), m.group(), place.kind))
+                hits.append(Mention(place.code, m.start(), m.end(), surface, place.kind))
         self.starts = [h.start for h in self.hits]
 
     def between(self, start: int, end: int) -> list[Mention]:
@@ -67,6 +77,14 @@ class _Scan:
 
 
 _SCANS: list[_Scan] = []
+_PLACES: list[tuple[Lexicon, dict[str, Place | None]]] = []
+
+
+def _places_of(lexicon: Lexicon) -> dict[str, Place | None]:
+    """The gazetteer entry of each surface matched so far (the same for every text)."""
+    if not _PLACES or _PLACES[0][0] is not lexicon:
+        _PLACES[:] = [(lexicon, {})]
+    return _PLACES[0][1]
 
 
 def _scan_of(text: str, lexicon: Lexicon) -> _Scan:
@@ -118,7 +136,12 @@ def resolve_subject(
             cut = min(cut, at)
             tail = text[at + len(phrase) : end].strip(" ,")
             partners.append(re.sub(r"^(?:its|their|his|her)\s+", "", tail))
-    bounds = [start, *(i + 1 for i in range(start, cut) if lower[i] == ","), cut]
+    bounds = [start]
+    comma = lower.find(",", start, cut)
+    while comma >= 0:
+        bounds.append(comma + 1)
+        comma = lower.find(",", comma + 1, cut)
+    bounds.append(cut)
     for left, right in reversed(list(pairwise(bounds))):
         found = _named(text, left, right, lexicon)
         if found:

@@ -7,6 +7,7 @@ money. Each field that a rule filled adds an entry to `why`.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from pactwatch.extract.actors import Context, beneficiaries, mentions
 from pactwatch.extract.domains import CueHit, cue_hits, rank
 from pactwatch.extract.facts import amounts, condition, shares, timing
 from pactwatch.extract.lexicon import Lexicon
-from pactwatch.model import Amount, Provision, Span
+from pactwatch.model import Amount, Provision
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AUXILIARY = frozenset(
@@ -22,6 +23,8 @@ _AUXILIARY = frozenset(
     | {"vow", "promise", "pledge", "undertake", "commit", "intend", "plan", "agree"}
 )
 _SPACE = re.compile(r"\s+")
+_NOT_SLUG = re.compile(r"[^a-z0-9-]+")
+_START = operator.methodcaller("start")
 _YEAR = re.compile(r"\b(?:[Ii]n|[Ff]or|[Dd]uring)\s+((?:19|20)\d\d)\b")
 _DOLLARS = {"CA": "CAD", "AU": "AUD", "NZ": "NZD"}
 _STOP = frozenset(
@@ -122,11 +125,9 @@ def provision(
     # A name in the subject says who acts ("The EU will ..."), not what about: its cues
     # do not count; the rest of a subject does ("Artillery rounds will be delivered").
     names = [(m.start, m.end) for m in mentions(view, start, clause.verb_from or start, lexicon)]
-    hits = [
-        h
-        for h in cue_hits(lower, start, end, lexicon, verb_span)
-        if not any(s <= h.start < e for s, e in names)
-    ]
+    hits = cue_hits(lower, start, end, lexicon, verb_span)
+    if names and hits:
+        hits = [h for h in hits if not any(s <= h.start < e for s, e in names)]
     money = amounts(words)
     if money or "%" in words:
         hits = _one_money_topic(hits)
@@ -171,7 +172,7 @@ def provision(
         condition=condition(words),
         timing=when[0] if when else None,
         amount=amount,
-        spans=[Span(source=ctx.source_id, start=start, end=end)],
+        spans=[{"source": ctx.source_id, "start": start, "end": end}],
         flags=flags,
         why=why,
     )
@@ -202,15 +203,19 @@ def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon)
 
 
 def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) -> list[str]:
-    found = []
+    found: list[str] = []
     matches = [
         *lexicon.instrument_re.finditer(lower, start, end),
         *lexicon.acronym_re.finditer(view, start, end),
     ]
-    for m in sorted(matches, key=lambda m: m.start()):
+    if len(matches) > 1:
+        matches.sort(key=_START)
+    for m in matches:
         name = lexicon.instruments.get(_SPACE.sub(" ", m.group()))
         if name and name not in found:
             found.append(name)
+    if lower.find("instruments", start, end) < 0 and lower.find("tools", start, end) < 0:
+        return found  # the channel below names one of them
     channel = _CHANNEL.search(lower, start, end)
     if channel:
         for org in (channel.group(1), channel.group(2)):
@@ -221,9 +226,9 @@ def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) 
 
 
 def _slug(action: str, obj: str, taken: set[str]) -> str:
-    words = [w.lower() for w in _WORD.findall(obj) if w.lower() not in _STOP][:3]
+    words = [low for w in _WORD.findall(obj) if (low := w.lower()) not in _STOP][:3]
     base = "-".join([action.replace(" ", "-"), *words]).lower()
-    base = re.sub(r"[^a-z0-9-]+", "", base).strip("-")[:60] or "provision"
+    base = _NOT_SLUG.sub("", base).strip("-")[:60] or "provision"
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

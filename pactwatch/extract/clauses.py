@@ -9,7 +9,7 @@ adjectives before one noun ("chemical, biological ... and nuclear weapons") stay
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pactwatch.extract.lexicon import Lexicon
 
@@ -24,8 +24,7 @@ _JOINT = re.compile(r"(,\s+(?:and|or)\s+|,\s+|;\s+|\s+and\s+)((?:will|shall|to)\
 _PARALLEL_NP = re.compile(r",\s+((?:the|a|an)\s+[\w-]+\s+of)\b")
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """A clause's offsets in the text and the rule that cut it out."""
 
     start: int
@@ -156,7 +155,8 @@ def _assemble(
         pieces.append(Piece(cursor, start + sep_start, rule))
         cursor, rule = start + clause_start, next_rule
     pieces.append(Piece(cursor, end, rule))
-    return [_strip(view, p) for p in pieces if _strip(view, p).end > _strip(view, p).start]
+    stripped = [_strip(view, p) for p in pieces]
+    return [p for p in stripped if p.end > p.start]
 
 
 def _strip(view: str, piece: Piece) -> Piece:

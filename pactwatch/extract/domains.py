@@ -51,25 +51,21 @@ def cue_hits(
     found = _scan(lower, lexicon).between(start, end)
     if not found:
         return hits
-    weak = lexicon.words("weak_cues")
     side = _ASIDE.search(lower, start, end)
     aside = side.start() if side is not None else None
     recipient = _FOR.search(lower, start, end)
     after_for = recipient.end() if recipient is not None else end + 1
+    known = _cue_weights(lexicon)
     for m_start, m_end, cue in found:
-        domains = lexicon.cue_domains.get(cue, ())
-        if not domains:
+        entry = known.get(cue)
+        if entry is None:
             cue = _SPACE.sub(" ", cue)  # a cue broken over a line or by double spaces
-            domains = lexicon.cue_domains.get(cue, ())
-            if not domains:
+            entry = known.get(cue)
+            if entry is None:
                 continue
-        weight = (1.25 if " " in cue else 1.0) / len(domains)
+        domains, weight = entry
         if after_for <= m_start:
             weight *= 0.5  # "training for the armed forces": the recipient, not the topic
-        if " " not in cue and _adjective(cue):
-            weight *= 0.75
-        if cue in weak:
-            weight *= 0.5
         if verb is not None and verb[0] <= m_start < verb[1]:
             weight *= 0.5
         if cue in _CHANNEL_CUES and _CHANNEL.match(lower, m_end, end):
@@ -83,6 +79,30 @@ def cue_hits(
 @lru_cache(maxsize=4096)
 def _adjective(cue: str) -> bool:
     return _ADJ_SUFFIX.match(cue) is not None
+
+
+_WEIGHTS: list[tuple[Lexicon, dict[str, tuple[tuple[str, ...], float]]]] = []
+
+
+def _cue_weights(lexicon: Lexicon) -> dict[str, tuple[tuple[str, ...], float]]:
+    """Each cue's domains and the weight it has wherever it stands: a phrase says more, a
+    word for several domains less to each, an adjective and a weak cue less again (the
+    factors that depend on the clause are powers of two, so the order does not matter)."""
+    if _WEIGHTS and _WEIGHTS[0][0] is lexicon:
+        return _WEIGHTS[0][1]
+    weak = lexicon.words("weak_cues")
+    found: dict[str, tuple[tuple[str, ...], float]] = {}
+    for cue, domains in lexicon.cue_domains.items():
+        if not domains:
+            continue
+        weight = (1.25 if " " in cue else 1.0) / len(domains)
+        if " " not in cue and _adjective(cue):
+            weight *= 0.75
+        if cue in weak:
+            weight *= 0.5
+        found[cue] = (tuple(domains), weight)
+    _WEIGHTS[:] = [(lexicon, found)]
+    return found
 
 
 class _CueScan:

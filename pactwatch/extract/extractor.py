@@ -106,9 +106,13 @@ class Reader:
             self.intro = None
             if self._block_skipped(block):
                 continue
+            # only a block ending in ":" can hold a list intro (its rest is ":" alone)
+            colon = self.view[block.start : block.end].rstrip().endswith(":")
             for sentence in sentences(self.view, block, abbreviations):
-                if self.view[sentence.end : block.end].strip() == ":" and self._list_intro(
-                    sentence
+                if (
+                    colon
+                    and self.view[sentence.end : block.end].strip() == ":"
+                    and self._list_intro(sentence)
                 ):
                     continue
                 self._sentence(sentence)

@@ -250,6 +250,7 @@ _TIMING_WORDS = (
     "annual", "yearly", "every", "each year", "once a year", "quarterly", "month", "regular",
     "within", "-hour", "-day", "-week", "by", "before", "no later",
 )  # fmt: skip
+_TIMING_ANY = re.compile("|".join(re.escape(word) for word in _TIMING_WORDS))
 _DEADLINE = re.compile(
     r"\b(?:by|before|no later than)\s+(?:(?:the\s+)?end\s+of\s+)?"
     r"(?:(?:[A-Z][a-z]+|\d{1,2}\s+[A-Z][a-z]+)\s+)?(?:19|20)\d\d\b"
@@ -263,9 +264,8 @@ _WITHIN = re.compile(
 
 def timing(text: str) -> tuple[str, str] | None:
     """A clause's timing ("annual", "within 24 hours") and the words that said it."""
-    low = text.lower()
-    if not any(word in low for word in _TIMING_WORDS):
-        return None  # substring tests first: most clauses say nothing about time
+    if _TIMING_ANY.search(text.lower()) is None:
+        return None  # a substring test first: most clauses say nothing about time
     m = _WITHIN.search(text)
     if m is not None:
         n = _count(m.group("n") or m.group("n2"))
@@ -290,12 +290,12 @@ _CONDITION = re.compile(
 
 
 _CONDITION_WORDS = ("case of", "event", "if", "should", "upon", "whenever", "in response to")
+_CONDITION_ANY = re.compile("|".join(re.escape(word) for word in _CONDITION_WORDS))
 
 
 def condition(text: str) -> str | None:
     """The trigger a clause depends on ("in case of renewed aggression" -> its words)."""
-    low = text.lower()
-    if not any(word in low for word in _CONDITION_WORDS):
+    if _CONDITION_ANY.search(text.lower()) is None:
         return None
     m = _CONDITION.search(text)
     return m.group("what").strip(" ,.") if m else None

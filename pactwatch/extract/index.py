@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from pactwatch.extract.lexicon import Lexicon, alternation, modal_entries
 
@@ -45,32 +46,45 @@ class Hit:
 
 
 class Matches:
-    """Matches of one word list over the whole text, in order."""
+    """Matches of one word list over the whole text, in order: starts, ends and words in
+    three lists (a Hit is made only for a match a rule asks about)."""
 
     def __init__(self) -> None:
-        self.found: list[Hit] = []
         self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.words: list[str] = []
 
-    def add(self, hit: Hit) -> None:
-        self.found.append(hit)
-        self.starts.append(hit.start())
+    def add(self, start: int, end: int, words: str) -> None:
+        self.starts.append(start)
+        self.ends.append(end)
+        self.words.append(words)
 
     def first(self, start: int, end: int) -> Hit | None:
         """The first match lying within `[start, end)`."""
-        i = bisect_left(self.starts, start)
-        found, starts = self.found, self.starts
-        while i < len(found) and starts[i] < end:
-            if found[i].end() <= end:
-                return found[i]
+        starts, ends = self.starts, self.ends
+        i = bisect_left(starts, start)
+        while i < len(starts) and starts[i] < end:
+            if ends[i] <= end:
+                return Hit(starts[i], ends[i], self.words[i])
             i += 1
         return None
 
     def within(self, start: int, end: int) -> Iterator[Hit]:
-        i = bisect_left(self.starts, start)
-        while i < len(self.found) and self.found[i].start() < end:
-            if self.found[i].end() <= end:
-                yield self.found[i]
+        starts, ends = self.starts, self.ends
+        i = bisect_left(starts, start)
+        while i < len(starts) and starts[i] < end:
+            if ends[i] <= end:
+                yield Hit(starts[i], ends[i], self.words[i])
             i += 1
+
+    def sort(self) -> None:
+        """Put matches in order of start (a phrase's inner word may come late)."""
+        starts = self.starts
+        if any(a > b for a, b in pairwise(starts)):
+            order = sorted(range(len(starts)), key=starts.__getitem__)
+            self.starts = [starts[i] for i in order]
+            self.ends = [self.ends[i] for i in order]
+            self.words = [self.words[i] for i in order]
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,8 @@ class _Combined:
     # to" is a modal and holds the present-tense "pledged", "nato membership" a domain cue
     # holding the background cue "membership"
     parts: dict[str, tuple[tuple[str, int, int], ...]]
+    # one-word entries read by one list only (most matches): entry -> list
+    single: dict[str, str]
 
 
 _COMBINED: dict[int, tuple[Lexicon, _Combined]] = {}
@@ -121,7 +137,12 @@ def _combined(lexicon: Lexicon) -> _Combined:
         )
         for entry in entries
     }
-    combined = _Combined(alternation(sorted(entries)), parts)
+    single = {
+        entry: found[0][0]
+        for entry, found in parts.items()
+        if len(found) == 1 and found[0][1] == 0 and " " not in entry
+    }
+    combined = _Combined(alternation(sorted(entries)), parts, single)
     _COMBINED.clear()
     _COMBINED[id(lexicon)] = (lexicon, combined)
     return combined
@@ -145,8 +166,16 @@ class DocIndex:
             "cue": self.cues,
         }
         combined = _combined(lexicon)
+        single, domain = combined.single, self.domain
         for m in combined.pattern.finditer(lower):
             words, at = m.group(), m.start()
+            kind = single.get(words)
+            if kind is not None:  # the fast path of the test below
+                if kind == "domain":
+                    domain.append((at, m.end(), words))
+                else:
+                    lists[kind].add(at, m.end(), words)
+                continue
             found = combined.parts.get(words)
             if found is None:  # a phrase broken over a line or by double spaces
                 found = combined.parts.get(" ".join(words.split()), ())
@@ -155,7 +184,7 @@ class DocIndex:
                 if kind == "domain":
                     self.domain.append((at, m.end(), words))
                 else:
-                    lists[kind].add(Hit(at, m.end(), words))
+                    lists[kind].add(at, m.end(), words)
                 continue
             spans = [(w.start(), w.end()) for w in _WORD.finditer(words)]
             for kind, first, count in found:
@@ -163,12 +192,9 @@ class DocIndex:
                 if kind == "domain":
                     self.domain.append((begin, stop, lower[begin:stop]))
                 else:
-                    lists[kind].add(Hit(begin, stop, lower[begin:stop]))
+                    lists[kind].add(begin, stop, lower[begin:stop])
         for matches in lists.values():
-            if any(a > b for a, b in zip(matches.starts, matches.starts[1:], strict=False)):
-                order = sorted(range(len(matches.starts)), key=matches.starts.__getitem__)
-                matches.found = [matches.found[i] for i in order]
-                matches.starts = [matches.starts[i] for i in order]
+            matches.sort()
         self.domain.sort()
         self.every = sorted(
             {*self.modal.starts, *self.present.starts, *self.signing.starts, *self.cues.starts}

@@ -91,10 +91,10 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
     A sentence about an agreement that is similar, separate or expected, naming parties
     that are not this agreement's, records them as mentions and commits nobody.
     """
-    low = reader.lower[start:end]
-    if not any(noun in low for noun in reader.lexicon.grammar["other_agreement_nouns"]):
+    similar, expected, noun = _other_agreement_res(reader.lexicon)
+    if noun.search(reader.lower, start, end) is None:
         return False  # no agreement named: the cheap test first
-    similar, expected = _other_agreement_res(reader.lexicon)
+    low = reader.lower[start:end]
     # a later signing sentence ("Canada also signed an agreement") tells of another deal
     later = bool(reader.signing) and reader.index is not None
     later = later and reader._index.signing.first(start, end) is not None
@@ -115,11 +115,14 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
     return True
 
 
-_OTHER_RES: dict[int, tuple[Lexicon, tuple[re.Pattern[str], re.Pattern[str]]]] = {}
+_OTHER_RES: dict[int, tuple[Lexicon, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]]] = {}
 
 
-def _other_agreement_res(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """ "similar/own ... agreements" and "expected to sign ... agreement", compiled once."""
+def _other_agreement_res(
+    lexicon: Lexicon,
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """ "similar/own ... agreements", "expected to sign ... agreement" and any of the nouns
+    anywhere (a substring test), compiled once."""
     cached = _OTHER_RES.get(id(lexicon))
     if cached is not None and cached[0] is lexicon:
         return cached[1]
@@ -130,6 +133,7 @@ def _other_agreement_res(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[
     found = (
         re.compile(rf"\b(?:{cues})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b"),
         re.compile(rf"\b(?:{nouns})\b.*\b(?:{expected})\b|\b(?:{expected})\b.*\b(?:{nouns})\b"),
+        re.compile(nouns or r"(?!x)x"),
     )
     _OTHER_RES.clear()
     _OTHER_RES[id(lexicon)] = (lexicon, found)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _LINE = re.compile(r"[^\n]*\n?")
 _LEAD = re.compile(r"^[\s*\-]*(?:(?:\(?[0-9ivx]{1,4}[.)]|\([a-z]\)|[a-z]\))\s+)?")
@@ -18,8 +19,7 @@ _BULLET_START = re.compile(r"^\s*(?:[*\-]\s|\(?[0-9ivx]{1,4}[.)]\s|\([a-z]\)\s|[
 _BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|;\s+")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int
     block: int
