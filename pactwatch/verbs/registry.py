@@ -12,8 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from pactwatch.curate import load_dataset, validate_dataset
+from pactwatch.curate import Dataset, load_dataset, validate_dataset
 from pactwatch.curate.events import (
+    EventSet,
     check_events,
     event_folders,
     read_events,
@@ -41,22 +42,29 @@ from pactwatch.store.events import insert_events
 from pactwatch.store.read import all_agreements
 
 
-def validate(paths: Sequence[Path] = (), sources: Path | None = None) -> list[Problem]:
-    """Every problem in the curated files under `paths` (default: the data folder)."""
+def _checked(
+    paths: Sequence[Path], sources: Path | None
+) -> tuple[Dataset, EventSet, list[Problem]]:
+    """The dataset and its events, read and checked once: what `validate` reports and
+    `load` refuses to write."""
     dataset = load_dataset(list(paths) or [data_dir()])
     problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
-    return problems + check_events(read_events(event_folders(paths)), dataset.by_id()).problems
+    events = check_events(read_events(event_folders(paths)), dataset.by_id())
+    return dataset, events, problems + events.problems
+
+
+def validate(paths: Sequence[Path] = (), sources: Path | None = None) -> list[Problem]:
+    """Every problem in the curated files under `paths` (default: the data folder)."""
+    return _checked(paths, sources)[2]
 
 
 def load(
     db: str | None = None, paths: Sequence[Path] = (), sources: Path | None = None
 ) -> LoadReport:
     """Validate the dataset, then replace the registry's content with it in one transaction."""
-    dataset = load_dataset(list(paths) or [data_dir()])
-    problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
-    found = check_events(read_events(event_folders(paths)), dataset.by_id())
-    if problems or found.problems:
-        raise LoadRefused(problems + found.problems)
+    dataset, found, problems = _checked(paths, sources)
+    if problems:
+        raise LoadRefused(problems)
     records = found.records()
     engine = open_engine(db)
     target = _sqlite_file(db)
