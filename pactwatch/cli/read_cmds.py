@@ -56,7 +56,7 @@ def _header(a: Agreement, today: date) -> Panel:
         f"Legal nature: {a.legal_nature}",
     ]
     if a.term.years or a.term.ends_on:
-        end = a.term.ends_on or a.term.expected_end(a.signed_on)
+        end = a.term_end()
         left = f", {(end - today).days} days from {today}" if end and end > today else ""
         lines.append(f"Term: {a.term.years or '?'} years, ends {end or '?'}{left}")
         for condition in a.term.ends_early_if:
@@ -116,7 +116,7 @@ def _mechanisms(a: Agreement) -> Table:
 
 
 def _term_rule(a: Agreement) -> str:
-    end = a.term.ends_on or a.term.expected_end(a.signed_on)
+    end = a.term_end()
     early = " or ".join(a.term.ends_early_if)
     return f"{a.term.years or '?'} years, {a.signed_on or '?'} to {end or '?'}" + (
         f"; ends early if {early}" if early else ""

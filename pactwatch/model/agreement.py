@@ -157,6 +157,10 @@ class Agreement(Record):
     mentions: list[Mention] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
+    def term_end(self) -> date | None:
+        """The date the term ends: as recorded, or else signing date plus its years."""
+        return self.term.ends_on or self.term.expected_end(self.signed_on)
+
     def provision(self, provision_id: str) -> Provision | None:
         return next((p for p in self.provisions if p.id == provision_id), None)
 

@@ -59,7 +59,7 @@ def named(
 def term_end(agreement: Agreement, events: EventsByKind) -> tuple[datetime | None, Event | None]:
     """When the agreement stops applying: an end-condition event, else the end of its term."""
     early = next(iter(events.get("end_condition", ())), None)
-    end_date = agreement.term.ends_on or agreement.term.expected_end(agreement.signed_on)
+    end_date = agreement.term_end()
     planned = day_start(end_date) if end_date and not agreement.term.indefinite else None
     if early is not None and (planned is None or early[0] < planned):
         return early[0], early[2]

@@ -157,7 +157,7 @@ def _from_events(
         return Assessment(
             *base, "in_progress", 0, f"E2: {len(ids)} event(s), none completes it", ids
         )
-    ends = agreement.term.ends_on or agreement.term.expected_end(agreement.signed_on)
+    ends = agreement.term_end()
     if ends is not None and now >= day_start(ends):
         return Assessment(*base, "overdue", -1, "E3: the term ended with no action recorded")
     if agreement.signed_on is None:

@@ -55,7 +55,7 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
         (section or "Opening", list(items))
         for section, items in groupby(agreement.provisions, key=lambda p: p.section)
     ]
-    end = agreement.term.ends_on or agreement.term.expected_end(agreement.signed_on)
+    end = agreement.term_end()
     return {
         "title": agreement.title,
         "a": agreement,

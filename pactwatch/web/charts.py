@@ -113,7 +113,7 @@ def heatmap(view: dict[str, Any]) -> Spec:
 def term(agreement: Agreement, today: date) -> Spec | None:
     """The term as a bar from signing to end, with today marked; None without dates."""
     start = agreement.signed_on
-    end = agreement.term.ends_on or agreement.term.expected_end(start)
+    end = agreement.term_end()
     if start is None or end is None:
         return None
     return {
