@@ -16,8 +16,8 @@ from rich.table import Table
 
 from pactwatch.cli.options import FormatOption, TextOrJson
 from pactwatch.curate.yamlio import dump_yaml
+from pactwatch.extract.run import StreamResult, extract_document, extract_stream, read_input
 from pactwatch.extract.run import evaluate as evaluate_files
-from pactwatch.extract.run import extract_document, extract_stream, read_input
 
 
 class DraftFormat(StrEnum):
@@ -66,7 +66,7 @@ def extract(
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
 
 
-def _results(files: list[str]) -> Iterator[dict[str, Any]]:
+def _results(files: list[str]) -> Iterator[StreamResult]:
     for name in files:
         if name == "-":
             yield from extract_stream(sys.stdin, "<stdin>")
@@ -91,8 +91,8 @@ def _extract_jsonl(files: list[str], out: TextIO = sys.stdout) -> None:
     with progress:
         task = progress.add_task("extract", total=None)
         for result in _results(files):
-            failures += "error" in result
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            failures += result.error is not None
+            out.write(result.json_line())
             progress.advance(task)
     if failures:
         typer.echo(f"{failures} document(s) could not be read; see their error lines", err=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pactwatch.extract.actors import Context, beneficiaries, mentions
@@ -67,7 +68,9 @@ class Clause:
     partners: list[str] = field(default_factory=list)
     verb_from: int | None = None
     kind: str | None = None
-    fallback: list[str] = field(default_factory=list)
+    # domains for a clause with no cue of its own, asked for only then (reading the
+    # paragraph's topic costs a cue scan that most clauses never need)
+    fallback: Callable[[], list[str]] = list
     action: str | None = None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -145,9 +145,11 @@ def _scan(lower: str, lexicon: Lexicon) -> _CueScan:
 
 
 def rank(
-    hits: Sequence[CueHit], topic: Sequence[str], fallback: Sequence[str]
+    hits: Sequence[CueHit],
+    topic: Sequence[str],
+    fallback: Callable[[], Sequence[str]] = tuple,
 ) -> tuple[list[str], list[str]]:
-    """Domains, primary first, and the reasons; `fallback` when no cue of weight fires."""
+    """Domains, primary first, and the reasons; `fallback()` when no cue of weight fires."""
     scores: dict[str, float] = {}
     first: dict[str, int] = {}
     for hit in hits:
@@ -157,11 +159,13 @@ def rank(
             first.setdefault(domain, hit.start)
     strong = [d for d, s in scores.items() if s >= 0.5 and d not in GENERIC]
     why = [f"domain:{h.domains[0]} <- cue {h.cue!r}" for h in hits[:8]]
-    if not strong and not any(s >= 0.5 for s in scores.values()) and (topic or fallback):
-        inherited = list(fallback or topic)
-        rest = [d for d in _ordered(scores, first) if d not in inherited]
-        source = "context" if fallback else "section topic"
-        return inherited + rest, [*why, f"domain:{inherited[0]} <- {source}"]
+    if not strong and not any(s >= 0.5 for s in scores.values()):
+        context = fallback()
+        if topic or context:
+            inherited = list(context or topic)
+            rest = [d for d in _ordered(scores, first) if d not in inherited]
+            source = "context" if context else "section topic"
+            return inherited + rest, [*why, f"domain:{inherited[0]} <- {source}"]
     ordered = _ordered(scores, first, topic)
     return (ordered or ["other"]), (why or ["domain:other <- no cue"])
 

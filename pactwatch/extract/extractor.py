@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from pactwatch.extract import parties as party_rules
 from pactwatch.extract.actors import RECIPIENT, Context, Mention, mentions, resolve_subject
@@ -160,7 +161,7 @@ class Reader:
                 return True
             self.section = line.rstrip(".:")
             hits = cue_hits(self.lower, block.start, block.end, self.lexicon)
-            self.section_topic = rank(hits, [], [])[0] if hits else []
+            self.section_topic = rank(hits, [])[0] if hits else []
             self.note("skip", block.start, block.end, "heading (rule: short line, no verb)")
             return True
         return False
@@ -301,7 +302,7 @@ class Reader:
         found = self.topics.get(key)
         if found is None:
             hits = cue_hits(self.lower, key[0], key[1], self.lexicon)
-            ranked = rank(hits, [], [])[0] if hits else []
+            ranked = rank(hits, [])[0] if hits else []
             found = self.topics[key] = [d for d in ranked if d != "other"][:1]
         return found
 
@@ -334,7 +335,7 @@ class Reader:
             [],
             [f"rule:term-statement <- {found[1]!r}", "actor:parties <- the agreement's term"],
             kind="mechanism",
-            fallback=["other"],
+            fallback=lambda: ["other"],
             action="remain in force",
         )
         made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
@@ -432,7 +433,7 @@ class Reader:
                 [*why, piece.rule] if piece.rule != "clause" else list(why),
                 partners=list(dict.fromkeys([*(partners or []), *named_partners])),
                 verb_from=verb_from if i == 0 else None,
-                fallback=self._context(piece, previous),
+                fallback=partial(self._context, piece, previous),
                 action=action if piece.rule.startswith("split:parallel") else None,
             )
             made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +59,30 @@ def extract_document(document: Document, ident: str | None = None) -> Agreement:
     )
 
 
-def extract_stream(lines: Iterable[str], origin: str = "<stdin>") -> Iterator[dict[str, Any]]:
-    """One result per input line: {"id", "agreement"} or {"id", "error"}."""
+@dataclass(frozen=True)
+class StreamResult:
+    """One line's outcome: its draft or its one-line error."""
+
+    ident: Any
+    agreement: Agreement | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.agreement is None:
+            return {"id": self.ident, "error": self.error}
+        return {"id": self.ident, "agreement": self.agreement.model_dump(mode="json")}
+
+    def json_line(self) -> str:
+        """The result as one JSON line; the draft is serialised by pydantic in one call
+        (a dict and `json.dumps` cost about as much again)."""
+        head = json.dumps(self.ident, ensure_ascii=False)
+        if self.agreement is None:
+            return f'{{"id": {head}, "error": {json.dumps(self.error, ensure_ascii=False)}}}\n'
+        return f'{{"id": {head}, "agreement": {self.agreement.model_dump_json()}}}\n'
+
+
+def extract_stream(lines: Iterable[str], origin: str = "<stdin>") -> Iterator[StreamResult]:
+    """One result per input line: a draft, or the error that line gave."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -73,11 +96,11 @@ def extract_stream(lines: Iterable[str], origin: str = "<stdin>") -> Iterator[di
             ident = item.get("id", number)
             document = read_document(item["text"].encode("utf-8"), f"{origin}:{number}", "auto")
             agreement = extract_document(document, str(ident))
-            yield {"id": ident, "agreement": agreement.model_dump(mode="json")}
+            yield StreamResult(ident, agreement=agreement)
         except json.JSONDecodeError as error:
-            yield {"id": ident, "error": f"{origin}:{number}: not JSON ({error.msg})"}
+            yield StreamResult(ident, error=f"{origin}:{number}: not JSON ({error.msg})")
         except PactwatchError as error:
-            yield {"id": ident, "error": error.problem.line()}
+            yield StreamResult(ident, error=error.problem.line())
 
 
 def load_agreement(path: Path) -> Agreement:

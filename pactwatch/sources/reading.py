@@ -111,7 +111,9 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 def _is_binary(text: str) -> bool:
     sample = text[:100_000]
-    return bool(sample) and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100)
+    if _CONTROL.search(sample) is None:
+        return False  # text has no control characters at all: the common case, decided fast
+    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 100)
 
 
 def _binary(name: str) -> PactwatchError:
