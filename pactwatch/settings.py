@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,3 +32,11 @@ def sources_dir() -> Path:
 def default_db() -> str:
     """The registry: an SQLite file by default, any SQLAlchemy URL when set."""
     return os.environ.get(DB_ENV) or "pactwatch.db"
+
+
+def read_data_yaml(path: Path) -> Any:
+    """One of the project's own YAML files (lexicons, taxonomy), parsed with libyaml when
+    PyYAML has it: they are read at every start, and the pure-Python parser takes ten
+    times as long. Curated records go through `curate.yamlio`'s strict loader instead."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)

@@ -16,7 +16,13 @@ from rich.table import Table
 
 from pactwatch.cli.options import FormatOption, TextOrJson
 from pactwatch.curate.yamlio import dump_yaml
-from pactwatch.extract.run import StreamResult, extract_document, extract_stream, read_input
+from pactwatch.extract.run import (
+    StreamResult,
+    extract_document,
+    extract_stream,
+    prepare_batch,
+    read_input,
+)
 from pactwatch.extract.run import evaluate as evaluate_files
 
 
@@ -80,6 +86,7 @@ def _results(files: list[str]) -> Iterator[StreamResult]:
 
 def _extract_jsonl(files: list[str], out: TextIO = sys.stdout) -> None:
     failures = 0
+    prepare_batch()
     progress = Progress(
         TextColumn("extracting"),
         BarColumn(),

@@ -7,7 +7,6 @@ money. Each field that a rule filled adds an entry to `why`.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ _AUXILIARY = frozenset(
 )
 _SPACE = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9-]+")
-_START = operator.methodcaller("start")
 _YEAR = re.compile(r"\b(?:[Ii]n|[Ff]or|[Dd]uring)\s+((?:19|20)\d\d)\b")
 _DOLLARS = {"CA": "CAD", "AU": "AUD", "NZ": "NZD"}
 _STOP = frozenset(
@@ -207,14 +205,11 @@ def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon)
 
 def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) -> list[str]:
     found: list[str] = []
-    matches = [
-        *lexicon.instrument_re.finditer(lower, start, end),
-        *lexicon.acronym_re.finditer(view, start, end),
-    ]
-    if len(matches) > 1:
-        matches.sort(key=_START)
-    for m in matches:
-        name = lexicon.instruments.get(_SPACE.sub(" ", m.group()))
+    for m in lexicon.instrument_re.finditer(view, start, end):
+        surface = m.group()
+        name = lexicon.instruments.get(surface) or lexicon.instruments.get(
+            _SPACE.sub(" ", surface.lower())
+        )
         if name and name not in found:
             found.append(name)
     if lower.find("instruments", start, end) < 0 and lower.find("tools", start, end) < 0:
@@ -229,7 +224,12 @@ def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) 
 
 
 def _slug(action: str, obj: str, taken: set[str]) -> str:
-    words = [low for w in _WORD.findall(obj) if (low := w.lower()) not in _STOP][:3]
+    words: list[str] = []
+    for m in _WORD.finditer(obj.lower()):  # the first three content words are enough
+        if m.group() not in _STOP:
+            words.append(m.group())
+            if len(words) == 3:
+                break
     base = "-".join([action.replace(" ", "-"), *words]).lower()
     base = _NOT_SLUG.sub("", base).strip("-")[:60] or "provision"
     slug, n = base, 2

@@ -51,9 +51,10 @@ def cue_hits(
     found = _scan(lower, lexicon).between(start, end)
     if not found:
         return hits
-    side = _ASIDE.search(lower, start, end)
+    # substring tests first: most clauses have neither an aside nor a "for the ..."
+    side = _ASIDE.search(lower, start, end) if lower.find("wh", start, end) >= 0 else None
     aside = side.start() if side is not None else None
-    recipient = _FOR.search(lower, start, end)
+    recipient = _FOR.search(lower, start, end) if lower.find("for", start, end) >= 0 else None
     after_for = recipient.end() if recipient is not None else end + 1
     known = _cue_weights(lexicon)
     for m_start, m_end, cue in found:

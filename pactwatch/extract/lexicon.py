@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
 
 from pactwatch.model.taxonomy import domains
-from pactwatch.settings import data_dir
+from pactwatch.settings import data_dir, read_data_yaml
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,9 @@ class Lexicon:
     modal_re: re.Pattern[str]
     verb_forms: dict[str, str]  # surface form -> base form
     titles_re: re.Pattern[str]
-    instruments: dict[str, str]  # lower-case surface -> canonical name
+    instruments: dict[str, str]  # lower-case surface (acronyms as written) -> canonical name
+    # instrument names in any case, acronyms (CAP, ANP) as written: one scan finds both
     instrument_re: re.Pattern[str]
-    acronym_re: re.Pattern[str]  # instruments named by acronyms (CAP, ANP), case-sensitive
     signing_re: re.Pattern[str]
     present_re: re.Pattern[str]
     ellipsis_re: re.Pattern[str]
@@ -123,6 +122,16 @@ def alternation(entries: list[str], flags: int = 0) -> re.Pattern[str]:
     return re.compile("|".join(parts) or r"(?!x)x", flags)
 
 
+def _instrument_pattern(names: list[str], acronyms: dict[str, str]) -> re.Pattern[str]:
+    """Names matched in any case, acronyms only as written ("CAP", not "cap")."""
+    parts = [f"(?i:{trie_pattern(sorted(names))})"] if names else []
+    if acronyms:
+        parts.append(trie_pattern(sorted(acronyms)))
+    if not parts:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"\b(?<![\w'])(?:" + "|".join(parts) + r")(?!\w)")
+
+
 def inflect(base: str) -> list[str]:
     """Third-person and past forms of a base verb ('support' -> 'supports', 'supported')."""
     head, _, rest = base.partition(" ")
@@ -139,7 +148,7 @@ def inflect(base: str) -> list[str]:
 
 
 def _read(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_data_yaml(path)
 
 
 def _places(folder: Path) -> dict[str, Place]:
@@ -210,8 +219,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         verb_forms=verb_forms,
         titles_re=alternation(leaders["titles"]),
         instruments=instruments,
-        instrument_re=alternation([s for s in instruments if s not in acronyms]),
-        acronym_re=alternation(list(acronyms)),
+        instrument_re=_instrument_pattern([s for s in instruments if s not in acronyms], acronyms),
         signing_re=alternation(grammar["signing_verbs"]),
         present_re=alternation(grammar["present_commitments"]),
         ellipsis_re=re.compile(trie_pattern(grammar["ellipsis_openers"]) + r"(?=\s)"),

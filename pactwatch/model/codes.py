@@ -29,8 +29,11 @@ def is_party_code(code: str) -> bool:
     return code in ORGANISATIONS or code in _country_codes()
 
 
+@lru_cache(maxsize=512)
 def party_name(code: str) -> str:
-    """A readable name for a party code ("RO" -> "Romania"); the code itself when unknown."""
+    """A readable name for a party code ("RO" -> "Romania"); the code itself when unknown.
+
+    Remembered: a pycountry lookup costs more than the rest of titling a draft."""
     if code in ORGANISATIONS:
         return ORGANISATIONS[code]
     country = pycountry.countries.get(alpha_2=code)

@@ -9,10 +9,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from pactwatch.settings import data_dir
+from pactwatch.settings import data_dir, read_data_yaml
 
 
 class Domain(BaseModel):
@@ -30,7 +29,7 @@ def taxonomy_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> tuple[Domain, ...]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_data_yaml(path)
     return tuple(TypeAdapter(list[Domain]).validate_python(raw))
 
 
