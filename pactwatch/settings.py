@@ -7,6 +7,7 @@ dataset, the source texts or the database without touching code.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,34 @@ def default_db() -> str:
     return os.environ.get(DB_ENV) or "pactwatch.db"
 
 
+def only_true_false(loader: Any, dropped: frozenset[str] = frozenset()) -> None:
+    """Make a PyYAML loader class read booleans as YAML 1.2 does: only true and false.
+
+    YAML 1.1 also reads yes/no/on/off as booleans, which turns the word "no" in a word
+    list, or Norway's code NO, into False. `dropped` names other implicit tags to turn off.
+    """
+    removed = dropped | {"tag:yaml.org,2002:bool"}
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in removed]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+
+
+class _DataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser when PyYAML has it (the pure-Python one takes ten times as long)."""
+
+
+only_true_false(_DataLoader)
+
+
 def read_data_yaml(path: Path) -> Any:
-    """One of the project's own YAML files (lexicons, taxonomy), parsed with libyaml when
-    PyYAML has it: they are read at every start, and the pure-Python parser takes ten
-    times as long. Curated records go through `curate.yamlio`'s strict loader instead."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    """One of the project's own YAML files (lexicons, taxonomy), read at every start.
+
+    Word lists hold words like "no" and "on": they stay words. Curated records go through
+    `curate.yamlio`'s strict loader instead."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_DataLoader)

@@ -6,6 +6,7 @@ import pytest
 
 from pactwatch.extract import draft
 from pactwatch.extract.facts import amounts, early_end, term_years, timing
+from pactwatch.extract.lexicon import load_lexicon
 from pactwatch.model import Agreement, Provision
 
 
@@ -273,3 +274,18 @@ def test_term_stated_with_concluded_and_early_end_elsewhere() -> None:
 def test_acronym_instruments_are_case_sensitive() -> None:
     assert _one("Italy will enforce the oil price cap on Russia.").instruments == []
     assert _one("Ukraine will implement its ANP.").instruments == ["Annual National Programme"]
+
+
+def test_word_lists_keep_words_yaml_would_read_as_booleans() -> None:
+    """ "no" (an abbreviation) and "on" (a preposition) stay words, not False and True."""
+    lexicon = load_lexicon()
+    assert "no" in lexicon.words("abbreviations")
+    assert "on" in lexicon.words("subject_prepositions")
+    for key, entries in lexicon.grammar.items():
+        if isinstance(entries, list):
+            assert all(isinstance(entry, str) for entry in entries), key
+
+
+def test_numbered_item_abbreviation_does_not_end_a_sentence() -> None:
+    text = "Norway will fund demining project No. 5 in the Kharkiv region of Ukraine."
+    assert _texts(draft(text), text) == [text.rstrip(".")]

@@ -8,31 +8,21 @@ Norway's code NO stays the string "NO". Dumping keeps the model's field order fo
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
+
+from pactwatch.settings import only_true_false
 
 
 class StrictLoader(yaml.SafeLoader):
     """SafeLoader without timestamp resolution and with duplicate-key detection."""
 
 
-StrictLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"}
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-# Booleans as YAML 1.2 has them: only true/false. YAML 1.1 also reads on/off/yes/no as
-# booleans, which would turn an event's `on:` (its date) into the key True.
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+# Dates stay strings until the model parses them; booleans are YAML 1.2's: only true and
+# false (YAML 1.1 also reads on/off/yes/no, which would turn an event's `on:`, its date,
+# into the key True).
+only_true_false(StrictLoader, dropped=frozenset({"tag:yaml.org,2002:timestamp"}))
 
 
 class DuplicateKeyError(yaml.MarkedYAMLError):

@@ -130,7 +130,10 @@ def resolve_subject(
         if that >= 0 and _named(text, that + 6, end, lexicon):
             start = that + 6
     cut = end
-    for phrase in lexicon.grammar["partner_phrases"]:
+    phrases = (
+        lexicon.grammar["partner_phrases"] if lexicon.partner_re.search(lower, start, end) else []
+    )
+    for phrase in phrases:
         at = lower.find(phrase + " ", start, end)
         if at >= 0:
             cut = min(cut, at)

@@ -45,6 +45,7 @@ class Lexicon:
     signing_re: re.Pattern[str]
     present_re: re.Pattern[str]
     ellipsis_re: re.Pattern[str]
+    partner_re: re.Pattern[str]  # any partner phrase ("together with "): a quick test first
 
     def words(self, key: str) -> frozenset[str]:
         found = _WORDSETS.get(key)
@@ -223,6 +224,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         signing_re=alternation(grammar["signing_verbs"]),
         present_re=alternation(grammar["present_commitments"]),
         ellipsis_re=re.compile(trie_pattern(grammar["ellipsis_openers"]) + r"(?=\s)"),
+        partner_re=re.compile(trie_pattern(grammar["partner_phrases"]) + " "),
     )
 
 

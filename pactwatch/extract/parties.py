@@ -152,6 +152,8 @@ def _at_event(lower: str, start: int) -> bool:
 def predicate_partners(reader: Reader, start: int, end: int, actors: list[str]) -> list[str]:
     """ "... jointly with Norway", "together with Latvia and Estonia": partners named."""
     found: list[str] = []
+    if reader.lexicon.partner_re.search(reader.lower, start, end) is None:
+        return found
     for phrase in reader.lexicon.grammar["partner_phrases"]:
         at = reader.lower.find(phrase + " ", start, end)
         if at < 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 _LINE = re.compile(r"[^\n]*\n?")
@@ -75,10 +76,12 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
     found: list[Sentence] = []
     start = block.start
     text = view[block.start : block.end]
+    # a word longer than every abbreviation is none of them: read no further back
+    longest = _longest(abbreviations) + 1
     for match in _BOUNDARY.finditer(text):
         at = match.start() + 1  # just after the punctuation
         if text[match.start()] != ";":
-            word = _word_before(text, match.start()).lower()
+            word = _word_before(text, match.start(), longest).lower()
             if word in abbreviations or (len(word) == 1 and word.isalpha()):
                 continue
         end = block.start + at
@@ -88,11 +91,19 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
     return [s for s in found if s.end > s.start]
 
 
-def _word_before(text: str, stop: int) -> str:
-    """The run of word characters and dots ending at `text[stop]` ("U.S" in "U.S.")."""
+@lru_cache(maxsize=8)
+def _longest(words: frozenset[str]) -> int:
+    return max(map(len, words), default=1)
+
+
+def _word_before(text: str, stop: int, limit: int = 40) -> str:
+    """The run of word characters and dots ending at `text[stop]` ("U.S" in "U.S."), at
+    most `limit` long."""
     start = stop
     while (
-        start > 0 and stop - start < 40 and (text[start - 1].isalnum() or text[start - 1] in "._")
+        start > 0
+        and stop - start < limit
+        and (text[start - 1].isalnum() or text[start - 1] in "._")
     ):
         start -= 1
     return text[start:stop]
