@@ -125,7 +125,12 @@ def provision(
     verb_span = (object_start - len(action), object_start) if found else None
     # A name in the subject says who acts ("The EU will ..."), not what about: its cues
     # do not count; the rest of a subject does ("Artillery rounds will be delivered").
-    names = [(m.start, m.end) for m in mentions(view, start, clause.verb_from or start, lexicon)]
+    subject_end = clause.verb_from or start
+    names = (
+        [(m.start, m.end) for m in mentions(view, start, subject_end, lexicon)]
+        if subject_end > start
+        else []
+    )
     hits = cue_hits(lower, start, end, lexicon, verb_span)
     if names and hits:
         hits = [h for h in hits if not any(s <= h.start < e for s, e in names)]

@@ -46,6 +46,7 @@ _CLAUSE_JOINT = re.compile(
 )
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
+_SENTENCE_END = (".", ":", ";", "!", "?", ",")  # no heading ends so
 _BYLINE = re.compile(
     r"^(?:By|BY|From)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*(?:$|[|,/]|and\s)"
 )
@@ -146,8 +147,10 @@ class Reader:
     def _block_skipped(self, block: Block) -> bool:
         if block.end - block.start > 300:
             return False  # too long for a headline, byline or heading
-        words = _WORDS.findall(self.view[block.start : block.end])
         line = self.view[block.start : block.end].strip()
+        if block.index > 3 and line.endswith(_SENTENCE_END):
+            return False  # below the top, a block ending a sentence is body text
+        words = _WORDS.findall(line)
         if block.index == 0 and self._is_headline(block, line, words):
             self.note("skip", block.start, block.end, "headline (rule: first block)")
             self._facts_from(block.start, block.end)
@@ -175,7 +178,7 @@ class Reader:
         return one_sentence and not sentence_with_modal
 
     def _is_heading(self, line: str, words: list[str]) -> bool:
-        if not words or len(words) > 12 or line.endswith((".", ":", ";", "!", "?", ",")):
+        if not words or len(words) > 12 or line.endswith(_SENTENCE_END):
             return False
         low = line.lower()
         if self.lexicon.modal_re.search(low):

@@ -166,16 +166,17 @@ class DocIndex:
             "cue": self.cues,
         }
         combined = _combined(lexicon)
-        single, domain = combined.single, self.domain
+        single, add_domain = combined.single, self.domain.append
         for m in combined.pattern.finditer(lower):
-            words, at = m.group(), m.start()
-            kind = single.get(words)
-            if kind is not None:  # the fast path of the test below
-                if kind == "domain":
-                    domain.append((at, m.end(), words))
-                else:
-                    lists[kind].add(at, m.end(), words)
+            words = m.group()
+            kind = single.get(words)  # one word, one list: the fast path of the test below
+            if kind == "domain":  # most matches: a domain cue
+                add_domain((m.start(), m.end(), words))
                 continue
+            if kind is not None:
+                lists[kind].add(m.start(), m.end(), words)
+                continue
+            at = m.start()
             found = combined.parts.get(words)
             if found is None:  # a phrase broken over a line or by double spaces
                 found = combined.parts.get(" ".join(words.split()), ())

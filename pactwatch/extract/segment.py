@@ -20,6 +20,9 @@ _BULLET_START = re.compile(r"^\s*(?:[*\-]\s|\(?[0-9ivx]{1,4}[.)]\s|\([a-z]\)\s|[
 _BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|;\s+")
 
 
+_WORD_TAIL = re.compile(r"[\w.]+\Z")  # \w: what str.isalnum() accepts, and "_"
+
+
 class Sentence(NamedTuple):
     start: int
     end: int
@@ -99,14 +102,8 @@ def _longest(words: frozenset[str]) -> int:
 def _word_before(text: str, stop: int, limit: int = 40) -> str:
     """The run of word characters and dots ending at `text[stop]` ("U.S" in "U.S."), at
     most `limit` long."""
-    start = stop
-    while (
-        start > 0
-        and stop - start < limit
-        and (text[start - 1].isalnum() or text[start - 1] in "._")
-    ):
-        start -= 1
-    return text[start:stop]
+    m = _WORD_TAIL.search(text, max(0, stop - limit), stop)
+    return m.group() if m is not None else ""
 
 
 def _trimmed(view: str, start: int, end: int, block: int) -> Sentence:
