@@ -1,7 +1,9 @@
 """Where the project's data, sources and registry live, overridable by environment.
 
 Every stage asks here instead of guessing paths, so a deployment can move the curated
-dataset, the source texts or the database without touching code.
+dataset, the source texts or the database without touching code. The environment
+variables' names live here too, so the command line can name them in its help without
+importing the stages that read them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_ENV = "PACTWATCH_DATA"
 SOURCES_ENV = "PACTWATCH_SOURCES"
 DB_ENV = "PACTWATCH_DB"
+WEBHOOK_SECRET_ENV = "PACTWATCH_WEBHOOK_SECRET"
 
 
 def data_dir() -> Path:

@@ -2,14 +2,18 @@
 
 Every failure that reaches here becomes one line on stderr with exit code 1 (usage errors
 keep Typer's exit code 2); a traceback is a bug.
+
+Command modules import what a command needs inside the command, so starting any command
+(or asking for `--help`) does not first load the database, the web service and every
+export format.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, cast
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from pactwatch.cli import (
     data_cmds,
@@ -22,7 +26,9 @@ from pactwatch.cli import (
     serve_cmds,
 )
 from pactwatch.cli.errors import fail
-from pactwatch.model import PactwatchError
+
+if TYPE_CHECKING:
+    from pactwatch.model import PactwatchError
 
 app = typer.Typer(
     name="pactwatch",
@@ -48,10 +54,30 @@ for group in (
 def main() -> None:
     try:
         app(standalone_mode=True)
-    except PactwatchError as error:
-        print(error.problem.line(), file=sys.stderr)
+    except Exception as error:
+        _exit_on(error)
+        raise
+
+
+def _exit_on(error: Exception) -> None:
+    """Exit with one line for the failures a person can act on; anything else is a bug and
+    keeps its traceback (the caller re-raises)."""
+    if isinstance(error, _loaded("pactwatch.model.problems", "PactwatchError")):
+        print(cast("PactwatchError", error).problem.line(), file=sys.stderr)
         sys.exit(1)
-    except SQLAlchemyError as error:
+    if isinstance(error, _loaded("sqlalchemy.exc", "SQLAlchemyError")):
         fail(f"database: {str(getattr(error, 'orig', None) or error).splitlines()[0]}")
-    except OSError as error:
+    if isinstance(error, OSError):
         fail(f"{error.filename or ''}: {error.strerror or error}")
+
+
+class _NeverRaised(Exception):
+    pass
+
+
+def _loaded(module: str, name: str) -> type[Exception]:
+    """An error class, looked up only if its module was imported: when it was not, the error
+    cannot be one of its kind, and importing SQLAlchemy just to check would slow every
+    command."""
+    found = sys.modules.get(module)
+    return cast("type[Exception]", getattr(found, name, _NeverRaised))

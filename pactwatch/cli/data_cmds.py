@@ -12,8 +12,6 @@ from rich.console import Console
 from pactwatch import verbs
 from pactwatch.cli.errors import print_problems
 from pactwatch.cli.options import DbOption, FormatOption, SourcesOption, TextOrJson
-from pactwatch.model.schema import agreement_schema, event_schema, render
-from pactwatch.store import database_url
 
 PathsArgument = Annotated[
     list[Path] | None,
@@ -25,6 +23,8 @@ def schema(
     event: Annotated[bool, typer.Option("--event", help="The event schema instead.")] = False,
 ) -> None:
     """Print the JSON Schema of the agreement contract."""
+    from pactwatch.model.schema import agreement_schema, event_schema, render
+
     typer.echo(render(event_schema() if event else agreement_schema()), nl=False)
 
 
@@ -46,6 +46,8 @@ def validate(
 
 def load(paths: PathsArgument = None, db: DbOption = None, sources: SourcesOption = None) -> None:
     """Validate the dataset and load it into the registry, all or nothing."""
+    from pactwatch.store import database_url
+
     try:
         report = verbs.load(db, paths or [], sources)
     except verbs.LoadRefused as refused:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from pactwatch.model import Problem
+if TYPE_CHECKING:
+    from pactwatch.model import Problem
 
 
 def print_problems(problems: Iterable[Problem]) -> None:

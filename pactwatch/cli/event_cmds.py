@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
 from pactwatch import verbs
 from pactwatch.cli.errors import print_problems
 from pactwatch.cli.rules_cmds import parse_instant
-from pactwatch.curate.dataset import validation_problems
-from pactwatch.curate.events import with_content_id
-from pactwatch.model import Event
 from pactwatch.settings import default_db
+
+if TYPE_CHECKING:
+    from pactwatch.model import Event
 
 event_app = typer.Typer(help="Record what happened: deliveries, meetings, triggers, ...")
 
@@ -24,6 +23,12 @@ Many = Annotated[list[str] | None, typer.Option()]
 def build_event(fields: dict[str, Any], event_id: str | None) -> Event:
     """The event from command-line fields; its id defaults to one derived from its content,
     so adding the same event twice gives the same id (and is recognised as a duplicate)."""
+    from pydantic import ValidationError
+
+    from pactwatch.curate.dataset import validation_problems
+    from pactwatch.curate.events import with_content_id
+    from pactwatch.model import Event
+
     try:
         draft = Event.model_validate({"id": event_id or "draft", **fields})
         return draft if event_id is not None else with_content_id(draft)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -15,15 +15,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pactwatch.cli.options import FormatOption, TextOrJson
-from pactwatch.curate.yamlio import dump_yaml
-from pactwatch.extract.run import (
-    StreamResult,
-    extract_document,
-    extract_stream,
-    prepare_batch,
-    read_input,
-)
-from pactwatch.extract.run import evaluate as evaluate_files
+
+if TYPE_CHECKING:
+    from pactwatch.extract.run import StreamResult
 
 
 class DraftFormat(StrEnum):
@@ -53,6 +47,9 @@ def extract(
     ] = None,
 ) -> None:
     """Draft an agreement record from a text, each provision with spans and reasons."""
+    from pactwatch.curate.yamlio import dump_yaml
+    from pactwatch.extract.run import extract_document, read_input
+
     if jsonl:
         _extract_jsonl(files)
         return
@@ -73,6 +70,8 @@ def extract(
 
 
 def _results(files: list[str]) -> Iterator[StreamResult]:
+    from pactwatch.extract.run import extract_stream, read_input
+
     for name in files:
         if name == "-":
             yield from extract_stream(sys.stdin, "<stdin>")
@@ -85,6 +84,8 @@ def _results(files: list[str]) -> Iterator[StreamResult]:
 
 
 def _extract_jsonl(files: list[str], out: TextIO = sys.stdout) -> None:
+    from pactwatch.extract.run import prepare_batch
+
     failures = 0
     prepare_batch()
     progress = Progress(
@@ -112,6 +113,8 @@ def evaluate(
     fmt: FormatOption = TextOrJson.table,
 ) -> None:
     """Score a draft against a curated record: provisions matched by span overlap."""
+    from pactwatch.extract.run import evaluate as evaluate_files
+
     scores = evaluate_files(pred, gold)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps(scores.as_dict(), indent=2))

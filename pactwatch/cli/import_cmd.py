@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from pactwatch import verbs
-from pactwatch.export.output import write_file
-from pactwatch.export.yaml_format import agreement_yaml
 
 
 def import_(
@@ -20,6 +18,9 @@ def import_(
     ] = None,
 ) -> None:
     """Read an exported agreement back as a data/agreements-style YAML record."""
+    from pactwatch.export.output import write_file
+    from pactwatch.export.yaml_format import agreement_yaml
+
     record = agreement_yaml(verbs.import_agreement(fmt, file)).encode("utf-8")
     if out is None:
         typer.echo(record.decode("utf-8"), nl=False)

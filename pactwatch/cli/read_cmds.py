@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console, Group
@@ -14,12 +15,15 @@ from rich.text import Text
 
 from pactwatch import verbs
 from pactwatch.cli.options import DbOption, FormatOption, TextOrJson
-from pactwatch.model import Agreement, Provision
-from pactwatch.model.codes import party_name
+
+if TYPE_CHECKING:
+    from pactwatch.model import Agreement, Provision
 
 
 def list_(db: DbOption = None, fmt: FormatOption = TextOrJson.table) -> None:
     """The registry: one line per agreement with its partner, date, place and coded provisions."""
+    from pactwatch.model.codes import party_name
+
     summaries = verbs.registry(db)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([s.as_dict() for s in summaries], indent=2, ensure_ascii=False))
@@ -47,6 +51,8 @@ def render_agreement(agreement: Agreement, today: date | None = None) -> Group:
 
 
 def _header(a: Agreement, today: date) -> Panel:
+    from pactwatch.model.codes import party_name
+
     lines = [
         f"[bold]{a.title}[/bold]  ({a.id})",
         "Parties: " + ", ".join(f"{party_name(p)} ({p})" for p in a.parties),

@@ -7,7 +7,7 @@ import os
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,11 +16,11 @@ from rich.table import Table
 from pactwatch import verbs
 from pactwatch.cli.errors import fail
 from pactwatch.cli.options import DbOption, FormatOption, TextOrJson
-from pactwatch.export.feeds import atom_feed, json_feed
-from pactwatch.notify.webhook import SECRET_ENV, WebhookSettings
-from pactwatch.rules import Obligation
-from pactwatch.rules.obligations import matching
-from pactwatch.rules.timing import iso
+from pactwatch.settings import WEBHOOK_SECRET_ENV
+
+if TYPE_CHECKING:
+    from pactwatch.notify.webhook import WebhookSettings
+    from pactwatch.rules import Obligation
 
 AtOption = Annotated[
     str | None,
@@ -35,7 +35,7 @@ WebhookOption = Annotated[
     typer.Option(
         "--webhook",
         metavar="URL",
-        help=f"POST a signed alert per new open/missed obligation (secret: ${SECRET_ENV}).",
+        help=f"POST a signed alert per new open/missed obligation (secret: ${WEBHOOK_SECRET_ENV}).",
     ),
 ]
 STATE_STYLE = {"open": "yellow", "missed": "red", "met": "green", "upcoming": "dim"}
@@ -61,9 +61,11 @@ def webhook_settings(url: str | None) -> WebhookSettings | None:
         return None
     if not url.startswith(("http://", "https://")):
         fail(f"--webhook: {url!r} is not an http(s) URL", 2)
-    secret = os.environ.get(SECRET_ENV, "")
+    secret = os.environ.get(WEBHOOK_SECRET_ENV, "")
     if not secret:
-        fail(f"--webhook needs a signing secret: set {SECRET_ENV}", 2)
+        fail(f"--webhook needs a signing secret: set {WEBHOOK_SECRET_ENV}", 2)
+    from pactwatch.notify.webhook import WebhookSettings
+
     return WebhookSettings(url=url, secret=secret)
 
 
@@ -102,6 +104,9 @@ def due(
     webhook: WebhookOption = None,
 ) -> None:
     """What is due: open, met, missed and upcoming obligations with their deadlines."""
+    from pactwatch.rules.obligations import matching
+    from pactwatch.rules.timing import iso
+
     settings = webhook_settings(webhook)
     report = verbs.due(db, parse_instant(at))
     shown = matching(report.obligations, {s.value for s in state or []}, agreement)
@@ -198,6 +203,8 @@ def feed(
     db: DbOption = None,
 ) -> None:
     """Changes in obligation state, newest first, as JSON Feed or Atom."""
+    from pactwatch.export.feeds import atom_feed, json_feed
+
     now, found = verbs.feed(db, parse_instant(at))
     body = json_feed(found, now) if fmt is FeedFormat.json else atom_feed(found, now)
     typer.echo(body.decode("utf-8"), nl=False)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.console import Console
 
 from pactwatch import verbs
 from pactwatch.cli.options import DbOption, SourcesOption
-from pactwatch.store import database_url
 
 
 def serve(
@@ -23,6 +21,10 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the registry: web pages at / and the JSON API at /api/v1."""
+    import uvicorn
+
+    from pactwatch.store import database_url
+
     app = verbs.service(db, sources, cache)
     Console(stderr=True).print(
         f"serving {database_url(db)} at [bold]http://{host}:{port}/[/bold] "

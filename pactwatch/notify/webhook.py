@@ -25,7 +25,6 @@ from pactwatch.rules.timing import iso
 
 SIGNATURE_HEADER = "X-Pactwatch-Signature"
 KEY_HEADER = "Idempotency-Key"
-SECRET_ENV = "PACTWATCH_WEBHOOK_SECRET"
 
 
 @dataclass(frozen=True)
