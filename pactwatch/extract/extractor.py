@@ -190,10 +190,11 @@ class Reader:
         return bool(cue_hits(self.lower, block.start, block.end, self.lexicon))
 
     def _facts_from(self, start: int, end: int) -> None:
-        found = term_years(self.view[start:end])
-        chunk = self.view[start:end]
-        if found and self.term is None and ("-year" in chunk or "years" in chunk):
-            self.term = found
+        if self.term is None:  # the first term stated is the agreement's
+            chunk = self.view[start:end]
+            found = term_years(chunk)
+            if found and ("-year" in chunk or "years" in chunk):
+                self.term = found
         low = self.lower[start:end]
         if "join" not in low and "member" not in low and "acce" not in low:
             return  # no accession, so no early end
