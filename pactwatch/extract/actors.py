@@ -73,7 +73,11 @@ class _Scan:
 
     def between(self, start: int, end: int) -> list[Mention]:
         i, j = bisect_left(self.starts, start), bisect_left(self.starts, end)
-        return [h for h in self.hits[i:j] if h.end <= end]
+        found = self.hits[i:j]
+        # matches of one scan do not overlap, so only the last can run past `end`
+        if found and found[-1].end > end:
+            found.pop()
+        return found
 
 
 _SCANS: list[_Scan] = []

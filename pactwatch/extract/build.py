@@ -229,12 +229,7 @@ def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) 
 
 
 def _slug(action: str, obj: str, taken: set[str]) -> str:
-    words: list[str] = []
-    for m in _WORD.finditer(obj.lower()):  # the first three content words are enough
-        if m.group() not in _STOP:
-            words.append(m.group())
-            if len(words) == 3:
-                break
+    words = [w for w in _WORD.findall(obj.lower()) if w not in _STOP][:3]
     base = "-".join([action.replace(" ", "-"), *words]).lower()
     base = _NOT_SLUG.sub("", base).strip("-")[:60] or "provision"
     slug, n = base, 2

@@ -9,6 +9,7 @@ adjectives before one noun ("chemical, biological ... and nuclear weapons") stay
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import NamedTuple
 
 from pactwatch.extract.lexicon import Lexicon
@@ -59,7 +60,8 @@ def verb_pieces(view: str, start: int, end: int, lexicon: Lexicon) -> list[Piece
     ambiguous = lexicon.words("ambiguous_verbs")
     cuts: list[tuple[int, int, str]] = []  # (separator start, clause start, rule)
     for match in _JOINT.finditer(low):
-        rest = _words(low[match.end() : match.end() + 40])
+        # the first two words after the joint (only those are read), within 40 characters
+        rest = [w.group() for w in islice(_WORD.finditer(low, match.end(), match.end() + 40), 2)]
         if not rest:
             continue
         modal = match.group(2) is not None

@@ -84,18 +84,20 @@ class Reader:
     mention_lists: list[Sentence] = field(default_factory=list)
     passing: list[Mention] = field(default_factory=list)  # partners of other agreements
     intro: tuple[list[str], list[str], list[str]] | None = None
-    index: DocIndex | None = None
     topics: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    index: DocIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.view = self.view or match_view(self.text)
+        self.lower = lower_view(self.view)
+        self.ctx.lower = self.lower
+        self.index = DocIndex(self.lower, self.lexicon)
 
     def note(self, kind: str, start: int, end: int, reason: str) -> None:
         self.notes.append(f"{kind} [{start}:{end}] {reason}")
 
     # --- blocks -------------------------------------------------------------------------
     def read(self) -> None:
-        self.view = self.view or match_view(self.text)
-        self.lower = lower_view(self.view)
-        self.ctx.lower = self.lower
-        self.index = DocIndex(self.lower, self.lexicon)
         seed_scan(self.lower, self.lexicon, self.index.domain)
         found = blocks(self.view)
         abbreviations = self.lexicon.words("abbreviations")
@@ -122,7 +124,7 @@ class Reader:
     def _list_intro(self, sentence: Sentence) -> bool:
         """'The Participants will:' followed by items: each item inherits the subject."""
         start, end = sentence.start, sentence.end
-        modal = self._index.modal.first(start, end)
+        modal = self.index.modal.first(start, end)
         if modal is None:
             return False
         actors, partners, why = resolve_subject(
@@ -210,7 +212,7 @@ class Reader:
             return
         while m := _OPENER.match(self.lower, start, end):
             start = m.end()
-        if self._index.plain(start, end):
+        if self.index.plain(start, end):
             self.note("skip", start, end, "background: no commitment verb")
             self.background.append((start, end))
             return
@@ -225,7 +227,7 @@ class Reader:
         ):
             self.note("skip", start, end, "quote: a speaker's words (rule: quotation marks)")
             return
-        modal = self._index.modal.first(start, end)
+        modal = self.index.modal.first(start, end)
         if party_rules.is_mention_list(self, start, end):
             self.mention_lists.append(Sentence(start, end, sentence.block))
             self.note("skip", start, end, "background: list of other agreements")
@@ -243,7 +245,7 @@ class Reader:
             return
         parts = self._subject_clauses(start, end, modal)
         for part_start, part_end in parts:
-            part_modal = self._index.modal.first(part_start, part_end)
+            part_modal = self.index.modal.first(part_start, part_end)
             self._route(part_start, part_end, part_modal)
 
     def _subject_clauses(self, start: int, end: int, modal: Hit | None) -> list[tuple[int, int]]:
@@ -256,7 +258,7 @@ class Reader:
             return [(start, end)]
         cuts: list[tuple[int, int]] = []
         floor = modal.end()
-        for later in self._index.modal.within(modal.end(), end):
+        for later in self.index.modal.within(modal.end(), end):
             joint = None
             for m in _CLAUSE_JOINT.finditer(self.lower, floor, later.start()):
                 joint = m
@@ -292,12 +294,6 @@ class Reader:
         self.note("skip", start, end, "background: no commitment verb")
         self.background.append((start, end))
 
-    @property
-    def _index(self) -> DocIndex:
-        if self.index is None:
-            self.index = DocIndex(self.lower, self.lexicon)
-        return self.index
-
     def _paragraph_topic(self) -> list[str]:
         """The domain of the paragraph's last background sentence, read when first needed."""
         if not self.background:
@@ -312,11 +308,11 @@ class Reader:
 
     def _present_verb(self, start: int, end: int) -> int | None:
         """A present-tense commitment verb among the sentence's first words, not the first."""
-        m = self._index.present.first(start, min(end, start + 90))
+        m = self.index.present.first(start, min(end, start + 90))
         return m.start() if m is not None and m.start() > start else None
 
     def _signing(self, start: int, end: int, modal: Hit | None) -> bool:
-        m = self._index.signing.first(start, end)
+        m = self.index.signing.first(start, end)
         if m is None or (modal is not None and m.start() > modal.start()):
             return False
         self.signing.append(Sentence(start, end, -1))

@@ -96,8 +96,7 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
         return False  # no agreement named: the cheap test first
     low = reader.lower[start:end]
     # a later signing sentence ("Canada also signed an agreement") tells of another deal
-    later = bool(reader.signing) and reader.index is not None
-    later = later and reader._index.signing.first(start, end) is not None
+    later = bool(reader.signing) and reader.index.signing.first(start, end) is not None
     if not later and not similar.search(low) and not expected.search(low):
         return False
     parties = reader.ctx.parties

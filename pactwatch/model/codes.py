@@ -24,8 +24,11 @@ def _country_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
+@lru_cache(maxsize=1024)
 def is_party_code(code: str) -> bool:
-    """True for an ISO 3166-1 alpha-2 code or one of the organisation codes."""
+    """True for an ISO 3166-1 alpha-2 code or one of the organisation codes.
+
+    Remembered per code: every actor and beneficiary of every draft is checked."""
     return code in ORGANISATIONS or code in _country_codes()
 
 
