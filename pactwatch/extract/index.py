@@ -96,6 +96,9 @@ class _Combined:
     parts: dict[str, tuple[tuple[str, int, int], ...]]
     # one-word entries read by one list only (most matches): entry -> list
     single: dict[str, str]
+    # the readings of `parts` as character offsets into the entry as written (one space
+    # between words): list, start, end
+    spans: dict[str, tuple[tuple[str, int, int], ...]]
 
 
 _COMBINED: dict[int, tuple[Lexicon, _Combined]] = {}
@@ -142,10 +145,23 @@ def _combined(lexicon: Lexicon) -> _Combined:
         for entry, found in parts.items()
         if len(found) == 1 and found[0][1] == 0 and " " not in entry
     }
-    combined = _Combined(alternation(sorted(entries)), parts, single)
+    combined = _Combined(alternation(sorted(entries)), parts, single, _char_spans(parts))
     _COMBINED.clear()
     _COMBINED[id(lexicon)] = (lexicon, combined)
     return combined
+
+
+def _char_spans(
+    parts: dict[str, tuple[tuple[str, int, int], ...]],
+) -> dict[str, tuple[tuple[str, int, int], ...]]:
+    found = {}
+    for entry, readings in parts.items():
+        bounds = [(w.start(), w.end()) for w in _WORD.finditer(entry)]
+        found[entry] = tuple(
+            (kind, bounds[first][0], bounds[first + count - 1][1])
+            for kind, first, count in readings
+        )
+    return found
 
 
 _WORD = re.compile(r"\S+")
@@ -177,16 +193,16 @@ class DocIndex:
                 lists[kind].add(m.start(), m.end(), words)
                 continue
             at = m.start()
-            found = combined.parts.get(words)
-            if found is None:  # a phrase broken over a line or by double spaces
-                found = combined.parts.get(" ".join(words.split()), ())
-            if len(found) == 1 and found[0][1] == 0 and " " not in words:
-                kind = found[0][0]  # one word, one list: most matches
-                if kind == "domain":
-                    self.domain.append((at, m.end(), words))
-                else:
-                    lists[kind].add(at, m.end(), words)
+            readings = combined.spans.get(words)
+            if readings is not None:  # an entry as written: its readings' offsets are known
+                for kind, begin, stop in readings:
+                    if kind == "domain":
+                        self.domain.append((at + begin, at + stop, words[begin:stop]))
+                    else:
+                        lists[kind].add(at + begin, at + stop, words[begin:stop])
                 continue
+            # a phrase broken over a line or by double spaces
+            found = combined.parts.get(" ".join(words.split()), ())
             spans = [(w.start(), w.end()) for w in _WORD.finditer(words)]
             for kind, first, count in found:
                 begin, stop = at + spans[first][0], at + spans[first + count - 1][1]
