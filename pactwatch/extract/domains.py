@@ -175,6 +175,8 @@ def _ordered(
     scores: dict[str, float], first: dict[str, int], topic: Sequence[str] = ()
 ) -> list[str]:
     """Highest score first; ties go to specific domains, the section's topic, then order."""
+    if len(scores) < 2:
+        return list(scores)
     return sorted(
         scores,
         key=lambda d: (-scores[d], d in GENERIC, d not in topic, d in BROAD, first[d]),

@@ -416,8 +416,10 @@ class Reader:
     ) -> None:
         previous: list[str] = []
         action: str | None = None
-        order = {code: i for i, code in enumerate(self.ctx.parties)}
-        actors = sorted(named, key=lambda code: order.get(code, len(order)))
+        actors = list(named)
+        if len(actors) > 1:  # the parties' order, others after them
+            order = {code: i for i, code in enumerate(self.ctx.parties)}
+            actors.sort(key=lambda code: order.get(code, len(order)))
         if self.ctx.parties_sure and actors and not set(actors) & set(self.ctx.parties):
             start, end = pieces[0].start, pieces[-1].end
             self.note("skip", start, end, f"another agreement: {actors} not a party (rule: actor)")
