@@ -222,8 +222,10 @@ class Reader:
         if ellipsis is not None:
             self._ellipsis(start, end, ellipsis.group())
             return
-        if _QUOTE.search(self.view, start, min(len(self.view), end + 40)) and (
-            start > 0 and self.view[start - 1] == '"'
+        if (
+            start > 0
+            and self.view[start - 1] == '"'
+            and _QUOTE.search(self.view, start, min(len(self.view), end + 40))
         ):
             self.note("skip", start, end, "quote: a speaker's words (rule: quotation marks)")
             return
