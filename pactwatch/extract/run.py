@@ -29,7 +29,7 @@ MAX_BYTES = 200 * 1024 * 1024
 
 def source_id(name: str) -> str:
     """A slug for a file name ("reports/Kyiv Post.html" -> "kyiv-post")."""
-    stem = Path(name).stem if name not in {"-", "<stdin>"} else "stdin"
+    stem = _stem(name) if name not in {"-", "<stdin>"} else "stdin"
     slug = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")
     return slug[:60] or "input"
 
@@ -49,15 +49,29 @@ def read_input(path: str, data: bytes | None = None, fmt: str = "auto") -> Docum
     return read_document(data, name, fmt)  # type: ignore[arg-type]
 
 
+def _file_name(name: str) -> str:
+    """`Path(name).name` without building a Path: a batch names thousands of documents."""
+    parts = [part for part in name.split("/") if part and part != "."]
+    return parts[-1] if parts else ""
+
+
+def _stem(name: str) -> str:
+    """`Path(name).stem`, by pathlib's rule: a suffix is a last dot neither first nor last."""
+    base = _file_name(name)
+    dot = base.rfind(".")
+    return base[:dot] if 0 < dot < len(base) - 1 else base
+
+
 def extract_document(document: Document, ident: str | None = None) -> Agreement:
     """The draft Agreement for a decoded document, its source fingerprinted."""
     sid = source_id(ident or document.name)
+    base = _file_name(document.name)
     return draft(
         document.text,
         source_id=sid,
-        name=Path(document.name).name,
+        name=base,
         sha256=document.sha256,
-        filename=Path(document.name).name if document.name != "<stdin>" else "",
+        filename=base if document.name != "<stdin>" else "",
     )
 
 
