@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pactwatch.extract.actors import Context, beneficiaries, mentions
 from pactwatch.extract.domains import CueHit, cue_hits, rank
 from pactwatch.extract.facts import amounts, condition, shares, timing
+from pactwatch.extract.index import DocIndex
 from pactwatch.extract.lexicon import Lexicon
 from pactwatch.model import Amount, Provision
 
@@ -109,7 +110,13 @@ def _gerund(word: str, lexicon: Lexicon) -> str | None:
 
 
 def provision(
-    text: str, view: str, clause: Clause, lexicon: Lexicon, ctx: Context, taken: set[str]
+    text: str,
+    view: str,
+    clause: Clause,
+    lexicon: Lexicon,
+    ctx: Context,
+    taken: set[str],
+    index: DocIndex,
 ) -> Provision:
     """The provision for a clause; `view` is the folded text, `ctx.lower` its lower case."""
     lower = ctx.lower
@@ -163,7 +170,7 @@ def provision(
         period = f", {share.period}" if share.period else ""
         flags.append(f"amount-share: {share.percent:g}% of {share.base}{period} (not money)")
         why.append(f"share <- {share.words!r}")
-    instruments = _instruments(view, lower, start, end, lexicon)
+    instruments = _instruments(view, lower, index, start, end, lexicon)
     return Provision(
         id=_slug(action, obj, taken),
         section=clause.section,
@@ -208,13 +215,18 @@ def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon)
     return "action"
 
 
-def _instruments(view: str, lower: str, start: int, end: int, lexicon: Lexicon) -> list[str]:
+def _instruments(
+    view: str, lower: str, index: DocIndex, start: int, end: int, lexicon: Lexicon
+) -> list[str]:
     found: list[str] = []
-    for m in lexicon.instrument_re.finditer(view, start, end):
-        surface = m.group()
-        name = lexicon.instruments.get(surface) or lexicon.instruments.get(
-            _SPACE.sub(" ", surface.lower())
-        )
+    named = [(hit.start(), hit.group()) for hit in index.instruments.within(start, end)]
+    named += [
+        (hit.start(), view[hit.start() : hit.end()])
+        for hit in index.acronyms.within(start, end)
+        if view[hit.start() : hit.end()] in lexicon.acronyms
+    ]
+    for _, surface in sorted(named) if len(named) > 1 else named:
+        name = lexicon.instruments.get(surface) or lexicon.instruments.get(_SPACE.sub(" ", surface))
         if name and name not in found:
             found.append(name)
     if lower.find("instruments", start, end) < 0 and lower.find("tools", start, end) < 0:

@@ -340,7 +340,9 @@ class Reader:
             fallback=lambda: ["other"],
             action="remain in force",
         )
-        made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
+        made = provision(
+            self.text, self.view, clause, self.lexicon, self.ctx, self.taken, self.index
+        )
         made = made.model_copy(
             update={"domains": ["other"], "object": f"the agreement, for {found[1]}"}
         )
@@ -440,7 +442,9 @@ class Reader:
                 fallback=partial(self._context, piece, previous),
                 action=action if piece.rule.startswith("split:parallel") else None,
             )
-            made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
+            made = provision(
+                self.text, self.view, clause, self.lexicon, self.ctx, self.taken, self.index
+            )
             previous, action = made.domains[:1], made.action
             self.provisions.append(made)
         self.ctx.last_actors = list(actors)
@@ -466,7 +470,9 @@ class Reader:
             kind=last.kind,
             action=last.action,
         )
-        made = provision(self.text, self.view, clause, self.lexicon, self.ctx, self.taken)
+        made = provision(
+            self.text, self.view, clause, self.lexicon, self.ctx, self.taken, self.index
+        )
         domains = list(dict.fromkeys([*made.domains, *last.domains]))
         if made.domains == ["other"]:
             domains = list(last.domains)

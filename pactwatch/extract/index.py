@@ -102,7 +102,7 @@ class _Combined:
 
 
 _COMBINED: dict[int, tuple[Lexicon, _Combined]] = {}
-KINDS = ("modal", "present", "signing", "cue", "domain")
+KINDS = ("modal", "present", "signing", "cue", "domain", "instrument", "acronym")
 
 
 def _readings(words: list[str], entries: set[str]) -> list[tuple[int, int]]:
@@ -130,6 +130,10 @@ def _combined(lexicon: Lexicon) -> _Combined:
         "signing": set(lexicon.grammar["signing_verbs"]),
         "cue": {*_CUE_WORDS, *lexicon.grammar["ellipsis_openers"]},
         "domain": {c for c in lexicon.cue_domains if c[:1].isalnum() and c[-1:].isalnum()},
+        # named instruments; acronyms are matched lower-cased here and their case checked
+        # in the text when asked about ("CAP", not "cap")
+        "instrument": {n for n in lexicon.instruments if n not in lexicon.acronyms},
+        "acronym": {a.lower() for a in lexicon.acronyms},
     }
     entries = set().union(*lists.values())
     parts = {
@@ -174,12 +178,15 @@ class DocIndex:
     def __init__(self, lower: str, lexicon: Lexicon) -> None:
         self.modal, self.present = Matches(), Matches()
         self.signing, self.cues = Matches(), Matches()
+        self.instruments, self.acronyms = Matches(), Matches()
         self.domain: list[tuple[int, int, str]] = []
         lists = {
             "modal": self.modal,
             "present": self.present,
             "signing": self.signing,
             "cue": self.cues,
+            "instrument": self.instruments,
+            "acronym": self.acronyms,
         }
         combined = _combined(lexicon)
         single, add_domain = combined.single, self.domain.append

@@ -40,8 +40,7 @@ class Lexicon:
     verb_forms: dict[str, str]  # surface form -> base form
     titles_re: re.Pattern[str]
     instruments: dict[str, str]  # lower-case surface (acronyms as written) -> canonical name
-    # instrument names in any case, acronyms (CAP, ANP) as written: one scan finds both
-    instrument_re: re.Pattern[str]
+    acronyms: frozenset[str]  # instruments named by acronyms (CAP, ANP): only as written
     signing_re: re.Pattern[str]
     present_re: re.Pattern[str]
     ellipsis_re: re.Pattern[str]
@@ -121,16 +120,6 @@ def alternation(entries: list[str], flags: int = 0) -> re.Pattern[str]:
     if others:
         parts.append("(?:" + trie_pattern(others) + ")")
     return re.compile("|".join(parts) or r"(?!x)x", flags)
-
-
-def _instrument_pattern(names: list[str], acronyms: dict[str, str]) -> re.Pattern[str]:
-    """Names matched in any case, acronyms only as written ("CAP", not "cap")."""
-    parts = [f"(?i:{trie_pattern(sorted(names))})"] if names else []
-    if acronyms:
-        parts.append(trie_pattern(sorted(acronyms)))
-    if not parts:
-        return re.compile(r"(?!x)x")
-    return re.compile(r"\b(?<![\w'])(?:" + "|".join(parts) + r")(?!\w)")
 
 
 def inflect(base: str) -> list[str]:
@@ -220,7 +209,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         verb_forms=verb_forms,
         titles_re=alternation(leaders["titles"]),
         instruments=instruments,
-        instrument_re=_instrument_pattern([s for s in instruments if s not in acronyms], acronyms),
+        acronyms=frozenset(acronyms),
         signing_re=alternation(grammar["signing_verbs"]),
         present_re=alternation(grammar["present_commitments"]),
         ellipsis_re=re.compile(trie_pattern(grammar["ellipsis_openers"]) + r"(?=\s)"),
