@@ -24,6 +24,9 @@ _AUXILIARY = frozenset(
     | {"vow", "promise", "pledge", "undertake", "commit", "intend", "plan", "agree"}
 )
 _SPACE = re.compile(r"\s+")
+# Whitespace that is not one plain space: replacing it gives what _SPACE gives, and text
+# with none (most clauses) comes back untouched, with no string built.
+_LOOSE_SPACE = re.compile(r"\s{2,}|[^\S ]")
 _NOT_SLUG = re.compile(r"[^a-z0-9-]+")
 _YEAR = re.compile(r"\b(?:[Ii]n|[Ff]or|[Dd]uring)\s+((?:19|20)\d\d)\b")
 _DOLLARS = {"CA": "CAD", "AU": "AUD", "NZ": "NZD"}
@@ -128,7 +131,9 @@ def provision(
     if not action:
         action = "commit"
     words = text[start:end]
-    obj = _SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _SPACE.sub(" ", words)
+    obj = _LOOSE_SPACE.sub(" ", text[object_start:end]).strip(" ,;:") or _LOOSE_SPACE.sub(
+        " ", words
+    )
     verb_span = (object_start - len(action), object_start) if found else None
     # A name in the subject says who acts ("The EU will ..."), not what about: its cues
     # do not count; the rest of a subject does ("Artillery rounds will be delivered").
