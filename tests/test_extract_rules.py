@@ -289,3 +289,48 @@ def test_word_lists_keep_words_yaml_would_read_as_booleans() -> None:
 def test_numbered_item_abbreviation_does_not_end_a_sentence() -> None:
     text = "Norway will fund demining project No. 5 in the Kharkiv region of Ukraine."
     assert _texts(draft(text), text) == [text.rstrip(".")]
+
+
+_SIGNED_FI = "Finland and Ukraine signed a security agreement in Helsinki on 3 April 2024. "
+
+
+def test_closing_attribution_is_not_part_of_the_commitment() -> None:
+    text = _SIGNED_FI + "Finland will fund demining in Kharkiv, the minister told reporters."
+    provision = _one(text)
+    assert provision.object == "demining in Kharkiv", provision
+    assert provision.spans[0].text_in(text).endswith("Kharkiv"), provision.spans
+
+
+def test_reported_collective_subject_means_all_parties() -> None:
+    text = _SIGNED_FI + (
+        "Stubb thanked the Ukrainians for their resilience and said the two countries would "
+        "also deepen cooperation on cyber defence."
+    )
+    provision = _one(text)
+    assert sorted(provision.actors) == ["FI", "UA"] and provision.domains[0] == "cyber", provision
+
+
+def test_adverb_after_a_collective_subject() -> None:
+    provision = _one(_SIGNED_FI + "The two governments also agreed to expand joint exercises.")
+    assert sorted(provision.actors) == ["FI", "UA"], provision
+
+
+def test_it_with_an_agreement_verb_is_the_agreement() -> None:
+    text = _SIGNED_FI + "It also provides for annual consultations between foreign ministers."
+    agreement = draft(text)
+    assert [sorted(p.actors) for p in agreement.provisions] == [["FI", "UA"]], agreement.notes
+    assert [m.every for m in agreement.mechanisms] == ["P1Y"], agreement.mechanisms
+
+
+def test_intercepting_missiles_is_air_defence_and_prepare_is_a_verb() -> None:
+    first = _one(_SIGNED_FI + "Finland will examine ways of intercepting missiles over Ukraine.")
+    assert first.domains[0] == "air_defence", first
+    second = _one(_SIGNED_FI + "Finland will prepare a new package of assistance for Ukraine.")
+    assert second.action == "prepare", second
+
+
+def test_a_joint_body_without_a_named_party_acts_for_the_parties() -> None:
+    text = _SIGNED_FI + "Officials said a new steering committee would meet once a year."
+    provision = _one(text)
+    assert sorted(provision.actors) == ["FI", "UA"], provision
+    assert (provision.kind, provision.timing) == ("mechanism", "annual"), provision

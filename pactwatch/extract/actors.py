@@ -133,6 +133,8 @@ def resolve_subject(
         that = lower.rfind(" that ", start, end)
         if that >= 0 and _named(text, that + 6, end, lexicon):
             start = that + 6
+        else:
+            start = _reported_subject(lower, start, end, lexicon)
     cut = end
     phrases = (
         lexicon.grammar["partner_phrases"] if lexicon.partner_re.search(lower, start, end) else []
@@ -163,8 +165,32 @@ def resolve_subject(
     return [], partners, []
 
 
+def _reported_subject(lower: str, start: int, end: int, lexicon: Lexicon) -> int:
+    """Where the subject starts in "Zelensky ... said the two countries will": after the
+    last reporting verb, when what follows it is a collective or the agreement."""
+    found = list(lexicon.reporting_re.finditer(lower, start, end))
+    if not found:
+        return start
+    said = found[-1]
+    words = _without_adverbs(lower[said.end() : end].split(), lexicon)
+    subject = " ".join(words)
+    collective = lexicon.words("collective_subjects") | lexicon.words("agreement_subjects")
+    if subject in collective and subject not in lexicon.words("pronouns_singular"):
+        return said.end()
+    return start
+
+
+def _without_adverbs(words: list[str], lexicon: Lexicon) -> list[str]:
+    """ "The two governments also (agreed)": the subject without its trailing adverbs."""
+    adverbs = lexicon.words("modal_adverbs")
+    while words and words[-1] in adverbs:
+        words = words[:-1]
+    return words
+
+
 def _referent(words: list[str], lexicon: Lexicon, ctx: Context) -> tuple[list[str], list[str]]:
     """Actors of a subject without names: the agreement, a collective or a pronoun."""
+    words = _without_adverbs(words, lexicon) or words
     subject = " ".join(words)
     tail2 = " ".join(words[-2:]) if len(words) >= 2 else subject
     tail3 = " ".join(words[-3:]) if len(words) >= 3 else subject
@@ -181,6 +207,10 @@ def _referent(words: list[str], lexicon: Lexicon, ctx: Context) -> tuple[list[st
         return list(ctx.last_actors), [f"actor:previous <- pronoun {last!r}"]
     if words[0] in _POSSESSIVE and ctx.last_actors:
         return list(ctx.last_actors), [f"actor:previous <- possessive {words[0]!r}"]
+    bodies = lexicon.words("joint_bodies")
+    for body in (tail2, last):
+        if body in bodies and len(words) <= 6:
+            return list(ctx.parties), [f"actor:parties <- joint body {body!r}"]
     return [], []
 
 

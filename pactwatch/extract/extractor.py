@@ -31,9 +31,11 @@ _OPENER = re.compile(
     r"bilateral\s+|ten-year\s+|10-year\s+)*(?:agreement|document|text|deal|pact|accord|treaty))"
     r"\s*,?\s+"
 )
+# "It" too: "It also provides for annual consultations" (only an agreement verb or clause
+# list after it makes the agreement the subject).
 _AGREEMENT_SUBJECT = re.compile(
-    r"(?:the|this)\s+(?:security\s+|bilateral\s+|new\s+)*(?:agreement|document|deal|pact|accord|"
-    r"treaty|text)\s+(?:also\s+|further\s+)?"
+    r"(?:(?:the|this)\s+(?:security\s+|bilateral\s+|new\s+)*(?:agreement|document|deal|pact|"
+    r"accord|treaty|text)|it)\s+(?:also\s+|further\s+)?"
 )
 MAX_SENTENCE = 3000  # longer runs are tables, dumps or unpunctuated text, not sentences
 _ITEM_TAIL = re.compile(r"[;,.]?\s*(?:(?:and|or)\s*)?$")
@@ -371,6 +373,9 @@ class Reader:
         return False
 
     def _commitment(self, start: int, end: int, verb_at: int, after: int, rule: str) -> bool:
+        attribution = self.lexicon.attribution_re.search(self.view, after, end)
+        if attribution is not None:
+            end = attribution.start()  # ", Tusk told reporters": who said it, not what
         actors, partners, why = resolve_subject(
             self.view, self.lower, start, verb_at, self.lexicon, self.ctx
         )

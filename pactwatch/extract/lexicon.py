@@ -45,6 +45,8 @@ class Lexicon:
     present_re: re.Pattern[str]
     ellipsis_re: re.Pattern[str]
     partner_re: re.Pattern[str]  # any partner phrase ("together with "): a quick test first
+    reporting_re: re.Pattern[str]  # "said", "told": speech reported
+    attribution_re: re.Pattern[str]  # a clause's closing ", Tusk told reporters"
 
     def words(self, key: str) -> frozenset[str]:
         found = _WORDSETS.get(key)
@@ -120,6 +122,18 @@ def alternation(entries: list[str], flags: int = 0) -> re.Pattern[str]:
     if others:
         parts.append("(?:" + trie_pattern(others) + ")")
     return re.compile("|".join(parts) or r"(?!x)x", flags)
+
+
+def _attribution_pattern(verbs: list[str]) -> re.Pattern[str]:
+    """A clause's closing attribution: ", Tusk told reporters after the ceremony", ", the
+    ministry said", ", according to officials"; not ", and the UK said it will ..."."""
+    said = trie_pattern(sorted(verbs))
+    return re.compile(
+        r",\s+(?!(?:and|but|while|whereas|which|who|whose|that|as|if|when)\b)"
+        r"(?:according\s+to(?:\s+[\w.'-]+){1,5}"
+        rf"|(?:[\w.'-]+\s+){{1,4}}(?:{said})\b(?:\s+[\w'-]+){{0,6}})"
+        r"\s*[.!?\"']*\s*$"
+    )
 
 
 def inflect(base: str) -> list[str]:
@@ -214,6 +228,8 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         present_re=alternation(grammar["present_commitments"]),
         ellipsis_re=re.compile(trie_pattern(grammar["ellipsis_openers"]) + r"(?=\s)"),
         partner_re=re.compile(trie_pattern(grammar["partner_phrases"]) + " "),
+        reporting_re=alternation(grammar["reporting_verbs"]),
+        attribution_re=_attribution_pattern(grammar["reporting_verbs"]),
     )
 
 
