@@ -334,3 +334,43 @@ def test_a_joint_body_without_a_named_party_acts_for_the_parties() -> None:
     provision = _one(text)
     assert sorted(provision.actors) == ["FI", "UA"], provision
     assert (provision.kind, provision.timing) == ("mechanism", "annual"), provision
+
+
+_SIGNED_US = "The United States and Ukraine signed a security agreement in Bari on 13 June 2024. "
+
+
+def test_an_agreement_binding_a_named_party_makes_it_the_actor() -> None:
+    text = _SIGNED_US + (
+        "The pact commits Washington to train Ukrainian pilots and provide radar data, "
+        "but it does not commit American troops."
+    )
+    agreement = draft(text)
+    assert [(p.actors, p.action) for p in agreement.provisions] == [
+        (["US"], "train"),
+        (["US"], "provide"),
+    ], _texts(agreement, text)
+    assert agreement.provisions[-1].object == "radar data"
+
+
+def test_how_the_agreement_can_end_is_not_a_commitment() -> None:
+    text = _SIGNED_US + "The agreement can be terminated by either side with six months' notice."
+    agreement = draft(text)
+    assert agreement.provisions == [] and any("term:" in n for n in agreement.notes)
+
+
+def test_a_second_subject_after_vowed_is_its_own_clause() -> None:
+    text = _SIGNED_US + (
+        "Washington vowed to help Ukraine build a future force, and both countries agreed "
+        "to work toward Ukraine's membership in NATO."
+    )
+    agreement = draft(text)
+    assert [sorted(p.actors) for p in agreement.provisions] == [["US"], ["UA", "US"]]
+
+
+def test_a_leading_condition_stops_before_the_main_clause() -> None:
+    text = _SIGNED_US + (
+        "In the event of a future armed attack on Ukraine, the two countries will consult "
+        "within 24 hours."
+    )
+    provision = _one(text)
+    assert provision.condition == "a future armed attack on Ukraine", provision

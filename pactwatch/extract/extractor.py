@@ -14,8 +14,9 @@ from functools import partial
 
 from pactwatch.extract import parties as party_rules
 from pactwatch.extract.actors import RECIPIENT, Context, Mention, mentions, resolve_subject
+from pactwatch.extract.agreement_subject import AGREEMENT_SUBJECT, agreement_clauses
 from pactwatch.extract.build import Clause, provision
-from pactwatch.extract.clauses import Piece, item_pieces, parallel_np_pieces, verb_pieces
+from pactwatch.extract.clauses import Piece, parallel_np_pieces, verb_pieces
 from pactwatch.extract.domains import cue_hits, rank, seed_scan
 from pactwatch.extract.facts import TERM_STATEMENT, early_end, term_years
 from pactwatch.extract.index import DocIndex, Hit
@@ -31,12 +32,6 @@ _OPENER = re.compile(
     r"bilateral\s+|ten-year\s+|10-year\s+)*(?:agreement|document|text|deal|pact|accord|treaty))"
     r"\s*,?\s+"
 )
-# "It" too: "It also provides for annual consultations" (only an agreement verb or clause
-# list after it makes the agreement the subject).
-_AGREEMENT_SUBJECT = re.compile(
-    r"(?:(?:the|this)\s+(?:security\s+|bilateral\s+|new\s+)*(?:agreement|document|deal|pact|"
-    r"accord|treaty|text)|it)\s+(?:also\s+|further\s+)?"
-)
 MAX_SENTENCE = 3000  # longer runs are tables, dumps or unpunctuated text, not sentences
 _ITEM_TAIL = re.compile(r"[;,.]?\s*(?:(?:and|or)\s*)?$")
 _PASSIVE = re.compile(r"\s*(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?\w+(?:ed|en|t)\b")
@@ -46,6 +41,7 @@ _QUOTE = re.compile(r'[,.!?]"\s+(?:\w+\s+){0,4}?(?:said|says|told|added|stressed
 _CLAUSE_JOINT = re.compile(
     r"(?:,|;)\s*(?:and|but|while|whereas|and\s+also)?\s+|\s+(?:while|whereas)\s+"
 )
+_CONTRAST = re.compile(r",\s+but\s+(?!also\b)")
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
 _SENTENCE_END = (".", ":", ";", "!", "?", ",")  # no heading ends so
@@ -244,8 +240,8 @@ class Reader:
         term = "year" in low or "decade" in low
         if term and TERM_STATEMENT.search(self.view, start, end) and self._term(start, end):
             return
-        subject = _AGREEMENT_SUBJECT.match(self.lower, start, end)
-        if subject and self._agreement_clauses(start, end, subject.end()):
+        subject = AGREEMENT_SUBJECT.match(self.lower, start, end)
+        if subject and agreement_clauses(self, start, end, subject.end()):
             return
         parts = self._subject_clauses(start, end, modal)
         for part_start, part_end in parts:
@@ -352,30 +348,17 @@ class Reader:
         self.provisions.append(made)
         return True
 
-    def _agreement_clauses(self, start: int, end: int, after: int) -> bool:
-        low = self.lower
-        for trigger in self.lexicon.grammar["clause_list_triggers"]:
-            if low.startswith(trigger + " ", after):
-                items = item_pieces(self.view, after + len(trigger) + 1, end, self.lexicon)
-                self._emit(items, list(self.ctx.parties), [f"rule:clause-list {trigger!r}"])
-                return True
-        for verb in self.lexicon.grammar["agreement_verbs"]:
-            if not low.startswith(verb + " ", after):
-                continue
-            rest = after + len(verb)
-            modal = self.lexicon.modal_re.search(low, rest, end)
-            if modal and mentions(self.view, rest, modal.start(), self.lexicon):
-                return False  # "stipulates that Germany will ...": the clause has its subject
-            if low.startswith(verb + " ", after):
-                piece = Piece(start, end, f"rule:agreement-verb {verb!r}")
-                self._emit([piece], list(self.ctx.parties), ["actor:parties <- the agreement"])
-                return True
-        return False
-
-    def _commitment(self, start: int, end: int, verb_at: int, after: int, rule: str) -> bool:
+    def clause_end(self, after: int, end: int) -> int:
+        """Where a commitment's words end: before a closing attribution (", Tusk told
+        reporters": who said it) or a contrast (", but it does not commit troops")."""
         attribution = self.lexicon.attribution_re.search(self.view, after, end)
         if attribution is not None:
-            end = attribution.start()  # ", Tusk told reporters": who said it, not what
+            end = attribution.start()
+        contrast = _CONTRAST.search(self.view, after, end)
+        return contrast.start() if contrast is not None else end
+
+    def _commitment(self, start: int, end: int, verb_at: int, after: int, rule: str) -> bool:
+        end = self.clause_end(after, end)
         actors, partners, why = resolve_subject(
             self.view, self.lower, start, verb_at, self.lexicon, self.ctx
         )

@@ -306,7 +306,12 @@ def condition(text: str) -> str | None:
     if _CONDITION_ANY.search(text.lower()) is None:
         return None
     m = _CONDITION.search(text)
-    return m.group("what").strip(" ,.") if m else None
+    if m is None:
+        return None
+    what = m.group("what")
+    if not text[: m.start()].strip(" \"'("):
+        what = what.split(",")[0]  # "In the event of X, Y will ...": X, not the main clause
+    return what.strip(" ,.")
 
 
 _TRIGGERS = (
