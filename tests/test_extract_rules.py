@@ -374,3 +374,49 @@ def test_a_leading_condition_stops_before_the_main_clause() -> None:
     )
     provision = _one(text)
     assert provision.condition == "a future armed attack on Ukraine", provision
+
+
+_FORMAL = """AGREEMENT ON SECURITY COOPERATION BETWEEN THE KINGDOM OF SPAIN AND UKRAINE
+
+Madrid, 27 May 2024
+
+1. The Participants reaffirm their support for Ukraine's territorial integrity.
+
+2. This Agreement shall remain in effect for ten years.
+
+3. The Participants will cooperate in the following areas:
+(a) air defence, including the upkeep of systems already delivered;
+(b) training of Ukrainian personnel.
+
+4. Spain intends to contribute to the joint procurement of ammunition.
+
+5. In case of renewed aggression, at the request of either Participant, the Participants
+will hold consultations within 24 hours.
+
+6. The Participants will review the implementation of this Agreement annually.
+"""
+
+
+def test_a_formal_agreement_text() -> None:
+    agreement = draft(_FORMAL)
+    assert agreement.title == (
+        "Agreement on Security Cooperation between the Kingdom of Spain and Ukraine"
+    )
+    assert (str(agreement.signed_on), agreement.signed_at) == ("2024-05-27", "Madrid")
+    assert agreement.term.years == 10 and str(agreement.term.ends_on) == "2034-05-27"
+    found = [(p.actors, p.action, p.object.split(",")[0]) for p in agreement.provisions]
+    assert found == [
+        (["UA", "ES"], "reaffirm", "their support for Ukraine's territorial integrity"),
+        (["UA", "ES"], "remain in force", "the agreement"),
+        (["UA", "ES"], "cooperate", "air defence"),
+        (["UA", "ES"], "cooperate", "training of Ukrainian personnel"),
+        (["ES"], "contribute", "to the joint procurement of ammunition"),
+        (["UA", "ES"], "hold", "consultations within 24 hours"),
+        (["UA", "ES"], "review", "the implementation of this Agreement annually"),
+    ], found
+    kinds = {(m.kind, m.starts_on, m.every, m.within) for m in agreement.mechanisms}
+    assert kinds == {
+        ("term", "trigger", None, None),
+        ("consultation_on_trigger", "request", None, "PT24H"),
+        ("recurring", "trigger", "P1Y", None),
+    }, kinds

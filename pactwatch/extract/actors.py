@@ -168,14 +168,17 @@ def resolve_subject(
 def _reported_subject(lower: str, start: int, end: int, lexicon: Lexicon) -> int:
     """Where the subject starts in "Zelensky ... said the two countries will": after the
     last reporting verb, when what follows it is a collective or the agreement."""
-    found = list(lexicon.reporting_re.finditer(lower, start, end))
-    if not found:
+    said = None
+    for said in lexicon.reporting_re.finditer(lower, start, end):  # noqa: B007 (the last)
+        pass
+    if said is None:
         return start
-    said = found[-1]
-    words = _without_adverbs(lower[said.end() : end].split(), lexicon)
-    subject = " ".join(words)
-    collective = lexicon.words("collective_subjects") | lexicon.words("agreement_subjects")
-    if subject in collective and subject not in lexicon.words("pronouns_singular"):
+    subject = " ".join(_without_adverbs(lower[said.end() : end].split(), lexicon))
+    if subject in lexicon.words("pronouns_singular"):
+        return start
+    if subject in lexicon.words("collective_subjects") or subject in lexicon.words(
+        "agreement_subjects"
+    ):
         return said.end()
     return start
 

@@ -50,6 +50,8 @@ _STOP = frozenset(
     ]
 )
 _CHANNEL = re.compile(r"\b(eu|nato) and (eu|nato) (instruments|tools)\b")
+# Verbs of a recurring mechanism when the clause has a timing ("review ... annually").
+_MEETING_VERBS = frozenset({"meet", "consult", "convene", "review", "assess", "evaluate"})
 _MECHANISM_OBJECTS = re.compile(
     r"\b(?:dialogue|consultations?|meetings?|summits?|mechanism|remain in force|"
     r"commission|committee|working group)\b",
@@ -175,7 +177,9 @@ def provision(
         period = f", {share.period}" if share.period else ""
         flags.append(f"amount-share: {share.percent:g}% of {share.base}{period} (not money)")
         why.append(f"share <- {share.words!r}")
-    instruments = _instruments(view, lower, index, start, end, lexicon)
+    instruments = _instruments(
+        lower, _named_instruments(view, index, start, end, lexicon), start, end
+    )
     return Provision(
         id=_slug(action, obj, taken),
         section=clause.section,
@@ -211,7 +215,7 @@ def _one_money_topic(hits: list[CueHit]) -> list[CueHit]:
 
 
 def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon) -> str:
-    if when and (_MECHANISM_OBJECTS.search(obj) or action in {"meet", "consult", "convene"}):
+    if when and (_MECHANISM_OBJECTS.search(obj) or action in _MEETING_VERBS):
         return "mechanism"
     if action in lexicon.words("support_verbs") or obj.lower().startswith("support"):
         return "support"
@@ -220,20 +224,27 @@ def _kind(action: str, obj: str, when: tuple[str, str] | None, lexicon: Lexicon)
     return "action"
 
 
-def _instruments(
-    view: str, lower: str, index: DocIndex, start: int, end: int, lexicon: Lexicon
+def _named_instruments(
+    view: str, index: DocIndex, start: int, end: int, lexicon: Lexicon
 ) -> list[str]:
-    found: list[str] = []
-    named = [(hit.start(), hit.group()) for hit in index.instruments.within(start, end)]
-    named += [
+    """Instruments the clause names (canonical names, in order), from the document's scan."""
+    found = [(hit.start(), hit.group()) for hit in index.instruments.within(start, end)]
+    found += [
         (hit.start(), view[hit.start() : hit.end()])
         for hit in index.acronyms.within(start, end)
         if view[hit.start() : hit.end()] in lexicon.acronyms
     ]
-    for _, surface in sorted(named) if len(named) > 1 else named:
+    named: list[str] = []
+    for _, surface in sorted(found) if len(found) > 1 else found:
         name = lexicon.instruments.get(surface) or lexicon.instruments.get(_SPACE.sub(" ", surface))
-        if name and name not in found:
-            found.append(name)
+        if name and name not in named:
+            named.append(name)
+    return named
+
+
+def _instruments(lower: str, named: list[str], start: int, end: int) -> list[str]:
+    """The instruments named, and a channel ("through EU and NATO instruments")."""
+    found = list(named)
     if lower.find("instruments", start, end) < 0 and lower.find("tools", start, end) < 0:
         return found  # the channel below names one of them
     channel = _CHANNEL.search(lower, start, end)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import partial
+from typing import NamedTuple
 
 from pactwatch.extract import parties as party_rules
 from pactwatch.extract.actors import RECIPIENT, Context, Mention, mentions, resolve_subject
 from pactwatch.extract.agreement_subject import AGREEMENT_SUBJECT, agreement_clauses
-from pactwatch.extract.build import Clause, provision
+from pactwatch.extract.build import Clause, find_verb, provision
 from pactwatch.extract.clauses import Piece, parallel_np_pieces, verb_pieces
 from pactwatch.extract.domains import cue_hits, rank, seed_scan
 from pactwatch.extract.facts import TERM_STATEMENT, early_end, term_years
@@ -41,6 +42,7 @@ _QUOTE = re.compile(r'[,.!?]"\s+(?:\w+\s+){0,4}?(?:said|says|told|added|stressed
 _CLAUSE_JOINT = re.compile(
     r"(?:,|;)\s*(?:and|but|while|whereas|and\s+also)?\s+|\s+(?:while|whereas)\s+"
 )
+_FIRST_WORD = re.compile(r"[a-z][\w'-]*")
 _CONTRAST = re.compile(r",\s+but\s+(?!also\b)")
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
@@ -57,6 +59,15 @@ def lower_view(view: str) -> str:
     if len(low) == len(view):
         return low
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in view)
+
+
+class ListIntro(NamedTuple):
+    """What the items of "The Participants will cooperate in these areas:" inherit."""
+
+    actors: list[str]
+    partners: list[str]
+    why: list[str]
+    action: str | None  # the intro's verb, for items that are noun phrases
 
 
 @dataclass
@@ -81,7 +92,7 @@ class Reader:
     signing: list[Sentence] = field(default_factory=list)
     mention_lists: list[Sentence] = field(default_factory=list)
     passing: list[Mention] = field(default_factory=list)  # partners of other agreements
-    intro: tuple[list[str], list[str], list[str]] | None = None
+    intro: ListIntro | None = None
     topics: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     index: DocIndex = field(init=False)
 
@@ -102,7 +113,9 @@ class Reader:
         for block in found:
             if block.paragraph != self.paragraph:
                 self.paragraph, self.background = block.paragraph, []
-            if self.intro is not None and block.bullet:
+            # an item with a modal of its own ("5. Spain intends to ...") ends the list
+            own_clause = self.index.modal.first(block.start, block.end) is not None
+            if self.intro is not None and block.bullet and not own_clause:
                 self._list_item(block)
                 continue
             self.intro = None
@@ -130,19 +143,33 @@ class Reader:
         )
         if not actors:
             return False
-        self.intro = (actors, partners, [f"rule:list-intro {modal.group()!r}", *why])
+        verb = find_verb(self.lower, modal.end(), end, self.lexicon)
+        why = [f"rule:list-intro {modal.group()!r}", *why]
+        self.intro = ListIntro(actors, partners, why, verb[0] if verb else None)
         self.note("skip", start, end, "list intro: its items follow (rule: line ending with ':')")
         return True
 
     def _list_item(self, block: Block) -> None:
         assert self.intro is not None
-        actors, partners, why = self.intro
+        intro = self.intro
         end = block.end
         tail = _ITEM_TAIL.search(self.view, block.start, end)
         if tail:
             end = tail.start()
         pieces = verb_pieces(self.view, block.start, end, self.lexicon)
-        self._emit(pieces, actors, [*why, "rule:list-item"], partners, verb_from=block.start)
+        first = _FIRST_WORD.match(self.lower, block.start, end)
+        noun_item = first is None or first.group() not in self.lexicon.verb_forms
+        why = [*intro.why, "rule:list-item"]
+        if noun_item and intro.action:  # "(a) air defence": cooperate on air defence
+            why.append(f"action:{intro.action} <- list intro")
+        self._emit(
+            pieces,
+            intro.actors,
+            why,
+            intro.partners,
+            verb_from=block.start,
+            inherited=intro.action if noun_item else None,
+        )
 
     def _block_skipped(self, block: Block) -> bool:
         if block.end - block.start > 300:
@@ -405,6 +432,7 @@ class Reader:
         why: list[str],
         partners: list[str] | None = None,
         verb_from: int | None = None,
+        inherited: str | None = None,
     ) -> None:
         previous: list[str] = []
         action: str | None = None
@@ -428,7 +456,7 @@ class Reader:
                 partners=list(dict.fromkeys([*(partners or []), *named_partners])),
                 verb_from=verb_from if i == 0 else None,
                 fallback=partial(self._context, piece, previous),
-                action=action if piece.rule.startswith("split:parallel") else None,
+                action=inherited or (action if piece.rule.startswith("split:parallel") else None),
             )
             made = provision(
                 self.text, self.view, clause, self.lexicon, self.ctx, self.taken, self.index

@@ -160,6 +160,7 @@ _YEARS_RE = re.compile(
 )
 TERM_STATEMENT = re.compile(
     r"\b(?:operates?|remains? in force|be in force|is in force|be valid|valid|lasts?|runs?|apply"
+    r"|(?:remains?|be|is|stays?) in effect"
     r"|be effective"
     r"|concluded|signed|enter(?:s|ed)? into force)\b[^.]*?\bfor\s+(?:a\s+(?:period|term)\s+of\s+)?"
     r"(?:\w+[\s-])?years?\b|\b(?:term|duration|validity) of (?:the agreement )?is\b",

@@ -169,6 +169,13 @@ def _char_spans(
 
 
 _WORD = re.compile(r"\S+")
+_DAY_BEFORE = re.compile(r"\d[\s,]*$")
+_DAY_AFTER = re.compile(r"[\s,]*\d")
+
+
+def _month(lower: str, start: int, end: int) -> bool:
+    """Whether "may" is dated: a number before or after it ("27 May", "May 2024")."""
+    return bool(_DAY_BEFORE.search(lower, max(0, start - 4), start) or _DAY_AFTER.match(lower, end))
 
 
 class DocIndex:
@@ -197,6 +204,8 @@ class DocIndex:
                 add_domain((m.start(), m.end(), words))
                 continue
             if kind is not None:
+                if words == "may" and _month(lower, m.start(), m.end()):
+                    continue  # "27 May 2024": the month, not the modal
                 lists[kind].add(m.start(), m.end(), words)
                 continue
             at = m.start()

@@ -26,6 +26,14 @@ _TITLE = re.compile(
     r"\bbetween\s+(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s+and\s+(?:the\s+)?[A-Z][\w.'-]*"
     r"(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'-]*)*"
 )
+# "at the request of either Participant": the clock starts when one asks
+_ON_REQUEST = re.compile(
+    r"\b(?:at|upon|on)\s+(?:the\s+)?request\b|\bif\s+(?:either|one)\b[^.]*?\brequests?\b"
+)
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][\w'.-]+(?:[ \t][A-Z][\w'.-]+)?),[ \t]+(?P<date>[^\n]{6,30}?)[ \t]*$",
+    re.M,
+)
 _BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{2,60}?)(?=[.,;\n]|\s+(?:on|in|at)\s)")
 _PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>[A-Z][\w'.-]+(?:,?\s+(?:D\.C\.|[A-Z][\w'.-]+)){0,2})")
 HEAD = 20_000  # agreement-level facts are stated near the top; bounds work on huge inputs
@@ -245,6 +253,11 @@ def _signed(reader: Reader) -> tuple[str | None, str | None]:
             when = dates(reader.view[: min(sentence.start, 600)])
         if when or place:
             return (when[0][0].isoformat() if when else None), place
+    line = _DATELINE.search(reader.view, 0, min(len(reader.view), 600))
+    if line is not None and not reader.signing:  # an agreement text's "Madrid, 27 May 2024"
+        when = dates(line.group("date"))
+        if when:
+            return when[0][0].isoformat(), line.group("place")
     return None, None
 
 
@@ -259,12 +272,15 @@ def _mechanisms(reader: Reader) -> list[Mechanism]:
             )
         elif p.timing and p.timing.startswith("within ") and p.timing.endswith(("hours", "hour")):
             hours = p.timing.split()[1]
+            span = p.spans[0]
+            asked = _ON_REQUEST.search(reader.lower, span.start, span.end) is not None
             found.append(
                 Mechanism(
                     id=f"{p.id}-clock",
                     kind="consultation_on_trigger",
                     within=f"PT{hours}H",
                     triggers=triggers(p.condition or p.object),
+                    starts_on="request" if asked else "trigger",
                     provision=p.id,
                 )
             )
@@ -279,7 +295,8 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
     title = (
         reader.text[title_match.start() : title_match.end()]
         if title_match
-        else "Draft agreement between " + " and ".join(party_name(p) for p in parties)
+        else _capitals_title(reader.view)
+        or "Draft agreement between " + " and ".join(party_name(p) for p in parties)
     )
     term = Term()
     if reader.term:
@@ -309,6 +326,27 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
         mechanisms=_mechanisms(reader),
         mentions=_mentions(reader),
         notes=notes,
+    )
+
+
+_CAPITALS_TITLE = re.compile(
+    r"\A\s*((?:AGREEMENT|ACCORD|TREATY|MEMORANDUM)\b[A-Z0-9 ,.'-]{8,200}?"
+    r"\bBETWEEN\b[A-Z0-9 ,.'-]+)$",
+    re.M,
+)
+_SMALL_WORDS = frozenset({"on", "of", "and", "the", "between", "for", "in", "to", "a", "an"})
+
+
+def _capitals_title(view: str) -> str | None:
+    """An agreement text's title in capitals ("AGREEMENT ON ... BETWEEN ... AND UKRAINE"),
+    in title case with small words in lower case."""
+    m = _CAPITALS_TITLE.match(view)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    return " ".join(
+        w.lower() if i and w.lower() in _SMALL_WORDS else w.capitalize()
+        for i, w in enumerate(words)
     )
 
 
