@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pactwatch.extract.actors import mentions
 from pactwatch.extract.clauses import Piece, item_pieces, parallel_np_pieces, verb_pieces
+from pactwatch.extract.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from pactwatch.extract.extractor import Reader
@@ -28,17 +29,37 @@ _BINDS = re.compile(
     r"(?:commits|obliges|obligates|binds|requires)\s+(?P<who>(?:[\w.'-]+\s+){1,5}?)to\s+(?!the\b)"
 )
 _ENDS_BY = re.compile(
-    r"\b(?:can|may|could|shall|will)\s+be\s+(?:terminated|denounced|ended|suspended)\b"
+    r"(?:can|may|could|shall|will)\s+be\s+(?:terminated|denounced|ended|suspended)\b"
 )
+_MODALS = frozenset({"can", "may", "could", "shall", "will"})
+_BINDING = frozenset({"commits", "obliges", "obligates", "binds", "requires"})
+_FIRST_WORDS: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _first_words(lexicon: Lexicon) -> frozenset[str]:
+    """The words a clause list, an agreement verb or a binding can start with: any other
+    word after the agreement means an ordinary sentence (most sentences about "it")."""
+    cached = _FIRST_WORDS.get(id(lexicon))
+    if cached is None or cached[0] is not lexicon:
+        grammar = lexicon.grammar
+        phrases = [*grammar["clause_list_triggers"], *grammar["agreement_verbs"]]
+        words = frozenset(p.split()[0] for p in phrases) | _BINDING
+        cached = _FIRST_WORDS[id(lexicon)] = (lexicon, words)
+    return cached[1]
 
 
 def agreement_clauses(reader: Reader, start: int, end: int, after: int) -> bool:
     """Code a sentence whose subject (ending at `after`) is the agreement; False if it
     is not such a sentence after all."""
     low = reader.lower
-    if _ENDS_BY.search(low, after, end):
+    word = low[after : after + 16].split(None, 1)[0] if after < end else ""
+    if word in _MODALS:
+        if _ENDS_BY.match(low, after, end) is None:
+            return False  # "The agreement will ...": an ordinary commitment of the parties
         reader.note("skip", start, end, "term: how the agreement can end (not a commitment)")
         return True
+    if word not in _first_words(reader.lexicon):
+        return False
     for trigger in reader.lexicon.grammar["clause_list_triggers"]:
         if low.startswith(trigger + " ", after):
             items = item_pieces(reader.view, after + len(trigger) + 1, end, reader.lexicon)

@@ -114,8 +114,11 @@ class Reader:
             if block.paragraph != self.paragraph:
                 self.paragraph, self.background = block.paragraph, []
             # an item with a modal of its own ("5. Spain intends to ...") ends the list
-            own_clause = self.index.modal.first(block.start, block.end) is not None
-            if self.intro is not None and block.bullet and not own_clause:
+            if (
+                self.intro is not None
+                and block.bullet
+                and self.index.modal.first(block.start, block.end) is None
+            ):
                 self._list_item(block)
                 continue
             self.intro = None

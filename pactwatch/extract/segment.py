@@ -20,7 +20,9 @@ _BULLET_START = re.compile(r"^\s*(?:[*\-]\s|\(?[0-9ivx]{1,4}[.)]\s|\([a-z]\)\s|[
 _BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|;\s+")
 
 
-_WORD_TAIL = re.compile(r"[\w.]+\Z")  # \w: what str.isalnum() accepts, and "_"
+# a run of word characters and dots ending where the search ends (\w: what str.isalnum()
+# accepts, and "_")
+_WORD_TAIL = re.compile(r"[\w.]+\Z")
 
 
 class Sentence(NamedTuple):
@@ -84,7 +86,9 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
     for match in _BOUNDARY.finditer(text):
         at = match.start() + 1  # just after the punctuation
         if text[match.start()] != ";":
-            word = _word_before(text, match.start(), longest).lower()
+            # the word before the stop, at most `longest` long ("U.S" in "U.S.")
+            tail = _WORD_TAIL.search(text, max(0, match.start() - longest), match.start())
+            word = tail.group().lower() if tail is not None else ""
             if word in abbreviations or (len(word) == 1 and word.isalpha()):
                 continue
         end = block.start + at
@@ -97,13 +101,6 @@ def sentences(view: str, block: Block, abbreviations: frozenset[str]) -> list[Se
 @lru_cache(maxsize=8)
 def _longest(words: frozenset[str]) -> int:
     return max(map(len, words), default=1)
-
-
-def _word_before(text: str, stop: int, limit: int = 40) -> str:
-    """The run of word characters and dots ending at `text[stop]` ("U.S" in "U.S."), at
-    most `limit` long."""
-    m = _WORD_TAIL.search(text, max(0, stop - limit), stop)
-    return m.group() if m is not None else ""
 
 
 def _trimmed(view: str, start: int, end: int, block: int) -> Sentence:
