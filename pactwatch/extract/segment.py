@@ -15,9 +15,10 @@ from typing import NamedTuple
 _LINE = re.compile(r"[^\n]*\n?")
 _LEAD = re.compile(r"^[\s*\-]*(?:(?:\(?[0-9ivx]{1,4}[.)]|\([a-z]\)|[a-z]\))\s+)?")
 _BULLET_START = re.compile(r"^\s*(?:[*\-]\s|\(?[0-9ivx]{1,4}[.)]\s|\([a-z]\)\s|[a-z]\)\s)")
-# The punctuation is consumed (no look-behind: a look-behind is tried at every position,
-# a character class lets the engine skip ahead); a sentence ends one character later.
-_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|;\s+")
+# The punctuation is consumed, and the pattern starts with one character class so that the
+# engine skips ahead to the next stop (an alternation at the start is tried at every
+# position: 2.4 times slower); a sentence ends one character later.
+_BOUNDARY = re.compile(r"[.!?;](?:(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])|(?<=;)\s+)")
 
 
 # a run of word characters and dots ending where the search ends (\w: what str.isalnum()
