@@ -420,3 +420,13 @@ def test_a_formal_agreement_text() -> None:
         ("consultation_on_trigger", "request", None, "PT24H"),
         ("recurring", "trigger", "P1Y", None),
     }, kinds
+
+
+def test_a_pledges_period_is_not_the_agreements_term() -> None:
+    text = (
+        "Latvia and Ukraine signed a security agreement in Riga on 11 January 2024. "
+        "Latvia will give 0.25% of its GDP to military aid over the next three years. "
+        "The agreement will remain in force until Ukraine becomes a member of NATO."
+    )
+    term = draft(text).term
+    assert term.years is None and term.ends_early_if == ["ukraine_joins_nato"], term

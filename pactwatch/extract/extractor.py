@@ -53,6 +53,15 @@ _BYLINE = re.compile(
 _NAME_LINE = re.compile(r"^(?:[Bb]y\s+)?[A-Z][a-z'-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'-]+){1,3}$")
 
 
+_NEXT_YEARS = re.compile(r"\b(?:over|in|within|during|for)\s+the\s+(?:next|coming|following)\s+$")
+
+
+def _period_of(chunk: str, years: str) -> bool:
+    """ "over the next three years": the period of a pledge, not the agreement's term."""
+    at = chunk.find(years)
+    return at > 0 and _NEXT_YEARS.search(chunk.lower(), max(0, at - 40), at) is not None
+
+
 def lower_view(view: str) -> str:
     """Lower case with the same length as `view` (a few characters lower to two)."""
     low = view.lower()
@@ -223,7 +232,7 @@ class Reader:
         if self.term is None:  # the first term stated is the agreement's
             chunk = self.view[start:end]
             found = term_years(chunk)
-            if found and ("-year" in chunk or "years" in chunk):
+            if found and ("-year" in chunk or "years" in chunk) and not _period_of(chunk, found[1]):
                 self.term = found
         low = self.lower[start:end]
         if "join" not in low and "member" not in low and "acce" not in low:
