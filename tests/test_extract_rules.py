@@ -430,3 +430,20 @@ def test_a_pledges_period_is_not_the_agreements_term() -> None:
     )
     term = draft(text).term
     assert term.years is None and term.ends_early_if == ["ukraine_joins_nato"], term
+
+
+def test_commitments_listed_by_the_agreement_bind_the_parties() -> None:
+    text = (
+        "Today Canada and Ukraine signed the Canada-Ukraine Agreement on Security "
+        "Cooperation in Kyiv.\n\n"
+        "The agreement sets out several commitments, including:\n"
+        "- deepening cooperation on pilot training;\n"
+        "- strengthening intelligence sharing.\n"
+    )
+    agreement = draft(text)
+    assert agreement.title == "Canada-Ukraine Agreement on Security Cooperation"
+    found = [(sorted(p.actors), p.action, p.domains[0]) for p in agreement.provisions]
+    assert found == [
+        (["CA", "UA"], "deepen", "training"),
+        (["CA", "UA"], "strengthen", "intelligence"),
+    ], found

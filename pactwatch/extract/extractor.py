@@ -149,7 +149,7 @@ class Reader:
         start, end = sentence.start, sentence.end
         modal = self.index.modal.first(start, end)
         if modal is None:
-            return False
+            return self._agreement_list_intro(start, end)
         actors, partners, why = resolve_subject(
             self.view, self.lower, start, modal.start(), self.lexicon, self.ctx
         )
@@ -158,6 +158,16 @@ class Reader:
         verb = find_verb(self.lower, modal.end(), end, self.lexicon)
         why = [f"rule:list-intro {modal.group()!r}", *why]
         self.intro = ListIntro(actors, partners, why, verb[0] if verb else None)
+        self.note("skip", start, end, "list intro: its items follow (rule: line ending with ':')")
+        return True
+
+    def _agreement_list_intro(self, start: int, end: int) -> bool:
+        """ "The agreement sets out commitments, including:": its items bind all parties."""
+        subject = AGREEMENT_SUBJECT.match(self.lower, start, end)
+        if subject is None or self.lower.startswith("it ", start):
+            return False
+        why = ["rule:list-intro by the agreement", "actor:parties <- the agreement"]
+        self.intro = ListIntro(list(self.ctx.parties), [], why, None)
         self.note("skip", start, end, "list intro: its items follow (rule: line ending with ':')")
         return True
 

@@ -295,7 +295,8 @@ def assemble(reader: Reader, name: str = "input", **source: str) -> Agreement:
     title = (
         reader.text[title_match.start() : title_match.end()]
         if title_match
-        else _capitals_title(reader.view)
+        else _named_title(reader)
+        or _capitals_title(reader.view)
         or "Draft agreement between " + " and ".join(party_name(p) for p in parties)
     )
     term = Term()
@@ -334,6 +335,20 @@ _CAPITALS_TITLE = re.compile(
     r"\bBETWEEN\b[A-Z0-9 ,.'-]+)$",
     re.M,
 )
+# "the Canada-Ukraine Agreement on Security Cooperation": the parties before the name
+_HYPHEN_TITLE = re.compile(
+    r"\b[A-Z][\w'.]+(?:-[A-Z][\w'.]+)+\s+(?:Agreement|Accord|Treaty)\s+(?:on|of|for)\s+"
+    r"[A-Z][\w-]*(?:\s+(?:(?:and|of|on|for)\s+)?[A-Z][\w-]*)*"
+)
+
+
+def _named_title(reader: Reader) -> str | None:
+    if "Agreement" not in reader.view and "Accord" not in reader.view:
+        return None
+    m = _HYPHEN_TITLE.search(reader.view, 0, HEAD)
+    return reader.text[m.start() : m.end()] if m is not None else None
+
+
 _SMALL_WORDS = frozenset({"on", "of", "and", "the", "between", "for", "in", "to", "a", "an"})
 
 
