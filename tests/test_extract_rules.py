@@ -447,3 +447,14 @@ def test_commitments_listed_by_the_agreement_bind_the_parties() -> None:
         (["CA", "UA"], "deepen", "training"),
         (["CA", "UA"], "strengthen", "intelligence"),
     ], found
+
+
+def test_a_commitment_inside_the_signing_sentence() -> None:
+    text = (
+        "Japan and Ukraine signed a ten-year accord in Bari on 13 June 2024, under which "
+        "Tokyo will provide demining equipment."
+    )
+    agreement = draft(text)
+    assert str(agreement.signed_on) == "2024-06-13" and agreement.term.years == 10
+    provision = agreement.provisions[0]
+    assert (provision.actors, provision.action) == (["JP"], "provide"), provision

@@ -42,6 +42,7 @@ _QUOTE = re.compile(r'[,.!?]"\s+(?:\w+\s+){0,4}?(?:said|says|told|added|stressed
 _CLAUSE_JOINT = re.compile(
     r"(?:,|;)\s*(?:and|but|while|whereas|and\s+also)?\s+|\s+(?:while|whereas)\s+"
 )
+_UNDER_WHICH = re.compile(r"\b(?:under|by|in)\s+which\s+|\bwhereby\s+")
 _FIRST_WORD = re.compile(r"[a-z][\w'-]*")
 _CONTRAST = re.compile(r",\s+but\s+(?!also\b)")
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
@@ -369,6 +370,10 @@ class Reader:
         if ("year" in low or "decade" in low) and TERM_STATEMENT.search(self.view, start, end):
             return False  # "concluded for ten years": the term route codes it
         self.note("skip", start, end, f"signing: facts read (rule: verb {m.group()!r})")
+        if modal is not None:  # "... signed an accord under which Tokyo will provide aid"
+            rest = _UNDER_WHICH.search(self.lower, m.end(), modal.start())
+            if rest is not None:
+                self._route(rest.end(), end, modal)
         return True
 
     def _term(self, start: int, end: int) -> bool:
