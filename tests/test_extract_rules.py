@@ -458,3 +458,15 @@ def test_a_commitment_inside_the_signing_sentence() -> None:
     assert str(agreement.signed_on) == "2024-06-13" and agreement.term.years == 10
     provision = agreement.provisions[0]
     assert (provision.actors, provision.action) == (["JP"], "provide"), provision
+
+
+def test_a_report_of_two_signings_keeps_the_other_partner_as_a_mention() -> None:
+    text = (
+        "Zelensky signed security agreements with Spain and Portugal in Madrid on "
+        "27 May 2024. Spain will provide 1 billion euros in military aid to Ukraine. "
+        "Portugal will join the demining coalition, its prime minister said."
+    )
+    agreement = draft(text)
+    assert agreement.parties == ["UA", "ES"], agreement.parties
+    assert [p.actors for p in agreement.provisions] == [["ES"]]
+    assert [m.parties for m in agreement.mentions] == [["UA", "PT"]]

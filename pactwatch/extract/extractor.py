@@ -470,6 +470,8 @@ class Reader:
         if self.ctx.parties_sure and actors and not set(actors) & set(self.ctx.parties):
             start, end = pieces[0].start, pieces[-1].end
             self.note("skip", start, end, f"another agreement: {actors} not a party (rule: actor)")
+            found = mentions(self.view, start, end, self.lexicon)
+            self.passing.extend(m for m in found if m.code in actors and m.kind != "leader")
             return
         for i, piece in enumerate(pieces):
             named_partners = party_rules.predicate_partners(self, piece.start, piece.end, actors)

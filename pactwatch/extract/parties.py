@@ -79,7 +79,9 @@ def find_parties(view: str, lexicon: Lexicon) -> tuple[list[str], bool]:
         others = [c for c in top if c != RECIPIENT][:1]
         top = [RECIPIENT, *others]
     parties = top[:2] or [RECIPIENT]
-    return parties, _signing_names(view, lexicon) == set(parties)
+    # sure when the signing sentence names them; it may name more ("signed agreements with
+    # Spain and Portugal"): the others' commitments then belong to other agreements
+    return parties, len(parties) == 2 and set(parties) <= _signing_names(view, lexicon)
 
 
 def _signing_names(view: str, lexicon: Lexicon) -> set[str]:
