@@ -470,3 +470,15 @@ def test_a_report_of_two_signings_keeps_the_other_partner_as_a_mention() -> None
     assert agreement.parties == ["UA", "ES"], agreement.parties
     assert [p.actors for p in agreement.provisions] == [["ES"]]
     assert [m.parties for m in agreement.mentions] == [["UA", "PT"]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Central European country will host a repair hub.",
+        "The Nordic nation will host a repair hub.",
+    ],
+)
+def test_an_epithet_names_the_partner_not_a_region(sentence: str) -> None:
+    text = "Ukraine and Czechia signed a security agreement in Prague on 3 April 2024. "
+    assert _one(text + sentence).actors == ["CZ"]

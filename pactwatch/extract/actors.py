@@ -153,11 +153,13 @@ def resolve_subject(
     bounds.append(cut)
     for left, right in reversed(list(pairwise(bounds))):
         found = _named(text, left, right, lexicon)
+        words = _SPACE.sub(" ", lower[left:right]).strip(" ,").split()
+        if found and _epithet(words) and all(m.kind == "demonym" for m in found):
+            found = [m for m in found if m.code not in _ORGANISATIONS]
         if found:
             codes = _unique([m.code for m in found if m.code != "RU" or len(found) == 1])
             why = [f"actor:{m.code} <- {m.kind} {m.surface!r}" for m in found]
             return codes, partners, why
-        words = _SPACE.sub(" ", lower[left:right]).strip(" ,").split()
         if words:
             actors, why = _referent(words, lexicon, ctx)
             if actors:
@@ -181,6 +183,15 @@ def _reported_subject(lower: str, start: int, end: int, lexicon: Lexicon) -> int
     ):
         return said.end()
     return start
+
+
+_EPITHET_HEADS = frozenset({"country", "nation", "state", "kingdom", "republic", "monarchy"})
+_ORGANISATIONS = frozenset({"EU", "NATO", "G7", "UN", "OSCE"})
+
+
+def _epithet(words: list[str]) -> bool:
+    """ "the Nordic country", "the Central European nation": a description of one state."""
+    return 2 <= len(words) <= 5 and words[0] == "the" and words[-1] in _EPITHET_HEADS
 
 
 def _without_adverbs(words: list[str], lexicon: Lexicon) -> list[str]:
@@ -210,6 +221,12 @@ def _referent(words: list[str], lexicon: Lexicon, ctx: Context) -> tuple[list[st
         return list(ctx.last_actors), [f"actor:previous <- pronoun {last!r}"]
     if words[0] in _POSSESSIVE and ctx.last_actors:
         return list(ctx.last_actors), [f"actor:previous <- possessive {words[0]!r}"]
+    if _epithet(words):  # "the Nordic country": the one just named, else the partner
+        if ctx.last_actors:
+            return list(ctx.last_actors), [f"actor:previous <- epithet {subject!r}"]
+        partners = [p for p in ctx.parties if p != RECIPIENT]
+        if len(partners) == 1:
+            return partners, [f"actor:{partners[0]} <- epithet {subject!r}"]
     bodies = lexicon.words("joint_bodies")
     for body in (tail2, last):
         if body in bodies and len(words) <= 6:
