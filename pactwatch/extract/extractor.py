@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import partial
-from typing import NamedTuple
 
 from pactwatch.extract import parties as party_rules
 from pactwatch.extract.actors import RECIPIENT, Context, Mention, mentions, resolve_subject
 from pactwatch.extract.agreement_subject import AGREEMENT_SUBJECT, agreement_clauses
-from pactwatch.extract.build import Clause, find_verb, provision
+from pactwatch.extract.build import Clause, provision
 from pactwatch.extract.clauses import Piece, parallel_np_pieces, verb_pieces
 from pactwatch.extract.domains import cue_hits, rank, seed_scan
 from pactwatch.extract.facts import TERM_STATEMENT, early_end, term_years
 from pactwatch.extract.index import DocIndex, Hit
 from pactwatch.extract.lexicon import Lexicon, load_lexicon
+from pactwatch.extract.lists import ListIntro, list_intro, list_item
 from pactwatch.extract.segment import Block, Sentence, blocks, sentences
 from pactwatch.model import Agreement, Provision, Span
 from pactwatch.sources import match_view
@@ -34,7 +34,6 @@ _OPENER = re.compile(
     r"\s*,?\s+"
 )
 MAX_SENTENCE = 3000  # longer runs are tables, dumps or unpunctuated text, not sentences
-_ITEM_TAIL = re.compile(r"[;,.]?\s*(?:(?:and|or)\s*)?$")
 _PASSIVE = re.compile(r"\s*(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?\w+(?:ed|en|t)\b")
 _RECEIVE = re.compile(r"\s*(?:also\s+|further\s+|continue\s+to\s+)?(?:receive|get|obtain)\b")
 _BY = re.compile(r"\bby\s+(?:the\s+)?")
@@ -43,7 +42,6 @@ _CLAUSE_JOINT = re.compile(
     r"(?:,|;)\s*(?:and|but|while|whereas|and\s+also)?\s+|\s+(?:while|whereas)\s+"
 )
 _UNDER_WHICH = re.compile(r"\b(?:under|by|in)\s+which\s+|\bwhereby\s+")
-_FIRST_WORD = re.compile(r"[a-z][\w'-]*")
 _CONTRAST = re.compile(r",\s+but\s+(?!also\b)")
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that)\b")
 _WORDS = re.compile(r"[\w'-]+")
@@ -69,15 +67,6 @@ def lower_view(view: str) -> str:
     if len(low) == len(view):
         return low
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in view)
-
-
-class ListIntro(NamedTuple):
-    """What the items of "The Participants will cooperate in these areas:" inherit."""
-
-    actors: list[str]
-    partners: list[str]
-    why: list[str]
-    action: str | None  # the intro's verb, for items that are noun phrases
 
 
 @dataclass
@@ -129,7 +118,7 @@ class Reader:
                 and block.bullet
                 and self.index.modal.first(block.start, block.end) is None
             ):
-                self._list_item(block)
+                list_item(self, block)
                 continue
             self.intro = None
             if self._block_skipped(block):
@@ -140,59 +129,10 @@ class Reader:
                 if (
                     colon
                     and self.view[sentence.end : block.end].strip() == ":"
-                    and self._list_intro(sentence)
+                    and list_intro(self, sentence)
                 ):
                     continue
                 self._sentence(sentence)
-
-    def _list_intro(self, sentence: Sentence) -> bool:
-        """'The Participants will:' followed by items: each item inherits the subject."""
-        start, end = sentence.start, sentence.end
-        modal = self.index.modal.first(start, end)
-        if modal is None:
-            return self._agreement_list_intro(start, end)
-        actors, partners, why = resolve_subject(
-            self.view, self.lower, start, modal.start(), self.lexicon, self.ctx
-        )
-        if not actors:
-            return False
-        verb = find_verb(self.lower, modal.end(), end, self.lexicon)
-        why = [f"rule:list-intro {modal.group()!r}", *why]
-        self.intro = ListIntro(actors, partners, why, verb[0] if verb else None)
-        self.note("skip", start, end, "list intro: its items follow (rule: line ending with ':')")
-        return True
-
-    def _agreement_list_intro(self, start: int, end: int) -> bool:
-        """ "The agreement sets out commitments, including:": its items bind all parties."""
-        subject = AGREEMENT_SUBJECT.match(self.lower, start, end)
-        if subject is None or self.lower.startswith("it ", start):
-            return False
-        why = ["rule:list-intro by the agreement", "actor:parties <- the agreement"]
-        self.intro = ListIntro(list(self.ctx.parties), [], why, None)
-        self.note("skip", start, end, "list intro: its items follow (rule: line ending with ':')")
-        return True
-
-    def _list_item(self, block: Block) -> None:
-        assert self.intro is not None
-        intro = self.intro
-        end = block.end
-        tail = _ITEM_TAIL.search(self.view, block.start, end)
-        if tail:
-            end = tail.start()
-        pieces = verb_pieces(self.view, block.start, end, self.lexicon)
-        first = _FIRST_WORD.match(self.lower, block.start, end)
-        noun_item = first is None or first.group() not in self.lexicon.verb_forms
-        why = [*intro.why, "rule:list-item"]
-        if noun_item and intro.action:  # "(a) air defence": cooperate on air defence
-            why.append(f"action:{intro.action} <- list intro")
-        self._emit(
-            pieces,
-            intro.actors,
-            why,
-            intro.partners,
-            verb_from=block.start,
-            inherited=intro.action if noun_item else None,
-        )
 
     def _block_skipped(self, block: Block) -> bool:
         if block.end - block.start > 300:
