@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from pactwatch.extract.lexicon import Lexicon, Place, place_for
+from pactwatch.model.codes import ORGANISATIONS
 
 RECIPIENT = "UA"
 _POSSESSIVE = frozenset({"their", "its", "her", "his", "our"})
@@ -155,7 +156,7 @@ def resolve_subject(
         found = _named(text, left, right, lexicon)
         words = _SPACE.sub(" ", lower[left:right]).strip(" ,").split()
         if found and _epithet(words) and all(m.kind == "demonym" for m in found):
-            found = [m for m in found if m.code not in _ORGANISATIONS]
+            found = [m for m in found if m.code not in ORGANISATIONS]
         if found:
             codes = _unique([m.code for m in found if m.code != "RU" or len(found) == 1])
             why = [f"actor:{m.code} <- {m.kind} {m.surface!r}" for m in found]
@@ -186,7 +187,6 @@ def _reported_subject(lower: str, start: int, end: int, lexicon: Lexicon) -> int
 
 
 _EPITHET_HEADS = frozenset({"country", "nation", "state", "kingdom", "republic", "monarchy"})
-_ORGANISATIONS = frozenset({"EU", "NATO", "G7", "UN", "OSCE"})
 
 
 def _epithet(words: list[str]) -> bool:
