@@ -345,8 +345,8 @@ _HYPHEN_TITLE = re.compile(
 
 
 def _named_title(reader: Reader) -> str | None:
-    if "Agreement" not in reader.view and "Accord" not in reader.view:
-        return None
+    if not any(word in reader.view for word in ("Agreement", "Accord", "Treaty")):
+        return None  # a substring test first: the pattern tries every capital
     m = _HYPHEN_TITLE.search(reader.view, 0, HEAD)
     return reader.text[m.start() : m.end()] if m is not None else None
 
