@@ -18,7 +18,7 @@ from pactwatch.extract.agreement_subject import AGREEMENT_SUBJECT, agreement_cla
 from pactwatch.extract.build import Clause, provision
 from pactwatch.extract.clauses import Piece, parallel_np_pieces, verb_pieces
 from pactwatch.extract.domains import cue_hits, rank, seed_scan
-from pactwatch.extract.facts import TERM_STATEMENT, early_end, term_years
+from pactwatch.extract.facts import TERM_STATEMENT, early_end, may_state_term, term_years
 from pactwatch.extract.index import DocIndex, Hit
 from pactwatch.extract.lexicon import Lexicon, load_lexicon
 from pactwatch.extract.lists import ListIntro, list_intro, list_item
@@ -227,7 +227,7 @@ class Reader:
             return
         if self._signing(start, end, modal):
             return
-        term = "year" in low or "decade" in low
+        term = may_state_term(low)
         if term and TERM_STATEMENT.search(self.view, start, end) and self._term(start, end):
             return
         subject = AGREEMENT_SUBJECT.match(self.lower, start, end)
@@ -307,7 +307,7 @@ class Reader:
             return False
         self.signing.append(Sentence(start, end, -1))
         low = self.lower[start:end]
-        if ("year" in low or "decade" in low) and TERM_STATEMENT.search(self.view, start, end):
+        if may_state_term(low) and TERM_STATEMENT.search(self.view, start, end):
             return False  # "concluded for ten years": the term route codes it
         self.note("skip", start, end, f"signing: facts read (rule: verb {m.group()!r})")
         if modal is not None:  # "... signed an accord under which Tokyo will provide aid"

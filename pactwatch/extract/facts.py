@@ -166,6 +166,16 @@ TERM_STATEMENT = re.compile(
     r"(?:\w+[\s-])?years?\b|\b(?:term|duration|validity) of (?:the agreement )?is\b",
     re.IGNORECASE,
 )
+
+
+def may_state_term(low: str) -> bool:
+    """A substring test before TERM_STATEMENT (lower-case text): a year or a decade, and
+    the "for" or "term of" the pattern needs."""
+    return ("year" in low or "decade" in low) and (
+        "for" in low or "term of" in low or "duration of" in low or "validity of" in low
+    )
+
+
 EARLY_END = re.compile(
     r"\b(?:until|till|if|when|once|upon|after)\s+(?:ukraine\s+|ukraine's\s+)?(?:joins|"
     r"becomes a member of|accedes to|'s accession to|accession to|membership in)\s+"
