@@ -45,6 +45,9 @@ class Context:
     parties_sure: bool = False  # named by a title, "between A and B" or the signing
 
 
+_UNSEEN = Place("", "", "")  # a surface not looked up yet (None: looked up, no party)
+
+
 class _Scan:
     """Every gazetteer match in one text, found in one pass and queried by range.
 
@@ -58,19 +61,19 @@ class _Scan:
         self.hits: list[Mention] = []
         known = _places_of(lexicon)
         hits = self.hits
+        starts: list[int] = []
+        self.starts = starts
         for m in lexicon.place_re.finditer(text):
             surface = m.group()
-            if surface in known:
-                place = known[surface]
-            else:
+            place = known.get(surface, _UNSEEN)
+            if place is _UNSEEN:
                 place = place_for(lexicon, surface)
-                if (
-                    len(known) < 20_000
-                ):  # surfaces seen are few; the bound keeps odd inputs in check
+                if len(known) < 20_000:  # surfaces seen are few; the bound keeps odd inputs
                     known[surface] = place
             if place is not None:
-                hits.append(Mention(place.code, m.start(), m.end(), surface, place.kind))
-        self.starts = [h.start for h in self.hits]
+                at = m.start()
+                hits.append(Mention(place.code, at, m.end(), surface, place.kind))
+                starts.append(at)
 
     def between(self, start: int, end: int) -> list[Mention]:
         i, j = bisect_left(self.starts, start), bisect_left(self.starts, end)
