@@ -228,6 +228,8 @@ def _named_instruments(
     view: str, index: DocIndex, start: int, end: int, lexicon: Lexicon
 ) -> list[str]:
     """Instruments the clause names (canonical names, in order), from the document's scan."""
+    if not index.instruments.starts and not index.acronyms.starts:
+        return []  # most documents name none
     found = [(hit.start(), hit.group()) for hit in index.instruments.within(start, end)]
     found += [
         (hit.start(), view[hit.start() : hit.end()])

@@ -48,15 +48,13 @@ class Lexicon:
     reporting_re: re.Pattern[str]  # "said", "told": speech reported
     attribution_re: re.Pattern[str]  # a clause's closing ", Tusk told reporters"
 
+    wordsets: dict[str, frozenset[str]]  # each word list of the grammar, as a set
+
     def words(self, key: str) -> frozenset[str]:
-        found = _WORDSETS.get(key)
-        if found is None or found[0] is not self:
-            found = (self, frozenset(self.grammar.get(key, [])))
-            _WORDSETS[key] = found
-        return found[1]
+        return self.wordsets.get(key, _NO_WORDS)
 
 
-_WORDSETS: dict[str, tuple[Lexicon, frozenset[str]]] = {}
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def trie_pattern(entries: list[str]) -> str:
@@ -230,6 +228,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         partner_re=re.compile(trie_pattern(grammar["partner_phrases"]) + " "),
         reporting_re=alternation(grammar["reporting_verbs"]),
         attribution_re=_attribution_pattern(grammar["reporting_verbs"]),
+        wordsets={k: frozenset(v) for k, v in grammar.items() if isinstance(v, list)},
     )
 
 
