@@ -59,7 +59,7 @@ class _Scan:
         self.text = text
         self.lexicon = lexicon
         self.hits: list[Mention] = []
-        known = _places_of(lexicon)
+        known = lexicon.derived(_places_of)
         hits = self.hits
         starts: list[int] = []
         self.starts = starts
@@ -85,14 +85,11 @@ class _Scan:
 
 
 _SCANS: list[_Scan] = []
-_PLACES: list[tuple[Lexicon, dict[str, Place | None]]] = []
 
 
 def _places_of(lexicon: Lexicon) -> dict[str, Place | None]:
     """The gazetteer entry of each surface matched so far (the same for every text)."""
-    if not _PLACES or _PLACES[0][0] is not lexicon:
-        _PLACES[:] = [(lexicon, {})]
-    return _PLACES[0][1]
+    return {}
 
 
 def _scan_of(text: str, lexicon: Lexicon) -> _Scan:

@@ -33,19 +33,13 @@ _ENDS_BY = re.compile(
 )
 _MODALS = frozenset({"can", "may", "could", "shall", "will"})
 _BINDING = frozenset({"commits", "obliges", "obligates", "binds", "requires"})
-_FIRST_WORDS: dict[int, tuple[Lexicon, frozenset[str]]] = {}
 
 
 def _first_words(lexicon: Lexicon) -> frozenset[str]:
     """The words a clause list, an agreement verb or a binding can start with: any other
     word after the agreement means an ordinary sentence (most sentences about "it")."""
-    cached = _FIRST_WORDS.get(id(lexicon))
-    if cached is None or cached[0] is not lexicon:
-        grammar = lexicon.grammar
-        phrases = [*grammar["clause_list_triggers"], *grammar["agreement_verbs"]]
-        words = frozenset(p.split()[0] for p in phrases) | _BINDING
-        cached = _FIRST_WORDS[id(lexicon)] = (lexicon, words)
-    return cached[1]
+    phrases = [*lexicon.grammar["clause_list_triggers"], *lexicon.grammar["agreement_verbs"]]
+    return frozenset(p.split()[0] for p in phrases) | _BINDING
 
 
 def agreement_clauses(reader: Reader, start: int, end: int, after: int) -> bool:
@@ -58,7 +52,7 @@ def agreement_clauses(reader: Reader, start: int, end: int, after: int) -> bool:
             return False  # "The agreement will ...": an ordinary commitment of the parties
         reader.note("skip", start, end, "term: how the agreement can end (not a commitment)")
         return True
-    if word not in _first_words(reader.lexicon):
+    if word not in reader.lexicon.derived(_first_words):
         return False
     for trigger in reader.lexicon.grammar["clause_list_triggers"]:
         if low.startswith(trigger + " ", after):

@@ -56,7 +56,7 @@ def cue_hits(
     aside = side.start() if side is not None else None
     recipient = _FOR.search(lower, start, end) if lower.find("for", start, end) >= 0 else None
     after_for = recipient.end() if recipient is not None else end + 1
-    known = _cue_weights(lexicon)
+    known = lexicon.derived(_cue_weights)
     for m_start, m_end, cue in found:
         entry = known.get(cue)
         if entry is None:
@@ -82,15 +82,10 @@ def _adjective(cue: str) -> bool:
     return _ADJ_SUFFIX.match(cue) is not None
 
 
-_WEIGHTS: list[tuple[Lexicon, dict[str, tuple[tuple[str, ...], float]]]] = []
-
-
 def _cue_weights(lexicon: Lexicon) -> dict[str, tuple[tuple[str, ...], float]]:
     """Each cue's domains and the weight it has wherever it stands: a phrase says more, a
     word for several domains less to each, an adjective and a weak cue less again (the
     factors that depend on the clause are powers of two, so the order does not matter)."""
-    if _WEIGHTS and _WEIGHTS[0][0] is lexicon:
-        return _WEIGHTS[0][1]
     weak = lexicon.words("weak_cues")
     found: dict[str, tuple[tuple[str, ...], float]] = {}
     for cue, domains in lexicon.cue_domains.items():
@@ -102,7 +97,6 @@ def _cue_weights(lexicon: Lexicon) -> dict[str, tuple[tuple[str, ...], float]]:
         if cue in weak:
             weight *= 0.5
         found[cue] = (tuple(domains), weight)
-    _WEIGHTS[:] = [(lexicon, found)]
     return found
 
 

@@ -101,7 +101,6 @@ class _Combined:
     spans: dict[str, tuple[tuple[str, int, int], ...]]
 
 
-_COMBINED: dict[int, tuple[Lexicon, _Combined]] = {}
 KINDS = ("modal", "present", "signing", "cue", "domain", "instrument", "acronym")
 
 
@@ -121,9 +120,7 @@ def _readings(words: list[str], entries: set[str]) -> list[tuple[int, int]]:
 
 
 def _combined(lexicon: Lexicon) -> _Combined:
-    cached = _COMBINED.get(id(lexicon))
-    if cached is not None and cached[0] is lexicon:
-        return cached[1]
+    """The one alternation of every list the index reads (built once per lexicon)."""
     lists = {
         "modal": set(modal_entries(lexicon.grammar)),
         "present": set(lexicon.grammar["present_commitments"]),
@@ -149,10 +146,7 @@ def _combined(lexicon: Lexicon) -> _Combined:
         for entry, found in parts.items()
         if len(found) == 1 and found[0][1] == 0 and " " not in entry
     }
-    combined = _Combined(alternation(sorted(entries)), parts, single, _char_spans(parts))
-    _COMBINED.clear()
-    _COMBINED[id(lexicon)] = (lexicon, combined)
-    return combined
+    return _Combined(alternation(sorted(entries)), parts, single, _char_spans(parts))
 
 
 def _char_spans(
@@ -195,7 +189,7 @@ class DocIndex:
             "instrument": self.instruments,
             "acronym": self.acronyms,
         }
-        combined = _combined(lexicon)
+        combined = lexicon.derived(_combined)
         single, add_domain = combined.single, self.domain.append
         for m in combined.pattern.finditer(lower):
             words = m.group()

@@ -8,10 +8,11 @@ regex engine, not by a Python loop over entries.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pycountry
 
@@ -49,12 +50,26 @@ class Lexicon:
     attribution_re: re.Pattern[str]  # a clause's closing ", Tusk told reporters"
 
     wordsets: dict[str, frozenset[str]]  # each word list of the grammar, as a set
+    # what rules build from the lexicon (combined patterns, weights, caches), kept with it
+    derived_from: dict[Callable[[Lexicon], Any], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def words(self, key: str) -> frozenset[str]:
         return self.wordsets.get(key, _NO_WORDS)
 
+    def derived(self, build: Callable[[Lexicon], T]) -> T:
+        """`build(self)`, made once per lexicon: a rule's patterns or tables built from
+        the word lists, or a cache that holds only for this lexicon."""
+        try:
+            return cast(T, self.derived_from[build])
+        except KeyError:
+            made = self.derived_from[build] = build(self)
+            return made
+
 
 _NO_WORDS: frozenset[str] = frozenset()
+T = TypeVar("T")
 
 
 def trie_pattern(entries: list[str]) -> str:
@@ -240,7 +255,7 @@ def place_for(lexicon: Lexicon, surface: str) -> Place | None:
     found = lexicon.places.get(" ".join(surface.split()))
     if found is not None:
         return found
-    cache = _LEADER_STEMS.setdefault(id(lexicon), {})
+    cache = lexicon.derived(_leader_stems)
     if surface in cache:
         return cache[surface]
     leader = next(
@@ -252,6 +267,7 @@ def place_for(lexicon: Lexicon, surface: str) -> Place | None:
     return leader
 
 
-# Leader surnames match as stems ("Zelensk" for Zelensky, Zelenskyy): the stem found for a
-# surface is remembered, so a text naming a leader 50 times looks the stem up once.
-_LEADER_STEMS: dict[int, dict[str, Place | None]] = {}
+def _leader_stems(lexicon: Lexicon) -> dict[str, Place | None]:
+    """Leader surnames match as stems ("Zelensk" for Zelensky, Zelenskyy): the stem found
+    for a surface is remembered, so a text naming a leader 50 times looks it up once."""
+    return {}

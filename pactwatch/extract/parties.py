@@ -101,7 +101,7 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
     A sentence about an agreement that is similar, separate or expected, naming parties
     that are not this agreement's, records them as mentions and commits nobody.
     """
-    similar, expected, noun = _other_agreement_res(reader.lexicon)
+    similar, expected, noun = reader.lexicon.derived(_other_agreement_res)
     if noun.search(reader.lower, start, end) is None:
         return False  # no agreement named: the cheap test first
     low = reader.lower[start:end]
@@ -124,29 +124,20 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
     return True
 
 
-_OTHER_RES: dict[int, tuple[Lexicon, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]]] = {}
-
-
 def _other_agreement_res(
     lexicon: Lexicon,
 ) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """ "similar/own ... agreements", "expected to sign ... agreement" and any of the nouns
-    anywhere (a substring test), compiled once."""
-    cached = _OTHER_RES.get(id(lexicon))
-    if cached is not None and cached[0] is lexicon:
-        return cached[1]
+    anywhere (a substring test), compiled once per lexicon."""
     grammar = lexicon.grammar
     nouns = "|".join(re.escape(n) for n in grammar["other_agreement_nouns"])
     cues = "|".join(re.escape(c) for c in grammar["other_agreement_cues"])
     expected = "|".join(re.escape(e) for e in grammar["expected_signing"])
-    found = (
+    return (
         re.compile(rf"\b(?:{cues})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b"),
         re.compile(rf"\b(?:{nouns})\b.*\b(?:{expected})\b|\b(?:{expected})\b.*\b(?:{nouns})\b"),
         re.compile(nouns or r"(?!x)x"),
     )
-    _OTHER_RES.clear()
-    _OTHER_RES[id(lexicon)] = (lexicon, found)
-    return found
 
 
 _NOT_PARTNERS = frozenset({"RU", "NATO", "G7", "UN", "OSCE"})  # no security agreement with UA
