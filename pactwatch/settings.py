@@ -28,9 +28,26 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_ENV) or PROJECT_ROOT / "data")
 
 
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
 def sources_dir() -> Path:
-    """Source texts, looked up by sha256; the shared seeds folder beside the checkout by default."""
-    return Path(os.environ.get(SOURCES_ENV) or PROJECT_ROOT.parent / "shared" / "seeds")
+    """The seed reports' folder (the first of `source_dirs`)."""
+    return source_dirs()[0]
+
+
+def source_dirs() -> list[Path]:
+    """Folders of source texts, looked up by sha256: the shared seeds and official texts
+    beside the checkout by default; PACTWATCH_SOURCES may name several (os.pathsep)."""
+    named = os.environ.get(SOURCES_ENV)
+    if named:
+        return [Path(part) for part in named.split(os.pathsep) if part]
+    return [SHARED / "seeds", SHARED / "sources"]
+
+
+def official_texts_dir() -> Path:
+    """The official agreement texts and their `sources.csv`."""
+    return SHARED / "sources" / "agreements"
 
 
 def default_db() -> str:

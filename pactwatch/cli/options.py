@@ -20,12 +20,13 @@ DbOption = Annotated[
     ),
 ]
 SourcesOption = Annotated[
-    Path | None,
+    list[Path] | None,
     typer.Option(
         "--sources",
         envvar=SOURCES_ENV,
-        help="Folder of source texts, found by sha256.",
-        show_default="../shared/seeds",
+        help="Folder of source texts, found by sha256 (repeat for several; the variable "
+        "takes several joined by the path separator).",
+        show_default="../shared/seeds and ../shared/sources",
     ),
 ]
 

@@ -116,6 +116,8 @@ def _all_spans(agreement: Agreement) -> Iterator[tuple[str, Span]]:
     for i, mention in enumerate(agreement.mentions):
         for j, span in enumerate(mention.spans):
             yield f"mentions.{i}.spans.{j}", span
+    for i, explanation in enumerate(agreement.not_a_commitment):
+        yield f"not_a_commitment.{i}.span", explanation.span
 
 
 def _spans(agreement: Agreement, file: str, library: SourceLibrary) -> Iterator[Problem]:

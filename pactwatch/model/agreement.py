@@ -20,8 +20,19 @@ ProvisionKind = Literal["action", "support", "declaration", "mechanism"]
 MechanismKind = Literal["term", "recurring", "consultation_on_trigger"]
 LegalNature = Literal["political", "legally_binding", "unknown"]
 SourceKind = Literal[
-    "news_report", "agreement_text", "official_statement", "registry", "web_page", "other"
+    "news_report",
+    "official_text",
+    "agreement_text",
+    "official_statement",
+    "registry",
+    "web_page",
+    "other",
 ]
+ReviewState = Literal["draft", "reviewed"]
+AmountQualifier = Literal["exact", "about", "at_least", "more_than", "up_to"]
+AmountUnit = Literal["currency", "percent_of_gdp"]
+# An Akoma Ntoso-style element id: `sec_II__para_3__list_1__item_b`, `preamble__recital_3`.
+EId = Annotated[str, Field(pattern=r"^[a-z]+(_[A-Za-z0-9.-]+)?(__[a-z]+(_[A-Za-z0-9.-]+)?)*$")]
 
 
 class Record(BaseModel):
@@ -62,6 +73,11 @@ class Source(Record):
     )
     published_on: str | None = None
     author: str | None = None
+    authentic: bool | None = Field(
+        default=None,
+        description="For an official text: true when it is an authentic (signed) language "
+        "version, false when it is a translation.",
+    )
 
 
 class Signatory(Record):
@@ -82,6 +98,10 @@ class Term(Record):
     ends_on: date | None = None
     ends_early_if: list[str] = Field(default_factory=list)
     indefinite: bool = False
+    notice: IsoDuration | None = Field(
+        default=None, description="Written notice a participant must give to end it early."
+    )
+    renewal: str | None = Field(default=None, description="How the term may be extended.")
 
     def expected_end(self, signed_on: date | None) -> date | None:
         """Signing date plus the term's calendar years (29 February handled)."""
@@ -91,16 +111,65 @@ class Term(Record):
 
 
 class Amount(Record):
+    """A pledged sum: money in an ISO 4217 currency, or a share of GDP.
+
+    `qualifier` keeps the text's hedge ("at least", "up to"), so a floor is not summed as a
+    sum and a ceiling is not read as a promise of the whole."""
+
     value: float = Field(ge=0)
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    unit: AmountUnit = "currency"
+    qualifier: AmountQualifier = "exact"
     period: str | None = None
 
+    @model_validator(mode="after")
+    def _currency_for_money(self) -> Amount:
+        if self.unit == "currency" and self.currency is None:
+            raise ValueError("a currency amount needs `currency` (ISO 4217, e.g. 'EUR')")
+        return self
+
+
+class Review(Record):
+    """Who finished a drafted provision, in the manner of a data pipeline's review records:
+    the machine's draft and the person's verdict are kept apart."""
+
+    state: ReviewState = "draft"
+    by: str | None = None
+    on: str | None = Field(default=None, description="ISO date of the review.")
+    extractor: str | None = Field(
+        default=None, description="Version of the extractor that drafted the provision."
+    )
+    changed: bool | None = Field(
+        default=None, description="Whether the reviewer changed the extractor's draft."
+    )
+
+
+class Reading(Record):
+    """What one source says about a provision, coded from that source's own words.
+
+    A record states the meaning once; when a secondary source (a news report) words the
+    same commitment differently, its reading keeps that version so the difference is data
+    that `sources-diff` can compute, not a hand-written note."""
+
+    actors: list[PartyCode] | None = None
+    beneficiaries: list[PartyCode] | None = None
+    action: str | None = None
+    object: str | None = None
+    amount: Amount | None = None
+    timing: str | None = None
+    polarity: Literal["same", "opposite"] | None = Field(
+        default=None,
+        description="'opposite' when the source's words say the reverse of the meaning.",
+    )
 
 class Provision(Record):
     """One commitment (or declaration, or mechanism clause) tied to its source words."""
 
     id: Slug
     section: str | None = None
+    eid: EId | None = Field(
+        default=None, description="The structure node (leaf) of the official text it sits in."
+    )
     actors: list[PartyCode] = Field(default_factory=list)
     beneficiaries: list[PartyCode] = Field(default_factory=list)
     action: str
@@ -117,6 +186,11 @@ class Provision(Record):
     summary: str | None = Field(default=None, description="The commitment in our own words.")
     why: list[str] = Field(
         default_factory=list, description="Rules and lexicon entries that produced a draft."
+    )
+    review: Review | None = None
+    readings: dict[str, Reading] = Field(
+        default_factory=dict,
+        description="Per secondary source id: how that source words this provision.",
     )
 
 
@@ -141,6 +215,39 @@ class Mention(Record):
     spans: list[Span] = Field(default_factory=list)
 
 
+class Explanation(Record):
+    """An operative sentence with commitment language that is not a commitment, and why
+    (a recital of past support, a definition, a statement of fact), so coverage can tell
+    'read and set aside' from 'missed'."""
+
+    span: Span
+    reason: str = Field(min_length=3)
+    eid: EId | None = None
+
+
+class StructureNode(Record):
+    """One node of an official text's hierarchy, kept in the record so pages and exports
+    can cite clauses without the source; a fresh parse of the source must agree."""
+
+    eid: EId
+    kind: str = Field(pattern=r"^[a-z]+$")
+    num: str | None = None
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    heading_end: int | None = Field(
+        default=None, description="End offset of the node's own heading line, if any."
+    )
+
+
+class Structure(Record):
+    source: Slug
+    parser: str = Field(description="Version of the structure parser that produced it.")
+    nodes: list[StructureNode] = Field(default_factory=list)
+
+    def node(self, eid: str) -> StructureNode | None:
+        return next((n for n in self.nodes if n.eid == eid), None)
+
+
 class Agreement(Record):
     id: Slug
     title: str
@@ -156,6 +263,15 @@ class Agreement(Record):
     mechanisms: list[Mechanism] = Field(default_factory=list)
     mentions: list[Mention] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    effective: str | None = Field(
+        default=None, description="When it takes effect, as its text states (e.g. 'signature')."
+    )
+    prevailing_language: str | None = Field(
+        default=None, description="ISO 639-1 code of the text that prevails on divergence."
+    )
+    authentic_languages: list[str] = Field(default_factory=list)
+    not_a_commitment: list[Explanation] = Field(default_factory=list)
+    structure: Structure | None = None
 
     def term_end(self) -> date | None:
         """The date the term ends: as recorded, or else signing date plus its years."""

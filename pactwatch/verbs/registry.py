@@ -25,7 +25,7 @@ from pactwatch.model import (
     PactwatchError,
     Problem,
 )
-from pactwatch.settings import data_dir, sources_dir
+from pactwatch.settings import data_dir, source_dirs
 from pactwatch.sources import SourceLibrary
 from pactwatch.store import (
     AgreementSummary,
@@ -42,24 +42,34 @@ from pactwatch.store.events import insert_events
 from pactwatch.store.read import all_agreements
 
 
+SourcesArg = Path | Sequence[Path] | None
+
+
+def source_library(sources: SourcesArg = None) -> SourceLibrary:
+    """The library every verb reads sources from: the named folders, else the defaults."""
+    if sources is None or (not isinstance(sources, Path) and not sources):
+        return SourceLibrary(source_dirs())
+    return SourceLibrary(sources)
+
+
 def _checked(
-    paths: Sequence[Path], sources: Path | None
+    paths: Sequence[Path], sources: SourcesArg
 ) -> tuple[Dataset, EventSet, list[Problem]]:
     """The dataset and its events, read and checked once: what `validate` reports and
     `load` refuses to write."""
     dataset = load_dataset(list(paths) or [data_dir()])
-    problems = validate_dataset(dataset, SourceLibrary(sources or sources_dir()))
+    problems = validate_dataset(dataset, source_library(sources))
     events = check_events(read_events(event_folders(paths)), dataset.by_id())
     return dataset, events, problems + events.problems
 
 
-def validate(paths: Sequence[Path] = (), sources: Path | None = None) -> list[Problem]:
+def validate(paths: Sequence[Path] = (), sources: SourcesArg = None) -> list[Problem]:
     """Every problem in the curated files under `paths` (default: the data folder)."""
     return _checked(paths, sources)[2]
 
 
 def load(
-    db: str | None = None, paths: Sequence[Path] = (), sources: Path | None = None
+    db: str | None = None, paths: Sequence[Path] = (), sources: SourcesArg = None
 ) -> LoadReport:
     """Validate the dataset, then replace the registry's content with it in one transaction."""
     dataset, found, problems = _checked(paths, sources)

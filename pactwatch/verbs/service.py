@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from pactwatch.settings import sources_dir
+from pactwatch.settings import source_dirs
 from pactwatch.sources import SourceLibrary
 from pactwatch.store import (
     open_engine,
 )
 
 
-def service(db: str | None = None, sources: Path | None = None, cache: bool = True) -> FastAPI:
+def service(
+    db: str | None = None, sources: Path | Sequence[Path] | None = None, cache: bool = True
+) -> FastAPI:
     """The web service (API and pages) on a registry, its schema migrated first.
 
     `cache=False` turns off the in-process response cache (ETags and 304s stay).
@@ -25,7 +28,7 @@ def service(db: str | None = None, sources: Path | None = None, cache: bool = Tr
     engine = open_engine(db)
     with engine.begin() as connection:
         create_schema(connection)
-    library = SourceLibrary(sources or sources_dir())
+    library = SourceLibrary(sources if sources else source_dirs())
     return create_app(ServiceConfig(engine, library, cache_responses=cache))
 
 
