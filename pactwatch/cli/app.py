@@ -24,6 +24,7 @@ from pactwatch.cli import (
     read_cmds,
     rules_cmds,
     serve_cmds,
+    text_cmds,
 )
 from pactwatch.cli.errors import fail
 
@@ -47,6 +48,7 @@ for group in (
     rules_cmds,
     event_cmds,
     serve_cmds,
+    text_cmds,
 ):
     group.register(app)
 

@@ -11,22 +11,41 @@ from collections import Counter
 from collections.abc import Iterator
 
 from pactwatch.curate.dataset import Dataset
+from pactwatch.curate.structure_check import check_structure
 from pactwatch.model import Agreement, Problem, Span
 from pactwatch.model.taxonomy import domain_ids
 from pactwatch.sources import SourceLibrary, sha256_hex
+from pactwatch.sources.library import SourceDecodeError
 
 
-def validate_dataset(dataset: Dataset, library: SourceLibrary) -> list[Problem]:
-    """Every problem in the dataset: those met while reading, then per-record checks."""
+def validate_dataset(
+    dataset: Dataset, library: SourceLibrary, strict: bool = False
+) -> list[Problem]:
+    """Every problem in the dataset: those met while reading, then per-record checks.
+    `strict` also refuses provisions nobody has reviewed."""
     problems = list(dataset.problems)
     for item in dataset.agreements:
         problems.extend(check_agreement(item.record, str(item.path), library))
+        if strict:
+            problems.extend(_unreviewed(item.record, str(item.path)))
     return sorted(problems, key=lambda p: p.file)  # stable: keeps each file's own order
 
 
 def check_agreement(agreement: Agreement, file: str, library: SourceLibrary) -> list[Problem]:
-    checks = (_ids, _domains, _references, _term, _sources, _spans)
+    checks = (_ids, _domains, _references, _term, _sources, _spans, check_structure)
     return [p for check in checks for p in check(agreement, file, library)]
+
+
+def _unreviewed(agreement: Agreement, file: str) -> Iterator[Problem]:
+    for i, provision in enumerate(agreement.provisions):
+        if provision.review is None or provision.review.state != "reviewed":
+            yield Problem(
+                file,
+                f"provisions.{i}.review",
+                "unreviewed-provision",
+                f"provision {provision.id!r} is a draft: read it against its clause, then "
+                "set review: {state: reviewed, by: NAME, on: DATE}",
+            )
 
 
 def _duplicates(ids: list[str]) -> list[str]:
@@ -97,6 +116,15 @@ def _term(agreement: Agreement, file: str, _: SourceLibrary) -> Iterator[Problem
 
 def _sources(agreement: Agreement, file: str, library: SourceLibrary) -> Iterator[Problem]:
     for i, source in enumerate(agreement.sources):
+        if source.sha256 and library.present() and library.path_for(source.sha256) is None:
+            yield Problem(
+                file,
+                f"sources.{i}.sha256",
+                "source-not-found",
+                f"no file with this sha256 in {', '.join(str(r) for r in library.roots)}: "
+                "its spans cannot be checked (is the source folder complete?)",
+            )
+            continue
         if not (source.sha256 and source.filename):
             continue
         path = library.file_named(source.filename)
@@ -120,10 +148,25 @@ def _all_spans(agreement: Agreement) -> Iterator[tuple[str, Span]]:
         yield f"not_a_commitment.{i}.span", explanation.span
 
 
+def source_texts(
+    agreement: Agreement, library: SourceLibrary
+) -> tuple[dict[str, str | None], list[tuple[int, str]]]:
+    """Each source's text when present, and the sources that are present but not UTF-8."""
+    texts: dict[str, str | None] = {}
+    undecodable: list[tuple[int, str]] = []
+    for i, source in enumerate(agreement.sources):
+        try:
+            texts[source.id] = library.text_for(source.sha256) if source.sha256 else None
+        except SourceDecodeError as exc:
+            texts[source.id] = None
+            undecodable.append((i, str(exc)))
+    return texts, undecodable
+
+
 def _spans(agreement: Agreement, file: str, library: SourceLibrary) -> Iterator[Problem]:
-    texts: dict[str, str | None] = {
-        s.id: library.text_for(s.sha256) if s.sha256 else None for s in agreement.sources
-    }
+    texts, undecodable = source_texts(agreement, library)
+    for i, message in undecodable:
+        yield Problem(file, f"sources.{i}", "source-not-utf8", message)
     for path, span in _all_spans(agreement):
         text = texts.get(span.source)
         if text is None:

@@ -63,3 +63,44 @@ _Dumper.add_representer(str, _str_representer)
 
 def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _RecordDumper(_Dumper):
+    """Curated records: short mappings and lists of scalars on one line, so a provision's
+    spans, review and a structure node each read as one line in a diff."""
+
+
+def _compact(value: Any) -> bool:
+    if isinstance(value, dict):
+        return len(value) <= 8 and all(
+            not isinstance(v, dict | list) or (isinstance(v, list) and all(_scalar(x) for x in v))
+            for v in value.values()
+        )
+    return isinstance(value, list) and all(_scalar(x) for x in value)
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.MappingNode:
+    flow = _compact(value) and not any(isinstance(v, str) and len(v) > 60 for v in value.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=flow)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    flow = _compact(value) or (
+        all(isinstance(v, dict) and _compact(v) for v in value) and len(value) <= 3
+    )
+    if flow and sum(len(str(v)) for v in value) > 90:
+        flow = all(not isinstance(v, dict) for v in value) and False
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+_RecordDumper.add_representer(dict, _represent_dict)
+_RecordDumper.add_representer(list, _represent_list)
+
+
+def dump_record(data: Any) -> str:
+    """A curated record as YAML that reads well and reloads to the same model."""
+    return yaml.dump(data, Dumper=_RecordDumper, sort_keys=False, allow_unicode=True, width=100)

@@ -162,6 +162,7 @@ class Reading(Record):
         description="'opposite' when the source's words say the reverse of the meaning.",
     )
 
+
 class Provision(Record):
     """One commitment (or declaration, or mechanism clause) tied to its source words."""
 
@@ -236,6 +237,12 @@ class StructureNode(Record):
     end: int = Field(gt=0)
     heading_end: int | None = Field(
         default=None, description="End offset of the node's own heading line, if any."
+    )
+    label: str | None = Field(
+        default=None, description="The division's name in English ('Part', 'Article')."
+    )
+    gaps: list[tuple[int, int]] = Field(
+        default_factory=list, description="Page numbers and headers inside the node."
     )
 
 

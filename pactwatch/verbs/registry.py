@@ -41,7 +41,6 @@ from pactwatch.store.engine import database_url
 from pactwatch.store.events import insert_events
 from pactwatch.store.read import all_agreements
 
-
 SourcesArg = Path | Sequence[Path] | None
 
 
@@ -52,9 +51,7 @@ def source_library(sources: SourcesArg = None) -> SourceLibrary:
     return SourceLibrary(sources)
 
 
-def _checked(
-    paths: Sequence[Path], sources: SourcesArg
-) -> tuple[Dataset, EventSet, list[Problem]]:
+def _checked(paths: Sequence[Path], sources: SourcesArg) -> tuple[Dataset, EventSet, list[Problem]]:
     """The dataset and its events, read and checked once: what `validate` reports and
     `load` refuses to write."""
     dataset = load_dataset(list(paths) or [data_dir()])

@@ -1,0 +1,115 @@
+"""Commands over official texts and the records coded from them: structure, coverage,
+review, sources-diff."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pactwatch.cli.options import FormatOption, SourcesOption, TextOrJson
+
+AgreementArgument = Annotated[str, typer.Argument(help="Agreement id, e.g. ua-ro-2024.")]
+DataOption = Annotated[
+    list[Path] | None,
+    typer.Option("--data", help="Agreement files or folders (default: the data/ folder)."),
+]
+
+
+def structure(
+    file: Annotated[Path | None, typer.Argument(help="An official text file.")] = None,
+    fmt: FormatOption = TextOrJson.table,
+    fill: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--fill",
+            help="Curated record(s) to update: store the structure of the record's official "
+            "text and set every provision's eId from its span.",
+        ),
+    ] = None,
+    sources: SourcesOption = None,
+) -> None:
+    """Parse an official text into its hierarchy (parts, sections, paragraphs, items), each
+    node with an Akoma Ntoso-style eId and its offsets; or fill records with it."""
+    from pactwatch.verbs import texts
+
+    if fill:
+        for record_path in fill:
+            done = texts.fill_structure(record_path, sources)
+            typer.echo(
+                f"{done.path}: {done.nodes} structure nodes; eIds set on {done.provisions} "
+                f"provisions and {done.explanations} explanations"
+            )
+        return
+    if file is None:
+        raise typer.BadParameter("give an official text FILE, or --fill RECORD")
+    outline = texts.structure(file)
+    record = texts.structure_record(outline, "text")
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps(record.model_dump(mode="json", exclude_none=True), indent=1))
+        return
+    from pactwatch.model.citation import cite
+
+    text = texts.read_text_file(file)
+    for node in record.nodes:
+        depth = node.eid.count("__")
+        words = " ".join(text[node.start : node.heading_end or node.end].split())[:60]
+        typer.echo(f"{'  ' * depth}{node.eid}  [{cite(node.eid, record)}]  {words}")
+    leaves = sum(1 for n in outline.leaves())
+    typer.echo(
+        f"{len(record.nodes)} nodes, {leaves} leaves "
+        f"({'hard-wrapped' if outline.wrapped else 'one paragraph per line'})",
+        err=True,
+    )
+
+
+def coverage(
+    agreement: AgreementArgument,
+    fmt: FormatOption = TextOrJson.table,
+    data: DataOption = None,
+    sources: SourcesOption = None,
+) -> None:
+    """Share of the official text's operative sentences that provisions or explanations
+    account for; lists the rest by eId and offsets."""
+    from pactwatch.verbs import texts
+
+    result = texts.coverage(agreement, data or [], sources)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    elif result.skipped:
+        typer.echo(f"{agreement}: coverage not measured: {result.skipped}")
+    else:
+        typer.echo(
+            f"{agreement}: {result.operative_units} operative units, {result.covered} covered, "
+            f"{result.explained} explained, {len(result.uncovered)} uncovered; ratio {result.ratio}"
+        )
+        for unit in result.uncovered:
+            typer.echo(f"  uncovered {unit.eid} {unit.start}..{unit.end}")
+    raise typer.Exit(0 if result.skipped is None and not result.uncovered else 1)
+
+
+def review(
+    agreement: AgreementArgument,
+    every: Annotated[bool, typer.Option("--all", help="List reviewed provisions too.")] = False,
+    fmt: FormatOption = TextOrJson.table,
+    data: DataOption = None,
+) -> None:
+    """List the provisions of an agreement that nobody has reviewed yet."""
+    from pactwatch.verbs import texts
+
+    items = texts.review(agreement, data or [], include_reviewed=every)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps([item.__dict__ for item in items], indent=2))
+        return
+    for item in items:
+        typer.echo(f"{item.state:9} {item.provision:40} {item.eid or '-'}")
+    waiting = sum(1 for item in items if item.state != "reviewed")
+    typer.echo(f"{waiting} provision(s) of {agreement} waiting for review", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(structure)
+    app.command()(coverage)
+    app.command()(review)

@@ -1,0 +1,252 @@
+"""An official text as classified lines: the first step of reading its structure.
+
+Texts reach us from PDFs (hard-wrapped lines, page numbers between them) and from word
+processors (one paragraph per line). Each line is classified once, by its own shape and
+the shape of the document, so the tree builder never looks at characters again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from pactwatch.settings import data_dir, read_data_yaml
+
+
+class Shape(Enum):
+    BLANK = "blank"
+    FURNITURE = "furniture"  # page numbers and running headers: never part of a node's text
+    DIVISION = "division"  # "Part I. ...", "Article 3", "II. Scope", "A. Defence"
+    SUBHEADING = "subheading"  # an unnumbered heading ("NATO", "Training and exercises")
+    PREAMBLE = "preamble"  # the word "Preamble" or "Introduction" as a heading
+    NUMBERED = "numbered"  # "3. The Participants will ..."
+    ITEM = "item"  # "(a) ...", "ii) ...", "• ..."
+    SIGNATURE = "signature"  # "For Ukraine:" and everything after it
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Division:
+    kind: str
+    eid: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The words and patterns of `data/lexicons/structure.yaml`, compiled once."""
+
+    divisions: dict[str, Division]
+    preamble_words: frozenset[str]
+    signature: re.Pattern[str]
+    furniture: tuple[re.Pattern[str], ...]
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    raw: dict[str, Any] = read_data_yaml(data_dir() / "lexicons" / "structure.yaml")
+    divisions = {
+        word: Division(entry["kind"], entry["eid"], int(entry["level"]))
+        for entry in raw["divisions"]
+        for word in entry["words"]
+    }
+    return Grammar(
+        divisions=divisions,
+        preamble_words=frozenset(raw["preamble_words"]),
+        signature=re.compile(raw["signature_line"]),
+        furniture=tuple(re.compile(p) for p in raw["furniture_patterns"]),
+    )
+
+
+# Roman numerals, with the Cyrillic letters that look like them (Ukrainian texts use both).
+ROMAN = r"[IVXLІХ]+"
+_KEYWORD = re.compile(
+    r"^(?P<word>\w+)\s+(?P<num>\d+|" + ROMAN + r"|[A-Z])\b\s*[.:]?\s*(?P<rest>.*)$"
+)
+_ROMAN_HEADING = re.compile(r"^(?P<num>" + ROMAN + r")\.\s+(?P<rest>\S.*)$")
+_LETTER_HEADING = re.compile(r"^(?P<num>[A-Z])\.\s+(?P<rest>\S.*)$")
+_NUMBERED = re.compile(r"^(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
+_ITEM = re.compile(
+    r"^(?:\((?P<paren>[a-z]{1,2}|[ivx]+|\d{1,2})\)|(?P<half>[a-z]|[ivx]+)\)|(?P<bullet>[•▪◦●·*–—-]))\s+\S"
+)
+_DOTTED_LETTER = re.compile(r"^(?P<half>[a-z])\.\s+(?=\S)(?P<paren>)(?P<bullet>)")
+_TERMINAL = ".;:!?"
+# A lettered subheading sits below unnumbered headings and above paragraphs.
+_LETTERED = Division("hcontainer", "hcontainer", 5)
+
+
+def _titled_item(line: str, nxt: str, wrapped: bool) -> bool:
+    rest = line.split(None, 1)[1] if " " in line else ""
+    return (
+        _looks_like_heading(rest, wrapped)
+        and rest[0].isupper()
+        and bool(nxt)
+        and nxt[0].isupper()
+        and len(rest.split()) <= 8
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # offset of the first non-space character
+    end: int  # offset after the last non-space character
+    text: str  # the trimmed line
+    shape: Shape
+    num: str | None = None
+    division: Division | None = None
+    label: str | None = None  # the heading word as the text writes it ("Paragraph")
+    marker: str | None = None  # the kind of list marker: paren, half, bullet
+
+    def ends_sentence(self) -> bool:
+        return bool(self.text) and self.text[-1] in _TERMINAL
+
+
+def split_lines(text: str) -> list[tuple[int, int, str]]:
+    """Each line's trimmed offsets and text (offsets index into `text`)."""
+    out = []
+    for match in re.finditer(r"[^\n]*", text):
+        raw = match.group()
+        if match.start() > 0 and match.start() == match.end() and text[match.start() - 1] != "\n":
+            continue  # the empty match finditer yields at the end of every line
+        stripped = raw.strip()
+        if not stripped:
+            out.append((match.start(), match.start(), ""))
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        start = match.start() + lead
+        out.append((start, start + len(stripped), stripped))
+    return out
+
+
+def is_wrapped(lines: list[tuple[int, int, str]]) -> bool:
+    """Hard-wrapped (PDF) text: many lines run on into a line that starts in lower case."""
+    texts = [t for _, _, t in lines]
+    runs = sum(
+        1
+        for a, b in pairwise(texts)
+        if a and b and a[-1] not in _TERMINAL and (b[0].islower() or b[0] in '(“‘"')
+    )
+    return runs >= max(3, len([t for t in texts if t]) // 12)
+
+
+def _repeated_headers(lines: list[tuple[int, int, str]]) -> frozenset[str]:
+    counts = Counter(t for _, _, t in lines if t and len(t) <= 60)
+    return frozenset(t for t, n in counts.items() if n >= 3 and t[-1] not in _TERMINAL)
+
+
+def classify(text: str) -> tuple[list[Line], bool]:
+    """Every line of `text` with its shape, and whether the text is hard-wrapped."""
+    g = grammar()
+    raw = split_lines(text)
+    wrapped = is_wrapped(raw)
+    headers = _repeated_headers(raw) if wrapped else frozenset()
+    out: list[Line] = []
+    signed = False
+    for i, (start, end, line) in enumerate(raw):
+        nxt = next((t for _, _, t in raw[i + 1 :] if t), "")
+        prev = out[-1] if out else None
+        prev_text = next((x for x in reversed(out) if x.shape is not Shape.BLANK), None)
+        if not line:
+            shape = Line(start, end, line, Shape.BLANK)
+        elif signed:
+            shape = Line(start, end, line, Shape.SIGNATURE)
+        elif line in headers or any(p.match(line) for p in g.furniture):
+            shape = Line(start, end, line, Shape.FURNITURE)
+        elif len(line) <= 90 and g.signature.match(line) and _after_body(out):
+            signed = True
+            shape = Line(start, end, line, Shape.SIGNATURE)
+        else:
+            continues = (
+                wrapped
+                and prev_text is not None
+                and prev_text.shape in (Shape.TEXT, Shape.NUMBERED, Shape.ITEM)
+                and not prev_text.ends_sentence()
+                and prev is not None
+                and prev.shape is not Shape.BLANK
+            )
+            shape = _shape(start, end, line, nxt, wrapped, continues, g)
+        out.append(shape)
+    return out, wrapped
+
+
+def _after_body(lines: list[Line]) -> bool:
+    return sum(1 for line in lines if line.shape is not Shape.BLANK) > 5
+
+
+def _looks_like_heading(rest: str, wrapped: bool) -> bool:
+    """A title rather than a sentence: short, no closing punctuation, few words."""
+    limit = 70 if wrapped else 130
+    return (
+        0 < len(rest) <= limit
+        and rest[-1] not in _TERMINAL + ","
+        and len(rest.split()) <= 16
+        and rest.split()[-1].lower() not in {"and", "or", "of", "the", "to", "in", "for"}
+    )
+
+
+def _shape(
+    start: int, end: int, line: str, nxt: str, wrapped: bool, continues: bool, g: Grammar
+) -> Line:
+    if line in g.preamble_words:
+        return Line(start, end, line, Shape.PREAMBLE, label=line)
+    keyword = _KEYWORD.match(line)
+    if keyword and keyword["word"] in g.divisions:
+        division = g.divisions[keyword["word"]]
+        titled = division.kind != "section" or keyword["word"].lower() not in {"paragraph", "пункт"}
+        if titled or _looks_like_heading(keyword["rest"], wrapped):
+            return Line(
+                start, end, line, Shape.DIVISION, _roman(keyword["num"]), division, keyword["word"]
+            )
+    if continues:
+        return Line(start, end, line, Shape.TEXT)
+    roman = _ROMAN_HEADING.match(line)
+    if roman and (_looks_like_heading(roman["rest"], wrapped) or roman["rest"].isupper()):
+        return Line(
+            start, end, line, Shape.DIVISION, _roman(roman["num"]), Division("section", "sec", 2)
+        )
+    letter = _LETTER_HEADING.match(line)
+    if letter and _looks_like_heading(letter["rest"], wrapped):
+        return Line(
+            start, end, line, Shape.DIVISION, letter["num"], Division("subsection", "subsec", 3)
+        )
+    numbered = _NUMBERED.match(line)
+    if numbered:
+        rest = numbered["rest"]
+        heading = (
+            _looks_like_heading(rest, wrapped) and (not wrapped or not nxt or not nxt[0].islower())
+        ) or (not wrapped and rest[-1] not in _TERMINAL + "," and bool(nxt) and nxt[0].isupper())
+        if heading and not numbered["rest"][0].islower():
+            division = Division("subsection", "subsec", 3)
+            return Line(start, end, line, Shape.DIVISION, numbered["num"], division)
+        return Line(start, end, line, Shape.NUMBERED, numbered["num"])
+    item = _ITEM.match(line) or _DOTTED_LETTER.match(line)
+    if item and item["half"] and _titled_item(line, nxt, wrapped):
+        # "a) Air Force and Air Defence" above a paragraph: a lettered subheading
+        return Line(start, end, line, Shape.DIVISION, item["half"], _LETTERED)
+    if item:
+        kind = "paren" if item["paren"] else "half" if item["half"] else "bullet"
+        if item.re is _DOTTED_LETTER:
+            kind = "dotted"
+        num = item["paren"] or item["half"]
+        return Line(start, end, line, Shape.ITEM, num, marker=kind)
+    if _looks_like_heading(line, wrapped) and line[0].isupper() and not _ends_mid(line, nxt):
+        return Line(start, end, line, Shape.SUBHEADING)
+    return Line(start, end, line, Shape.TEXT)
+
+
+def _ends_mid(line: str, nxt: str) -> bool:
+    """A short line that a sentence runs on from (its next line starts in lower case)."""
+    return bool(nxt) and nxt[0].islower()
+
+
+_CYRILLIC_ROMAN = str.maketrans("ІХ", "IX")
+
+
+def _roman(num: str) -> str:
+    """Cyrillic look-alikes in a Roman numeral read as the Latin letters they imitate."""
+    return num.translate(_CYRILLIC_ROMAN)
