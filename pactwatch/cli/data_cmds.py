@@ -32,9 +32,18 @@ def validate(
     paths: PathsArgument = None,
     sources: SourcesOption = None,
     fmt: FormatOption = TextOrJson.table,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Also fail on provisions nobody has reviewed.")
+    ] = False,
 ) -> None:
-    """Check curated files: schema, ids, taxonomy, ISO codes, dates and spans."""
-    problems = verbs.validate(paths or [], sources)
+    """Check curated files: schema, ids, taxonomy, ISO codes, dates, spans, eIds and
+    structure (with --strict, review states too)."""
+    from pactwatch.verbs.registry import span_checks_skipped
+
+    problems = verbs.validate(paths or [], sources, strict)
+    skipped = span_checks_skipped(sources)
+    if skipped:
+        typer.echo(f"warning: {skipped}", err=True)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([p.as_dict() for p in problems], indent=2))
     else:

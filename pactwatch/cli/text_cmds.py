@@ -109,7 +109,39 @@ def review(
     typer.echo(f"{waiting} provision(s) of {agreement} waiting for review", err=True)
 
 
+def sources_diff(
+    agreement: AgreementArgument,
+    fmt: FormatOption = TextOrJson.table,
+    data: DataOption = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Also list what the other sources leave out.")
+    ] = False,
+) -> None:
+    """Where an agreement's sources disagree: per provision, which sources cover it, what a
+    report leaves out or adds, and where it words a field differently or says the opposite."""
+    from pactwatch.verbs import texts
+
+    result = texts.sources_diff(agreement, data or [])
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
+        return
+    for item in result.provisions:
+        for f in item.findings:
+            if f.kind == "omits" and not every:
+                continue
+            detail = f" {f.field}: text {f.record!r} / {f.source} {f.reading!r}" if f.field else ""
+            basis = f"  [{f.basis}]" if f.basis else ""
+            typer.echo(f"{f.kind:11} {item.id:32} {f.source}{detail}{basis}")
+    counts = ", ".join(f"{n} {kind}" for kind, n in result.counts().items())
+    typer.echo(
+        f"{agreement}: primary {result.primary}, compared with "
+        f"{', '.join(result.secondary) or 'no other source'}: {counts}",
+        err=True,
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command()(structure)
     app.command()(coverage)
     app.command()(review)
+    app.command("sources-diff")(sources_diff)

@@ -18,6 +18,7 @@ from typing import Any
 
 from lxml import etree
 
+from pactwatch.export.akn_structure import structured_body
 from pactwatch.export.base import Collector, register, zip_files
 from pactwatch.model import Agreement, PactwatchError, Provision
 from pactwatch.model.codes import party_name
@@ -88,6 +89,7 @@ def to_pw(parent: Any, name: str, value: Any) -> None:
         return
     node = _el(parent, PW + name)
     if isinstance(value, dict):
+        node.set("type", "map")  # so an empty mapping reads back as one, not as ""
         for key, item in value.items():
             to_pw(node, key, item)
     elif isinstance(value, list):
@@ -146,16 +148,20 @@ def _references(meta: Any, a: Agreement) -> None:
 
 
 def _proprietary(meta: Any, a: Agreement) -> None:
+    """The record's own fields. With a structure, every provision travels whole here (the
+    body is the text's hierarchy, which does not hold one element per provision)."""
     prop = _el(meta, A + "proprietary", source="#pactwatch")
     record = _el(prop, PW + "agreement")
     data = a.model_dump(mode="json")
     for key, value in data.items():
         if key not in NATIVE_AGREEMENT:
             to_pw(record, key, value)
+    whole = a.structure is not None
     for provision in data["provisions"]:
-        node = _el(prop, PW + "provision", ref=f"#{article_eid(provision['id'])}")
+        ref = provision["eid"] if whole and provision["eid"] else article_eid(provision["id"])
+        node = _el(prop, PW + "provision", ref=f"#{ref}")
         for key, value in provision.items():
-            if key not in NATIVE_PROVISION:
+            if whole or key not in NATIVE_PROVISION:
                 to_pw(node, key, value)
 
 
@@ -174,7 +180,11 @@ def _article(parent: Any, number: int, p: Provision) -> None:
 
 
 def _body(act: Any, a: Agreement) -> None:
-    """Articles in record order; a run of provisions under one heading becomes a section."""
+    """The official text's own hierarchy when the record has it; else articles in record
+    order, a run of provisions under one heading becoming a section."""
+    if a.structure is not None:
+        structured_body(act, a)
+        return
     body = _el(act, A + "body")
     section: Any = None
     count = 0

@@ -24,6 +24,8 @@ def from_pw(node: Any) -> Any:
     """Pactwatch elements -> JSON value: the inverse of `akn.to_pw` (strings for scalars)."""
     if node.get("type") == "list":
         return [from_pw(child) for child in node if child.tag == PW + "item"]
+    if node.get("type") == "map":
+        return _fields(node)
     children = list(node)
     if not children:
         return "" if node.text is None else str(node.text)
@@ -75,10 +77,11 @@ class _Reader:
         return result
 
     def provisions(self) -> list[dict[str, Any]]:
-        extra = {
-            str(node.get("ref")).removeprefix("#"): _fields(node)
-            for node in self.root.xpath("a:act/a:meta/a:proprietary/pw:provision", namespaces=NS)
-        }
+        nodes = self.root.xpath("a:act/a:meta/a:proprietary/pw:provision", namespaces=NS)
+        whole = [_fields(node) for node in nodes]
+        if whole and all("id" in fields for fields in whole):
+            return whole  # a structured body: every provision travels whole in metadata
+        extra = {str(node.get("ref")).removeprefix("#"): _fields(node) for node in nodes}
         result = []
         for article in self.root.xpath("a:act/a:body//a:article", namespaces=NS):
             eid = str(article.get("eId"))

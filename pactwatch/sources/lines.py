@@ -45,6 +45,7 @@ class Grammar:
     preamble_words: frozenset[str]
     signature: re.Pattern[str]
     furniture: tuple[re.Pattern[str], ...]
+    sentence_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +61,7 @@ def grammar() -> Grammar:
         preamble_words=frozenset(raw["preamble_words"]),
         signature=re.compile(raw["signature_line"]),
         furniture=tuple(re.compile(p) for p in raw["furniture_patterns"]),
+        sentence_verbs=frozenset(raw["sentence_verbs"]),
     )
 
 
@@ -151,6 +153,8 @@ def classify(text: str) -> tuple[list[Line], bool]:
         nxt = next((t for _, _, t in raw[i + 1 :] if t), "")
         prev = out[-1] if out else None
         prev_text = next((x for x in reversed(out) if x.shape is not Shape.BLANK), None)
+        if signed and _reopens_body(line, g):
+            signed = False  # an annex after the signatures is text again
         if not line:
             shape = Line(start, end, line, Shape.BLANK)
         elif signed:
@@ -169,48 +173,80 @@ def classify(text: str) -> tuple[list[Line], bool]:
                 and prev is not None
                 and prev.shape is not Shape.BLANK
             )
-            shape = _shape(start, end, line, nxt, wrapped, continues, g)
+            following = raw[i + 1][2] if i + 1 < len(raw) else ""
+            shape = _shape(start, end, line, nxt, wrapped, continues, g, following)
         out.append(shape)
     return out, wrapped
+
+
+def _reopens_body(line: str, g: Grammar) -> bool:
+    keyword = _KEYWORD.match(line)
+    if keyword is not None and keyword["word"] in g.divisions:
+        return g.divisions[keyword["word"]].kind == "annex"
+    return line.split(" ", 1)[0] in {"Annex", "ANNEX", "Додаток", "ДОДАТОК"}
 
 
 def _after_body(lines: list[Line]) -> bool:
     return sum(1 for line in lines if line.shape is not Shape.BLANK) > 5
 
 
-def _looks_like_heading(rest: str, wrapped: bool) -> bool:
-    """A title rather than a sentence: short, no closing punctuation, few words."""
-    limit = 70 if wrapped else 130
+_RUNS_ON = frozenset(
+    "and or of the to in for as with by on at from that which a an its their our is are be "
+    "will shall would against under into between through towards toward within without "
+    "about over than if when while where whose both".split()
+)
+
+
+def _looks_like_heading(rest: str, wrapped: bool, limit: int | None = None) -> bool:
+    """A title rather than a sentence: short, no closing punctuation, few words, and not
+    ending on a word a sentence runs on from."""
+    limit = limit or (70 if wrapped else 130)
     return (
         0 < len(rest) <= limit
         and rest[-1] not in _TERMINAL + ","
         and len(rest.split()) <= 16
-        and rest.split()[-1].lower() not in {"and", "or", "of", "the", "to", "in", "for"}
+        and rest.split()[-1].lower() not in _RUNS_ON
     )
 
 
 def _shape(
-    start: int, end: int, line: str, nxt: str, wrapped: bool, continues: bool, g: Grammar
+    start: int,
+    end: int,
+    line: str,
+    nxt: str,
+    wrapped: bool,
+    continues: bool,
+    g: Grammar,
+    nxt_raw: str = "",
 ) -> Line:
     if line in g.preamble_words:
         return Line(start, end, line, Shape.PREAMBLE, label=line)
     keyword = _KEYWORD.match(line)
-    if keyword and keyword["word"] in g.divisions:
+    mid_sentence = continues or (keyword is not None and keyword["rest"][:1].islower())
+    if keyword and keyword["word"] in g.divisions and not mid_sentence:
         division = g.divisions[keyword["word"]]
         titled = division.kind != "section" or keyword["word"].lower() not in {"paragraph", "пункт"}
         if titled or _looks_like_heading(keyword["rest"], wrapped):
             return Line(
                 start, end, line, Shape.DIVISION, _roman(keyword["num"]), division, keyword["word"]
             )
+    item = _ITEM.match(line) or _DOTTED_LETTER.match(line)
+    if item and not (continues and _reference_not_item(line, item)):
+        return _item_line(start, end, line, nxt, wrapped, item)
     if continues:
         return Line(start, end, line, Shape.TEXT)
+    first = line.split(" ", 1)[0]
+    if first in g.divisions and g.divisions[first].kind == "annex" and len(line) <= 90:
+        return Line(start, end, line, Shape.DIVISION, None, g.divisions[first], first)
     roman = _ROMAN_HEADING.match(line)
-    if roman and (_looks_like_heading(roman["rest"], wrapped) or roman["rest"].isupper()):
+    if roman and roman["rest"] in g.preamble_words and roman["num"] in {"I", "І"}:
+        return Line(start, end, line, Shape.PREAMBLE, label=roman["rest"])
+    if roman and (_looks_like_heading(roman["rest"], wrapped, 110) or roman["rest"].isupper()):
         return Line(
             start, end, line, Shape.DIVISION, _roman(roman["num"]), Division("section", "sec", 2)
         )
     letter = _LETTER_HEADING.match(line)
-    if letter and _looks_like_heading(letter["rest"], wrapped):
+    if letter and _looks_like_heading(letter["rest"], wrapped, 110):
         return Line(
             start, end, line, Shape.DIVISION, letter["num"], Division("subsection", "subsec", 3)
         )
@@ -218,25 +254,51 @@ def _shape(
     if numbered:
         rest = numbered["rest"]
         heading = (
-            _looks_like_heading(rest, wrapped) and (not wrapped or not nxt or not nxt[0].islower())
+            _looks_like_heading(rest, wrapped)
+            and (not wrapped or not nxt or not nxt[0].islower())
+            and (not wrapped or len(rest.split()) <= 10)
         ) or (not wrapped and rest[-1] not in _TERMINAL + "," and bool(nxt) and nxt[0].isupper())
         if heading and not numbered["rest"][0].islower():
             division = Division("subsection", "subsec", 3)
             return Line(start, end, line, Shape.DIVISION, numbered["num"], division)
         return Line(start, end, line, Shape.NUMBERED, numbered["num"])
-    item = _ITEM.match(line) or _DOTTED_LETTER.match(line)
-    if item and item["half"] and _titled_item(line, nxt, wrapped):
-        # "a) Air Force and Air Defence" above a paragraph: a lettered subheading
-        return Line(start, end, line, Shape.DIVISION, item["half"], _LETTERED)
-    if item:
-        kind = "paren" if item["paren"] else "half" if item["half"] else "bullet"
-        if item.re is _DOTTED_LETTER:
-            kind = "dotted"
-        num = item["paren"] or item["half"]
-        return Line(start, end, line, Shape.ITEM, num, marker=kind)
-    if _looks_like_heading(line, wrapped) and line[0].isupper() and not _ends_mid(line, nxt):
+    if (
+        _looks_like_heading(line, wrapped)
+        and line[0].isupper()
+        and not _ends_mid(line, nxt)
+        and not (wrapped and _sentence_runs_on(line, nxt_raw, g))
+    ):
         return Line(start, end, line, Shape.SUBHEADING)
     return Line(start, end, line, Shape.TEXT)
+
+
+def _reference_not_item(line: str, item: re.Match[str]) -> bool:
+    """'(1) and (2): ...' running on from the line before cites items; it is not one."""
+    if item["bullet"]:
+        return False
+    rest = line[item.end() - 1 :]
+    return item.re is _DOTTED_LETTER or rest[:1].islower()
+
+
+def _item_line(
+    start: int, end: int, line: str, nxt: str, wrapped: bool, item: re.Match[str]
+) -> Line:
+    if item["half"] and _titled_item(line, nxt, wrapped):
+        # "a) Air Force and Air Defence" above a paragraph: a lettered subheading
+        return Line(start, end, line, Shape.DIVISION, item["half"], _LETTERED)
+    kind = "paren" if item["paren"] else "half" if item["half"] else "bullet"
+    if item.re is _DOTTED_LETTER:
+        kind = "dotted"
+    return Line(start, end, line, Shape.ITEM, item["paren"] or item["half"] or None, marker=kind)
+
+
+def _sentence_runs_on(line: str, following: str, g: Grammar) -> bool:
+    """In hard-wrapped text a short line with a finite verb ('Ukraine commits to ...',
+    'The United States intends to ...') that runs straight on into the next line is the
+    first line of a paragraph, not a heading; a heading is a noun phrase."""
+    if not following or _NUMBERED.match(following) or _ITEM.match(following):
+        return False
+    return any(word in g.sentence_verbs for word in re.findall(r"\w+", line.lower()))
 
 
 def _ends_mid(line: str, nxt: str) -> bool:

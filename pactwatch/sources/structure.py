@@ -19,10 +19,12 @@ from pactwatch.sources.lines import Line, Shape, classify
 PARSER_VERSION = "structure-1"
 
 _PREAMBLE_CLOSE = re.compile(
-    r"^(?:(?:and\s+)?(?:have|has|hereby)\b.{0,60}\b(?:determined|decided|agreed|resolved)"
+    r"^(?:(?:and|therefore|thus|hereby|now)[,\s]+)?(?:the\s+participants\s+)?"
+    r"(?:(?:have|has|hereby)\b.{0,60}\b(?:determined|decided|agreed|resolved)"
     r"|(?:таким чином|домовилися|вирішили))",
     re.IGNORECASE,
 )
+_ROMAN_ITEM = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x)$")
 _LEAF_KINDS = frozenset({"title", "recital", "paragraph", "intro", "item", "conclusions"})
 
 
@@ -128,7 +130,10 @@ class _Builder:
 
     def _title(self, lines: list[Line]) -> int:
         """The title: the first run of lines, unless it already is a numbered clause."""
-        first = next((i for i, line in enumerate(lines) if line.shape is not Shape.BLANK), None)
+        first = next(
+            (i for i, line in enumerate(lines) if line.shape not in (Shape.BLANK, Shape.FURNITURE)),
+            None,
+        )
         if first is None:
             return len(lines)
         if lines[first].shape in (Shape.NUMBERED, Shape.DIVISION, Shape.PREAMBLE, Shape.ITEM):
@@ -157,8 +162,6 @@ class _Builder:
         for i in range(start, len(lines)):
             line = lines[i]
             if line.shape in (Shape.DIVISION, Shape.NUMBERED, Shape.SUBHEADING, Shape.SIGNATURE):
-                return i
-            if line.shape is Shape.PREAMBLE and i > start:
                 return i
         return start
 
@@ -221,11 +224,24 @@ class _Builder:
 
     def _open(self, line: Line, kind: str, prefix: str, level: int) -> None:
         self._close_block()
+        if kind == "subsection":
+            level = self._subsection_level(line, level)
         while len(self.stack) > 1 and self.stack[-1].level >= level:
             self.stack.pop()
         node = Node(kind, prefix, line.start, line.end, line.num, line.label, level, line.end)
         self.stack[-1].add(node)
         self.stack.append(node)
+
+    def _subsection_level(self, line: Line, level: int) -> int:
+        """Lettered sections nest under an unnumbered heading that they follow from 'A.'
+        on ('Implementation of Article II' > 'A.', 'B.'); later letters join them."""
+        top = self.stack[-1]
+        if line.num == "A" and top.kind == "hcontainer":
+            return top.level + 1
+        for node in reversed(self.stack[1:]):
+            if node.kind == "subsection":
+                return node.level
+        return level
 
     # -- paragraphs and lists --------------------------------------------------------
     def _continues(self, line: Line) -> bool:
@@ -266,7 +282,7 @@ class _Builder:
         return bool(rest) and rest[0].islower() and self.block is not None
 
     def _item(self, line: Line, marker: str | None = None) -> None:
-        marker = marker or line.marker or "numbered"
+        marker = self._marker_kind(line, marker or line.marker or "numbered")
         owner = self._list_owner(marker)
         self._close_block()
         lst = owner.children[-1] if owner.children and owner.children[-1].kind == "list" else None
@@ -274,6 +290,28 @@ class _Builder:
             lst = Node("list", "list", line.start, line.end, level=owner.level + 1, marker=marker)
             owner.add(lst)
         self._start_block("item", "item", line, lst, num=line.num if marker != "bullet" else None)
+        if self.block is not None:
+            self.block.marker = marker
+
+    def _marker_kind(self, line: Line, marker: str) -> str:
+        """Roman numerals and letters share brackets: '(i)' after '(h)' is a letter, '(i)'
+        after '(b)' opens a nested list of numerals."""
+        num = line.num or ""
+        if marker in ("paren", "half", "dotted") and _ROMAN_ITEM.match(num):
+            before = (
+                self.block.num if self.block is not None and self.block.kind == "item" else None
+            )
+            after_letter = before is not None and len(num) == 1 and ord(num) == ord(before[-1]) + 1
+            in_roman_list = (
+                before is not None and bool(_ROMAN_ITEM.match(before)) and len(before) > 0
+            )
+            if not after_letter or (
+                in_roman_list
+                and self.block is not None
+                and (self.block.marker or "").endswith("roman")
+            ):
+                return f"{marker}-roman"
+        return marker
 
     def _list_owner(self, marker: str) -> Node:
         """The paragraph or item a list item belongs to; a paragraph with no list yet

@@ -51,18 +51,32 @@ def source_library(sources: SourcesArg = None) -> SourceLibrary:
     return SourceLibrary(sources)
 
 
-def _checked(paths: Sequence[Path], sources: SourcesArg) -> tuple[Dataset, EventSet, list[Problem]]:
+def _checked(
+    paths: Sequence[Path], sources: SourcesArg, strict: bool = False
+) -> tuple[Dataset, EventSet, list[Problem]]:
     """The dataset and its events, read and checked once: what `validate` reports and
     `load` refuses to write."""
     dataset = load_dataset(list(paths) or [data_dir()])
-    problems = validate_dataset(dataset, source_library(sources))
+    problems = validate_dataset(dataset, source_library(sources), strict=strict)
     events = check_events(read_events(event_folders(paths)), dataset.by_id())
     return dataset, events, problems + events.problems
 
 
-def validate(paths: Sequence[Path] = (), sources: SourcesArg = None) -> list[Problem]:
-    """Every problem in the curated files under `paths` (default: the data folder)."""
-    return _checked(paths, sources)[2]
+def validate(
+    paths: Sequence[Path] = (), sources: SourcesArg = None, strict: bool = False
+) -> list[Problem]:
+    """Every problem in the curated files under `paths` (default: the data folder).
+    `strict` also refuses provisions that nobody has reviewed."""
+    return _checked(paths, sources, strict)[2]
+
+
+def span_checks_skipped(sources: SourcesArg = None) -> str | None:
+    """Why spans could not be checked against their sources, or None when they were."""
+    library = source_library(sources)
+    if library.present():
+        return None
+    folders = ", ".join(str(r) for r in library.roots)
+    return f"no source folder found ({folders}): spans were not checked against their texts"
 
 
 def load(

@@ -17,6 +17,7 @@ from typing import Any
 from pactwatch.curate import load_dataset
 from pactwatch.curate.coverage import Coverage, measure, official_source
 from pactwatch.curate.dataset import read_record
+from pactwatch.curate.sources_diff import SourcesDiff, compare_sources
 from pactwatch.curate.yamlio import dump_record
 from pactwatch.model import Agreement, PactwatchError, Problem, Provision, Structure, StructureNode
 from pactwatch.settings import data_dir
@@ -182,7 +183,18 @@ def _write_atomically(path: Path, content: str) -> None:
 
 
 def _record(agreement_id: str, paths: Sequence[Path]) -> Agreement:
-    dataset = load_dataset(list(paths) or [data_dir()])
+    """One curated record: read straight from `<id>.yaml` when it is there (a curator runs
+    these verbs after every edit), else found among all the records under `paths`."""
+    folders = list(paths) or [data_dir()]
+    for folder in folders:
+        direct = folder / "agreements" / f"{agreement_id}.yaml" if folder.is_dir() else folder
+        if direct.is_file() and direct.stem == agreement_id:
+            record, problems = read_record(direct, Agreement)
+            if record is None:
+                raise PactwatchError(problems[0])
+            if record.id == agreement_id:
+                return record
+    dataset = load_dataset(folders)
     found = dataset.by_id().get(agreement_id)
     if found is None:
         known = ", ".join(sorted(dataset.by_id())[:5])
@@ -221,3 +233,8 @@ def review(
         if include_reviewed or state != "reviewed":
             items.append(ReviewItem(p.id, state, p.eid, p.review.extractor if p.review else None))
     return items
+
+
+def sources_diff(agreement_id: str, paths: Sequence[Path] = ()) -> SourcesDiff:
+    """Per provision, which sources cover it and where they disagree."""
+    return compare_sources(_record(agreement_id, paths))

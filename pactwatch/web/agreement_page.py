@@ -12,7 +12,10 @@ from fastapi.responses import HTMLResponse
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.views import source_text
+from pactwatch.curate.coverage import official_source
+from pactwatch.curate.sources_diff import compare_sources
 from pactwatch.model import Agreement
+from pactwatch.model.citation import cite
 from pactwatch.rules import evaluate
 from pactwatch.store import events as store_events
 from pactwatch.store import query
@@ -26,11 +29,13 @@ Config = Annotated[ServiceConfig, Depends(config)]
 
 
 def _source_panel(cfg: ServiceConfig, agreement: Agreement) -> dict[str, Any] | None:
-    """The first source that spans point into, marked up when its text is present."""
+    """The official text when the record has one, else the first source spans point into,
+    marked up when its text is present."""
     cited = [s.source for p in agreement.provisions for s in p.spans]
     if not cited:
         return None
-    source = agreement.source(cited[0])
+    official = official_source(agreement)
+    source = official if official is not None else agreement.source(cited[0])
     if source is None:
         return None
     text = source_text(agreement, source.id, cfg.library)
@@ -47,6 +52,38 @@ def _timeline(cfg: ServiceConfig, agreement: Agreement, today: date) -> str | No
     obligations = evaluate([agreement], events, datetime.now(UTC))
     spec = charts.agreement_timeline(agreement, obligations, events, today)
     return charts.svg(spec) if spec else None
+
+
+def _disagreements(agreement: Agreement) -> dict[str, list[str]]:
+    """Per provision, one line for each way another source words it differently."""
+    lines: dict[str, list[str]] = {}
+    for item in compare_sources(agreement).provisions:
+        for f in item.findings:
+            if f.kind == "omits":
+                continue
+            title = _source_title(agreement, f.source)
+            if f.kind == "adds":
+                text = f"Only {title} states this; the official text does not."
+            else:
+                verb = "says the opposite" if f.kind == "contradicts" else "words it differently"
+                text = f"{title} {verb}: {f.field} {_shown(f.reading)} (text: {_shown(f.record)})"
+            lines.setdefault(item.id, []).append(text)
+    return lines
+
+
+def _source_title(agreement: Agreement, source_id: str) -> str:
+    source = agreement.source(source_id)
+    return f"the {source.kind.replace('_', ' ')}" if source else source_id
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return f"“{value}”" if isinstance(value, str) else str(value)
+
+
+def _citations(agreement: Agreement) -> dict[str, str]:
+    return {p.id: cite(p.eid, agreement.structure) for p in agreement.provisions if p.eid}
 
 
 def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, Any]:
@@ -66,6 +103,11 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
         "timeline_chart": _timeline(cfg, agreement, today),
         "sections": sections,
         "panel": _source_panel(cfg, agreement),
+        "citations": _citations(agreement),
+        "disagreements": _disagreements(agreement),
+        "unreviewed": sum(
+            1 for p in agreement.provisions if p.review is None or p.review.state != "reviewed"
+        ),
     }
 
 
