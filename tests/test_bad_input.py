@@ -51,6 +51,34 @@ def test_validate_reports_one_coded_line(
     assert "Traceback" not in result.err
 
 
+# Failure modes of records coded from official texts, checked against texts of our own.
+TEXT_CASES = [
+    ("span_crosses_its_clause.yaml", "span-outside-eid", "provisions.0.spans.0"),
+    ("unknown_eid.yaml", "unknown-eid", "provisions.0.eid"),
+    ("invalid_review_state.yaml", "invalid-value", "provisions.0.review.state"),
+    ("unknown_source_sha256.yaml", "source-not-found", "sources.0.sha256"),
+    ("source_not_utf8.yaml", "source-not-utf8", "sources.0"),
+]
+OWN_SOURCES = [Path(__file__).parent / "texts", Path(__file__).parent / "bad_sources"]
+
+
+@pytest.mark.parametrize(("name", "code", "path"), TEXT_CASES, ids=[c[0] for c in TEXT_CASES])
+def test_official_text_failures_report_one_coded_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, code: str, path: str
+) -> None:
+    target = CORPUS / name
+    folders = [arg for root in OWN_SOURCES for arg in ("--sources", str(root))]
+    result = run_cli(capsys, "validate", str(target), *folders)
+    lines = result.err.strip().splitlines()
+    assert result.code == 1, result
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{target}: {path}"), lines[0]
+    assert lines[0].endswith(f"[{code}]"), lines[0]
+    db = tmp_path / "registry.db"
+    loaded = run_cli(capsys, "load", str(target), "--db", str(db), *folders)
+    assert loaded.code == 1 and not db.exists(), "a refused load writes nothing"
+
+
 def _dump(db: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(db) as connection:
         tables = [

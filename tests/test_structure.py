@@ -119,7 +119,7 @@ def test_nested_lists_unmarked_items_and_ukrainian_headings() -> None:
     text = (TEXTS / "lined-agreement.txt").read_text(encoding="utf-8")
     outline = parse_structure(text)
     nodes = outline.by_eid()
-    base = "sec_2__subsec_A__para_1__list_1"
+    base = "sec_2__hcontainer_1__subsec_A__para_1__list_1"  # "A." follows a heading: nested
     assert f"{base}__item_b__list_1__item_ii" in nodes, sorted(nodes)
     assert f"{base}__item_c" in nodes, "the outer list resumes after the nested one"
     assert "sec_1__para_1__list_1__item_2" in nodes, "lower-case lines after ':' are items"
@@ -131,8 +131,8 @@ def test_nested_lists_unmarked_items_and_ukrainian_headings() -> None:
 def test_citations_use_the_texts_own_names_and_numbers() -> None:
     text = (TEXTS / "lined-agreement.txt").read_text(encoding="utf-8")
     record = structure_record(parse_structure(text), "text")
-    assert cite("sec_2__subsec_A__para_1__list_1__item_b__list_1__item_ii", record) == (
-        "Paragraph 2, Section A, 1st paragraph (b) (ii)"
+    assert cite("sec_2__hcontainer_1__subsec_A__para_1__list_1__item_b__list_1__item_ii", record) == (
+        "Paragraph 2, heading 1, Section A, 1st paragraph (b) (ii)"
     )
     assert cite("preamble__recital_2", record) == "Preamble, recital 2"
     assert (
@@ -214,5 +214,5 @@ def test_structure_json_lists_nodes_with_eids_and_offsets() -> None:
     data = json.loads(run.stdout)
     text = path.read_text(encoding="utf-8")
     nodes = {n["eid"]: n for n in data["nodes"]}
-    item = nodes["sec_2__subsec_A__para_1__list_1__item_a"]
+    item = nodes["sec_2__hcontainer_1__subsec_A__para_1__list_1__item_a"]
     assert text[item["start"] : item["end"]].startswith("(a) on attacks against energy")

@@ -140,8 +140,39 @@ def sources_diff(
     )
 
 
+def reference(
+    partner: Annotated[str | None, typer.Argument(help="A partner code, e.g. GB.")] = None,
+    fmt: FormatOption = TextOrJson.table,
+    data: DataOption = None,
+    sources: SourcesOption = None,
+) -> None:
+    """The Ukrainian government's summary (Sept 2025) item by item, each beside the
+    provisions it maps to (or why none fits); fails on an unmapped or wrongly mapped item."""
+    from pactwatch.cli.errors import print_problems
+    from pactwatch.verbs import texts
+
+    report = texts.reference(data or [], sources)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps({"stats": report.stats(),
+                               "problems": [p.as_dict() for p in report.problems]}, indent=2))
+    else:
+        for item in report.mapping.items:
+            if partner and item.partner != partner.upper():
+                continue
+            words = report.text[item.start : item.end] if report.text else "(summary absent)"
+            target = ", ".join(item.provisions) or f"none: {item.reason or '(unmapped)'}"
+            typer.echo(f"{item.partner} {item.start}..{item.end} {words[:110]}\n    -> {target}")
+        stats = report.stats()
+        typer.echo(f"{stats['items']} items from {stats['partners']} partners: "
+                   f"{stats['matched']} matched to provisions, {stats['explained']} explained",
+                   err=True)
+        print_problems(report.problems)
+    raise typer.Exit(1 if report.problems else 0)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(structure)
     app.command()(coverage)
     app.command()(review)
     app.command("sources-diff")(sources_diff)
+    app.command()(reference)

@@ -6,6 +6,7 @@ pass, each naming the file and the field, not the first traceback.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,21 @@ def validation_problems(file: str, error: ValidationError) -> list[Problem]:
     return problems
 
 
+_PARSED: dict[bytes, Any] = {}
+
+
+def _parsed(raw: bytes, text: str) -> Any:
+    """The YAML of a file's bytes, remembered by their digest: a process that validates,
+    loads and serves reads the same megabytes of records several times. Callers only
+    read the result (the model validates from it), so sharing it is safe."""
+    key = hashlib.blake2b(raw, digest_size=16).digest()
+    if key not in _PARSED:
+        if len(_PARSED) >= 128:
+            _PARSED.clear()
+        _PARSED[key] = load_yaml(text)
+    return _PARSED[key]
+
+
 def read_mapping(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Raw mapping from a YAML file, or the problems that stopped it."""
     file = str(path)
@@ -84,7 +100,7 @@ def read_mapping(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
             )
         ]
     try:
-        data = load_yaml(text)
+        data = _parsed(raw, text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}" if mark else ""

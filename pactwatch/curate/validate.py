@@ -116,24 +116,23 @@ def _term(agreement: Agreement, file: str, _: SourceLibrary) -> Iterator[Problem
 
 def _sources(agreement: Agreement, file: str, library: SourceLibrary) -> Iterator[Problem]:
     for i, source in enumerate(agreement.sources):
-        if source.sha256 and library.present() and library.path_for(source.sha256) is None:
-            yield Problem(
-                file,
-                f"sources.{i}.sha256",
-                "source-not-found",
-                f"no file with this sha256 in {', '.join(str(r) for r in library.roots)}: "
-                "its spans cannot be checked (is the source folder complete?)",
-            )
+        if not source.sha256:
             continue
-        if not (source.sha256 and source.filename):
-            continue
-        path = library.file_named(source.filename)
+        path = library.file_named(source.filename) if source.filename else None
         if path is not None and sha256_hex(path.read_bytes()) != source.sha256:
             yield Problem(
                 file,
                 f"sources.{i}.sha256",
                 "source-sha256-mismatch",
                 f"{path} has a different sha256: the source changed, re-check its spans",
+            )
+        elif library.present() and library.path_for(source.sha256) is None:
+            yield Problem(
+                file,
+                f"sources.{i}.sha256",
+                "source-not-found",
+                f"no file with this sha256 in {', '.join(str(r) for r in library.roots)}: "
+                "its spans cannot be checked (is the source folder complete?)",
             )
 
 

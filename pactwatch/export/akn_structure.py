@@ -57,7 +57,7 @@ def structured_body(act: Any, agreement: Agreement) -> None:
             coded.setdefault(p.eid, []).append(p.summary or f"{p.action} {p.object}")
     top = kids.get("", [])
     preamble = next((n for n in top if n.kind == "preamble"), None)
-    if preamble is not None:
+    if preamble is not None and kids.get(preamble.eid):
         block = _el(act, A + "preamble")
         recitals = _el(block, A + "recitals", eId=preamble.eid)
         for recital in kids.get(preamble.eid, []):

@@ -16,6 +16,13 @@ from typing import Any
 
 from pactwatch.curate import load_dataset
 from pactwatch.curate.coverage import Coverage, measure, official_source
+from pactwatch.curate.reference import (
+    SummaryMapping,
+    check_mapping,
+    mapping_folder,
+    mapping_stats,
+    read_mappings,
+)
 from pactwatch.curate.dataset import read_record
 from pactwatch.curate.sources_diff import SourcesDiff, compare_sources
 from pactwatch.curate.yamlio import dump_record
@@ -238,3 +245,25 @@ def review(
 def sources_diff(agreement_id: str, paths: Sequence[Path] = ()) -> SourcesDiff:
     """Per provision, which sources cover it and where they disagree."""
     return compare_sources(_record(agreement_id, paths))
+
+
+@dataclass(frozen=True)
+class ReferenceReport:
+    mapping: SummaryMapping
+    text: str | None
+    problems: list[Problem]
+
+    def stats(self) -> dict[str, Any]:
+        return mapping_stats(self.mapping)
+
+
+def reference(paths: Sequence[Path] = (), sources: SourcesArg = None) -> ReferenceReport:
+    """The government summary's items mapped to our provisions, checked when it is present."""
+    data = next((p for p in paths if p.is_dir()), data_dir())
+    mapping, problems = read_mappings(mapping_folder(data))
+    text = source_library(sources).text_for(mapping.sha256)
+    if text is not None:
+        dataset = load_dataset([data])
+        provisions = {a.id: {p.id for p in a.provisions} for a in dataset.by_id().values()}
+        problems += check_mapping(mapping, text, provisions, str(mapping_folder(data)))
+    return ReferenceReport(mapping, text, problems)
