@@ -26,9 +26,15 @@ class RuleCase:
     expect: dict[str, Any]
 
 
+FIXTURES = CASES_DIR / "agreements"
+
+
 @cache
 def data_agreement(agreement_id: str) -> Agreement:
-    path = PROJECT_ROOT / "data" / "agreements" / f"{agreement_id}.yaml"
+    """A fixture agreement of the rule cases, else the curated record of that id."""
+    path = FIXTURES / f"{agreement_id}.yaml"
+    if not path.is_file():
+        path = PROJECT_ROOT / "data" / "agreements" / f"{agreement_id}.yaml"
     return Agreement.model_validate(load_yaml(path.read_text(encoding="utf-8")))
 
 

@@ -141,9 +141,16 @@ TABLES: tuple[Resource, ...] = (
             Field("term_years", "integer"),
             Field("ends_on", "date"),
             Field("ends_early_if"),
+            Field("notice"),
+            Field("renewal"),
+            Field("on_nato_accession"),
+            Field("effective"),
+            Field("prevailing_language"),
+            Field("authentic_languages"),
             _req("indefinite", "boolean"),
             Field("notes"),
             _req("provision_count", "integer"),
+            Field("structure_parser", description="Parser version that read the text's structure."),
         ),
         ("id",),
     ),
@@ -174,6 +181,7 @@ TABLES: tuple[Resource, ...] = (
             Field("filename"),
             Field("published_on"),
             Field("author"),
+            Field("authentic", "boolean"),
         ),
         ("agreement_id", "id"),
         AGREEMENT_FK,
@@ -186,6 +194,8 @@ TABLES: tuple[Resource, ...] = (
             _req("provision_id"),
             _req("position", "integer"),
             Field("section"),
+            Field("eid"),
+            Field("citation"),
             Field("actors"),
             Field("beneficiaries"),
             _req("action"),
@@ -200,10 +210,18 @@ TABLES: tuple[Resource, ...] = (
             Field("amount_value", "number"),
             Field("amount_currency"),
             Field("amount_period"),
+            Field("amount_unit"),
+            Field("amount_qualifier"),
             Field("summary"),
             Field("flags"),
             Field("why"),
             Field("spans"),
+            Field("review_state"),
+            Field("reviewed_by"),
+            Field("reviewed_on"),
+            Field("review_extractor"),
+            Field("review_changed"),
+            Field("readings"),
         ),
         ("agreement_id", "provision_id"),
         AGREEMENT_FK,
@@ -253,6 +271,40 @@ TABLES: tuple[Resource, ...] = (
         AGREEMENT_FK,
     ),
     Resource(
+        "structure",
+        "The official text's hierarchy: one row per node, with its Akoma Ntoso eId.",
+        (
+            _AID,
+            _req("position", "integer"),
+            _req("eid"),
+            _req("source_id"),
+            _req("kind"),
+            Field("num"),
+            Field("label"),
+            _req("start", "integer"),
+            _req("end", "integer"),
+            Field("heading_end", "integer"),
+            Field("gaps"),
+        ),
+        ("agreement_id", "position"),
+        AGREEMENT_FK,
+    ),
+    Resource(
+        "explanations",
+        "Operative sentences that are not commitments, and why.",
+        (
+            _AID,
+            _req("position", "integer"),
+            _req("source_id"),
+            _req("start", "integer"),
+            _req("end", "integer"),
+            Field("eid"),
+            _req("reason"),
+        ),
+        ("agreement_id", "position"),
+        AGREEMENT_FK,
+    ),
+    Resource(
         "events",
         "Things that happened, which the rules turn into obligation states.",
         tuple(_event_fields()),
@@ -296,6 +348,7 @@ def agreement_row(a: Agreement) -> Row:
         "indefinite": a.term.indefinite,
         "notes": joined(a.notes),
         "provision_count": len(a.provisions),
+        "structure_parser": a.structure.parser if a.structure else None,
     }
 
 
@@ -319,7 +372,19 @@ def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
         ],
         "sources": [{"agreement_id": aid, **s.model_dump()} for s in a.sources],
         "provisions": [
-            {"agreement_id": aid, **provision_columns(i, p)} for i, p in enumerate(a.provisions)
+            {"agreement_id": aid, **provision_columns(i, p, a.structure)}
+            for i, p in enumerate(a.provisions)
+        ],
+        "structure": [
+            {"agreement_id": aid, "position": i, "source_id": a.structure.source}
+            | n.model_dump(exclude={"gaps"})
+            | {"gaps": joined(f"{g0}-{g1}" for g0, g1 in n.gaps)}
+            for i, n in enumerate(a.structure.nodes if a.structure else [])
+        ],
+        "explanations": [
+            {"agreement_id": aid, "position": i, "source_id": e.span.source}
+            | {"start": e.span.start, "end": e.span.end, "eid": e.eid, "reason": e.reason}
+            for i, e in enumerate(a.not_a_commitment)
         ],
         "spans": span_rows(a),
         "mechanisms": [

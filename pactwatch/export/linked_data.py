@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pactwatch.export.base import bearing_on
-from pactwatch.export.vocab import CLASSES, ID, PREFIXES, PW, context
+from pactwatch.export.vocab import CLASSES, ID, OMITTED, PREFIXES, PW, context
 from pactwatch.model import Agreement, Event
 
 if TYPE_CHECKING:
@@ -36,10 +36,11 @@ def agreement_iri(agreement_id: str) -> str:
 
 
 def _clean(data: dict[str, Any], refs: dict[str, str] = REFS) -> dict[str, Any]:
-    """Drop nulls and empty lists; turn codes into compact IRIs."""
+    """Drop nulls, empty lists and the fields kept out of the linked data; turn codes into
+    compact IRIs."""
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if value is None or value == []:
+        if value is None or value == [] or key in OMITTED:
             continue
         if key in refs:
             prefix = refs[key]

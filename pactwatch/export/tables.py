@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from pactwatch.model import Agreement, Provision, Span
+from pactwatch.model import Agreement, Provision, Span, Structure
+from pactwatch.model.citation import cite
 
 ColumnType = Literal["string", "integer", "number", "date"]
 Value = str | int | float | bool | date | None
@@ -39,9 +40,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("term_years", "integer", "Term in years."),
     Column("ends_on", "date", "End of the term."),
     Column("ends_early_if", "string", "Early-end conditions, '; '-joined."),
+    Column("notice", "string", "Written notice to terminate (ISO 8601 duration)."),
+    Column("renewal", "string", "How the term may be extended."),
+    Column("on_nato_accession", "string", "What the text says happens on NATO accession."),
+    Column("effective", "string", "When the agreement takes effect."),
+    Column("prevailing_language", "string", "Language that prevails on divergence."),
+    Column("authentic_languages", "string", "Authentic language versions, '; '-joined."),
     Column("position", "integer", "Order of the provision within the agreement (0-based)."),
     Column("provision_id", "string", "Stable id of the provision within the agreement."),
     Column("section", "string", "Heading the provision sits under in the source."),
+    Column("eid", "string", "Akoma Ntoso eId of the clause in the official text."),
+    Column("citation", "string", "The clause as its text numbers it, e.g. 'Part II, paragraph 3'."),
     Column("actors", "string", "Who commits, '; '-joined party codes."),
     Column("beneficiaries", "string", "For whom, '; '-joined party codes."),
     Column("action", "string", "Normalised verb."),
@@ -56,10 +65,18 @@ COLUMNS: tuple[Column, ...] = (
     Column("amount_value", "number", "Amount committed."),
     Column("amount_currency", "string", "ISO 4217 currency of the amount."),
     Column("amount_period", "string", "Period the amount covers."),
+    Column("amount_unit", "string", "currency, or percent_of_gdp."),
+    Column("amount_qualifier", "string", "exact, about, at_least, more_than or up_to."),
     Column("summary", "string", "The commitment in our own words."),
     Column("flags", "string", "Data-quality notes, '; '-joined."),
     Column("why", "string", "Rules and lexicon entries behind a draft, '; '-joined."),
     Column("spans", "string", "Source offsets as source:start-end, '; '-joined."),
+    Column("review_state", "string", "draft or reviewed."),
+    Column("reviewed_by", "string", "Who reviewed the provision."),
+    Column("reviewed_on", "string", "When it was reviewed."),
+    Column("review_extractor", "string", "Extractor version that drafted it."),
+    Column("review_changed", "string", "Whether the reviewer changed the draft (true/false)."),
+    Column("readings", "string", "How other sources word it: 'source: field=value, ...'."),
 )
 
 
@@ -84,6 +101,12 @@ def agreement_fields(a: Agreement) -> Row:
         "term_years": a.term.years,
         "ends_on": a.term.ends_on,
         "ends_early_if": joined(a.term.ends_early_if),
+        "notice": a.term.notice,
+        "renewal": a.term.renewal,
+        "on_nato_accession": a.term.on_nato_accession,
+        "effective": a.effective,
+        "prevailing_language": a.prevailing_language,
+        "authentic_languages": joined(a.authentic_languages),
     }
 
 
@@ -95,11 +118,32 @@ def agreement_columns(a: Agreement) -> Row:
     return {**renamed, **fields}
 
 
-def provision_columns(position: int, p: Provision) -> Row:
+def _readings(p: Provision) -> str:
+    """Each other source's wording as 'source: field=value, ...', '; '-joined."""
+    parts = []
+    for source, reading in p.readings.items():
+        fields = reading.model_dump(mode="json", exclude_none=True)
+        shown = ", ".join(f"{k}={_flat(v)}" for k, v in fields.items())
+        parts.append(f"{source}: {shown}")
+    return joined(parts)
+
+
+def _flat(value: object) -> str:
+    if isinstance(value, list):
+        return "/".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+    return str(value)
+
+
+def provision_columns(position: int, p: Provision, structure: Structure | None = None) -> Row:
+    review = p.review
     return {
         "position": position,
         "provision_id": p.id,
         "section": p.section,
+        "eid": p.eid,
+        "citation": cite(p.eid, structure) if p.eid else None,
         "actors": joined(p.actors),
         "beneficiaries": joined(p.beneficiaries),
         "action": p.action,
@@ -114,10 +158,19 @@ def provision_columns(position: int, p: Provision) -> Row:
         "amount_value": p.amount.value if p.amount else None,
         "amount_currency": p.amount.currency if p.amount else None,
         "amount_period": p.amount.period if p.amount else None,
+        "amount_unit": p.amount.unit if p.amount else None,
+        "amount_qualifier": p.amount.qualifier if p.amount else None,
         "summary": p.summary,
         "flags": joined(p.flags),
         "why": joined(p.why),
         "spans": span_text(p.spans),
+        "review_state": review.state if review else None,
+        "reviewed_by": review.by if review else None,
+        "reviewed_on": review.on if review else None,
+        "review_extractor": review.extractor if review else None,
+        "review_changed": None if review is None or review.changed is None
+        else str(review.changed).lower(),
+        "readings": _readings(p) or None,
     }
 
 
@@ -126,7 +179,7 @@ def provision_rows(agreements: Iterable[Agreement]) -> Iterator[Row]:
     for agreement in agreements:
         head = agreement_columns(agreement)
         for position, provision in enumerate(agreement.provisions):
-            yield {**head, **provision_columns(position, provision)}
+            yield {**head, **provision_columns(position, provision, agreement.structure)}
 
 
 class TableExporter:

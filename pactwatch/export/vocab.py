@@ -142,7 +142,20 @@ TERMS: dict[str, tuple[str, str]] = {
     "quantities": ("pw:quantity", "node"),
     "unit": ("schema:unitText", "text"),
     "completes": ("pw:completes", "xsd:boolean"),
+    "authentic": ("pw:authentic", "xsd:boolean"),
+    "authentic_languages": ("pw:authenticLanguage", "text"),
+    "effective": ("pw:effective", "text"),
+    "prevailing_language": ("pw:prevailingLanguage", "text"),
+    "eid": ("pw:eId", "text"),
+    "notice": ("pw:notice", "xsd:duration"),
+    "renewal": ("pw:renewal", "text"),
+    "on_nato_accession": ("pw:onNatoAccession", "text"),
+    "qualifier": ("pw:qualifier", "text"),
 }
+# Fields of the record that stay out of the linked data, and why: the structure is the
+# text's outline (a provision carries its eId and citation instead); readings, explanations
+# and review states are curation records, in the JSON and YAML exports.
+OMITTED: frozenset[str] = frozenset({"structure", "readings", "not_a_commitment", "review"})
 
 
 def model_fields() -> list[tuple[str, str]]:
@@ -164,7 +177,7 @@ def _definition(prop: str, kind: str) -> str | dict[str, str]:
 
 def context() -> dict[str, Any]:
     """The @context: prefixes, class names, then one term per JSON key (sorted)."""
-    missing = sorted({name for _, name in model_fields()} - set(TERMS))
+    missing = sorted({name for _, name in model_fields()} - set(TERMS) - OMITTED)
     if missing:
         raise KeyError(f"model fields without a vocabulary term: {', '.join(missing)}")
     ctx: dict[str, Any] = dict(PREFIXES)

@@ -66,27 +66,47 @@ def test_frbr_identifiers_follow_one_scheme(ua_ro: Agreement) -> None:
     assert FrbrUri.parse(uris[0]) == FrbrUri(ua_ro.signed_on, "ua-ro-2024")
 
 
-def test_parties_signatories_sections_and_numbered_articles(ua_ro: Agreement) -> None:
+def test_body_nests_the_official_texts_own_hierarchy(ua_ro: Agreement) -> None:
+    """With a structure, the body is the text's divisions, paragraphs and lists under the
+    text's eIds, and every leaf holds the provisions coded from it, in our words."""
+    assert ua_ro.structure is not None
     doc = assert_valid(agreement_akn(ua_ro))
     shows = doc.xpath("//a:references/*/@showAs", namespaces=NS)
-    assert {"Ukraine", "Romania", "Volodymyr Zelenskyy", "Klaus Iohannis"} <= set(shows), shows
-    headings = doc.xpath("//a:body/a:section/a:heading/text()", namespaces=NS)
-    assert headings == ["Political support. NATO", "Security of the Black Sea region"], headings
-    articles = doc.xpath("//a:body//a:article", namespaces=NS)
-    assert [a.get("eId") for a in articles] == [f"art_{p.id}" for p in ua_ro.provisions]
-    assert [a.findtext(f"{{{AKN_NS}}}num") for a in articles] == [
-        str(i) for i in range(1, len(ua_ro.provisions) + 1)
-    ]
+    assert {"Ukraine", "Romania", "Volodymyr Zelenskyy"} <= set(shows), shows
+    sections = doc.xpath("//a:body/a:section", namespaces=NS)
+    assert [s.get("eId") for s in sections] == [f"sec_{i}" for i in range(1, 17)]
+    assert [s.findtext(f"{{{AKN_NS}}}num") for s in sections] == [str(i) for i in range(1, 17)]
+    body_eids = set(doc.xpath("//a:body//@eId", namespaces=NS))
+    structure_eids = {n.eid for n in ua_ro.structure.nodes}
+    assert body_eids <= structure_eids, sorted(body_eids - structure_eids)[:5]
+    patriot = ua_ro.provision("patriot")
+    assert patriot is not None and patriot.eid in body_eids
+    leaf = doc.xpath(f"//*[@eId='{patriot.eid}']", namespaces=NS)[0]
+    assert patriot.summary in "".join(leaf.itertext())
     domains = doc.xpath(
-        "//a:proprietary/*[@ref='#art_patriot']/*[local-name()='domains']/*", namespaces=NS
+        f"//a:proprietary/*[@ref='#{patriot.eid}']/*[local-name()='id'][text()='patriot']"
+        "/../*[local-name()='domains']/*",
+        namespaces=NS,
     )
-    assert [d.text for d in domains] == ["air_defence", "weapons_and_equipment"]
+    assert [d.text for d in domains] == patriot.domains
 
 
-def test_eids_stay_put_when_a_provision_is_inserted(ua_ro: Agreement) -> None:
-    first = ua_ro.provisions[0].model_copy(update={"id": "inserted"})
-    longer = ua_ro.model_copy(update={"provisions": [first, *ua_ro.provisions]})
-    before = etree.fromstring(agreement_akn(ua_ro)).xpath("//a:article/@eId", namespaces=NS)
+def _unstructured(agreement: Agreement) -> Agreement:
+    return agreement.model_copy(update={"structure": None})
+
+
+def test_without_a_structure_provisions_are_numbered_articles(full: Agreement) -> None:
+    full = _unstructured(full)
+    doc = assert_valid(agreement_akn(full))
+    articles = doc.xpath("//a:body//a:article", namespaces=NS)
+    assert [a.get("eId") for a in articles] == [f"art_{p.id}" for p in full.provisions]
+
+
+def test_eids_stay_put_when_a_provision_is_inserted(full: Agreement) -> None:
+    full = _unstructured(full)
+    first = full.provisions[0].model_copy(update={"id": "inserted"})
+    longer = full.model_copy(update={"provisions": [first, *full.provisions]})
+    before = etree.fromstring(agreement_akn(full)).xpath("//a:article/@eId", namespaces=NS)
     after = etree.fromstring(agreement_akn(longer)).xpath("//a:article/@eId", namespaces=NS)
     assert after == ["art_inserted", *before], after
 

@@ -26,8 +26,8 @@ def test_ukraine_romania(ua_ro: Agreement) -> None:
         assert "consult-24h" in codes[member]["consul"]["provisions"]
         assert codes[member]["defense"] == codes[member]["defense"] | {"value": 0, "provisions": []}
         assert codes[member]["duration"]["value"] == 10
-        assert codes[member]["conditions"]["provisions"] == ["consult-24h"]
-    assert codes["RO"]["milaid"]["value"] == 3 and "patriot" in codes["RO"]["milaid"]["provisions"]
+        assert "consult-24h" in codes[member]["conditions"]["provisions"]
+    assert codes["RO"]["milaid"]["value"] >= 3 and "patriot" in codes["RO"]["milaid"]["provisions"]
     assert codes["UA"]["milaid"]["value"] == 0
 
 

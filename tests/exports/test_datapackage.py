@@ -42,7 +42,7 @@ def test_keys_types_and_tables(fixture_agreements: list[Agreement]) -> None:
     descriptor = json.loads(files["datapackage.json"])
     resources = {r["name"]: r for r in descriptor["resources"]}
     assert set(resources) == {
-        "agreements", "signatories", "sources", "provisions",
+        "agreements", "signatories", "sources", "provisions", "structure", "explanations",
         "spans", "mechanisms", "mentions", "events",
         "event_sources", "event_agreements", "event_provisions", "event_mechanisms",
     }  # fmt: skip
