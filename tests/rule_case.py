@@ -62,3 +62,14 @@ def read_cases() -> list[RuleCase]:
                 )
             )
     return cases
+
+
+REPORT_RECORD = (
+    Path(__file__).parent / "fixtures" / "report-registry" / "agreements" / "ua-ro-2024.yaml"
+)
+
+
+@cache
+def report_agreement() -> Agreement:
+    """The frozen report-based Ukraine-Romania record the rules tests run on."""
+    return Agreement.model_validate(load_yaml(REPORT_RECORD.read_text(encoding="utf-8")))

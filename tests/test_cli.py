@@ -18,7 +18,7 @@ def loaded_db(capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path
     db = str(tmp_path / "cli.db")
     result = run_cli(capsys, "load", str(data_dir), "--db", db)
     assert result.code == 0, result
-    assert "loaded 28 agreements" in result.err
+    assert "loaded 29 agreements" in result.err
     return db
 
 
@@ -32,7 +32,7 @@ def test_list_json_has_one_entry_per_agreement(
 ) -> None:
     result = run_cli(capsys, "list", "--db", loaded_db, "--format", "json")
     rows = json.loads(result.out)
-    assert len(rows) == 28
+    assert len(rows) == 29
     assert set(rows[0]) == {"id", "title", "parties", "signed_on", "signed_at", "provisions"}
     romania = next(r for r in rows if r["id"] == "ua-ro-2024")
     assert romania["provisions"] == len(ua_ro.provisions)
@@ -51,7 +51,7 @@ def test_db_option_honours_the_environment(
 ) -> None:
     monkeypatch.setenv("PACTWATCH_DB", loaded_db)
     rows = json.loads(run_cli(capsys, "list", "--format", "json").out)
-    assert len(rows) == 28
+    assert len(rows) == 29
 
 
 def test_show_lists_every_provision_with_its_committing_party(
@@ -62,7 +62,7 @@ def test_show_lists_every_provision_with_its_committing_party(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     out = run_cli(capsys, "show", "ua-ro-2024", "--db", loaded_db).out
-    assert "Klaus Iohannis" in out and "2034-07-11" in out
+    assert "Klaus Werner Iohannis" in out and "2034-07-11" in out
     lines = out.splitlines()
     for p in ua_ro.provisions:
         row = next((i for i, line in enumerate(lines) if f"{p.id} · {p.kind}" in line), None)
@@ -82,7 +82,7 @@ def test_export_json_is_the_contract_in_stable_order(
     data = json.loads(first.out)
     assert Agreement.model_validate(data) == ua_ro
     assert list(data) == list(Agreement.model_fields)
-    assert list(data["provisions"][0])[:3] == ["id", "section", "actors"]
+    assert list(data["provisions"][0])[:4] == ["id", "section", "eid", "actors"]
 
 
 def test_export_json_of_the_registry_is_an_array(
@@ -90,7 +90,7 @@ def test_export_json_of_the_registry_is_an_array(
 ) -> None:
     out = tmp_path / "all.json"
     assert run_cli(capsys, "export", "json", "--db", loaded_db, "--out", str(out)).code == 0
-    assert len(json.loads(out.read_text(encoding="utf-8"))) == 28
+    assert len(json.loads(out.read_text(encoding="utf-8"))) == 29
 
 
 @pytest.mark.parametrize(

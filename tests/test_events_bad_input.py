@@ -15,11 +15,11 @@ from pactwatch import verbs
 from pactwatch.curate.events import check_events, read_events
 from pactwatch.store import open_engine
 from pactwatch.store.events import read_events as registry_events
-from tests.rule_case import data_agreement
+from tests.rule_case import REPORT_RECORD, report_agreement
 
 BAD = sorted((Path(__file__).parent / "bad_events").glob("*.yaml"))
 WARNINGS = {"duplicate-event", "consultation-before-trigger"}
-AGREEMENTS = {"ua-ro-2024": data_agreement("ua-ro-2024")}
+AGREEMENTS = {"ua-ro-2024": report_agreement()}
 
 
 def _expected(path: Path) -> tuple[str, str]:
@@ -57,9 +57,7 @@ def test_a_load_with_a_bad_event_writes_nothing(path: Path, tmp_path: Path, data
     root = tmp_path / "data"
     (root / "events").mkdir(parents=True)
     (root / "agreements").mkdir()
-    (root / "agreements" / "ua-ro-2024.yaml").write_bytes(
-        (data_dir / "agreements" / "ua-ro-2024.yaml").read_bytes()
-    )
+    (root / "agreements" / "ua-ro-2024.yaml").write_bytes(REPORT_RECORD.read_bytes())
     (root / "events" / path.name).write_bytes(path.read_bytes())
     with pytest.raises(verbs.LoadRefused) as refused:
         verbs.load(db, [root])
@@ -67,6 +65,6 @@ def test_a_load_with_a_bad_event_writes_nothing(path: Path, tmp_path: Path, data
     engine = open_engine(db)
     try:
         assert registry_events(engine) == []
-        assert len(verbs.registry(db)) == 28
+        assert len(verbs.registry(db)) == 29
     finally:
         engine.dispose()

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from pactwatch.model import Agreement, Event
 from pactwatch.rules import Evaluator, Obligation, evaluate
-from tests.rule_case import CASE_SOURCE, data_agreement
+from tests.rule_case import CASE_SOURCE, report_agreement
 
-RO = data_agreement("ua-ro-2024")
+RO = report_agreement()
 OTHER = Agreement.model_validate(
     {
         "id": "ua-pl-test",

@@ -10,9 +10,9 @@ import pytest
 from pactwatch.model import Event
 from pactwatch.rules import evaluate
 from pactwatch.rules.status import Compliance, assess_agreement, percentage
-from tests.rule_case import CASE_SOURCE, data_agreement
+from tests.rule_case import CASE_SOURCE, report_agreement
 
-RO = data_agreement("ua-ro-2024")
+RO = report_agreement()
 
 
 def _event(id_: str, kind: str, when: str, **extra: Any) -> Event:

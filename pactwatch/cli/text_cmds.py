@@ -153,8 +153,12 @@ def reference(
 
     report = texts.reference(data or [], sources)
     if fmt is TextOrJson.json:
-        typer.echo(json.dumps({"stats": report.stats(),
-                               "problems": [p.as_dict() for p in report.problems]}, indent=2))
+        typer.echo(
+            json.dumps(
+                {"stats": report.stats(), "problems": [p.as_dict() for p in report.problems]},
+                indent=2,
+            )
+        )
     else:
         for item in report.mapping.items:
             if partner and item.partner != partner.upper():
@@ -163,9 +167,11 @@ def reference(
             target = ", ".join(item.provisions) or f"none: {item.reason or '(unmapped)'}"
             typer.echo(f"{item.partner} {item.start}..{item.end} {words[:110]}\n    -> {target}")
         stats = report.stats()
-        typer.echo(f"{stats['items']} items from {stats['partners']} partners: "
-                   f"{stats['matched']} matched to provisions, {stats['explained']} explained",
-                   err=True)
+        typer.echo(
+            f"{stats['items']} items from {stats['partners']} partners: "
+            f"{stats['matched']} matched to provisions, {stats['explained']} explained",
+            err=True,
+        )
         print_problems(report.problems)
     raise typer.Exit(1 if report.problems else 0)
 

@@ -91,23 +91,50 @@ def check_mapping(
             continue
         seen.add(key)
         if expected[key] != item.partner:
-            problems.append(Problem(file, f"{path}.partner", "wrong-partner",
-                                    f"the summary lists this item under {expected[key]}"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{path}.partner",
+                    "wrong-partner",
+                    f"the summary lists this item under {expected[key]}",
+                )
+            )
         if not item.provisions and not item.reason:
-            problems.append(Problem(file, path, "unmapped-item",
-                                    "map the item to provision ids or give a reason"))
+            problems.append(
+                Problem(
+                    file, path, "unmapped-item", "map the item to provision ids or give a reason"
+                )
+            )
         known = provisions.get(item.agreement)
         if known is None or not item.agreement.startswith(f"ua-{item.partner.lower()}-"):
-            problems.append(Problem(file, f"{path}.agreement", "wrong-agreement",
-                                    f"{item.agreement!r} is not {item.partner}'s agreement"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{path}.agreement",
+                    "wrong-agreement",
+                    f"{item.agreement!r} is not {item.partner}'s agreement",
+                )
+            )
             continue
         for j, pid in enumerate(item.provisions):
             if pid not in known:
-                problems.append(Problem(file, f"{path}.provisions.{j}", "unknown-provision",
-                                        f"{item.agreement} has no provision {pid!r}"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{path}.provisions.{j}",
+                        "unknown-provision",
+                        f"{item.agreement} has no provision {pid!r}",
+                    )
+                )
     for key in sorted(set(expected) - seen):
-        problems.append(Problem(file, "items", "unmapped-item",
-                                f"summary item at {key[0]}..{key[1]} ({expected[key]}) has no entry"))
+        problems.append(
+            Problem(
+                file,
+                "items",
+                "unmapped-item",
+                f"summary item at {key[0]}..{key[1]} ({expected[key]}) has no entry",
+            )
+        )
     return problems
 
 
@@ -138,8 +165,14 @@ def read_mappings(folder: Path) -> tuple[SummaryMapping, list[Problem]]:
         if record is None:
             continue
         if first is not None and record.sha256 != first.sha256:
-            problems.append(Problem(str(path), "sha256", "source-mismatch",
-                                    "maps a different version of the summary"))
+            problems.append(
+                Problem(
+                    str(path),
+                    "sha256",
+                    "source-mismatch",
+                    "maps a different version of the summary",
+                )
+            )
         first = first or record
         items += record.items
     if first is None:

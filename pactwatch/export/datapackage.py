@@ -361,6 +361,27 @@ def span_rows(a: Agreement) -> list[Row]:
     return rows
 
 
+def structure_rows(a: Agreement) -> list[Row]:
+    if a.structure is None:
+        return []
+    rows: list[Row] = []
+    for i, n in enumerate(a.structure.nodes):
+        row: Row = {"agreement_id": a.id, "position": i, "source_id": a.structure.source}
+        row.update(eid=n.eid, kind=n.kind, num=n.num, label=n.label, start=n.start, end=n.end)
+        row.update(heading_end=n.heading_end, gaps=joined(f"{g0}-{g1}" for g0, g1 in n.gaps))
+        rows.append(row)
+    return rows
+
+
+def explanation_rows(a: Agreement) -> list[Row]:
+    rows: list[Row] = []
+    for i, e in enumerate(a.not_a_commitment):
+        row: Row = {"agreement_id": a.id, "position": i, "source_id": e.span.source}
+        row.update(start=e.span.start, end=e.span.end, eid=e.eid, reason=e.reason)
+        rows.append(row)
+    return rows
+
+
 def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
     """The rows one agreement contributes to each table."""
     aid = a.id
@@ -375,17 +396,8 @@ def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
             {"agreement_id": aid, **provision_columns(i, p, a.structure)}
             for i, p in enumerate(a.provisions)
         ],
-        "structure": [
-            {"agreement_id": aid, "position": i, "source_id": a.structure.source}
-            | n.model_dump(exclude={"gaps"})
-            | {"gaps": joined(f"{g0}-{g1}" for g0, g1 in n.gaps)}
-            for i, n in enumerate(a.structure.nodes if a.structure else [])
-        ],
-        "explanations": [
-            {"agreement_id": aid, "position": i, "source_id": e.span.source}
-            | {"start": e.span.start, "end": e.span.end, "eid": e.eid, "reason": e.reason}
-            for i, e in enumerate(a.not_a_commitment)
-        ],
+        "structure": structure_rows(a),
+        "explanations": explanation_rows(a),
         "spans": span_rows(a),
         "mechanisms": [
             {"agreement_id": aid, **m.model_dump(exclude={"triggers", "provision"})}

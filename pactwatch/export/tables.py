@@ -168,7 +168,8 @@ def provision_columns(position: int, p: Provision, structure: Structure | None =
         "reviewed_by": review.by if review else None,
         "reviewed_on": review.on if review else None,
         "review_extractor": review.extractor if review else None,
-        "review_changed": None if review is None or review.changed is None
+        "review_changed": None
+        if review is None or review.changed is None
         else str(review.changed).lower(),
         "readings": _readings(p) or None,
     }

@@ -102,12 +102,12 @@ class Term(Record):
         default=None, description="Written notice a participant must give to end it early."
     )
     renewal: str | None = Field(default=None, description="How the term may be extended.")
-    on_nato_accession: Literal["ends", "decide_future_status", "consult", "not_addressed"] | None = (
-        Field(
-            default=None,
-            description="What the text says happens if Ukraine joins NATO during the term: it "
-            "ends, the participants decide its future status, they consult, or nothing.",
-        )
+    on_nato_accession: (
+        Literal["ends", "decide_future_status", "consult", "not_addressed"] | None
+    ) = Field(
+        default=None,
+        description="What the text says happens if Ukraine joins NATO during the term: it "
+        "ends, the participants decide its future status, they consult, or nothing.",
     )
 
     def expected_end(self, signed_on: date | None) -> date | None:

@@ -76,7 +76,7 @@ _NUMBERED = re.compile(r"^(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
 _ITEM = re.compile(
     r"^(?:\((?P<paren>[a-z]{1,2}|[ivx]+|\d{1,2})\)|(?P<half>[a-z]|[ivx]+)\)|(?P<bullet>[•▪◦●·*–—-]))\s+\S"
 )
-_DOTTED_LETTER = re.compile(r"^(?P<half>[a-z])\.\s+(?=\S)(?P<paren>)(?P<bullet>)")
+_DOTTED_LETTER = re.compile(r"^(?P<half>[a-zа-яіїєґ])\.\s+(?=\S)(?P<paren>)(?P<bullet>)")
 _TERMINAL = ".;:!?"
 # A lettered subheading sits below unnumbered headings and above paragraphs.
 _LETTERED = Division("hcontainer", "hcontainer", 5)
@@ -88,7 +88,7 @@ def _titled_item(line: str, nxt: str, wrapped: bool) -> bool:
         _looks_like_heading(rest, wrapped)
         and rest[0].isupper()
         and bool(nxt)
-        and nxt[0].isupper()
+        and (nxt[0].isupper() or nxt[0].isdigit())
         and len(rest.split()) <= 8
     )
 
@@ -191,9 +191,52 @@ def _after_body(lines: list[Line]) -> bool:
 
 
 _RUNS_ON = frozenset(
-    "and or of the to in for as with by on at from that which a an its their our is are be "
-    "will shall would against under into between through towards toward within without "
-    "about over than if when while where whose both".split()
+    [
+        "and",
+        "or",
+        "of",
+        "the",
+        "to",
+        "in",
+        "for",
+        "as",
+        "with",
+        "by",
+        "on",
+        "at",
+        "from",
+        "that",
+        "which",
+        "a",
+        "an",
+        "its",
+        "their",
+        "our",
+        "is",
+        "are",
+        "be",
+        "will",
+        "shall",
+        "would",
+        "against",
+        "under",
+        "into",
+        "between",
+        "through",
+        "towards",
+        "toward",
+        "within",
+        "without",
+        "about",
+        "over",
+        "than",
+        "if",
+        "when",
+        "while",
+        "where",
+        "whose",
+        "both",
+    ]
 )
 
 

@@ -253,7 +253,8 @@ class _Builder:
         if self.wrapped:
             last = self.text[block.start : block.end].rstrip()
             return not self.blank_before or (bool(last) and last[-1] not in ".;:!?")
-        return False
+        # one paragraph per line, but a sentence broken after a comma runs on
+        return block.kind == "paragraph" and self.text[block.start : block.end].rstrip()[-1:] == ","
 
     def _opens_list(self, block: Node) -> bool:
         """Whether the next unmarked line of a one-paragraph-per-line text is a list item:
@@ -383,6 +384,18 @@ class _Builder:
         self.pending_gaps = []
 
 
+# Ukrainian list letters in eIds, which are ASCII: а -> a, б -> b, в -> v ...
+_LATIN = str.maketrans(
+    {"а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ie",
+     "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l",
+     "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u"}
+)  # fmt: skip
+
+
+def _ascii(num: str) -> str:
+    return num.translate(_LATIN)
+
+
 def _assign_eids(root: Node, path: str = "") -> None:
     """Akoma Ntoso-style ids: numbered nodes by their number, others by position."""
     numbered_paras = any(c.kind == "paragraph" and c.num for c in root.children)
@@ -393,7 +406,7 @@ def _assign_eids(root: Node, path: str = "") -> None:
         if child.prefix in {"title", "preamble", "conclusions", "intro"}:
             local = child.prefix
         elif child.num:
-            local = f"{child.prefix}_{child.num}"
+            local = f"{child.prefix}_{_ascii(child.num)}"
         elif child.prefix == "para" and numbered_paras:
             local = f"para_u{positions['para']}"
         else:

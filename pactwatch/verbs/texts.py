@@ -16,6 +16,7 @@ from typing import Any
 
 from pactwatch.curate import load_dataset
 from pactwatch.curate.coverage import Coverage, measure, official_source
+from pactwatch.curate.dataset import read_record
 from pactwatch.curate.reference import (
     SummaryMapping,
     check_mapping,
@@ -23,7 +24,6 @@ from pactwatch.curate.reference import (
     mapping_stats,
     read_mappings,
 )
-from pactwatch.curate.dataset import read_record
 from pactwatch.curate.sources_diff import SourcesDiff, compare_sources
 from pactwatch.curate.yamlio import dump_record
 from pactwatch.model import Agreement, PactwatchError, Problem, Provision, Structure, StructureNode

@@ -82,7 +82,7 @@ def test_body_nests_the_official_texts_own_hierarchy(ua_ro: Agreement) -> None:
     patriot = ua_ro.provision("patriot")
     assert patriot is not None and patriot.eid in body_eids
     leaf = doc.xpath(f"//*[@eId='{patriot.eid}']", namespaces=NS)[0]
-    assert patriot.summary in "".join(leaf.itertext())
+    assert patriot.summary and patriot.summary in "".join(leaf.itertext())
     domains = doc.xpath(
         f"//a:proprietary/*[@ref='#{patriot.eid}']/*[local-name()='id'][text()='patriot']"
         "/../*[local-name()='domains']/*",

@@ -103,8 +103,8 @@ def test_rdf_holds_every_value(full: Agreement, fixture_events: list[Event]) -> 
     values = {str(o) for o in graph.objects() if isinstance(o, Literal | URIRef)}
     text = " ".join(values)
     raw = turtle.decode("utf-8")  # durations as written: rdflib re-normalises when parsing
-    values = values_of(full, fixture_events, rdf=True)
-    missing = [v for v in values if v not in text and v not in raw]
+    expected = values_of(full, fixture_events, rdf=True)
+    missing = [v for v in expected if v not in text and v not in raw]
     assert not missing, missing
 
 
