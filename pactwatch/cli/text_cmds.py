@@ -116,6 +116,10 @@ def sources_diff(
     every: Annotated[
         bool, typer.Option("--all", help="Also list what the other sources leave out.")
     ] = False,
+    only: Annotated[
+        str | None,
+        typer.Option("--only", help="Only findings of one kind: adds, differs or contradicts."),
+    ] = None,
 ) -> None:
     """Where an agreement's sources disagree: per provision, which sources cover it, what a
     report leaves out or adds, and where it words a field differently or says the opposite."""
@@ -127,7 +131,7 @@ def sources_diff(
         return
     for item in result.provisions:
         for f in item.findings:
-            if f.kind == "omits" and not every:
+            if (f.kind == "omits" and not every) or (only and f.kind != only):
                 continue
             detail = f" {f.field}: text {f.record!r} / {f.source} {f.reading!r}" if f.field else ""
             basis = f"  [{f.basis}]" if f.basis else ""
@@ -176,9 +180,42 @@ def reference(
     raise typer.Exit(1 if report.problems else 0)
 
 
+def ask(
+    question: Annotated[str, typer.Argument(help="consultation-24h, money or nato-accession.")],
+    fmt: FormatOption = TextOrJson.table,
+    data: DataOption = None,
+) -> None:
+    """Answer a standing question from every coded agreement: which have a 24-hour
+    consultation clause, what money each partner pledged per period, what happens to each
+    agreement when Ukraine joins NATO."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pactwatch.verbs import texts
+
+    rows = texts.ask(question, data or [])
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(box=None, pad_edge=False)
+    for key in rows[0] if rows else []:
+        table.add_column(key, overflow="fold")
+    for row in rows:
+        table.add_row(*[_cell(v) for v in row.values()])
+    Console(width=200).print(table)
+    typer.echo(f"{len(rows)} row(s)", err=True)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value >= 1000 else f"{value:g}"
+    return "" if value is None else str(value)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(structure)
     app.command()(coverage)
     app.command()(review)
     app.command("sources-diff")(sources_diff)
     app.command()(reference)
+    app.command()(ask)

@@ -267,3 +267,21 @@ def reference(paths: Sequence[Path] = (), sources: SourcesArg = None) -> Referen
         provisions = {a.id: {p.id for p in a.provisions} for a in dataset.by_id().values()}
         problems += check_mapping(mapping, text, provisions, str(mapping_folder(data)))
     return ReferenceReport(mapping, text, problems)
+
+
+def ask(question: str, paths: Sequence[Path] = ()) -> list[dict[str, Any]]:
+    """One of the registry's standing questions, answered from every curated record."""
+    from pactwatch.curate.questions import QUESTIONS
+
+    answer = QUESTIONS.get(question)
+    if answer is None:
+        raise PactwatchError(
+            Problem(
+                "",
+                "question",
+                "unknown-question",
+                f"no question {question!r}; ask one of: {', '.join(QUESTIONS)}",
+            )
+        )
+    dataset = load_dataset(list(paths) or [data_dir()])
+    return answer([item.record for item in dataset.agreements])
