@@ -70,17 +70,20 @@ def money(agreements: Sequence[Agreement]) -> list[Row]:
 
 def nato_accession(agreements: Sequence[Agreement]) -> list[Row]:
     """What each text says happens if Ukraine joins NATO during its term."""
-    return [
-        {
-            "agreement": a.id,
-            "partner": party_name(_partner(a)),
-            "on_nato_accession": a.term.on_nato_accession or "no text",
-            "ends_early_if": ", ".join(a.term.ends_early_if),
-            "term_years": a.term.years,
-            "ends_on": a.term_end().isoformat() if a.term_end() else None,
-        }
-        for a in agreements
-    ]
+    rows = []
+    for a in agreements:
+        end = a.term_end()
+        rows.append(
+            {
+                "agreement": a.id,
+                "partner": party_name(_partner(a)),
+                "on_nato_accession": a.term.on_nato_accession or "no text",
+                "ends_early_if": ", ".join(a.term.ends_early_if),
+                "term_years": a.term.years,
+                "ends_on": end.isoformat() if end else None,
+            }
+        )
+    return rows
 
 
 QUESTIONS: dict[str, Callable[[Sequence[Agreement]], list[Row]]] = {
