@@ -18,13 +18,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from pactwatch import verbs
-from pactwatch.settings import PROJECT_ROOT, sources_dir
+from pactwatch.settings import PROJECT_ROOT, source_dirs
 from pactwatch.store import open_engine
 from tests.conftest import require
 
 PG_ENV = "PACTWATCH_TEST_PG_URL"
 BACKENDS = ["sqlite", "postgresql"]
-DATA = PROJECT_ROOT / "data"
+# The service tests run on a frozen registry (see its README), not on the growing dataset.
+DATA = PROJECT_ROOT / "tests" / "fixtures" / "service-registry"
 
 
 SCHEMA = f"pactwatch_test_{os.getpid()}"
@@ -97,7 +98,7 @@ class Service:
 
 
 def make_service(url: str, sources: Path | None = None) -> Service:
-    client = TestClient(verbs.service(url, sources or sources_dir()))
+    client = TestClient(verbs.service(url, sources or source_dirs()))
     return Service(url, client)
 
 

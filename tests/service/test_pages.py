@@ -65,7 +65,7 @@ def test_every_page_renders_without_external_resources(api: Service) -> None:
 def test_home_lists_every_agreement_with_counts(api: Service) -> None:
     html = api.client.get("/").text
     links = set(re.findall(r'href="/agreements/([a-z0-9-]+)"', html))
-    assert len(links) == 29, links
+    assert len(links) == 28, links
     assert "<svg" in html, "the timeline chart is inline SVG"
 
 

@@ -1,0 +1,56 @@
+"""The agreement page on a record coded from its official text: clauses cited as the text
+numbers them, the official text beside the provisions, the report's disagreements marked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from pactwatch import verbs
+from pactwatch.settings import PROJECT_ROOT, official_texts_dir
+from tests.conftest import require
+from tests.service.conftest import Service, make_service
+
+RECORD = PROJECT_ROOT / "data" / "agreements" / "ua-ro-2024.yaml"
+
+
+@pytest.fixture(scope="module")
+def official(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    require(official_texts_dir().is_dir(), "official texts not found")
+    db = str(tmp_path_factory.mktemp("official") / "registry.db")
+    verbs.load(db, [RECORD])
+    service = make_service(db)
+    yield service
+    service.close()
+
+
+def _page(service: Service) -> str:
+    response = service.client.get("/agreements/ua-ro-2024")
+    assert response.status_code == 200, response.text[:300]
+    return unescape(response.text)
+
+
+def test_provisions_cite_their_clause_by_the_texts_numbering(official: Service) -> None:
+    page = _page(official)
+    patriot = page[page.index('id="p-patriot"') :]
+    clause = patriot[: patriot.index("</li>")]
+    assert "Paragraph 6" in clause, clause[:600]
+
+
+def test_the_official_text_is_beside_the_provisions(official: Service) -> None:
+    page = _page(official)
+    source = page[page.index('id="src-h"') :]
+    assert "Official English text" in source[:400], source[:400]
+    assert 'id="src-patriot"' in page, "the patriot clause is marked in the text"
+
+
+def test_the_reports_contradictions_are_marked(official: Service) -> None:
+    page = _page(official)
+    for provision in ("black-sea-demining", "compensation"):
+        item = page[page.index(f'id="p-{provision}"') :]
+        item = item[: item.index("</li>")]
+        assert "says the opposite" in item, item[:800]
+    assert Path(RECORD).is_file()
