@@ -2,7 +2,7 @@
 
     .venv/bin/pip install -e '.[bench]'      # Datasette, pinned
     apt-get install -y wrk
-    .venv/bin/python -m benchmarks.serve_load [--provisions 100000] [--seconds 10]
+    .venv/bin/python -m benchmarks.serve_load [--provisions 100000] [--seconds 10] [--real]
 
 Builds a registry of synthetic agreements (50 by default, 100,000 provisions in all),
 starts `pactwatch serve` on 127.0.0.1 (with its response cache, then without), and
@@ -260,20 +260,31 @@ def main() -> None:
     parser.add_argument("--agreements", type=int, default=50)
     parser.add_argument("--provisions", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="Serve the curated dataset (data/: every coded agreement) instead of a synthetic one.",
+    )
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
         started = time.perf_counter()
-        agreements = synthetic_registry(options.agreements, options.provisions)
-        engine = open_engine(str(db))
-        report_ = load_registry(engine, agreements)
-        engine.dispose()
+        if options.real:
+            from pactwatch import verbs
+
+            report_ = verbs.load(str(db))
+            target = "ua-ro-2024"
+        else:
+            agreements = synthetic_registry(options.agreements, options.provisions)
+            engine = open_engine(str(db))
+            report_ = load_registry(engine, agreements)
+            engine.dispose()
+            target = agreements[12].id
         took = time.perf_counter() - started
         print(f"registry: {report_.agreements} agreements, {report_.provisions} provisions, ")
         print(f"built and loaded in {took:.1f}s ({db.stat().st_size / 1e6:.0f} MB)")
-        target = agreements[12].id
         peer = measure_datasette(db, options.seconds, target)[0]
         rows = measure_pactwatch(db, options.seconds, True, target)
         rows += measure_pactwatch(db, options.seconds, False, target)
