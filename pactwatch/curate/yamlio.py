@@ -106,3 +106,18 @@ _RecordDumper.add_representer(list, _represent_list)
 def dump_record(data: Any) -> str:
     """A curated record as YAML that reads well and reloads to the same model."""
     return yaml.dump(data, Dumper=_RecordDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def without_empties(value: Any) -> Any:
+    """A value without None, empty lists and empty mappings: what a curator would write."""
+    if isinstance(value, dict):
+        kept = {k: without_empties(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        return [without_empties(v) for v in value]
+    return value
+
+
+def record_yaml(record: Any) -> str:
+    """A model (an agreement, a mapping) as the project's canonical curated YAML."""
+    return dump_record(without_empties(record.model_dump(mode="json")))

@@ -80,7 +80,10 @@ class SourceLibrary:
         if Path(filename).name != filename or filename in {"", ".", ".."}:
             return None
         for root in self.roots:
-            for candidate in (root / filename, *root.rglob(filename)):
-                if candidate.is_file():
-                    return candidate
+            if (root / filename).is_file():
+                return root / filename
+        for root in self.roots:
+            found = next((p for p in root.rglob(filename) if p.is_file()), None)
+            if found is not None:
+                return found
         return None

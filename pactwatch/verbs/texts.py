@@ -7,8 +7,6 @@ record is being made: nothing here needs a database.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,8 @@ from pactwatch.curate.reference import (
     read_mappings,
 )
 from pactwatch.curate.sources_diff import SourcesDiff, compare_sources
-from pactwatch.curate.yamlio import dump_record
+from pactwatch.curate.yamlio import record_yaml
+from pactwatch.export.output import write_file
 from pactwatch.model import Agreement, PactwatchError, Problem, Provision, Structure, StructureNode
 from pactwatch.settings import data_dir
 from pactwatch.sources import SourceLibrary
@@ -151,18 +150,8 @@ def fill_structure(record_path: Path, sources: SourcesArg = None) -> Filled:
         if explanation.span.source == source.id:
             leaf = leaf_for(record.structure, explanation.span.start, explanation.span.end)
             explanation.eid = leaf.eid if leaf else None
-    _write_atomically(record_path, dump_record(_without_empties(record.model_dump(mode="json"))))
+    write_file(record_path, record_yaml(record).encode("utf-8"))
     return Filled(record_path, len(record.structure.nodes), filled, len(record.not_a_commitment))
-
-
-def _without_empties(value: Any) -> Any:
-    """A record without None, empty lists and empty mappings: what a curator would write."""
-    if isinstance(value, dict):
-        kept = {k: _without_empties(v) for k, v in value.items()}
-        return {k: v for k, v in kept.items() if v is not None and v != [] and v != {}}
-    if isinstance(value, list):
-        return [_without_empties(v) for v in value]
-    return value
 
 
 def _fill_provision(structure_: Structure, provision: Provision, source_id: str) -> int:
@@ -176,17 +165,6 @@ def _fill_provision(structure_: Structure, provision: Provision, source_id: str)
 
 def _folders(library: SourceLibrary) -> str:
     return ", ".join(str(r) for r in library.roots)
-
-
-def _write_atomically(path: Path, content: str) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(content)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _record(agreement_id: str, paths: Sequence[Path]) -> Agreement:
