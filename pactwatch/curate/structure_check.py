@@ -17,8 +17,7 @@ def check_structure(agreement: Agreement, file: str, library: SourceLibrary) -> 
         yield from _eids_without_structure(agreement, file)
         return
     nodes = {n.eid: n for n in structure.nodes}
-    parents = {n.eid.rsplit("__", 1)[0] for n in structure.nodes if "__" in n.eid}
-    leaves = [n for n in structure.nodes if n.eid not in parents]
+    leaves = structure.leaves()
     for path, eid, spans in _claims(agreement):
         if eid is None:
             continue

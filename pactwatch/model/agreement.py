@@ -261,6 +261,11 @@ class Structure(Record):
     def node(self, eid: str) -> StructureNode | None:
         return next((n for n in self.nodes if n.eid == eid), None)
 
+    def leaves(self) -> list[StructureNode]:
+        """Nodes no other node sits in: an eId's parent is its path without the last step."""
+        parents = {n.eid.rsplit("__", 1)[0] for n in self.nodes if "__" in n.eid}
+        return [n for n in self.nodes if n.eid not in parents]
+
 
 class Agreement(Record):
     id: Slug

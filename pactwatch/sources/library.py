@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -22,18 +21,16 @@ class SourceDecodeError(ValueError):
     """A source file that is not UTF-8: its spans cannot be counted."""
 
 
-@dataclass
 class SourceLibrary:
     """Folders of source files, indexed by sha256 on first use (first folder wins)."""
 
-    roots: tuple[Path, ...]
-    _by_sha: dict[str, Path] | None = field(default=None, init=False, repr=False)
-    _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
-
     def __init__(self, roots: Path | Iterable[Path]) -> None:
-        self.roots = (roots,) if isinstance(roots, Path) else tuple(roots)
-        self._by_sha = None
-        self._texts = {}
+        self.roots: tuple[Path, ...] = (roots,) if isinstance(roots, Path) else tuple(roots)
+        self._by_sha: dict[str, Path] | None = None
+        self._texts: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"SourceLibrary({list(self.roots)!r})"
 
     @property
     def root(self) -> Path:

@@ -94,16 +94,9 @@ def _label(word: str | None, kind: str) -> str | None:
 
 
 def leaf_for(structure_: Structure, start: int, end: int) -> StructureNode | None:
-    """The leaf a span sits in: the smallest node containing its start that has no children."""
-    containing = [
-        n for n in structure_.nodes if n.start <= start < n.end and not _has_children(structure_, n)
-    ]
+    """The leaf a span sits in: the smallest leaf containing its start."""
+    containing = [n for n in structure_.leaves() if n.start <= start < n.end]
     return min(containing, key=lambda n: n.end - n.start) if containing else None
-
-
-def _has_children(structure_: Structure, node: StructureNode) -> bool:
-    prefix = node.eid + "__"
-    return any(n.eid.startswith(prefix) for n in structure_.nodes)
 
 
 @dataclass(frozen=True)
