@@ -109,10 +109,10 @@ def test_status_shows_the_month_and_the_rule_that_scored_it(
     data = json.loads(run_cli(capsys, *args, "--format", "json").out)
     patriot = next(p for p in data["provisions"] if p["provision"] == "patriot")
     assert (patriot["status"], patriot["score"]) == ("fulfilled", 1), patriot
-    assert patriot["rule"] == "E1: delivery patriot-october on 2024-10 completes it", patriot
+    assert patriot["rule"] == "E1: delivery patriot-october in 2024-10 completes it", patriot
     assert [(e["on"], e["precision"]) for e in patriot["evidence"]] == [("2024-10", "month")]
     table = run_cli(capsys, *args)
-    assert "delivery patriot-october on 2024-10 completes it" in table.out, table.out
+    assert "delivery patriot-october in 2024-10 completes it" in table.out, table.out
     _no_day(json.dumps(data) + table.out, "status")
 
 
@@ -135,10 +135,10 @@ def test_feeds_and_calendar_never_show_the_month_as_a_day(
 ) -> None:
     feed = run_cli(capsys, *["feed", "--format", "json", "--at", AT, "--db", db]).out
     titles = [item["title"] for item in json.loads(feed)["items"]]
-    assert "ua-ro-2024 strategic-dialogue: met by dialogue-march on 2025-03" in titles, titles
+    assert "ua-ro-2024 strategic-dialogue: met by dialogue-march in 2025-03" in titles, titles
     atom = run_cli(capsys, *["feed", "--format", "atom", "--at", AT, "--db", db]).out
-    assert "met by dialogue-march on 2025-03<" in atom, atom
+    assert "met by dialogue-march in 2025-03<" in atom, atom
     calendar = run_cli(capsys, *["export", "ics", "--db", db]).out
-    assert "dialogue-march on 2025-03" in calendar.replace("\r\n ", ""), calendar
+    assert "dialogue-march in 2025-03" in calendar.replace("\r\n ", ""), calendar
     for text, where in ((feed, "JSON feed"), (atom, "Atom feed"), (calendar, "calendar")):
         _no_day(text, where)

@@ -86,7 +86,7 @@ def test_a_completing_delivery_fulfils_a_partial_one_is_in_progress() -> None:
     )
     status, score, rule = _one(result, "transit")
     assert (status, score) == ("in_progress", 0) and rule.startswith("E2"), rule
-    assert "statement transit-1 on 2025-02;" in rule, rule
+    assert "statement transit-1 in 2025-02;" in rule, rule
     assert _one(result, "defence-industry")[:2] == ("no_evidence", None)
     patriot = next(a for a in result.assessments if a.provision == "patriot")
     assert [e.as_dict()["on"] for e in patriot.evidence] == ["2024-10-03"], patriot.evidence
@@ -137,7 +137,7 @@ def test_only_an_event_that_says_it_did_not_happen_makes_a_provision_missed() ->
     assert _one(_assess([refusal], "2026-01-01T00:00:00+00:00"), "patriot") == (
         "missed",
         -1,
-        "E3: statement refused on 2025-03 records that it did not happen",
+        "E3: statement refused in 2025-03 records that it did not happen",
     )
     assert _one(_assess([step, refusal], "2026-01-01T00:00:00+00:00"), "patriot")[:2] == (
         "missed",

@@ -208,7 +208,7 @@ def status(
     table.add_column("provision", max_width=24, overflow="fold")
     for column in ("actors", "status", "score"):
         table.add_column(column, no_wrap=True)
-    table.add_column("rule and evidence", min_width=28, ratio=1)
+    table.add_column("rule and evidence", min_width=28, ratio=1, overflow="fold")
     for a in result.assessments:
         score = "—" if a.score is None else f"{a.score:+d}"
         lines = [a.rule, *(f"· {e.line()} {' '.join(e.sources)}" for e in a.evidence)]

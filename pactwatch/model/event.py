@@ -205,6 +205,11 @@ class Event(Record):
         assert self.on is not None  # guaranteed by _dated
         return self.on
 
+    def dated(self) -> str:
+        """The date with its preposition, for a sentence: 'on 2024-10-03', 'in 2024-08',
+        'in the week of 2024-09-09'."""
+        return dated(self.when(), self.date_precision)
+
     def iso_date(self) -> str:
         """The date in ISO 8601 at its own precision ('2024-08', '2024-W37', '2024-10-03'),
         as an HTML `datetime` attribute accepts it."""
@@ -239,6 +244,13 @@ class Event(Record):
         """Every agreement the event names, directly or through a provision or mechanism."""
         refs = [*self.provisions, *self.mechanisms]
         return set(self.agreements) | {ref.split("/", 1)[0] for ref in refs if "/" in ref}
+
+
+def dated(when: str, precision: str | None) -> str:
+    """A date as `Event.when` writes it, with the preposition its precision takes."""
+    if precision in ("instant", "day", None):
+        return f"on {when}"
+    return f"in the {when}" if precision == "week" else f"in {when}"
 
 
 class EventFile(Record):

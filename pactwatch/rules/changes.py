@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pactwatch.model.event import dated
 from pactwatch.rules.obligations import Obligation, State, state_label
 from pactwatch.rules.timing import iso
 
@@ -40,7 +41,8 @@ class Change:
     def title(self) -> str:
         o = self.obligation
         if self.state == "met" and o.fulfilled_by:
-            return f"{o.agreement} {o.mechanism}: met by {o.fulfilled_by} on {o.fulfilled_on}"
+            when = dated(o.fulfilled_on or "", o.fulfilled_precision)
+            return f"{o.agreement} {o.mechanism}: met by {o.fulfilled_by} {when}"
         return f"{o.agreement} {o.mechanism}: {self.label} (due {iso(o.due_at)})"
 
     def summary(self) -> str:

@@ -159,7 +159,7 @@ def _period(
     if now < start:
         state, rule = "upcoming", f"period starts {iso(start)}"
     elif held is not None:
-        state, rule = "met", f"meeting {held[1].id} on {held[1].when()} falls in the period"
+        state, rule = "met", f"meeting {held[1].id} {held[1].dated()} falls in the period"
     elif now < stop:
         state, rule = "open", f"no meeting recorded yet; due before {iso(stop)}"
     elif denied is not None:

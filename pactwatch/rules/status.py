@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Literal
 
 from pactwatch.model import Agreement, Event, Provision
+from pactwatch.model.event import dated
 from pactwatch.rules.obligations import Obligation
 from pactwatch.rules.timing import require_aware
 
@@ -62,9 +63,9 @@ class Evidence:
         )
 
     def line(self) -> str:
-        """'delivery ro-patriot-delivered on 2024-10-03'."""
+        """'delivery ro-patriot-delivered on 2024-10-03', 'statement x in 2024-08'."""
         verb = "" if self.happened else " (did not happen)"
-        return f"{self.kind} {self.id} on {self.when}{verb}"
+        return f"{self.kind} {self.id} {dated(self.when, self.precision)}{verb}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -275,7 +276,8 @@ def _from_events(
     acts = [e for e in evidence if e.happened]
     denied = next((e for e in evidence if not e.happened), None)
     if denied is not None:
-        rule = f"E3: {denied.kind} {denied.id} on {denied.when} records that it did not happen"
+        rule = f"E3: {denied.kind} {denied.id} {dated(denied.when, denied.precision)} records "
+        rule += "that it did not happen"
         if acts:
             return "missed", 0, rule + f"; {len(acts)} other event(s) show part of it"
         return "missed", -1, rule
