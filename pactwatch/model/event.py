@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from pactwatch.model.agreement import Record, Sha256, Slug
 from pactwatch.model.values import PartialDate, PartyCode
@@ -143,9 +144,11 @@ class Event(Record):
         given: Precision = "instant" if self.at is not None else _BY_LENGTH[len(self.on or "")]
         if self.precision not in _ALLOWED[given]:
             shown = f"'at' {self.at.isoformat()}" if self.at else f"'on' {self.on!r}"
-            raise ValueError(
-                f"precision {self.precision!r} does not fit {shown}: an instant takes "
-                "'instant', a full date 'day' or 'week', '2024-07' 'month', '2024' 'year'"
+            raise PydanticCustomError(
+                "precision-does-not-fit",
+                "precision '{precision}' does not fit {shown}: an instant takes 'instant', a "
+                "full date 'day' or 'week', '2024-07' 'month', '2024' 'year'",
+                {"precision": self.precision, "shown": shown},
             )
         return self
 
