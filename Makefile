@@ -40,6 +40,7 @@ test: lint typecheck pytest
 
 schema: install
 	$(BIN)/pactwatch schema > schema/agreement.schema.json
+	$(BIN)/pactwatch schema --event > schema/event.schema.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(DB) $(DB)-wal $(DB)-shm

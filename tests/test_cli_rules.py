@@ -40,17 +40,27 @@ def db(tmp_path: Path, data_dir: Path) -> str:
     return path
 
 
-def test_due_json_is_the_documented_contract(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_due_json_is_the_documented_contract(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
     result = run_cli(capsys, *["due", "--at", AT, "--format", "json", "--db", db])
     assert result.code == 0, result
     items = json.loads(result.out)
     assert items and all(item.keys() >= DUE_KEYS for item in items), items[:1]
-    assert {i["state"] for i in items} <= {"upcoming", "open", "met", "missed"}
+    assert {i["state"] for i in items} <= {"upcoming", "open", "met", "unrecorded", "missed"}
     for item in items:
         for key in ("period_start", "period_end", "due_at"):
             assert datetime.fromisoformat(item[key]).utcoffset() is not None, item
     dialogue = [i for i in items if i["mechanism"] == "strategic-dialogue"]
-    assert [i["state"] for i in dialogue[:3]] == ["missed", "missed", "open"], dialogue[:3]
+    # no meeting is recorded: the past periods read "no meeting recorded", never "missed"
+    assert [i["state"] for i in dialogue[:3]] == ["unrecorded", "unrecorded", "open"], dialogue
+    assert [i["label"] for i in dialogue[:2]] == ["no meeting recorded"] * 2, dialogue[:2]
+    assert all(i["missed_by"] is None for i in items), items
+    table = run_cli(capsys, *["due", "--at", AT, "--db", db])
+    words = " ".join(table.out.split())
+    assert "│ no meeting recorded │" in words and "│ missed" not in words, table.out
+    assert "2 passed with nothing recorded, 0 missed on evidence" in words, table.out
 
 
 def test_trigger_opens_the_24_hour_clock_and_records_once(
@@ -100,12 +110,17 @@ def test_status_scores_each_provision_with_its_rule(
     data = json.loads(result.out)
     assert len(data["provisions"]) == 37
     by_id = {p["provision"]: p for p in data["provisions"]}
-    assert by_id["strategic-dialogue"]["status"] == "overdue", by_id["strategic-dialogue"]
-    assert by_id["consult-24h"]["status"] == "not_assessable", by_id["consult-24h"]
+    dialogue = by_id["strategic-dialogue"]
+    assert (dialogue["status"], dialogue["score"]) == ("no_evidence", None), dialogue
+    assert dialogue["status_label"] == "no evidence recorded", dialogue
+    assert by_id["consult-24h"]["status"] == "no_evidence", by_id["consult-24h"]
     assert all(p["rule"] for p in data["provisions"])
+    assert all(p["score"] is None for p in data["provisions"]), "no event, no score"
+    assert data["overall_percent"] is None and data["scored"] == 0, data["overall_percent"]
     assert set(data["by_party_percent"]) == {"UA", "RO"}, data["by_party_percent"]
     table = run_cli(capsys, *["status", "ua-ro-2024", "--at", AT, "--db", db])
-    assert "Compliance" in table.out and "overdue" in table.out, table.out
+    assert "Compliance n/a overall" in table.out and "no evidence recorded" in table.out, table
+    assert "overdue" not in table.out and "not started" not in table.out, table.out
     unknown = run_cli(capsys, *["status", "ua-zz-2024", "--db", db])
     assert unknown.code == 1 and "unknown-agreement" in unknown.err, unknown
 
@@ -249,7 +264,7 @@ def test_a_consultation_before_its_trigger_is_recorded_with_a_warning(
     warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "consultation-before-trigger" in warnings[0], result.err
     clock = [o for o in verbs.due(db, datetime.fromisoformat(AT)).obligations if o.opened_by]
-    assert [o.state for o in clock] == ["missed"], clock
+    assert [o.state for o in clock] == ["unrecorded"], clock
 
 
 def test_load_keeps_a_duplicated_event_once_and_says_so(
@@ -293,10 +308,12 @@ def test_due_filters_by_state_and_agreement(db: str, capsys: pytest.CaptureFixtu
         "--state",
         "open",
         "--state",
-        "missed",
+        "unrecorded",
     ]
     items = json.loads(run_cli(capsys, *args).out)
-    assert sorted(i["state"] for i in items) == ["missed", "missed", "open", "open"], items
+    assert sorted(i["state"] for i in items) == ["open", "open", "unrecorded", "unrecorded"], items
+    missed = json.loads(run_cli(capsys, *[*args[:-4], "--state", "missed"]).out)
+    assert missed == [], "nothing is missed without an event that says so"
     none = json.loads(run_cli(capsys, *[*args, "--agreement", "ua-gb-2024"]).out)
     assert none == [], none
 

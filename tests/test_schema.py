@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pactwatch.model.schema import agreement_schema, render
+from pactwatch.model.schema import agreement_schema, event_schema, render
 from pactwatch.model.taxonomy import domains
 from pactwatch.settings import PROJECT_ROOT
 
@@ -45,6 +45,16 @@ def test_committed_schema_matches_model() -> None:
     assert committed == render(agreement_schema()), (
         "schema/agreement.schema.json is stale: run `make schema` and commit it"
     )
+
+
+def test_committed_event_schema_matches_model() -> None:
+    committed = (PROJECT_ROOT / "schema" / "event.schema.json").read_text(encoding="utf-8")
+    assert committed == render(event_schema()), (
+        "schema/event.schema.json is stale: run `make schema` and commit it"
+    )
+    precision = event_schema()["properties"]["precision"]
+    enums = [set(option.get("enum", ())) for option in precision["anyOf"]]
+    assert {"day", "week", "month"} in [e & {"day", "week", "month"} for e in enums], precision
 
 
 def test_schema_keeps_contract_field_names() -> None:

@@ -97,11 +97,18 @@ def test_a_client_error_is_final_and_reported_on_one_line(receiver: Receiver, db
     assert "HTTP 400" in str(failed.value) and "\n" not in str(failed.value)
 
 
-def test_due_alerts_each_new_open_or_missed_obligation_once(receiver: Receiver, db: str) -> None:
+def test_due_alerts_each_new_open_unrecorded_or_missed_obligation_once(
+    receiver: Receiver, db: str
+) -> None:
     obligations = verbs.due(db, AT).obligations
-    alerting = [o for o in obligations if o.state in {"open", "missed"}]
+    alerting = [o for o in obligations if o.state in {"open", "unrecorded", "missed"}]
     first = verbs.notify(_settings(receiver.url), obligations, AT, db, sleep=lambda _: None)
     assert len(first) == len(alerting) == 4, first
+    sent = [json.loads(body) for _, body in receiver.received]
+    unrecorded = [b for b in sent if b["type"] == "obligation.unrecorded"]
+    assert len(unrecorded) == 2, [b["type"] for b in sent]
+    assert {b["obligation"]["label"] for b in unrecorded} == {"no meeting recorded"}, unrecorded
+    assert not [b for b in sent if b["type"] == "obligation.missed"], sent
     assert verbs.notify(_settings(receiver.url), obligations, AT, db, sleep=lambda _: None) == []
     verbs.trigger("renewed_aggression", AT, "https://example.org/t", db=db, now=AT)
     later = verbs.due(db, AT).obligations

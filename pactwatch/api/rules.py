@@ -79,7 +79,10 @@ def dumps(data: Any) -> bytes:
 
 @router.get(
     "/due",
-    summary="Obligations at an instant: upcoming, open, met, missed (as `pactwatch due`)",
+    summary=(
+        "Obligations at an instant: upcoming, open, met, unrecorded (nothing recorded by the "
+        "deadline), missed on evidence (as `pactwatch due`)"
+    ),
 )
 async def due(
     request: Request,
@@ -108,7 +111,10 @@ def compliance(cfg: ServiceConfig, agreement_id: str, now: datetime) -> Complian
 
 @router.get(
     "/agreements/{agreement_id}/status",
-    summary="Each provision's status and G7-style score with its rule (as `pactwatch status`)",
+    summary=(
+        "Each provision's status and G7-style score with its rule and evidence; no event, "
+        "no score (as `pactwatch status`)"
+    ),
 )
 async def status(agreement_id: str, request: Request, cfg: Config, at: At = None) -> Response:
     now = moment(at)

@@ -63,6 +63,12 @@ def add(
     on: Annotated[
         str | None, typer.Option(metavar="DATE", help="2024, 2024-07 or 2024-07-11.")
     ] = None,
+    precision: Annotated[
+        str | None,
+        typer.Option(
+            help="day, week, month or year (default: what --on gives); 'week': --on's ISO week."
+        ),
+    ] = None,
     subkind: Annotated[str | None, typer.Option(help="For triggers: what kind.")] = None,
     agreement: Many = None,
     actor: Many = None,
@@ -71,6 +77,16 @@ def add(
     quantity: Many = None,
     description: Annotated[str | None, typer.Option()] = None,
     completes: Annotated[bool, typer.Option(help="It completes the provisions named.")] = False,
+    background: Annotated[
+        bool, typer.Option(help="Context only (e.g. before signing): shown, never counted.")
+    ] = False,
+    happened: Annotated[
+        bool,
+        typer.Option(
+            "--happened/--did-not-happen",
+            help="--did-not-happen records that the act named did not take place.",
+        ),
+    ] = True,
     event_id: Annotated[str | None, typer.Option("--id", help="Default: from content.")] = None,
     file: Annotated[Path | None, typer.Option(help="Events file to add to.")] = None,
     registry: Annotated[bool, typer.Option(help="Also record it in the registry.")] = False,
@@ -82,6 +98,7 @@ def add(
         "subkind": subkind,
         "at": parse_instant(at),
         "on": on,
+        "precision": precision,
         "agreements": agreement or [],
         "actors": actor or [],
         "provisions": provision or [],
@@ -90,6 +107,8 @@ def add(
         "quantities": [_quantity(q) for q in quantity or []],
         "description": description,
         "completes": completes,
+        "background": background,
+        "happened": happened,
     }
     event = build_event(fields, event_id)
     added = verbs.add_event(event, file=file, db=(db or default_db()) if registry else None)

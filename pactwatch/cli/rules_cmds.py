@@ -35,10 +35,19 @@ WebhookOption = Annotated[
     typer.Option(
         "--webhook",
         metavar="URL",
-        help=f"POST a signed alert per new open/missed obligation (secret: ${WEBHOOK_SECRET_ENV}).",
+        help=(
+            "POST a signed alert per new open, unrecorded or missed obligation "
+            f"(secret: ${WEBHOOK_SECRET_ENV})."
+        ),
     ),
 ]
-STATE_STYLE = {"open": "yellow", "missed": "red", "met": "green", "upcoming": "dim"}
+STATE_STYLE = {
+    "open": "yellow",
+    "unrecorded": "magenta",
+    "missed": "red",
+    "met": "green",
+    "upcoming": "dim",
+}
 
 
 def parse_instant(text: str | None, option: str = "--at") -> datetime | None:
@@ -70,26 +79,41 @@ def webhook_settings(url: str | None) -> WebhookSettings | None:
 
 
 def obligations_table(obligations: list[Obligation], title: str) -> Table:
-    """One line per obligation; the rule behind each state is in `--format json`."""
+    """One line per obligation, its state in words ("no meeting recorded"); the rule behind
+    each state is in `--format json`."""
     table = Table(title=title, title_justify="left")
-    for column in ("agreement", "mechanism", "state", "due at", "by"):
-        table.add_column(column, no_wrap=column != "by")
+    for column in ("agreement", "mechanism"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("state", min_width=8)  # "no meeting recorded" may wrap on narrow screens
+    table.add_column("due at", no_wrap=True)
+    table.add_column("by", overflow="fold")
     for o in obligations:
         style = STATE_STYLE[o.state]
         table.add_row(
             o.agreement,
             o.mechanism,
-            f"[{style}]{o.state}[/{style}]",
+            f"[{style}]{o.label}[/{style}]",
             o.due_at.isoformat(sep=" ", timespec="minutes"),
-            o.fulfilled_by or (f"opened by {o.opened_by}" if o.opened_by else ""),
+            _by(o),
         )
     return table
+
+
+def _by(o: Obligation) -> str:
+    """What decided the state: the fulfilling event with its date as known, the event that
+    says it did not happen, or the event that opened the clock."""
+    if o.fulfilled_by:
+        return f"{o.fulfilled_by} ({o.fulfilled_on})"
+    if o.missed_by:
+        return f"{o.missed_by} says not held"
+    return f"opened by {o.opened_by}" if o.opened_by else ""
 
 
 class StateChoice(StrEnum):
     upcoming = "upcoming"
     open = "open"
     met = "met"
+    unrecorded = "unrecorded"
     missed = "missed"
 
 
@@ -103,8 +127,9 @@ def due(
     db: DbOption = None,
     webhook: WebhookOption = None,
 ) -> None:
-    """What is due: open, met, missed and upcoming obligations with their deadlines."""
-    from pactwatch.rules.obligations import matching
+    """What is due: open, met, unrecorded (nothing recorded by the deadline), missed (on
+    evidence) and upcoming obligations with their deadlines."""
+    from pactwatch.rules.obligations import count_label, matching
     from pactwatch.rules.timing import iso
 
     settings = webhook_settings(webhook)
@@ -113,7 +138,9 @@ def due(
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([o.as_dict() for o in shown], indent=2))
     else:
-        counts = ", ".join(f"{n} {state}" for state, n in report.summary.counts.items())
+        counts = ", ".join(
+            f"{n} {count_label(state)}" for state, n in report.summary.counts.items()
+        )
         nxt = report.summary.next_due
         head = f"At {iso(report.now)}: {counts}"
         if nxt is not None:
@@ -171,21 +198,30 @@ def status(
     fmt: FormatOption = TextOrJson.table,
     db: DbOption = None,
 ) -> None:
-    """Each provision's status and G7-style compliance score, with the rule behind it."""
+    """Each provision's status and G7-style compliance score, with the rule and the evidence
+    behind it; with no event bearing on a provision, "no evidence recorded" and no score."""
     result = verbs.status(agreement_id, db, parse_instant(at))
     if fmt is TextOrJson.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
     table = Table(title=f"{agreement_id}: status and compliance", title_justify="left")
-    for column in ("provision", "actors", "status", "score", "rule"):
-        table.add_column(column, no_wrap=column != "rule")
+    table.add_column("provision", max_width=24, overflow="fold")
+    for column in ("actors", "status", "score"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("rule and evidence", min_width=28, ratio=1, overflow="fold")
     for a in result.assessments:
         score = "—" if a.score is None else f"{a.score:+d}"
-        table.add_row(a.provision, ",".join(a.actors), a.status, score, a.rule)
+        lines = [a.rule, *(f"· {e.line()} {' '.join(e.sources)}" for e in a.evidence)]
+        lines += [f"· background: {e.line()}" for e in a.background]
+        table.add_row(a.provision, ",".join(a.actors), a.label, score, "\n".join(lines))
     console = Console()
     console.print(table)
     parts = [f"{p}: {_pct(v)}" for p, v in result.by_party.items()]
-    console.print(f"Compliance {_pct(result.overall)} overall; " + "; ".join(parts))
+    scored = sum(1 for a in result.assessments if a.score is not None)
+    console.print(
+        f"Compliance {_pct(result.overall)} overall, over the {scored} provision(s) with "
+        "evidence; " + "; ".join(parts)
+    )
 
 
 def _pct(value: float | None) -> str:

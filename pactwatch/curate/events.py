@@ -1,17 +1,18 @@
 """Events read from data/events/*.yaml and checked against the agreements they name.
 
-Errors (unknown agreement or provision, a date before signing, a trigger without an exact
-instant, one id for two different events) stop a load or an `event add`. Warnings do not:
+Errors (unknown agreement or provision, a date before signing on an event that is not
+marked as background, a trigger without an exact instant, an event that both completes a
+provision and says it did not happen or is only background, one id for two different
+events) stop a load or an `event add`. Warnings do not:
 the same fact recorded twice is kept once, and a consultation that precedes every trigger
 is reported because it will meet no clock.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pactwatch.curate.dataset import Loaded, read_record, yaml_files
@@ -101,17 +102,13 @@ def _ordered(items: Sequence[Loaded[Event]]) -> list[Loaded[Event]]:
     return sorted(items, key=lambda item: (item.record.earliest(), item.record.id))
 
 
-def latest(event: Event) -> datetime:
-    """The last instant the event may have happened: the end of its partial date."""
-    if event.at is not None or event.on is None:
-        return event.earliest()
-    parts = [int(p) for p in event.on.split("-")]
-    year, month = parts[0], parts[1] if len(parts) > 1 else 12
-    day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
-    return datetime(year, month, day, tzinfo=UTC) + timedelta(days=1) - timedelta(microseconds=1)
-
-
 def _check(event: Event, agreements: Mapping[str, Agreement]) -> Iterator[tuple[str, str]]:
+    if event.completes and not event.is_evidence():
+        why = "is only background" if event.background else "says it did not happen"
+        yield (
+            "completes-without-evidence",
+            f"it {why}, so it cannot complete what it names; drop 'completes'",
+        )
     if event.kind == "trigger":
         if event.at is None:
             yield "trigger-needs-instant", "a trigger opens a clock: give 'at' with its offset"
@@ -122,12 +119,15 @@ def _check(event: Event, agreements: Mapping[str, Agreement]) -> Iterator[tuple[
         if agreement is None:
             yield "unknown-agreement", f"no agreement with id {aid!r}; `pactwatch list` shows them"
             continue
-        if agreement.signed_on and latest(event) < datetime.combine(
-            agreement.signed_on, datetime.min.time(), UTC
+        if (
+            not event.background
+            and agreement.signed_on
+            and event.latest() < datetime.combine(agreement.signed_on, datetime.min.time(), UTC)
         ):
             yield (
                 "event-before-signing",
-                f"dated {event.at or event.on}, before {aid} was signed on {agreement.signed_on}",
+                f"dated {event.when()}, before {aid} was signed on {agreement.signed_on}; "
+                "mark it 'background: true' if it is context for what it names",
             )
     for kind, refs in (("provision", event.provisions), ("mechanism", event.mechanisms)):
         for ref in refs:
@@ -149,7 +149,7 @@ def _timing_warnings(
     event: Event, events: Sequence[Event], agreements: Mapping[str, Agreement]
 ) -> Iterator[tuple[str, str]]:
     """A consultation that comes before every trigger that could open its clock."""
-    if event.kind != "consultation":
+    if event.kind != "consultation" or not event.is_evidence():
         return
     for aid in sorted(event.agreement_ids()):
         agreement = agreements.get(aid)
@@ -184,9 +184,22 @@ def _timing_warnings(
 
 def with_content_id(draft: Event) -> Event:
     """The event with an id derived from its kind, day and content: adding the same event
-    twice gives the same id, so it is recognised as a duplicate wherever it comes from."""
-    day = draft.earliest().date().isoformat()
-    return draft.model_copy(update={"id": f"{draft.kind}-{day}-{draft.fingerprint()[:8]}"})
+    twice gives the same id, so it is recognised as a duplicate wherever it comes from.
+    The date in it is no more precise than the event's ('2024-08', '2024-w37')."""
+    return draft.model_copy(
+        update={"id": f"{draft.kind}-{date_slug(draft)}-{draft.fingerprint()[:8]}"}
+    )
+
+
+def date_slug(event: Event) -> str:
+    """The event's date for an id, as precise as it is known and no more."""
+    first = event.earliest().date()
+    if event.date_precision == "week":
+        year, week, _ = first.isocalendar()
+        return f"{year}-w{week:02d}"
+    if event.date_precision in ("month", "year"):
+        return event.on or first.isoformat()
+    return first.isoformat()
 
 
 def event_yaml(event: Event) -> dict[str, object]:

@@ -32,7 +32,7 @@ from pactwatch.export.tables import (
 )
 from pactwatch.model import Agreement, Event
 from pactwatch.model.agreement import LegalNature, MechanismKind, ProvisionKind, SourceKind
-from pactwatch.model.event import EventKind
+from pactwatch.model.event import EventKind, Precision
 
 LICENSE = {"name": "MIT", "path": "https://opensource.org/licenses/MIT", "title": "MIT License"}
 Row = dict[str, Value]
@@ -121,6 +121,20 @@ def _event_fields() -> Iterator[Field]:
             yield Field("at", "datetime", description="Exact instant, with its UTC offset.")
         elif name == "completes":
             yield _req("completes", "boolean", description="Completes the provisions it names.")
+        elif name == "precision":
+            yield _req(
+                "precision",
+                enum=get_args(Precision),
+                description="How precisely the date is known; never read it as more precise.",
+            )
+        elif name == "background":
+            yield _req(
+                "background", "boolean", description="Context only: never counted as evidence."
+            )
+        elif name == "happened":
+            yield _req(
+                "happened", "boolean", description="False: records that the act did not happen."
+            )
         else:
             yield Field(name)
 
@@ -426,6 +440,7 @@ def event_row(event: Event) -> Row:
         "subkind": event.subkind,
         "at": event.at.isoformat() if event.at else None,
         "on": event.on,
+        "precision": event.date_precision,
         "agreements": joined(event.agreements),
         "actors": joined(event.actors),
         "provisions": joined(event.provisions),
@@ -434,6 +449,8 @@ def event_row(event: Event) -> Row:
         "quantities": joined(f"{_number(q.value)} {q.unit}" for q in event.quantities),
         "description": event.description,
         "completes": event.completes,
+        "background": event.background,
+        "happened": event.happened,
     }
 
 

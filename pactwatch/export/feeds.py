@@ -1,7 +1,8 @@
 """Feeds of changes in obligation state: JSON Feed 1.1 and Atom 1.0.
 
 Entry ids are the changes' stable ids (obligation key + new state), so a feed reader shows
-each change once however often the feed is rebuilt.
+each change once however often the feed is rebuilt. Titles say a state in words ("no
+meeting recorded") and date evidence only as precisely as it is known.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def json_feed(changes: Sequence[Change], now: datetime) -> bytes:
             {
                 "id": _entry_id(c),
                 "title": c.title(),
-                "content_text": c.obligation.rule,
+                "content_text": c.summary(),
                 "date_published": iso(c.at),
                 "tags": [c.obligation.kind, c.state],
                 "_pactwatch": c.as_dict(),
@@ -58,6 +59,6 @@ def atom_feed(changes: Sequence[Change], now: datetime) -> bytes:
         ET.SubElement(entry, f"{{{ATOM}}}title").text = change.title()
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = iso(change.at)
         ET.SubElement(entry, f"{{{ATOM}}}category", term=change.state)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = change.obligation.rule
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = change.summary()
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return body + b"\n"

@@ -23,6 +23,7 @@ from icalendar import Event as VEvent
 from pactwatch.export.base import EventCollector, register
 from pactwatch.model import Agreement, Event
 from pactwatch.rules import Obligation, evaluate
+from pactwatch.rules.mechanisms import certain_at
 from pactwatch.rules.timing import iso
 
 PRODID = "-//Pactwatch//Obligations//EN"
@@ -49,9 +50,10 @@ def _midnight(day: date) -> datetime:
 
 
 def stamp_of(agreements: Sequence[Agreement], events: Sequence[Event]) -> datetime:
-    """The data's latest change as it names it: the newest signing or event."""
+    """The data's latest change as it names it: the newest signing or event (an event known
+    only to the week, month or year counts from its end, so no day is made up for it)."""
     named = [_midnight(a.signed_on) for a in agreements if a.signed_on]
-    return max([*named, *(e.earliest() for e in events)], default=EPOCH)
+    return max([*named, *(certain_at(e) for e in events)], default=EPOCH)
 
 
 def horizon_of(agreements: Sequence[Agreement], events: Sequence[Event]) -> datetime:

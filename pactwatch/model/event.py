@@ -1,17 +1,22 @@
 """Events: things that happened, which the rules turn into obligation states.
 
 A trigger opens a 24-hour clock, so its time must be an exact, time-zone-aware instant;
-a delivery reported as "in July 2024" may only know a partial date.
+a delivery reported as "in July 2024" may only know a partial date, and its `precision`
+says so, so that nothing downstream shows it as a day. An event is evidence unless it is
+marked as `background` (context, such as a step taken before signing), and it says an act
+took place unless `happened` is false (the evidence that something did not happen, the only
+way a duty is read as missed).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from pactwatch.model.agreement import Record, Sha256, Slug
 from pactwatch.model.values import PartialDate, PartyCode
@@ -35,6 +40,18 @@ EventKind = Literal[
     "statement",
     "end_condition",
 ]
+
+
+Precision = Literal["instant", "day", "week", "month", "year"]
+
+# What a partial date's length says about its precision ('week' is chosen, never implied).
+_BY_LENGTH: dict[int, Precision] = {4: "year", 7: "month", 10: "day"}
+_ALLOWED: dict[Precision, frozenset[Precision]] = {
+    "instant": frozenset({"instant"}),
+    "day": frozenset({"day", "week"}),
+    "month": frozenset({"month"}),
+    "year": frozenset({"year"}),
+}
 
 
 class EventSource(Record):
@@ -62,6 +79,14 @@ class Event(Record):
     )
     at: datetime | None = Field(default=None, description="Exact instant, with its UTC offset.")
     on: PartialDate | None = Field(default=None, description="Date when no exact time is known.")
+    precision: Precision | None = Field(
+        default=None,
+        description=(
+            "How precisely the date is known: instant ('at'), day, week, month or year. Left "
+            "out, it follows from 'at' or 'on'; 'week' makes a day in 'on' stand for its ISO "
+            "week (Monday to Sunday)."
+        ),
+    )
     agreements: list[Slug] = Field(default_factory=list)
     actors: list[PartyCode] = Field(default_factory=list)
     provisions: list[Ref] = Field(
@@ -77,6 +102,35 @@ class Event(Record):
         default=False,
         description="True when this event completes the provisions it names (e.g. last delivery).",
     )
+    background: bool = Field(
+        default=False,
+        description=(
+            "True when the event is context for what it names, not evidence: a step taken "
+            "before signing, or an announcement that is not an act under the agreement. It "
+            "is shown beside the provisions it names and never counts towards their status."
+        ),
+    )
+    happened: bool = Field(
+        default=True,
+        description=(
+            "False when the event records that the act it names did not take place (a report "
+            "that a meeting was cancelled, a refusal, or a curator's judgement with its "
+            "source): the only evidence that makes a period or a provision 'missed'."
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _implied_precision(cls, data: Any) -> Any:
+        """Fill in the precision 'at' or 'on' implies, so every record states it."""
+        if not isinstance(data, dict) or data.get("precision") is not None:
+            return data
+        if data.get("at") is not None:
+            return {**data, "precision": "instant"}
+        on = data.get("on")
+        if isinstance(on, str) and len(on) in _BY_LENGTH:
+            return {**data, "precision": _BY_LENGTH[len(on)]}
+        return data
 
     @model_validator(mode="after")
     def _dated(self) -> Event:
@@ -87,20 +141,92 @@ class Event(Record):
                 f"'at' {self.at.isoformat()} has no time zone; write it with an offset, "
                 "e.g. 2024-07-11T15:00:00+03:00"
             )
+        given: Precision = "instant" if self.at is not None else _BY_LENGTH[len(self.on or "")]
+        if self.precision not in _ALLOWED[given]:
+            shown = f"'at' {self.at.isoformat()}" if self.at else f"'on' {self.on!r}"
+            raise PydanticCustomError(
+                "precision-does-not-fit",
+                "precision '{precision}' does not fit {shown}: an instant takes 'instant', a "
+                "full date 'day' or 'week', '2024-07' 'month', '2024' 'year'",
+                {"precision": self.precision, "shown": shown},
+            )
         return self
 
+    @property
+    def date_precision(self) -> Precision:
+        """The precision in force (the validator fills it in when it is left out)."""
+        assert self.precision is not None  # guaranteed by _implied_precision and _dated
+        return self.precision
+
+    def _first_day(self) -> date:
+        assert self.on is not None  # guaranteed by _dated
+        parts = [int(p) for p in self.on.split("-")] + [1, 1]
+        day = date(parts[0], parts[1], parts[2])
+        if self.precision == "week":
+            return day - timedelta(days=day.weekday())
+        return day
+
+    def _last_day(self) -> date:
+        first = self._first_day()
+        if self.precision == "week":
+            return first + timedelta(days=6)
+        if self.precision == "month":
+            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return following - timedelta(days=1)
+        if self.precision == "year":
+            return date(first.year, 12, 31)
+        return first
+
     def earliest(self) -> datetime:
-        """When the event happened, as a UTC instant; a partial date counts from its first day.
+        """When the event happened, as a UTC instant; an imprecise date counts from its first
+        day (a week from its Monday).
 
         Dates without a time are read as UTC days, so the same event gives the same instant
         wherever it is evaluated.
         """
         if self.at is not None:
             return self.at.astimezone(UTC)
-        assert self.on is not None  # guaranteed by _dated
-        parts = [int(p) for p in self.on.split("-")] + [1, 1]
-        day = date(parts[0], parts[1], parts[2])
+        day = self._first_day()
         return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+    def latest(self) -> datetime:
+        """The last instant the event may have happened: the end of its day, week, month or
+        year (an exact instant is its own latest)."""
+        if self.at is not None:
+            return self.at.astimezone(UTC)
+        day = self._last_day()
+        end = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return end + timedelta(days=1) - timedelta(microseconds=1)
+
+    def when(self) -> str:
+        """The date as precisely as it is known, never more: '2024-10-03',
+        'week of 2024-09-09', '2024-08', '2024', or the instant with its offset."""
+        if self.at is not None:
+            return self.at.isoformat(timespec="minutes")
+        if self.precision == "week":
+            return f"week of {self._first_day().isoformat()}"
+        assert self.on is not None  # guaranteed by _dated
+        return self.on
+
+    def dated(self) -> str:
+        """The date with its preposition, for a sentence: 'on 2024-10-03', 'in 2024-08',
+        'in the week of 2024-09-09'."""
+        return dated(self.when(), self.date_precision)
+
+    def iso_date(self) -> str:
+        """The date in ISO 8601 at its own precision ('2024-08', '2024-W37', '2024-10-03'),
+        as an HTML `datetime` attribute accepts it."""
+        if self.at is not None:
+            return self.at.isoformat()
+        if self.precision == "week":
+            year, week, _ = self._first_day().isocalendar()
+            return f"{year}-W{week:02d}"
+        assert self.on is not None  # guaranteed by _dated
+        return self.on
+
+    def is_evidence(self) -> bool:
+        """Whether the event is evidence (not background) that what it names took place."""
+        return self.happened and not self.background
 
     def fingerprint(self) -> str:
         """A hash of the event's content without its id: two records of one fact share it.
@@ -121,6 +247,13 @@ class Event(Record):
         """Every agreement the event names, directly or through a provision or mechanism."""
         refs = [*self.provisions, *self.mechanisms]
         return set(self.agreements) | {ref.split("/", 1)[0] for ref in refs if "/" in ref}
+
+
+def dated(when: str, precision: str | None) -> str:
+    """A date as `Event.when` writes it, with the preposition its precision takes."""
+    if precision in ("instant", "day", None):
+        return f"on {when}"
+    return f"in the {when}" if precision == "week" else f"in {when}"
 
 
 class EventFile(Record):

@@ -1,4 +1,7 @@
-"""Signed webhooks: POST one JSON body per new open or missed obligation.
+"""Signed webhooks: POST one JSON body per new open, unrecorded or missed obligation.
+
+"Unrecorded" (the deadline passed with no meeting recorded) is sent as such, with its label,
+so a receiver never reads an empty events table as a missed duty.
 
 The receiver can trust and de-duplicate what it gets: the body is signed with HMAC-SHA256
 over its exact bytes (header `X-Pactwatch-Signature: sha256=<hex>`), and every attempt of

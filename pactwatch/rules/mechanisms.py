@@ -4,13 +4,17 @@ Each rule receives one agreement, one of its mechanisms, the events that bear on
 agreement grouped by kind (only those that happened by `now`, each list sorted by instant
 then id, each item `(instant, id, event)`) and `now`, and returns that mechanism's
 obligations. Nothing here reads a file or a clock.
+
+Only evidence counts: an event marked as background never meets, opens or ends anything,
+and an event that says an act did not happen (`happened: false`) is the only way a period
+or a clock is `missed`; with nothing recorded it is `unrecorded`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pactwatch.model import Agreement, Event, Mechanism
 from pactwatch.model.values import Duration
@@ -19,6 +23,10 @@ from pactwatch.rules.timing import add_duration, day_start, iso, scaled, whole_d
 
 Timed = tuple[datetime, str, Event]
 EventsByKind = Mapping[str, Sequence[Timed]]
+
+# The widest span an imprecise date can have (a year): how far back a period looks for an
+# event that may still fall in it.
+_WIDEST = timedelta(days=366)
 
 
 def naming(agreement: Agreement, mechanism: Mechanism) -> Callable[[Event], bool]:
@@ -37,28 +45,24 @@ def naming(agreement: Agreement, mechanism: Mechanism) -> Callable[[Event], bool
 
 
 def named(
-    agreement: Agreement, mechanism: Mechanism, items: Sequence[Timed], exact: bool = False
+    agreement: Agreement, mechanism: Mechanism, items: Sequence[Timed]
 ) -> list[tuple[datetime, Event]]:
-    """The events among `items` that name the mechanism (`naming`, inlined: a hot loop);
-    with `exact`, only those with an exact instant."""
+    """The events among `items` that name the mechanism (`naming`, inlined: a hot loop)."""
     mref = f"{agreement.id}/{mechanism.id}"
     pref = f"{agreement.id}/{mechanism.provision}" if mechanism.provision else None
     aid = agreement.id
     return [
         (t, e)
         for t, _, e in items
-        if (
-            mref in e.mechanisms
-            or (pref is not None and pref in e.provisions)
-            or aid in e.agreements
-        )
-        and (not exact or e.at is not None)
+        if mref in e.mechanisms
+        or (pref is not None and pref in e.provisions)
+        or aid in e.agreements
     ]
 
 
 def term_end(agreement: Agreement, events: EventsByKind) -> tuple[datetime | None, Event | None]:
     """When the agreement stops applying: an end-condition event, else the end of its term."""
-    early = next(iter(events.get("end_condition", ())), None)
+    early = next((item for item in events.get("end_condition", ()) if item[2].is_evidence()), None)
     end_date = agreement.term_end()
     planned = day_start(end_date) if end_date and not agreement.term.indefinite else None
     if early is not None and (planned is None or early[0] < planned):
@@ -111,16 +115,21 @@ def recurring_rule(
     every = Duration.parse(mechanism.every)
     first = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
-    meetings = named(agreement, mechanism, events.get("meeting", ()))
+    found_all = named(agreement, mechanism, events.get("meeting", ()))
+    meetings = [(t, e) for t, e in found_all if not e.background]
     times = [t for t, _ in meetings]
     result: list[Obligation] = []
     k, start = 0, first
     while end is None or start < end:
         following = add_duration(first, scaled(every, k + 1))  # from `first`: no drift
         stop = min(following, end) if end is not None else following
-        i = bisect_left(times, start)
-        held = meetings[i] if i < len(times) and times[i] < stop else None
-        result.append(_period(agreement, mechanism, start, stop, held, now))
+        i = bisect_left(times, start - _WIDEST)
+        found: list[tuple[datetime, Event]] = []
+        while i < len(times) and times[i] < stop:
+            if meetings[i][1].latest() >= start:
+                found.append(meetings[i])
+            i += 1
+        result.append(_period(agreement, mechanism, start, stop, found, now))
         if end is None and start > now:
             break  # without an end, list the periods so far and the next one
         k, start = k + 1, following
@@ -132,18 +141,35 @@ def _period(
     mechanism: Mechanism,
     start: datetime,
     stop: datetime,
-    held: tuple[datetime, Event] | None,
+    found: Sequence[tuple[datetime, Event]],
     now: datetime,
 ) -> Obligation:
+    """One period's state from the meetings whose dates may fall in it.
+
+    A meeting meets the period when its whole date lies inside (a meeting known only to a
+    month that straddles the anniversary cannot be placed, and meets neither period); a
+    record that the meeting did not take place, inside the period, makes it missed.
+    """
+    inside = [(t, e) for t, e in found if e.earliest() >= start and e.latest() < stop]
+    held = next(((t, e) for t, e in inside if e.happened), None)
+    denied = next((e for _, e in inside if not e.happened), None)
+    placed = {e.id for _, e in inside}
+    unplaced = next((e for _, e in found if e.happened and e.id not in placed), None)
     state: State
     if now < start:
         state, rule = "upcoming", f"period starts {iso(start)}"
     elif held is not None:
-        state, rule = "met", f"meeting {held[1].id} on {iso(held[0])} falls in the period"
-    elif now >= stop:
-        state, rule = "missed", f"no meeting recorded between {iso(start)} and {iso(stop)}"
+        state, rule = "met", f"meeting {held[1].id} {held[1].dated()} falls in the period"
+    elif now < stop:
+        state, rule = "open", f"no meeting recorded yet; due before {iso(stop)}"
+    elif denied is not None:
+        state, rule = "missed", f"event {denied.id} ({denied.when()}) records that it was not held"
     else:
-        state, rule = "open", f"no meeting yet; due before {iso(stop)}"
+        state = "unrecorded"
+        rule = f"no meeting recorded between {iso(start)} and {iso(stop)}"
+        if unplaced is not None:
+            rule += f"; meeting {unplaced.id} ({unplaced.when()}) cannot be placed in one period"
+    fulfilled = held[1] if held else None
     return Obligation(
         agreement=agreement.id,
         mechanism=mechanism.id,
@@ -152,11 +178,22 @@ def _period(
         period_end=stop,
         due_at=stop,
         state=state,
-        fulfilled_by=held[1].id if held else None,
+        fulfilled_by=fulfilled.id if fulfilled else None,
         rule=rule,
         provision=mechanism.provision,
-        fulfilled_at=held[0] if held else None,
+        fulfilled_at=certain_at(fulfilled) if fulfilled else None,
+        fulfilled_on=fulfilled.when() if fulfilled else None,
+        fulfilled_precision=fulfilled.date_precision if fulfilled else None,
+        missed_by=denied.id if state == "missed" and denied is not None else None,
     )
+
+
+def certain_at(event: Event) -> datetime:
+    """The instant from which an event has certainly happened, for ordering changes: its
+    instant, its day (as before, the day's start), or the end of its week, month or year."""
+    if event.date_precision in ("instant", "day"):
+        return event.earliest()
+    return event.latest()
 
 
 def _starters(agreement: Agreement, mechanism: Mechanism, events: EventsByKind) -> list[Timed]:
@@ -165,13 +202,16 @@ def _starters(agreement: Agreement, mechanism: Mechanism, events: EventsByKind) 
         return [
             item
             for item in events.get("trigger", ())
-            if item[2].at is not None and item[2].subkind in mechanism.triggers
+            if item[2].at is not None
+            and item[2].subkind in mechanism.triggers
+            and item[2].is_evidence()
         ]
     names = naming(agreement, mechanism)
     return [
         item
         for item in events.get("request", ())
         if item[2].at is not None
+        and item[2].is_evidence()
         and (item[2].subkind is None or item[2].subkind in mechanism.triggers)
         and names(item[2])
     ]
@@ -186,7 +226,9 @@ def consultation_rule(
     within = Duration.parse(mechanism.within)
     signed = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
-    consultations = named(agreement, mechanism, events.get("consultation", ()), exact=True)
+    every = named(agreement, mechanism, events.get("consultation", ()))
+    consultations = [(t, e) for t, e in every if e.at is not None and e.is_evidence()]
+    denials = [e for _, e in every if not e.happened and not e.background]
     times = [t for t, _ in consultations]
     result: list[Obligation] = []
     opened: set[tuple[str | None, datetime]] = set()
@@ -194,7 +236,8 @@ def consultation_rule(
         if start < signed or (end is not None and start >= end) or (event.subkind, start) in opened:
             continue
         opened.add((event.subkind, start))
-        result.append(_clock(agreement, mechanism, event, within, (times, consultations), now))
+        timed = (times, consultations)
+        result.append(_clock(agreement, mechanism, event, within, timed, denials, now))
     return result
 
 
@@ -204,8 +247,11 @@ def _clock(
     opener: Event,
     within: Duration,
     timed: tuple[Sequence[datetime], Sequence[tuple[datetime, Event]]],
+    denials: Sequence[Event],
     now: datetime,
 ) -> Obligation:
+    """One clock: met by consultations of every party in time; after the deadline, missed
+    only when an event records that they did not consult within this window."""
     assert opener.at is not None
     times, consultations = timed
     deadline = add_duration(opener.at, within)
@@ -221,11 +267,19 @@ def _clock(
             done = (at, event)
             break
     state: State
+    denied: Event | None = None
     if done is not None:
         state, rule = "met", f"consultation {done[1].id} of {'+'.join(sorted(needed))} in time"
     elif now > deadline:
         missing = "+".join(sorted(needed - covered))
-        state, rule = "missed", f"no consultation of {missing} by {iso(deadline)}"
+        denied = next(
+            (e for e in denials if e.earliest() <= deadline and e.latest() >= opener.at), None
+        )
+        if denied is not None:
+            state = "missed"
+            rule = f"event {denied.id} ({denied.when()}) records no consultation by {iso(deadline)}"
+        else:
+            state, rule = "unrecorded", f"no consultation of {missing} recorded by {iso(deadline)}"
     else:
         state, rule = (
             "open",
@@ -244,6 +298,9 @@ def _clock(
         provision=mechanism.provision,
         opened_by=opener.id,
         fulfilled_at=done[0] if done else None,
+        fulfilled_on=done[1].when() if done else None,
+        fulfilled_precision="instant" if done else None,
+        missed_by=denied.id if denied is not None else None,
     )
 
 

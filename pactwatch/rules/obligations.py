@@ -1,6 +1,9 @@
 """Obligations: what a mechanism asks of the parties in one period, and where it stands.
 
 They are derived by the engine from agreements, events and `now`, never stored by hand.
+A period that ends with nothing recorded is `unrecorded` ("no meeting recorded"): an empty
+events table is not a finding. Only an event that says the act did not take place makes a
+period `missed`.
 """
 
 from __future__ import annotations
@@ -13,8 +16,31 @@ from typing import Any, Literal
 from pactwatch.model.agreement import MechanismKind
 from pactwatch.rules.timing import iso
 
-State = Literal["upcoming", "open", "met", "missed"]
-STATES: tuple[State, ...] = ("upcoming", "open", "met", "missed")
+State = Literal["upcoming", "open", "met", "unrecorded", "missed"]
+STATES: tuple[State, ...] = ("upcoming", "open", "met", "unrecorded", "missed")
+
+# What was not recorded, by mechanism kind: the words a reader sees for `unrecorded`.
+_UNRECORDED = {
+    "recurring": "no meeting recorded",
+    "consultation_on_trigger": "no consultation recorded",
+    "term": "nothing recorded",
+}
+
+
+# How a count of obligations in each state reads ("2 passed with nothing recorded").
+_COUNTED = {"unrecorded": "passed with nothing recorded", "missed": "missed on evidence"}
+
+
+def count_label(state: str) -> str:
+    """A state as it reads after a count, in a summary line."""
+    return _COUNTED.get(state, state)
+
+
+def state_label(state: str, kind: str | None = None) -> str:
+    """A state in words no reader can take for a finding it is not."""
+    if state == "unrecorded":
+        return _UNRECORDED.get(kind or "", "nothing recorded")
+    return state
 
 
 @dataclass(frozen=True)
@@ -37,6 +63,14 @@ class Obligation:
     opened_by: str | None = None
     days_remaining: int | None = None
     fulfilled_at: datetime | None = None
+    fulfilled_on: str | None = None
+    fulfilled_precision: str | None = None
+    missed_by: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The state in words: 'no meeting recorded' rather than a bare 'unrecorded'."""
+        return state_label(self.state, self.kind)
 
     @property
     def key(self) -> str:
@@ -53,7 +87,12 @@ class Obligation:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON contract of `pactwatch due --format json`, plus explanatory extras."""
+        """The JSON contract of `pactwatch due --format json`, plus explanatory extras.
+
+        `fulfilled_at` is an instant only when the fulfilling event's day is known; an event
+        known to the week, month or year leaves it null, and `fulfilled_on` says what is
+        known ('2025-03', 'week of 2025-03-10')."""
+        exact = self.fulfilled_precision in ("instant", "day")
         return {
             "agreement": self.agreement,
             "mechanism": self.mechanism,
@@ -63,7 +102,11 @@ class Obligation:
             "due_at": iso(self.due_at),
             "state": self.state,
             "fulfilled_by": self.fulfilled_by,
-            "fulfilled_at": iso(self.fulfilled_at) if self.fulfilled_at else None,
+            "fulfilled_at": iso(self.fulfilled_at) if self.fulfilled_at and exact else None,
+            "fulfilled_on": self.fulfilled_on,
+            "fulfilled_precision": self.fulfilled_precision,
+            "missed_by": self.missed_by,
+            "label": self.label,
             "provision": self.provision,
             "opened_by": self.opened_by,
             "days_remaining": self.days_remaining,

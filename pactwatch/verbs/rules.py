@@ -41,6 +41,10 @@ from pactwatch.store import (
 from pactwatch.store.engine import database_url
 from pactwatch.verbs.registry import agreement, open_for_reading, registry_inputs
 
+# The states an official is told about: a clock or period running, a deadline passed with
+# nothing recorded, and a duty missed on evidence.
+ALERTING = frozenset({"open", "unrecorded", "missed"})
+
 
 @dataclass(frozen=True)
 class DueReport:
@@ -201,12 +205,12 @@ def notify(
     db: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Delivery]:
-    """Send one signed alert per open or missed obligation not yet sent to this URL.
+    """Send one signed alert per open, unrecorded or missed obligation not yet sent to this URL.
 
     The registry remembers each delivered key (per URL), so running `due --webhook` on a
     schedule alerts on what is new since the last run; a failed delivery is retried next run.
     """
-    alerting = [o for o in obligations if o.state in {"open", "missed"}]
+    alerting = [o for o in obligations if o.state in ALERTING]
     engine = open_for_reading(db)
     try:
         sent = store_events.delivered_keys(engine, settings.url)

@@ -1,4 +1,8 @@
-"""`/agreements/{id}`: metadata, the term, provisions by section beside the marked source."""
+"""`/agreements/{id}`: metadata, the term, provisions by section beside the marked source.
+
+Each provision shows its status in words and its score only when recorded evidence gives
+one ("no evidence recorded" otherwise), with a link to the events behind it.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ from pactwatch.api.errors import ApiError
 from pactwatch.api.views import source_text
 from pactwatch.curate.coverage import official_source
 from pactwatch.curate.sources_diff import compare_sources
-from pactwatch.model import Agreement
+from pactwatch.model import Agreement, Event
 from pactwatch.model.citation import cite
-from pactwatch.rules import evaluate
+from pactwatch.rules import Obligation, evaluate
+from pactwatch.rules.status import assess_agreement
 from pactwatch.store import events as store_events
 from pactwatch.store import query
 from pactwatch.store.engine import reader
@@ -45,11 +50,10 @@ def _source_panel(cfg: ServiceConfig, agreement: Agreement) -> dict[str, Any] | 
     }
 
 
-def _timeline(cfg: ServiceConfig, agreement: Agreement, today: date) -> str | None:
+def _timeline(
+    agreement: Agreement, obligations: list[Obligation], events: list[Event], today: date
+) -> str | None:
     """The agreement's dates, dialogues, deadlines and events as one chart (SVG)."""
-    with reader(cfg.engine).connect() as connection:
-        events = store_events.find_events(connection, agreement.id)
-    obligations = evaluate([agreement], events, datetime.now(UTC))
     spec = charts.agreement_timeline(agreement, obligations, events, today)
     return charts.svg(spec) if spec else None
 
@@ -88,6 +92,11 @@ def _citations(agreement: Agreement) -> dict[str, str]:
 
 def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, Any]:
     spec = charts.term(agreement, today)
+    with reader(cfg.engine).connect() as connection:
+        events = store_events.find_events(connection, agreement.id)
+    now = datetime.now(UTC)
+    obligations = evaluate([agreement], events, now)
+    compliance = assess_agreement(agreement, obligations, events, now)
     sections = [
         (section or "Opening", list(items))
         for section, items in groupby(agreement.provisions, key=lambda p: p.section)
@@ -100,7 +109,9 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
         "today": today,
         "days_left": (end - today).days if end and end > today else None,
         "term_chart": charts.svg(spec) if spec else None,
-        "timeline_chart": _timeline(cfg, agreement, today),
+        "timeline_chart": _timeline(agreement, obligations, events, today),
+        "status": {a.provision: a for a in compliance.assessments},
+        "compliance": compliance,
         "sections": sections,
         "panel": _source_panel(cfg, agreement),
         "citations": _citations(agreement),

@@ -150,7 +150,8 @@ def agreement_timeline(
     every consultation deadline and the events bearing on it, with today marked.
 
     Marks are coloured by what they are, not by state, so the chart depends on the data
-    and the day only (states, which change by the hour, are on /due).
+    and the day only (states, which change by the hour, are on /due). An event known only
+    to the week, month or year is drawn as a bar over that span, never as a point on a day.
     """
     points: list[dict[str, str]] = []
     if agreement.signed_on is not None:
@@ -166,13 +167,39 @@ def agreement_timeline(
         )
         for o in obligations
     ]
+    exact = [e for e in events if e.date_precision in ("instant", "day")]
     points += [
-        _point(e.earliest().date().isoformat(), "events", e.kind, f"/api/v1/events/{e.id}")
-        for e in events
+        _point(e.earliest().date().isoformat(), "events", _what(e), f"/api/v1/events/{e.id}")
+        for e in exact
     ]
-    if agreement.signed_on is None or len(points) < 2:
+    spans = [
+        {
+            **_point(e.earliest().date().isoformat(), "events", _what(e), f"/api/v1/events/{e.id}"),
+            "until": e.latest().date().isoformat(),
+            "when": e.when(),
+        }
+        for e in events
+        if e not in exact
+    ]
+    if agreement.signed_on is None or len(points) + len(spans) < 2:
         return None
     rule = {"today": today.isoformat()}
+    layers: list[Spec] = []
+    if spans:
+        layers.append(
+            {
+                "data": {"values": spans},
+                "mark": {"type": "rule", "strokeWidth": 8, "opacity": 0.85},
+                "encoding": {
+                    "x": {"field": "on", "type": "temporal", "title": None},
+                    "x2": {"field": "until"},
+                    "y": {"field": "lane", "type": "nominal", "sort": LANES, "title": None},
+                    "color": {"field": "what", "type": "nominal", "title": None},
+                    "href": {"field": "url"},
+                    "tooltip": [{"field": "what"}, {"field": "when", "title": "known to"}],
+                },
+            }
+        )
     return {
         **_base("Timeline", 600, {"step": 28}),
         "layer": [
@@ -191,8 +218,14 @@ def agreement_timeline(
                 "mark": {"type": "rule", "color": "#c0392b", "strokeWidth": 2},
                 "encoding": {"x": {"field": "today", "type": "temporal"}},
             },
+            *layers,
         ],
     }
+
+
+def _what(event: Event) -> str:
+    """An event's legend entry: its kind, marked when it is only background."""
+    return f"{event.kind} (background)" if event.background else event.kind
 
 
 def _point(on: str, lane: str, what: str, url: str) -> dict[str, str]:

@@ -1,13 +1,15 @@
 """`/due`: what is due now, for the official running an agreement.
 
 Open 24-hour clocks first, each with its deadline written out (readable without
-JavaScript) and a countdown that `due.js` keeps running; then what was missed, the next
-strategic dialogue of each agreement, and the terms that end next. The page is computed
+JavaScript) and a countdown that `due.js` keeps running; then what was missed on evidence,
+apart from the deadlines that passed with nothing recorded (no evidence either way), the
+next strategic dialogue of each agreement, and the terms that end next. The page is computed
 for the current second, so its cache key carries that instant.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -17,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.rules import moment, rules_inputs
 from pactwatch.rules import Obligation, summarise
+from pactwatch.rules.obligations import count_label
 from pactwatch.rules.timing import iso
 from pactwatch.web.render import page
 
@@ -51,6 +54,10 @@ def first_per_mechanism(obligations: list[Obligation]) -> list[Obligation]:
     return sorted(seen.values(), key=Obligation.sort_key)
 
 
+def _latest_first(obligations: Iterable[Obligation]) -> list[Obligation]:
+    return sorted(obligations, key=lambda o: (o.due_at, o.agreement, o.mechanism), reverse=True)
+
+
 def context(cfg: ServiceConfig, now: datetime) -> dict[str, Any]:
     obligations = rules_inputs(cfg).obligations(now)
     pending = [o for o in obligations if o.state in {"open", "upcoming"}]
@@ -63,11 +70,9 @@ def context(cfg: ServiceConfig, now: datetime) -> dict[str, Any]:
         "duration": duration,
         "summary": summarise(obligations, now),
         "clocks": clocks,
-        "missed": sorted(
-            (o for o in obligations if o.state == "missed"),
-            key=lambda o: (o.due_at, o.agreement, o.mechanism),
-            reverse=True,
-        ),
+        "count_label": count_label,
+        "missed": _latest_first(o for o in obligations if o.state == "missed"),
+        "unrecorded": _latest_first(o for o in obligations if o.state == "unrecorded"),
         "dialogues": first_per_mechanism([o for o in pending if o.kind == "recurring"]),
         "terms": [o for o in pending if o.kind == "term"][:TERMS_SHOWN],
     }

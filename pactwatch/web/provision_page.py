@@ -3,6 +3,8 @@
 Its status and G7-style score with the rule that gave them (as `pactwatch status`), the
 periods of any mechanism it carries (dialogues, consultation clocks), and every recorded
 event bearing on it with its sources, so a reader can check the score against the facts.
+With no event the page says "no evidence recorded" and shows no score; background events
+are listed apart, as context that does not count; every date reads at its own precision.
 """
 
 from __future__ import annotations
@@ -16,9 +18,8 @@ from fastapi.responses import HTMLResponse
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.rules import moment
-from pactwatch.model import Agreement, Event, Provision
-from pactwatch.rules import Obligation, evaluate
-from pactwatch.rules.status import assess_provision
+from pactwatch.rules import evaluate
+from pactwatch.rules.status import assess_provision, bearing_events
 from pactwatch.rules.timing import iso
 from pactwatch.store import events as store_events
 from pactwatch.store.engine import reader
@@ -27,21 +28,6 @@ from pactwatch.web.render import page
 
 router = APIRouter(include_in_schema=False)
 Config = Annotated[ServiceConfig, Depends(config)]
-
-
-def bearing(
-    agreement: Agreement, provision: Provision, own: list[Obligation], events: list[Event]
-) -> list[Event]:
-    """Events naming the provision or one of its mechanisms, or that opened or met one of
-    its obligations (a registry-wide trigger names neither), in time order."""
-    ref = f"{agreement.id}/{provision.id}"
-    mechanisms = {
-        f"{agreement.id}/{m.id}" for m in agreement.mechanisms if m.provision == provision.id
-    }
-    used = {o.fulfilled_by for o in own} | {o.opened_by for o in own}
-    return [
-        e for e in events if ref in e.provisions or mechanisms & set(e.mechanisms) or e.id in used
-    ]
 
 
 def context(
@@ -58,6 +44,7 @@ def context(
     obligations = evaluate([agreement], events, now)
     mechanisms = {m.id for m in agreement.mechanisms if m.provision == provision.id}
     own = [o for o in obligations if o.mechanism in mechanisms]
+    bearing = bearing_events(agreement, provision, own, events)  # later ones too, marked
     return {
         "title": f"{provision.id} · {agreement.id}",
         "a": agreement,
@@ -66,7 +53,8 @@ def context(
         "iso": iso,
         "assessment": assess_provision(agreement, provision, obligations, events, now),
         "obligations": own,
-        "events": bearing(agreement, provision, own, events),
+        "events": [e for e in bearing if not e.background],
+        "background": [e for e in bearing if e.background],
     }
 
 

@@ -54,10 +54,13 @@ def test_due_is_the_json_of_the_due_command(api: Service) -> None:
 
 def test_due_filters_by_state_and_agreement(api: Service) -> None:
     whole = api.client.get("/api/v1/due", params={"at": AT}).json()
+    gaps = api.client.get("/api/v1/due", params={"at": AT, "state": "unrecorded"}).json()
+    assert gaps == [o for o in whole if o["state"] == "unrecorded"] != [], gaps
+    assert {o["label"] for o in gaps} == {"no meeting recorded"}, gaps
     missed = api.client.get("/api/v1/due", params={"at": AT, "state": "missed"}).json()
-    assert missed == [o for o in whole if o["state"] == "missed"] != [], missed
-    two = api.client.get("/api/v1/due", params={"at": AT, "state": ["missed", "open"]}).json()
-    assert len(two) == sum(o["state"] in {"missed", "open"} for o in whole) > len(missed)
+    assert missed == [], "no event says a dialogue was not held, so none is missed"
+    two = api.client.get("/api/v1/due", params={"at": AT, "state": ["unrecorded", "open"]}).json()
+    assert len(two) == sum(o["state"] in {"unrecorded", "open"} for o in whole) > len(gaps)
     ro = api.client.get("/api/v1/due", params={"at": AT, "agreement": "ua-ro-2024"}).json()
     assert ro and all(o["agreement"] == "ua-ro-2024" for o in ro)
     assert api.client.get("/api/v1/due", params={"agreement": "no-such"}).json() == []
@@ -89,7 +92,8 @@ def test_status_is_the_json_of_the_status_command(api: Service) -> None:
     assert response.json() == expected
     provisions = response.json()["provisions"]
     dialogue = next(p for p in provisions if p["provision"] == "strategic-dialogue")
-    assert dialogue["status"] == "overdue" and dialogue["rule"].startswith("M1"), dialogue
+    assert dialogue["status"] == "no_evidence" and dialogue["rule"].startswith("M7"), dialogue
+    assert dialogue["score"] is None and dialogue["status_label"] == "no evidence recorded"
     missing = api.client.get("/api/v1/agreements/no-such/status")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "unknown-agreement"
 

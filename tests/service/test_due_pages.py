@@ -51,13 +51,18 @@ def test_due_page_counts_down_to_a_new_clock(writable: Service) -> None:
     assert event["id"] in clocks
 
 
-def test_due_page_lists_missed_dialogues(api: Service) -> None:
+def test_due_page_lists_dialogues_with_no_meeting_recorded_apart_from_missed(
+    api: Service,
+) -> None:
     html = api.client.get("/due").text
-    missed = [o for o in verbs.due(api.url).obligations if o.state == "missed"]
-    assert missed, "no meeting is recorded, so past dialogues are missed"
-    listed = section(html, "missed-h")
-    for o in missed:
+    obligations = verbs.due(api.url).obligations
+    gaps = [o for o in obligations if o.state == "unrecorded"]
+    assert gaps and not [o for o in obligations if o.state == "missed"], "no event says missed"
+    listed = section(html, "unrecorded-h")
+    for o in gaps:
         assert f'<time datetime="{iso(o.due_at)}">' in listed, (o, listed)
+    assert "no meeting recorded" in listed and "not a finding" in listed, listed
+    assert "No event records a missed" in section(html, "missed-h")
     assert "No clock is running" in section(html, "clocks-h")
     terms = section(html, "terms-h")
     assert 'href="/agreements/ua-ro-2024/provisions/term"' in terms, terms
@@ -92,8 +97,11 @@ def test_provision_page_shows_status_events_and_their_sources(writable: Service)
     assert "https://example.org/minutes" in links, links
     assert not any((h or "").startswith("javascript:") for h in links), links
     assert "not a link" in events and "sha256 aaaaaaaaaaaa" in events
+    assert '<time datetime="2025-05">2025-05</time>' in events, events
+    assert "(known to the month)" in events and "2025-05-01" not in html, "a month, not a day"
     patriot = writable.client.get("/agreements/ua-ro-2024/provisions/patriot").text
     assert event["id"] not in patriot and "No event bearing" in patriot
+    assert "no evidence recorded" in patriot and "not scored" in patriot, patriot
 
 
 def test_unknown_provision_pages_are_404(api: Service) -> None:
@@ -112,3 +120,15 @@ def test_agreement_page_has_a_timeline_chart_linking_to_provisions(api: Service)
     assert all(link.startswith("/") for link in links), links
     assert 'href="/agreements/ua-ro-2024/provisions/patriot"' in html
     assert '<a href="/due">' in html, "the nav links to what is due"
+
+
+def test_agreement_page_says_no_evidence_recorded_and_scores_nothing_without_events(
+    api: Service,
+) -> None:
+    html = api.client.get("/agreements/ua-ro-2024").text
+    links = re.findall(r'<a class="status-link state-([a-z_]+)"[^>]*>([^<]*)</a>', html)
+    assert links, html[:500]
+    assert ("no_evidence", "no evidence recorded") in links, links
+    assert not [text for _, text in links if "score" in text], "no event, no score"
+    assert "not started" not in html and "overdue" not in html
+    assert "no event recorded bears on a provision" in html
