@@ -17,6 +17,7 @@ from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
 from pactwatch.api.views import checker, with_url_id
+from pactwatch.export.cells import neutral
 from pactwatch.model.taxonomy import domain_ids
 from pactwatch.store import query, write
 from pactwatch.store.engine import reader
@@ -101,7 +102,14 @@ def _json_page(page: query.ProvisionPage, request: Request, sort: str) -> bytes:
     return b'{"items":[' + items + b"]," + tail[1:].encode()
 
 
+def _csv_text(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 def _csv_page(page: query.ProvisionPage) -> bytes:
+    """One page as CSV; text a spreadsheet would run as a formula is neutralised."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -109,10 +117,7 @@ def _csv_page(page: query.ProvisionPage) -> bytes:
         data = {"agreement_id": row.agreement_id, **json.loads(row.record)}
         amount = data.get("amount")
         data["amount"] = f"{amount['value']} {amount['currency']}" if amount else ""
-        writer.writerow(
-            "; ".join(v) if isinstance(v := data.get(c), list) else ("" if v is None else v)
-            for c in CSV_COLUMNS
-        )
+        writer.writerow(neutral(_csv_text(data.get(c))) for c in CSV_COLUMNS)
     return out.getvalue().encode("utf-8")
 
 

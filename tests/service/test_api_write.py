@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from typing import Any
+
+from openpyxl import load_workbook
 
 from pactwatch import verbs
 from tests.service.conftest import Service, make_service
@@ -185,3 +189,20 @@ def test_an_agreement_can_be_created_in_a_registry_never_loaded(db_url: str) -> 
         listed = service.client.get("/api/v1/provisions", params={"domain": "energy"}).json()
         assert [p["id"] for p in listed["items"]] == ["p"]
     service.close()
+
+
+def test_a_formula_written_through_the_api_is_text_in_every_table(writable: Service) -> None:
+    record, etag = read(writable)
+    formula = '=HYPERLINK("http://127.0.0.1/leak","open")'
+    body = {**patriot(record), "object": formula, "section": "@SUM(1)"}
+    headers = {**token(writable), "If-Match": etag}
+    response = writable.client.put(PATRIOT, json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    page = writable.client.get("/api/v1/provisions", params={"format": "csv", "q": "HYPERLINK"})
+    rows = list(csv.DictReader(io.StringIO(page.text, newline="")))
+    assert [(r["object"], r["section"]) for r in rows] == [("'" + formula, "'@SUM(1)")], rows
+    exported = writable.client.get("/api/v1/export/csv").text
+    assert "'" + formula.replace('"', '""') in exported
+    workbook = load_workbook(io.BytesIO(writable.client.get("/api/v1/export/xlsx").content))
+    found = [c for row in workbook["provisions"].iter_rows() for c in row if c.value == formula]
+    assert len(found) == 1 and found[0].data_type == "s", found
