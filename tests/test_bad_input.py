@@ -30,6 +30,7 @@ CASES = [
     ("invalid_date.yaml", "invalid-date", "signed_on"),
     ("duplicate_key.yaml", "duplicate-key", "line 3"),
     ("inconsistent_term.yaml", "inconsistent-term-end", "term.ends_on"),
+    ("source_filename_path.yaml", "invalid-file-name", "sources.0.filename"),
     ("no_data", "no-data", ""),
 ]
 NEEDS_SEED = {"span_beyond_text.yaml", "span_splits_word.yaml", "span_sha256_mismatch.yaml"}

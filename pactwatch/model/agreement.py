@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pactwatch.model.values import IsoDuration, PartyCode, add_years
+from pactwatch.model.values import FileName, IsoDuration, PartyCode, add_years
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -68,8 +68,10 @@ class Source(Record):
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
     sha256: Sha256 | None = None
     url: str | None = None
-    filename: str | None = Field(
-        default=None, description="Expected file name under the sources directory, if known."
+    filename: FileName | None = Field(
+        default=None,
+        description="The file's name in the source folders, if known (a name, never a path; "
+        "the file is found by its sha256).",
     )
     published_on: str | None = None
     author: str | None = None

@@ -1,4 +1,4 @@
-"""Small parsed value objects: ISO 8601 durations, partial dates, party codes.
+"""Small parsed value objects: ISO 8601 durations, partial dates, party codes, file names.
 
 Strings in the data stay readable ("PT24H", "2024-07"), but every stage gets them checked
 and parsed the same way through these annotated types.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from pactwatch.model.codes import is_party_code
@@ -111,6 +111,36 @@ def _check_partial_date(text: str) -> str:
     return text
 
 
+_FILE_NAME = r"^[^/\\:\x00-\x1f\x7f]+$"
+MAX_FILE_NAME_BYTES = 255
+"""What Linux, macOS and Windows file systems all allow for one name, in UTF-8 bytes."""
+
+
+def _check_file_name(name: str) -> str:
+    """A bare name: a path ("/etc/passwd", "../x", "a/b", "C:x") could reach outside the
+    source folders, so a record may only name a file, never say where it is."""
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        size = MAX_FILE_NAME_BYTES + 1
+    if not re.match(_FILE_NAME, name) or name.strip(".") == "" or size > MAX_FILE_NAME_BYTES:
+        raise PydanticCustomError(
+            "invalid-file-name",
+            "'{name}' is not a file name: give the name alone, without a folder, '/', '\\' "
+            "or ':', in at most 255 bytes (the file is found by its sha256)",
+            {"name": "".join(c if c.isprintable() else repr(c)[1:-1] for c in name[:80])},
+        )
+    return name
+
+
 IsoDuration = Annotated[str, AfterValidator(_check_duration)]
 PartyCode = Annotated[str, AfterValidator(_check_party)]
 PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+FileName = Annotated[
+    str,
+    Field(
+        description="A bare file name: no folder, no '/', '\\' or ':', not '.' or '..'.",
+        json_schema_extra={"pattern": _FILE_NAME, "maxLength": MAX_FILE_NAME_BYTES},
+    ),
+    AfterValidator(_check_file_name),
+]

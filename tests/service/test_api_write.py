@@ -206,3 +206,22 @@ def test_a_formula_written_through_the_api_is_text_in_every_table(writable: Serv
     workbook = load_workbook(io.BytesIO(writable.client.get("/api/v1/export/xlsx").content))
     found = [c for row in workbook["provisions"].iter_rows() for c in row if c.value == formula]
     assert len(found) == 1 and found[0].data_type == "s", found
+
+
+def test_a_source_file_name_must_be_a_bare_name_and_reveals_nothing(writable: Service) -> None:
+    """A path in `filename` is refused before anything is looked up, whether or not the
+    file exists, so the reply cannot tell a curator what is on the server's disk."""
+    record, etag = read(writable)
+    headers = {**token(writable), "If-Match": etag}
+    replies = {}
+    for name in ("/etc/passwd", "/etc/no-such-file", "../../../../etc/hostname", "..", "a" * 5000):
+        sources = [{**record["sources"][0], "filename": name}, *record["sources"][1:]]
+        response = writable.client.put(
+            "/api/v1/agreements/ua-ro-2024", json={**record, "sources": sources}, headers=headers
+        )
+        assert response.status_code == 422, (name[:40], response.text[:300])
+        problem = response.json()["error"]["problems"][0]
+        assert (problem["path"], problem["code"]) == ("sources.0.filename", "invalid-field")
+        replies[name] = response.text.replace(name[:80], "NAME")
+    assert replies["/etc/passwd"] == replies["/etc/no-such-file"]
+    assert read(writable) == (record, etag) and history(writable) == []
