@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from pactwatch.model.agreement import Record, Sha256, Slug
-from pactwatch.model.values import PartialDate, PartyCode
+from pactwatch.model.values import BoundedInstant, BoundedNumber, PartialDate, PartyCode
 
 Ref = Annotated[
     str,
@@ -50,7 +50,7 @@ class EventSource(Record):
 
 
 class Quantity(Record):
-    value: float
+    value: BoundedNumber
     unit: str
 
 
@@ -60,7 +60,9 @@ class Event(Record):
     subkind: str | None = Field(
         default=None, description="For triggers: renewed_aggression or significant_escalation."
     )
-    at: datetime | None = Field(default=None, description="Exact instant, with its UTC offset.")
+    at: BoundedInstant | None = Field(
+        default=None, description="Exact instant, with its UTC offset."
+    )
     on: PartialDate | None = Field(default=None, description="Date when no exact time is known.")
     agreements: list[Slug] = Field(default_factory=list)
     actors: list[PartyCode] = Field(default_factory=list)
@@ -96,7 +98,12 @@ class Event(Record):
         wherever it is evaluated.
         """
         if self.at is not None:
-            return self.at.astimezone(UTC)
+            try:
+                return self.at.astimezone(UTC)
+            except OverflowError:
+                # Only a record built without validation (years are bounded) gets here.
+                edge = datetime.min if self.at.year == 1 else datetime.max
+                return edge.replace(tzinfo=UTC)
         assert self.on is not None  # guaranteed by _dated
         parts = [int(p) for p in self.on.split("-")] + [1, 1]
         day = date(parts[0], parts[1], parts[2])
