@@ -41,7 +41,8 @@ def error_body(status: int, code: str, message: str, problems: Sequence[Problem]
             "problems": [{"path": p.path, "code": p.code, "message": p.message} for p in problems],
         }
     }
-    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    # A message may quote a request's text, which may hold a lone surrogate: escape it.
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def error_response(
@@ -68,6 +69,10 @@ def _validation_problem(item: dict[str, Any]) -> Problem:
     if kind == "json_invalid":
         reason = (item.get("ctx") or {}).get("error", "not valid JSON")
         return Problem("request", "body", "malformed-json", f"body: malformed JSON ({reason})")
+    if kind == "unstorable-text":
+        context = item.get("ctx") or {}
+        where = ".".join(filter(None, ["body", str(context.get("path", ""))]))
+        return Problem("request", where, "invalid-text", f"{where} {context.get('problem')}")
     where = _field(loc)
     return Problem("request", where, "invalid-parameter", f"{where}: {item.get('msg', 'invalid')}")
 

@@ -13,11 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import ValidationError
 
 from pactwatch.api.agreements import dumps
 from pactwatch.api.auth import curator
+from pactwatch.api.body import JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
@@ -119,9 +120,7 @@ def _field(code: str, event: Event, agreements: Mapping[str, Agreement]) -> str:
     status_code=201,
     summary="Record an event (token needed); the same content twice is recorded once (200)",
 )
-def create_event(
-    cfg: Config, who: Annotated[str, Depends(curator)], body: Annotated[dict[str, Any], Body()]
-) -> Response:
+def create_event(cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject) -> Response:
     saved = save_event(cfg.engine, parsed_event(body), who, event_problems)
     cfg.forget_generation()
     url = f"/api/v1/events/{saved.event.id}"

@@ -10,9 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from pactwatch.api.auth import curator
+from pactwatch.api.body import JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
@@ -67,6 +68,28 @@ def encode_cursor(sort: str, key: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
+MAX_POSITION = 2**31 - 1
+"""No agreement has more provisions; and every backend's integer holds it."""
+
+
+def _cursor_value(value: Any) -> bool:
+    """A value a cursor of ours can hold: a position, or text a database can compare.
+
+    Anything else (an integer past 64 bits, a NUL, a lone surrogate) would reach the
+    database and fail there as a 500; a cursor is the client's to tamper with."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 0 <= value <= MAX_POSITION
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value
+    return False
+
+
 def decode_cursor(cursor: str | None, sort: str) -> list[Any] | None:
     if cursor is None:
         return None
@@ -74,7 +97,7 @@ def decode_cursor(cursor: str | None, sort: str) -> list[Any] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         name, key = json.loads(raw)
         ok = name == sort and isinstance(key, list) and 2 <= len(key) <= 3
-        ok = ok and all(isinstance(v, str | int) and not isinstance(v, bool) for v in key)
+        ok = ok and all(_cursor_value(v) for v in key)
     except (binascii.Error, ValueError, TypeError):
         ok = False
     if not ok:
@@ -154,7 +177,7 @@ def create_provision(
     agreement_id: str,
     cfg: Config,
     who: Annotated[str, Depends(curator)],
-    body: Annotated[dict[str, Any], Body()],
+    body: JsonObject,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     result = write.save_provision(
@@ -173,7 +196,7 @@ def update_provision(
     provision_id: str,
     cfg: Config,
     who: Annotated[str, Depends(curator)],
-    body: Annotated[dict[str, Any], Body()],
+    body: JsonObject,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     body = with_url_id(body, provision_id)
