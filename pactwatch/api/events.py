@@ -4,6 +4,7 @@ A POST is checked as `pactwatch event add` checks an event (the model, then the 
 provisions and mechanisms it names, its date against their signing, a trigger's exact
 instant), and every refusal is a 422 naming the field. The same content posted twice is
 recorded once: the second answer is 200 with the recorded event, not a second row.
+A DELETE (token needed) removes one event, with a history row per agreement it named.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pactwatch.model import Agreement, Event, Problem
 from pactwatch.model.event import EventKind
 from pactwatch.store import events as store_events
 from pactwatch.store.engine import reader
-from pactwatch.store.event_write import save_event
+from pactwatch.store.event_write import delete_event, save_event
 from pactwatch.store.write import WriteRejected
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
@@ -130,3 +131,14 @@ def create_event(cfg: Config, who: Annotated[str, Depends(curator)], body: JsonO
         headers={"Location": url},
         media_type=JSON,
     )
+
+
+@router.delete(
+    "/events/{event_id}",
+    status_code=204,
+    summary="Remove an event (token needed); history keeps what it was",
+)
+def remove_event(event_id: str, cfg: Config, who: Annotated[str, Depends(curator)]) -> Response:
+    delete_event(cfg.engine, event_id, who)
+    cfg.forget_generation()
+    return Response(status_code=204)

@@ -175,6 +175,11 @@ CASES = [
          "invalid-parameter", params={"signed_from": "9999-99-99"}),
     Case("limit 10**30", "GET", "/api/v1/provisions", 422, "invalid-parameter",
          params={"limit": str(10**30)}),
+    # Deleting events.
+    Case("delete an unknown event", "DELETE", "/api/v1/events/no-such-event", 404,
+         "unknown-event"),
+    Case("delete without a token", "DELETE", "/api/v1/events/no-such-event", 401,
+         "unauthorized", token=False),
 ]  # fmt: skip
 
 
