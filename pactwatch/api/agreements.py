@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from pactwatch.api.auth import curator
-from pactwatch.api.body import JsonObject
+from pactwatch.api.body import OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
@@ -102,7 +102,12 @@ def _written(result: write.Written, status: int) -> Response:
     return Response(body, status_code=status, media_type=JSON, headers={"ETag": result.etag})
 
 
-@router.post("/agreements", status_code=201, summary="Create an agreement (token needed)")
+@router.post(
+    "/agreements",
+    openapi_extra=OPENAPI,
+    status_code=201,
+    summary="Create an agreement (token needed)",
+)
 def create_agreement(
     cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject
 ) -> Response:
@@ -111,7 +116,11 @@ def create_agreement(
     return _written(result, 201)
 
 
-@router.put("/agreements/{agreement_id}", summary="Replace an agreement (token and If-Match)")
+@router.put(
+    "/agreements/{agreement_id}",
+    openapi_extra=OPENAPI,
+    summary="Replace an agreement (token and If-Match)",
+)
 def update_agreement(
     agreement_id: str,
     cfg: Config,

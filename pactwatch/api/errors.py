@@ -69,10 +69,6 @@ def _validation_problem(item: dict[str, Any]) -> Problem:
     if kind == "json_invalid":
         reason = (item.get("ctx") or {}).get("error", "not valid JSON")
         return Problem("request", "body", "malformed-json", f"body: malformed JSON ({reason})")
-    if kind == "unstorable-text":
-        context = item.get("ctx") or {}
-        where = ".".join(filter(None, ["body", str(context.get("path", ""))]))
-        return Problem("request", where, "invalid-text", f"{where} {context.get('problem')}")
     where = _field(loc)
     return Problem("request", where, "invalid-parameter", f"{where}: {item.get('msg', 'invalid')}")
 

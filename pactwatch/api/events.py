@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from pactwatch.api.agreements import dumps
 from pactwatch.api.auth import curator
-from pactwatch.api.body import JsonObject
+from pactwatch.api.body import OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
@@ -118,6 +118,7 @@ def _field(code: str, event: Event, agreements: Mapping[str, Agreement]) -> str:
 
 @router.post(
     "/events",
+    openapi_extra=OPENAPI,
     status_code=201,
     summary="Record an event (token needed); the same content twice is recorded once (200)",
 )

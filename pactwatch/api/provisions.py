@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from pactwatch.api.auth import curator
-from pactwatch.api.body import JsonObject
+from pactwatch.api.body import OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
@@ -170,6 +170,7 @@ def _written(result: write.Written, provision_id: str, status: int) -> Response:
 
 @router.post(
     "/agreements/{agreement_id}/provisions",
+    openapi_extra=OPENAPI,
     status_code=201,
     summary="Add a provision (token, and the agreement's ETag in If-Match)",
 )
@@ -189,6 +190,7 @@ def create_provision(
 
 @router.put(
     "/agreements/{agreement_id}/provisions/{provision_id}",
+    openapi_extra=OPENAPI,
     summary="Replace a provision (token, and the agreement's ETag in If-Match)",
 )
 def update_provision(

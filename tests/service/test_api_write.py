@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from openpyxl import load_workbook
@@ -225,3 +226,29 @@ def test_a_source_file_name_must_be_a_bare_name_and_reveals_nothing(writable: Se
         replies[name] = response.text.replace(name[:80], "NAME")
     assert replies["/etc/passwd"] == replies["/etc/no-such-file"]
     assert read(writable) == (record, etag) and history(writable) == []
+
+
+def test_the_token_is_checked_before_the_body_is_read(writable: Service) -> None:
+    headers = {"Content-Type": "application/json"}
+    for method, url in (
+        ("POST", "/api/v1/events"),
+        ("POST", "/api/v1/agreements"),
+        ("PUT", "/api/v1/agreements/ua-ro-2024"),
+        ("PUT", PATRIOT),
+        ("DELETE", "/api/v1/events/any"),
+    ):
+        response = writable.client.request(method, url, content=b'{"id": ', headers=headers)
+        assert response.status_code == 401, (method, url, response.text)
+        assert response.json()["error"]["code"] == "unauthorized"
+
+
+def test_a_chunked_body_past_the_limit_gets_413(writable: Service) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(160):  # 10 MiB, with no Content-Length to refuse it early
+            yield b"x" * 65_536
+
+    headers = {**token(writable), "Content-Type": "application/json"}
+    response = writable.client.post("/api/v1/events", content=chunks(), headers=headers)
+    assert response.status_code == 413, response.text[:200]
+    assert response.json()["error"]["code"] == "payload-too-large"
+    assert writable.client.get("/api/v1/events").json() == []

@@ -115,7 +115,7 @@ CASES = [
          "invalid-text", raw='{"id": "patriot", "object": "\\udc00"}'),
     # Bodies that are not an object, or not JSON at all.
     Case("body is an array", "POST", "/api/v1/events", 422, "invalid-parameter", body=[1, 2]),
-    Case("body nested 100,000 deep", "POST", "/api/v1/events", 400, "bad-request",
+    Case("body nested 100,000 deep", "POST", "/api/v1/events", 422, "malformed-json",
          raw="[" * 100_000 + "]" * 100_000),
     Case("body is not JSON", "POST", "/api/v1/events", 422, "malformed-json", raw="{'a': 1}"),
     # Amounts.
