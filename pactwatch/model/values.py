@@ -154,23 +154,25 @@ def _check_partial_date(text: str) -> str:
     return text
 
 
-_FILE_NAME = r"^[^/\\:\x00-\x1f\x7f]+$"
+_FILE_NAME = r"^[^/\\\x00-\x1f\x7f]*$"
 MAX_FILE_NAME_BYTES = 255
 """What Linux, macOS and Windows file systems all allow for one name, in UTF-8 bytes."""
 
 
 def _check_file_name(name: str) -> str:
-    """A bare name: a path ("/etc/passwd", "../x", "a/b", "C:x") could reach outside the
-    source folders, so a record may only name a file, never say where it is."""
+    """A bare name: a path ("/etc/passwd", "../x", "a/b", "a\\b") could reach outside the
+    source folders, so a record may only name a file, never say where it is. The empty
+    name is the extractor's "no file" (text read from standard input)."""
     try:
         size = len(name.encode("utf-8"))
     except UnicodeEncodeError:
         size = MAX_FILE_NAME_BYTES + 1
-    if not re.match(_FILE_NAME, name) or name.strip(".") == "" or size > MAX_FILE_NAME_BYTES:
+    dots_only = name != "" and name.strip(".") == ""
+    if not re.match(_FILE_NAME, name) or dots_only or size > MAX_FILE_NAME_BYTES:
         raise PydanticCustomError(
             "invalid-file-name",
-            "'{name}' is not a file name: give the name alone, without a folder, '/', '\\' "
-            "or ':', in at most 255 bytes (the file is found by its sha256)",
+            "'{name}' is not a file name: give the name alone, without a folder, '/' or "
+            "'\\', in at most 255 bytes (the file is found by its sha256)",
             {"name": "".join(c if c.isprintable() else repr(c)[1:-1] for c in name[:80])},
         )
     return name
@@ -203,7 +205,7 @@ BoundedNumber = Annotated[float, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
 FileName = Annotated[
     str,
     Field(
-        description="A bare file name: no folder, no '/', '\\' or ':', not '.' or '..'.",
+        description="A bare file name: no folder, no '/' or '\\', not '.' or '..'.",
         json_schema_extra={"pattern": _FILE_NAME, "maxLength": MAX_FILE_NAME_BYTES},
     ),
     AfterValidator(_check_file_name),
