@@ -30,6 +30,9 @@ CASES = [
     ("invalid_date.yaml", "invalid-date", "signed_on"),
     ("duplicate_key.yaml", "duplicate-key", "line 3"),
     ("inconsistent_term.yaml", "inconsistent-term-end", "term.ends_on"),
+    ("source_filename_path.yaml", "invalid-file-name", "sources.0.filename"),
+    ("date_out_of_range.yaml", "date-out-of-range", "signed_on"),
+    ("amount_not_finite.yaml", "invalid-field", "provisions.0.amount.value"),
     ("no_data", "no-data", ""),
 ]
 NEEDS_SEED = {"span_beyond_text.yaml", "span_splits_word.yaml", "span_sha256_mismatch.yaml"}

@@ -6,10 +6,11 @@ import json
 from datetime import UTC, date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from pactwatch.api.auth import curator
+from pactwatch.api.body import OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
@@ -101,21 +102,30 @@ def _written(result: write.Written, status: int) -> Response:
     return Response(body, status_code=status, media_type=JSON, headers={"ETag": result.etag})
 
 
-@router.post("/agreements", status_code=201, summary="Create an agreement (token needed)")
+@router.post(
+    "/agreements",
+    openapi_extra=OPENAPI,
+    status_code=201,
+    summary="Create an agreement (token needed)",
+)
 def create_agreement(
-    cfg: Config, who: Annotated[str, Depends(curator)], body: Annotated[dict[str, Any], Body()]
+    cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject
 ) -> Response:
     result = write.save_agreement(cfg.engine, body, who, checker(cfg), create=True)
     cfg.forget_generation()
     return _written(result, 201)
 
 
-@router.put("/agreements/{agreement_id}", summary="Replace an agreement (token and If-Match)")
+@router.put(
+    "/agreements/{agreement_id}",
+    openapi_extra=OPENAPI,
+    summary="Replace an agreement (token and If-Match)",
+)
 def update_agreement(
     agreement_id: str,
     cfg: Config,
     who: Annotated[str, Depends(curator)],
-    body: Annotated[dict[str, Any], Body()],
+    body: JsonObject,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     body = with_url_id(body, agreement_id)

@@ -41,7 +41,8 @@ def error_body(status: int, code: str, message: str, problems: Sequence[Problem]
             "problems": [{"path": p.path, "code": p.code, "message": p.message} for p in problems],
         }
     }
-    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    # A message may quote a request's text, which may hold a lone surrogate: escape it.
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def error_response(

@@ -4,6 +4,7 @@ A POST is checked as `pactwatch event add` checks an event (the model, then the 
 provisions and mechanisms it names, its date against their signing, a trigger's exact
 instant), and every refusal is a 422 naming the field. The same content posted twice is
 recorded once: the second answer is 200 with the recorded event, not a second row.
+A DELETE (token needed) removes one event, with a history row per agreement it named.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import ValidationError
 
 from pactwatch.api.agreements import dumps
 from pactwatch.api.auth import curator
+from pactwatch.api.body import OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
@@ -27,7 +29,7 @@ from pactwatch.model import Agreement, Event, Problem
 from pactwatch.model.event import EventKind
 from pactwatch.store import events as store_events
 from pactwatch.store.engine import reader
-from pactwatch.store.event_write import save_event
+from pactwatch.store.event_write import delete_event, save_event
 from pactwatch.store.write import WriteRejected
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
@@ -116,12 +118,11 @@ def _field(code: str, event: Event, agreements: Mapping[str, Agreement]) -> str:
 
 @router.post(
     "/events",
+    openapi_extra=OPENAPI,
     status_code=201,
     summary="Record an event (token needed); the same content twice is recorded once (200)",
 )
-def create_event(
-    cfg: Config, who: Annotated[str, Depends(curator)], body: Annotated[dict[str, Any], Body()]
-) -> Response:
+def create_event(cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject) -> Response:
     saved = save_event(cfg.engine, parsed_event(body), who, event_problems)
     cfg.forget_generation()
     url = f"/api/v1/events/{saved.event.id}"
@@ -131,3 +132,14 @@ def create_event(
         headers={"Location": url},
         media_type=JSON,
     )
+
+
+@router.delete(
+    "/events/{event_id}",
+    status_code=204,
+    summary="Remove an event (token needed); history keeps what it was",
+)
+def remove_event(event_id: str, cfg: Config, who: Annotated[str, Depends(curator)]) -> Response:
+    delete_event(cfg.engine, event_id, who)
+    cfg.forget_generation()
+    return Response(status_code=204)

@@ -10,13 +10,15 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from pactwatch.api.auth import curator
+from pactwatch.api.body import OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
 from pactwatch.api.views import checker, with_url_id
+from pactwatch.export.cells import neutral
 from pactwatch.model.taxonomy import domain_ids
 from pactwatch.store import query, write
 from pactwatch.store.engine import reader
@@ -66,6 +68,28 @@ def encode_cursor(sort: str, key: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
+MAX_POSITION = 2**31 - 1
+"""No agreement has more provisions; and every backend's integer holds it."""
+
+
+def _cursor_value(value: Any) -> bool:
+    """A value a cursor of ours can hold: a position, or text a database can compare.
+
+    Anything else (an integer past 64 bits, a NUL, a lone surrogate) would reach the
+    database and fail there as a 500; a cursor is the client's to tamper with."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 0 <= value <= MAX_POSITION
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value
+    return False
+
+
 def decode_cursor(cursor: str | None, sort: str) -> list[Any] | None:
     if cursor is None:
         return None
@@ -73,7 +97,7 @@ def decode_cursor(cursor: str | None, sort: str) -> list[Any] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         name, key = json.loads(raw)
         ok = name == sort and isinstance(key, list) and 2 <= len(key) <= 3
-        ok = ok and all(isinstance(v, str | int) and not isinstance(v, bool) for v in key)
+        ok = ok and all(_cursor_value(v) for v in key)
     except (binascii.Error, ValueError, TypeError):
         ok = False
     if not ok:
@@ -101,7 +125,14 @@ def _json_page(page: query.ProvisionPage, request: Request, sort: str) -> bytes:
     return b'{"items":[' + items + b"]," + tail[1:].encode()
 
 
+def _csv_text(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 def _csv_page(page: query.ProvisionPage) -> bytes:
+    """One page as CSV; text a spreadsheet would run as a formula is neutralised."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -109,10 +140,7 @@ def _csv_page(page: query.ProvisionPage) -> bytes:
         data = {"agreement_id": row.agreement_id, **json.loads(row.record)}
         amount = data.get("amount")
         data["amount"] = f"{amount['value']} {amount['currency']}" if amount else ""
-        writer.writerow(
-            "; ".join(v) if isinstance(v := data.get(c), list) else ("" if v is None else v)
-            for c in CSV_COLUMNS
-        )
+        writer.writerow(neutral(_csv_text(data.get(c))) for c in CSV_COLUMNS)
     return out.getvalue().encode("utf-8")
 
 
@@ -142,6 +170,7 @@ def _written(result: write.Written, provision_id: str, status: int) -> Response:
 
 @router.post(
     "/agreements/{agreement_id}/provisions",
+    openapi_extra=OPENAPI,
     status_code=201,
     summary="Add a provision (token, and the agreement's ETag in If-Match)",
 )
@@ -149,7 +178,7 @@ def create_provision(
     agreement_id: str,
     cfg: Config,
     who: Annotated[str, Depends(curator)],
-    body: Annotated[dict[str, Any], Body()],
+    body: JsonObject,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     result = write.save_provision(
@@ -161,6 +190,7 @@ def create_provision(
 
 @router.put(
     "/agreements/{agreement_id}/provisions/{provision_id}",
+    openapi_extra=OPENAPI,
     summary="Replace a provision (token, and the agreement's ETag in If-Match)",
 )
 def update_provision(
@@ -168,7 +198,7 @@ def update_provision(
     provision_id: str,
     cfg: Config,
     who: Annotated[str, Depends(curator)],
-    body: Annotated[dict[str, Any], Body()],
+    body: JsonObject,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     body = with_url_id(body, provision_id)

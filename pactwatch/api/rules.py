@@ -21,6 +21,7 @@ from pactwatch.api.export import exported
 from pactwatch.api.http import conditional
 from pactwatch.export.feeds import atom_feed, json_feed
 from pactwatch.model import Agreement, Event
+from pactwatch.model.values import BoundedInstant
 from pactwatch.rules import Obligation, State, evaluate
 from pactwatch.rules.changes import changes
 from pactwatch.rules.obligations import matching
@@ -34,10 +35,11 @@ router = APIRouter(prefix="/api/v1", tags=["rules"])
 Config = Annotated[ServiceConfig, Depends(config)]
 JSON = "application/json"
 At = Annotated[
-    datetime | None,
+    BoundedInstant | None,
     Query(
         description="Evaluate at this instant, ISO 8601 with its offset "
-        "(e.g. 2026-11-27T12:00:00+02:00); default: now. Without an offset it is refused."
+        "(e.g. 2026-11-27T12:00:00+02:00), in the years 1900-2200; default: now. "
+        "Without an offset it is refused."
     ),
 ]
 

@@ -68,12 +68,15 @@ def parse_instant(text: str | None, option: str = "--at") -> datetime | None:
 def webhook_settings(url: str | None) -> WebhookSettings | None:
     if url is None:
         return None
-    if not url.startswith(("http://", "https://")):
-        fail(f"--webhook: {url!r} is not an http(s) URL", 2)
+    from pactwatch.notify.post import url_problem
+    from pactwatch.notify.webhook import WebhookSettings
+
+    problem = url_problem(url)
+    if problem:
+        fail(f"--webhook: {url!r} {problem}", 2)
     secret = os.environ.get(WEBHOOK_SECRET_ENV, "")
     if not secret:
         fail(f"--webhook needs a signing secret: set {WEBHOOK_SECRET_ENV}", 2)
-    from pactwatch.notify.webhook import WebhookSettings
 
     return WebhookSettings(url=url, secret=secret)
 

@@ -14,7 +14,7 @@ from pactwatch.curate.dataset import Dataset
 from pactwatch.curate.structure_check import check_structure
 from pactwatch.model import Agreement, Problem, Span
 from pactwatch.model.taxonomy import domain_ids
-from pactwatch.sources import SourceLibrary, sha256_hex
+from pactwatch.sources import SourceLibrary
 from pactwatch.sources.library import SourceDecodeError
 
 
@@ -116,17 +116,18 @@ def _term(agreement: Agreement, file: str, _: SourceLibrary) -> Iterator[Problem
 
 def _sources(agreement: Agreement, file: str, library: SourceLibrary) -> Iterator[Problem]:
     for i, source in enumerate(agreement.sources):
-        if not source.sha256:
+        if not source.sha256 or not library.present() or library.path_for(source.sha256):
             continue
-        path = library.file_named(source.filename) if source.filename else None
-        if path is not None and sha256_hex(path.read_bytes()) != source.sha256:
+        named = library.sha_of_name(source.filename) if source.filename else None
+        if named is not None:
             yield Problem(
                 file,
                 f"sources.{i}.sha256",
                 "source-sha256-mismatch",
-                f"{path} has a different sha256: the source changed, re-check its spans",
+                f"the file named {source.filename} in the source folders has a different "
+                "sha256: the source changed, re-check its spans",
             )
-        elif library.present() and library.path_for(source.sha256) is None:
+        else:
             yield Problem(
                 file,
                 f"sources.{i}.sha256",

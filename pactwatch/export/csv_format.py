@@ -1,6 +1,7 @@
 """Provisions as CSV (RFC 4180: CRLF rows, quoted when needed, UTF-8, header first).
 
 Dates are ISO 8601, numbers use `repr` so they read back exactly, and nulls are empty.
+Text that a spreadsheet would take for a formula gets a leading `'` (see `cells`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import io
 from datetime import date
 
 from pactwatch.export.base import register
+from pactwatch.export.cells import neutral
 from pactwatch.export.tables import COLUMNS, TableExporter, Value
 
 
@@ -20,13 +22,15 @@ def cell(value: Value) -> str:
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutral(value)
     return str(value)
 
 
 def csv_bytes(header: list[str], rows: list[list[Value]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutral(name) for name in header])
     for row in rows:
         writer.writerow([cell(v) for v in row])
     return buffer.getvalue().encode("utf-8")

@@ -22,6 +22,7 @@ from icalendar import Event as VEvent
 
 from pactwatch.export.base import EventCollector, register
 from pactwatch.model import Agreement, Event
+from pactwatch.model.values import LAST_YEAR
 from pactwatch.rules import Obligation, evaluate
 from pactwatch.rules.mechanisms import certain_at
 from pactwatch.rules.timing import iso
@@ -56,10 +57,19 @@ def stamp_of(agreements: Sequence[Agreement], events: Sequence[Event]) -> dateti
     return max([*named, *(certain_at(e) for e in events)], default=EPOCH)
 
 
+HORIZON_LIMIT = datetime(LAST_YEAR + 200, 1, 1, tzinfo=UTC)
+"""Past every deadline a valid record can produce (its last year plus a 100-year term)."""
+
+
 def horizon_of(agreements: Sequence[Agreement], events: Sequence[Event]) -> datetime:
-    """An instant past every deadline the data can produce."""
+    """An instant past every deadline the data can produce, never past HORIZON_LIMIT.
+
+    The model keeps dates within FIRST_YEAR..LAST_YEAR; the limit also holds for records
+    that predate those bounds (a registry not reloaded since), where a year-9999 event
+    would otherwise push the horizon past what a datetime can hold."""
     ends = [_midnight(a.term.ends_on) for a in agreements if a.term.ends_on]
-    return max([stamp_of(agreements, events), *ends]) + timedelta(days=366)
+    latest = max([stamp_of(agreements, events), *ends])
+    return min(latest, HORIZON_LIMIT - timedelta(days=366)) + timedelta(days=366)
 
 
 def ics_calendar(obligations: Sequence[Obligation], stamp: datetime) -> bytes:

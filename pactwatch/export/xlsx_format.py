@@ -2,6 +2,10 @@
 
 openpyxl stamps the save time into the document properties and the zip entries; we fix
 both so the same rows give the same bytes (exports are golden-tested and diffed).
+
+openpyxl turns any text beginning with `=` into a live formula. Every text cell is written
+as a string instead, and one a spreadsheet could take for a formula (see `cells`) also
+carries the quote-prefix style, so editing it in Excel or LibreOffice keeps it text.
 """
 
 from __future__ import annotations
@@ -12,19 +16,35 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pactwatch.export.base import register
+from pactwatch.export.cells import is_risky
 from pactwatch.export.tables import COLUMNS, TableExporter
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 _FIXED = datetime(2000, 1, 1)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
+def text_only(sheet: Worksheet) -> None:
+    """Make every text cell a string (never a formula), quote-prefixed when risky."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if is_risky(cell.value):
+                    cell.quotePrefix = True
+
+
 def workbook_bytes(workbook: Workbook) -> bytes:
-    """Save with fixed timestamps: properties, and every zip member re-stamped in order."""
+    """Save with fixed timestamps: properties, and every zip member re-stamped in order.
+
+    Every sheet goes through `text_only` first, so no caller can write a formula."""
     from openpyxl.writer.excel import ExcelWriter  # on use: it slows start-up
 
+    for sheet in workbook.worksheets:
+        text_only(sheet)
     workbook.properties.created = _FIXED
     workbook.properties.modified = _FIXED
     raw = io.BytesIO()

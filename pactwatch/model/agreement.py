@@ -11,9 +11,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pactwatch.model.values import IsoDuration, PartyCode, add_years
+from pactwatch.model.values import (
+    BoundedDate,
+    BoundedNumber,
+    FileName,
+    IsoDuration,
+    PartyCode,
+    Period,
+    add_years,
+)
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
+MAX_OFFSET = 2**31 - 1
+"""Past any source text's length, and within every backend's integer columns."""
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 ProvisionKind = Literal["action", "support", "declaration", "mechanism"]
@@ -45,8 +55,8 @@ class Span(Record):
     """Character offsets into a source's UTF-8 text: `text[start:end]` is the clause."""
 
     source: Slug
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
+    start: int = Field(ge=0, le=MAX_OFFSET)
+    end: int = Field(gt=0, le=MAX_OFFSET)
 
     @model_validator(mode="after")
     def _ordered(self) -> Span:
@@ -68,8 +78,10 @@ class Source(Record):
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
     sha256: Sha256 | None = None
     url: str | None = None
-    filename: str | None = Field(
-        default=None, description="Expected file name under the sources directory, if known."
+    filename: FileName | None = Field(
+        default=None,
+        description="The file's name in the source folders, if known (a name, never a path; "
+        "the file is found by its sha256).",
     )
     published_on: str | None = None
     author: str | None = None
@@ -95,7 +107,7 @@ class Party(Record):
 
 class Term(Record):
     years: int | None = Field(default=None, ge=1, le=100)
-    ends_on: date | None = None
+    ends_on: BoundedDate | None = None
     ends_early_if: list[str] = Field(default_factory=list)
     indefinite: bool = False
     notice: IsoDuration | None = Field(
@@ -123,7 +135,7 @@ class Amount(Record):
     `qualifier` keeps the text's hedge ("at least", "up to"), so a floor is not summed as a
     sum and a ceiling is not read as a promise of the whole."""
 
-    value: float = Field(ge=0)
+    value: BoundedNumber
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     unit: AmountUnit = "currency"
     qualifier: AmountQualifier = "exact"
@@ -208,7 +220,7 @@ class Mechanism(Record):
     id: Slug
     kind: MechanismKind
     within: IsoDuration | None = None
-    every: IsoDuration | None = None
+    every: Period | None = None
     triggers: list[str] = Field(default_factory=list)
     starts_on: Literal["trigger", "request"] = "trigger"
     provision: str | None = None
@@ -240,10 +252,12 @@ class StructureNode(Record):
     eid: EId
     kind: str = Field(pattern=r"^[a-z]+$")
     num: str | None = None
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
+    start: int = Field(ge=0, le=MAX_OFFSET)
+    end: int = Field(gt=0, le=MAX_OFFSET)
     heading_end: int | None = Field(
-        default=None, description="End offset of the node's own heading line, if any."
+        default=None,
+        le=MAX_OFFSET,
+        description="End offset of the node's own heading line, if any.",
     )
     label: str | None = Field(
         default=None, description="The division's name in English ('Part', 'Article')."
@@ -273,7 +287,7 @@ class Agreement(Record):
     kind: str = Field(default="bilateral_security_agreement", pattern=r"^[a-z_]+$")
     parties: list[PartyCode] = Field(min_length=1)
     signatories: list[Signatory] = Field(default_factory=list)
-    signed_on: date | None = None
+    signed_on: BoundedDate | None = None
     signed_at: str | None = None
     legal_nature: LegalNature = "unknown"
     term: Term = Field(default_factory=Term)

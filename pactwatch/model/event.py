@@ -19,7 +19,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from pactwatch.model.agreement import Record, Sha256, Slug
-from pactwatch.model.values import PartialDate, PartyCode
+from pactwatch.model.values import BoundedInstant, BoundedNumber, PartialDate, PartyCode
 
 Ref = Annotated[
     str,
@@ -67,7 +67,7 @@ class EventSource(Record):
 
 
 class Quantity(Record):
-    value: float
+    value: BoundedNumber
     unit: str
 
 
@@ -77,7 +77,9 @@ class Event(Record):
     subkind: str | None = Field(
         default=None, description="For triggers: renewed_aggression or significant_escalation."
     )
-    at: datetime | None = Field(default=None, description="Exact instant, with its UTC offset.")
+    at: BoundedInstant | None = Field(
+        default=None, description="Exact instant, with its UTC offset."
+    )
     on: PartialDate | None = Field(default=None, description="Date when no exact time is known.")
     precision: Precision | None = Field(
         default=None,
@@ -154,9 +156,13 @@ class Event(Record):
 
     @property
     def date_precision(self) -> Precision:
-        """The precision in force (the validator fills it in when it is left out)."""
-        assert self.precision is not None  # guaranteed by _implied_precision and _dated
-        return self.precision
+        """The precision in force: the validator fills it in when it is left out; a record
+        built without validation (a row of an old registry) reads it off its date."""
+        if self.precision is not None:
+            return self.precision
+        if self.at is not None or self.on is None:
+            return "instant"
+        return {1: "year", 2: "month"}.get(len(self.on.split("-")), "day")  # type: ignore[return-value]
 
     def _first_day(self) -> date:
         assert self.on is not None  # guaranteed by _dated
@@ -185,7 +191,12 @@ class Event(Record):
         wherever it is evaluated.
         """
         if self.at is not None:
-            return self.at.astimezone(UTC)
+            try:
+                return self.at.astimezone(UTC)
+            except OverflowError:
+                # Only a record built without validation (years are bounded) gets here.
+                edge = datetime.min if self.at.year == 1 else datetime.max
+                return edge.replace(tzinfo=UTC)
         day = self._first_day()
         return datetime(day.year, day.month, day.day, tzinfo=UTC)
 

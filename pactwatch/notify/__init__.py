@@ -7,6 +7,15 @@ from pactwatch.notify.webhook import (
     deliver,
     idempotency_key,
     sign,
+    verify_signature,
 )
 
-__all__ = ["Delivery", "WebhookSettings", "alert_body", "deliver", "idempotency_key", "sign"]
+__all__ = [
+    "Delivery",
+    "WebhookSettings",
+    "alert_body",
+    "deliver",
+    "idempotency_key",
+    "sign",
+    "verify_signature",
+]

@@ -5,6 +5,11 @@ checks `pactwatch event add` runs, passed in by the caller), inserts it with its
 appends one history row per agreement it names (who, when, the event as "after") and
 advances the registry's generation. An event whose content is already recorded is not
 written again: the caller gets the recorded one back, so a retried POST is harmless.
+
+A deletion is the same in reverse: the row and its links go, with one history row per
+agreement the event named (the event as "before"), in one transaction. It works on the
+stored row as it is, without reading it back through the model, so an event recorded
+before a check existed (say, one dated in year 9999) can still be removed.
 """
 
 from __future__ import annotations
@@ -12,12 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from pactwatch.model import Agreement, Event, Problem
 from pactwatch.store import state, tables
-from pactwatch.store.events import event_by_fingerprint, event_by_id, insert_events
+from pactwatch.store.events import (
+    event_by_fingerprint,
+    event_by_id,
+    event_links,
+    events,
+    insert_events,
+)
 from pactwatch.store.write import WriteRejected, record_history
 
 EventCheck = Callable[[Event, Mapping[str, Agreement]], list[Problem]]
@@ -72,6 +83,30 @@ def _save(connection: Connection, event: Event, actor: str, check: EventCheck) -
         record_history(connection, actor, entity, versions.get(agreement_id, 0), None, after)
     state.advance(connection, f"event:{event.id}:{event.fingerprint()}")
     return EventSaved(event, True)
+
+
+def delete_event(engine: Engine, event_id: str, actor: str) -> str:
+    """Remove the event `event_id` with its links and history; its stored record, or a 404."""
+    with engine.begin() as connection:
+        query = select(events.c.record, events.c.fingerprint).where(events.c.id == event_id)
+        if connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = connection.execute(query).one_or_none()
+        if row is None:
+            raise WriteRejected.one(404, "id", "unknown-event", f"no event with id {event_id!r}")
+        record, fingerprint = str(row[0]), str(row[1])
+        linked = select(event_links.c.agreement_id).where(event_links.c.event_id == event_id)
+        named = sorted(set(connection.execute(linked).scalars()))
+        a = tables.agreements
+        rows = connection.execute(select(a.c.id, a.c.version).where(a.c.id.in_(named))).all()
+        versions = {str(r.id): int(r.version) for r in rows}
+        connection.execute(delete(event_links).where(event_links.c.event_id == event_id))
+        connection.execute(delete(events).where(events.c.id == event_id))
+        for agreement_id in named or [REGISTRY_WIDE]:
+            entity = ("event", agreement_id, None)
+            record_history(connection, actor, entity, versions.get(agreement_id, 0), record, None)
+        state.advance(connection, f"event-deleted:{event_id}:{fingerprint}")
+    return record
 
 
 def _id_taken(event_id: str) -> WriteRejected:

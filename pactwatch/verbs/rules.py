@@ -209,7 +209,9 @@ def notify(
 
     The registry remembers each delivered key (per URL), so running `due --webhook` on a
     schedule alerts on what is new since the last run; a failed delivery is retried next run.
+    All the deliveries share one deadline, `settings.run_timeout` from now.
     """
+    until = time.monotonic() + settings.run_timeout
     alerting = [o for o in obligations if o.state in ALERTING]
     engine = open_for_reading(db)
     try:
@@ -218,7 +220,7 @@ def notify(
         for obligation in alerting:
             if idempotency_key(obligation) in sent:
                 continue
-            delivery = deliver(settings, obligation, now, sleep)
+            delivery = deliver(settings, obligation, now, sleep, until)
             deliveries.append(delivery)
             store_events.mark_delivered(engine, settings.url, [delivery.key])
         return deliveries

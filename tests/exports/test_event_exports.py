@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from pactwatch import verbs
 from pactwatch.export import base
 from pactwatch.export.base import EventAware, bearing_on
+from pactwatch.export.ics_format import HORIZON_LIMIT, horizon_of
 from pactwatch.model import Agreement, Event
 from tests.exports.conftest import export_bytes
 
@@ -84,3 +85,25 @@ def test_bearing_on_keeps_named_and_unscoped_events_in_time_order() -> None:
     for given in ([here, there, everywhere, early], [early, everywhere, there, here]):
         kept = [e.id for e in bearing_on(given, ["a-1"])]
         assert kept == ["early", "here", "everywhere"], (given, kept)
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(9999, 12, 31, 23, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+        datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-14))),
+    ],
+    ids=["year-9999", "year-1-plus-14h", "year-9999-minus-14h"],
+)
+def test_the_calendar_horizon_holds_for_an_event_at_the_edge_of_time(
+    full: Agreement, at: datetime
+) -> None:
+    """The model refuses such dates now; a registry written before that may still hold one
+    (built here without validation), and the calendar must still be made."""
+    edge = Event.model_construct(
+        id="edge", kind="statement", at=at, on=None, agreements=[full.id], sources=[]
+    )
+    horizon = horizon_of([full], [edge])
+    assert horizon <= HORIZON_LIMIT
+    assert b"BEGIN:VCALENDAR" in export_bytes("ics", [full], [edge])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -16,6 +17,7 @@ from pactwatch.export.akn_read import read_akn
 from pactwatch.export.linked_data import agreement_iri
 from pactwatch.export.yaml_format import agreement_yaml
 from pactwatch.model import Agreement
+from pactwatch.model.values import FIRST_YEAR, LAST_YEAR
 from tests.exports.conftest import export_bytes
 
 # Any printable text, with newlines and tabs; XML cannot hold other control characters.
@@ -25,6 +27,8 @@ TEXT = st.text(
 SLUG = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,8}", fullmatch=True)
 PARTY = st.sampled_from(["UA", "RO", "NO", "EU", "NATO", "PL", "NL"])
 DOMAIN = st.sampled_from(["air_defence", "training", "other", "cyber"])
+
+FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 
 
 @st.composite
@@ -65,7 +69,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
                 {"name": draw(TEXT), "role": draw(TEXT), "party": draw(PARTY)}
                 for _ in range(draw(st.integers(0, 2)))
             ],
-            "signed_on": draw(st.none() | st.dates().map(str)),
+            "signed_on": draw(st.none() | st.dates(FIRST_DAY, LAST_DAY).map(str)),
             "signed_at": draw(st.none() | TEXT),
             "sources": [{"id": "s", "title": draw(TEXT)}],
             "provisions": draw(provisions()),

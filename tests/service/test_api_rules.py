@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -9,9 +10,12 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import insert
 
 from pactwatch import verbs
 from pactwatch.rules.timing import iso
+from pactwatch.store import events as store_events
+from pactwatch.store import open_engine
 from tests.service.conftest import Service
 
 AT = "2026-11-27T12:00:00+02:00"
@@ -253,3 +257,69 @@ def test_concurrent_posts_of_one_event_record_it_once(writable: Service) -> None
     assert sorted(statuses) == [200, 200, 200, 201], statuses
     assert len(writable.client.get("/api/v1/events").json()) == 1
     assert len(history(writable)) == 1, "the losing writers changed nothing"
+
+
+def test_delete_event_removes_it_with_history_and_a_new_generation(writable: Service) -> None:
+    headers = auth(writable)
+    at = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    event = writable.client.post(
+        "/api/v1/events", json=trigger(at, agreements=["ua-ro-2024"]), headers=headers
+    ).json()
+    calendar = writable.client.get("/api/v1/calendar.ics")
+    assert writable.client.delete(event["url"]).status_code == 401, "a token is needed"
+    response = writable.client.delete(event["url"], headers=auth(writable, "bo"))
+    assert response.status_code == 204, response.text
+    assert writable.client.get(event["url"]).status_code == 404
+    assert writable.client.get("/api/v1/events").json() == []
+    again = writable.client.delete(event["url"], headers=headers)
+    assert again.status_code == 404 and again.json()["error"]["code"] == "unknown-event"
+    entries = history(writable)
+    assert [(e["actor"], e["entity"], e["action"]) for e in entries] == [
+        ("ana", "event", "create"),
+        ("bo", "event", "delete"),
+    ], entries
+    assert entries[1]["before"]["id"] == event["id"] and entries[1]["after"] is None
+    later = writable.client.get("/api/v1/calendar.ics")
+    assert later.headers["etag"] != calendar.headers["etag"], "the generation moved on"
+    assert later.content != calendar.content, "the trigger's clock is gone"
+
+
+def test_an_event_stored_before_the_year_bounds_can_be_deleted(writable: Service) -> None:
+    """A registry written before dates were bounded may hold a year-9999 event, which no
+    longer reads as an Event: the row itself is removed, and the calendar works again."""
+    record = {
+        "id": "far",
+        "kind": "meeting",
+        "at": "9999-12-31T23:00:00Z",
+        "agreements": ["ua-ro-2024"],
+        "sources": SOURCE,
+    }
+    engine = open_engine(writable.url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(store_events.events).values(
+                    id="far",
+                    kind="meeting",
+                    at=record["at"],
+                    earliest_utc="9999-12-31T23:00:00+00:00",
+                    fingerprint="f" * 64,
+                    record=json.dumps(record),
+                )
+            )
+            connection.execute(
+                insert(store_events.event_links).values(
+                    event_id="far", position=0, agreement_id="ua-ro-2024", target="agreement"
+                )
+            )
+    finally:
+        engine.dispose()
+    response = writable.client.delete("/api/v1/events/far", headers=auth(writable))
+    assert response.status_code == 204, response.text
+    assert writable.client.get("/api/v1/calendar.ics").status_code == 200
+    entry = history(writable)[-1]
+    assert (entry["action"], entry["before"]["at"], entry["after"]) == (
+        "delete",
+        record["at"],
+        None,
+    )

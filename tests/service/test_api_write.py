@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
+from collections.abc import Iterator
 from typing import Any
+
+from openpyxl import load_workbook
 
 from pactwatch import verbs
 from tests.service.conftest import Service, make_service
@@ -185,3 +190,65 @@ def test_an_agreement_can_be_created_in_a_registry_never_loaded(db_url: str) -> 
         listed = service.client.get("/api/v1/provisions", params={"domain": "energy"}).json()
         assert [p["id"] for p in listed["items"]] == ["p"]
     service.close()
+
+
+def test_a_formula_written_through_the_api_is_text_in_every_table(writable: Service) -> None:
+    record, etag = read(writable)
+    formula = '=HYPERLINK("http://127.0.0.1/leak","open")'
+    body = {**patriot(record), "object": formula, "section": "@SUM(1)"}
+    headers = {**token(writable), "If-Match": etag}
+    response = writable.client.put(PATRIOT, json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    page = writable.client.get("/api/v1/provisions", params={"format": "csv", "q": "HYPERLINK"})
+    rows = list(csv.DictReader(io.StringIO(page.text, newline="")))
+    assert [(r["object"], r["section"]) for r in rows] == [("'" + formula, "'@SUM(1)")], rows
+    exported = writable.client.get("/api/v1/export/csv").text
+    assert "'" + formula.replace('"', '""') in exported
+    workbook = load_workbook(io.BytesIO(writable.client.get("/api/v1/export/xlsx").content))
+    found = [c for row in workbook["provisions"].iter_rows() for c in row if c.value == formula]
+    assert len(found) == 1 and found[0].data_type == "s", found
+
+
+def test_a_source_file_name_must_be_a_bare_name_and_reveals_nothing(writable: Service) -> None:
+    """A path in `filename` is refused before anything is looked up, whether or not the
+    file exists, so the reply cannot tell a curator what is on the server's disk."""
+    record, etag = read(writable)
+    headers = {**token(writable), "If-Match": etag}
+    replies = {}
+    for name in ("/etc/passwd", "/etc/no-such-file", "../../../../etc/hostname", "..", "a" * 5000):
+        sources = [{**record["sources"][0], "filename": name}, *record["sources"][1:]]
+        response = writable.client.put(
+            "/api/v1/agreements/ua-ro-2024", json={**record, "sources": sources}, headers=headers
+        )
+        assert response.status_code == 422, (name[:40], response.text[:300])
+        problem = response.json()["error"]["problems"][0]
+        assert (problem["path"], problem["code"]) == ("sources.0.filename", "invalid-field")
+        replies[name] = response.text.replace(name[:80], "NAME")
+    assert replies["/etc/passwd"] == replies["/etc/no-such-file"]
+    assert read(writable) == (record, etag) and history(writable) == []
+
+
+def test_the_token_is_checked_before_the_body_is_read(writable: Service) -> None:
+    headers = {"Content-Type": "application/json"}
+    for method, url in (
+        ("POST", "/api/v1/events"),
+        ("POST", "/api/v1/agreements"),
+        ("PUT", "/api/v1/agreements/ua-ro-2024"),
+        ("PUT", PATRIOT),
+        ("DELETE", "/api/v1/events/any"),
+    ):
+        response = writable.client.request(method, url, content=b'{"id": ', headers=headers)
+        assert response.status_code == 401, (method, url, response.text)
+        assert response.json()["error"]["code"] == "unauthorized"
+
+
+def test_a_chunked_body_past_the_limit_gets_413(writable: Service) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(160):  # 10 MiB, with no Content-Length to refuse it early
+            yield b"x" * 65_536
+
+    headers = {**token(writable), "Content-Type": "application/json"}
+    response = writable.client.post("/api/v1/events", content=chunks(), headers=headers)
+    assert response.status_code == 413, response.text[:200]
+    assert response.json()["error"]["code"] == "payload-too-large"
+    assert writable.client.get("/api/v1/events").json() == []
