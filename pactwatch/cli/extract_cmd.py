@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pactwatch.cli.options import FormatOption, TextOrJson
+from pactwatch.cli.options import FormatOption, SourcesOption, TextOrJson
 
 if TYPE_CHECKING:
     from pactwatch.extract.run import StreamResult
@@ -83,9 +83,10 @@ def _results(files: list[str]) -> Iterator[StreamResult]:
             yield from extract_stream(handle, name)
 
 
-def _extract_jsonl(files: list[str], out: TextIO = sys.stdout) -> None:
+def _extract_jsonl(files: list[str], out: TextIO | None = None) -> None:
     from pactwatch.extract.run import prepare_batch
 
+    out = out or sys.stdout  # looked up now: the stream may have been replaced since import
     failures = 0
     prepare_batch()
     progress = Progress(
@@ -107,12 +108,49 @@ def _extract_jsonl(files: list[str], out: TextIO = sys.stdout) -> None:
         raise typer.Exit(1)
 
 
+DataOption = Annotated[
+    list[Path] | None,
+    typer.Option("--data", help="Agreement files or folders (default: the data/ folder)."),
+]
+
+
 def evaluate(
-    pred: Annotated[Path, typer.Argument(help="Draft record (JSON or YAML), e.g. from extract.")],
-    gold: Annotated[Path, typer.Argument(help="Curated record (YAML or JSON).")],
+    pred: Annotated[
+        Path | None, typer.Argument(help="Draft record (JSON or YAML), e.g. from extract.")
+    ] = None,
+    gold: Annotated[Path | None, typer.Argument(help="Curated record (YAML or JSON).")] = None,
+    registry: Annotated[
+        bool,
+        typer.Option(
+            "--registry",
+            help="Leave one agreement out: draft each coded agreement's official text with a "
+            "model trained on all the others, and score it against its record.",
+        ),
+    ] = False,
+    corpus: Annotated[
+        bool,
+        typer.Option(
+            "--corpus",
+            help="With --registry: score our own reports (data/corpus) instead, each drafted "
+            "by a model that saw nothing about its partner.",
+        ),
+    ] = False,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="With --registry: these agreements.")
+    ] = None,
     fmt: FormatOption = TextOrJson.table,
+    data: DataOption = None,
+    sources: SourcesOption = None,
 ) -> None:
-    """Score a draft against a curated record: provisions matched by span overlap."""
+    """Score a draft against a curated record (provisions matched by span overlap), or
+    with --registry the extractor on every coded agreement it was not trained on."""
+    if registry:
+        if pred is not None or gold is not None:
+            raise typer.BadParameter("--registry takes no files", param_hint="PRED GOLD")
+        _evaluate_registry(only or [], fmt, data or [], sources, corpus)
+        return
+    if pred is None or gold is None:
+        raise typer.BadParameter("give a draft and a curated record", param_hint="PRED GOLD")
     from pactwatch.extract.run import evaluate as evaluate_files
 
     scores = evaluate_files(pred, gold)
@@ -125,6 +163,85 @@ def evaluate(
     Console().print(table)
 
 
+def _evaluate_registry(
+    only: list[str], fmt: TextOrJson, data: list[Path], sources: list[Path] | None, corpus: bool
+) -> None:
+    from pactwatch.verbs.learning import evaluate_registry
+
+    progress = Progress(
+        TextColumn("leave one out"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} {task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not sys.stderr.isatty(),
+    )
+    with progress:
+        task = progress.add_task("", total=len(only) or None)
+        result = evaluate_registry(
+            data,
+            sources,
+            only,
+            lambda ident: progress.update(task, advance=1, description=ident),
+            reports=corpus,
+        )
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    table = Table(
+        "agreement",
+        "gold",
+        "predicted",
+        "recall",
+        "precision",
+        "actors",
+        "domains",
+        "metadata",
+        title="leave one agreement out",
+    )
+    for row in result["per_agreement"]:
+        right = sum(row["metadata"].values())
+        table.add_row(
+            row["agreement"],
+            str(row["gold"]),
+            str(row["predicted"]),
+            str(row["recall"]),
+            str(row["precision"]),
+            str(row["actor_accuracy"]),
+            str(row["domain_accuracy"]),
+            f"{right}/{len(row['metadata'])}",
+        )
+    Console(width=120).print(table)
+    typer.echo(
+        f"all {result['agreements']} agreements: recall {result['recall']}, precision "
+        f"{result['precision']}, actors {result['actor_accuracy']}, domains "
+        f"{result['domain_accuracy']}, metadata {result['metadata_accuracy']}"
+    )
+
+
+def train(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Where to write the model (default: data/models/extractor.json)."
+        ),
+    ] = None,
+    data: DataOption = None,
+    sources: SourcesOption = None,
+) -> None:
+    """Train the extractor's decisions from the reviewed records and their official texts
+    (fixed seeds: the same records give the same file)."""
+    from pactwatch.verbs.learning import train as train_model
+
+    path, model = train_model(out, data or [], sources)
+    weights = sum(len(h.weights) for h in model.heads.values())
+    typer.echo(
+        f"trained on {len(model.trained_on)} agreements: {len(model.heads)} decisions, "
+        f"{weights} weights; wrote {path}"
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command()(extract)
     app.command("eval")(evaluate)
+    app.command()(train)

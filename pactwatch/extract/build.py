@@ -16,6 +16,7 @@ from pactwatch.extract.domains import CueHit, cue_hits, rank
 from pactwatch.extract.facts import amounts, condition, shares, timing
 from pactwatch.extract.index import DocIndex
 from pactwatch.extract.lexicon import Lexicon
+from pactwatch.extract.slugs import Slugs
 from pactwatch.model import Amount, Provision
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
@@ -27,28 +28,8 @@ _SPACE = re.compile(r"\s+")
 # Whitespace that is not one plain space: replacing it gives what _SPACE gives, and text
 # with none (most clauses) comes back untouched, with no string built.
 _LOOSE_SPACE = re.compile(r"\s{2,}|[^\S ]")
-_NOT_SLUG = re.compile(r"[^a-z0-9-]+")
 _YEAR = re.compile(r"\b(?:[Ii]n|[Ff]or|[Dd]uring)\s+((?:19|20)\d\d)\b")
 _DOLLARS = {"CA": "CAD", "AU": "AUD", "NZ": "NZD"}
-_STOP = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "and",
-        "in",
-        "on",
-        "for",
-        "with",
-        "its",
-        "their",
-        "by",
-        "through",
-        "at",
-    ]
-)
 _CHANNEL = re.compile(r"\b(eu|nato) and (eu|nato) (instruments|tools)\b")
 # Verbs of a recurring mechanism when the clause has a timing ("review ... annually").
 _MEETING_VERBS = frozenset({"meet", "consult", "convene", "review", "assess", "evaluate"})
@@ -120,7 +101,7 @@ def provision(
     clause: Clause,
     lexicon: Lexicon,
     ctx: Context,
-    taken: set[str],
+    slugs: Slugs,
     index: DocIndex,
 ) -> Provision:
     """The provision for a clause; `view` is the folded text, `ctx.lower` its lower case."""
@@ -181,7 +162,7 @@ def provision(
         lower, _named_instruments(view, index, start, end, lexicon), start, end
     )
     return Provision(
-        id=_slug(action, obj, taken),
+        id=slugs.make(action, obj),
         section=clause.section,
         actors=clause.actors,
         beneficiaries=bens,
@@ -256,14 +237,3 @@ def _instruments(lower: str, named: list[str], start: int, end: int) -> list[str
             if name not in found:
                 found.append(name)
     return found
-
-
-def _slug(action: str, obj: str, taken: set[str]) -> str:
-    words = [w for w in _WORD.findall(obj.lower()) if w not in _STOP][:3]
-    base = "-".join([action.replace(" ", "-"), *words]).lower()
-    base = _NOT_SLUG.sub("", base).strip("-")[:60] or "provision"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug

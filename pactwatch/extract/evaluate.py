@@ -1,7 +1,9 @@
 """Score a draft against a curated record: provisions matched by span overlap.
 
-A predicted provision matches a gold one when their spans overlap by at least half of the
-shorter; pairs are taken greedily by overlap size, so each provision matches at most once.
+A predicted provision may match a gold one when their spans overlap by at least half of
+the shorter. Each provision matches at most once, and the pairs are the most that can be
+made at once (an optimal assignment, ties broken by total overlap): taking the largest
+overlaps first can spend a piece on a gold provision that another piece could have had.
 Field accuracies are over matched pairs only, as in span-based NER scoring.
 """
 
@@ -54,15 +56,26 @@ def match(pred: list[Provision], gold: list[Provision]) -> list[tuple[Provision,
             overlap = min(pe, ge) - max(ps, gs)
             if overlap > 0 and overlap >= MIN_OVERLAP * min(pe - ps, ge - gs):
                 candidates.append((overlap, i, j))
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    pairs = []
-    for _, i, j in sorted(candidates, reverse=True):
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
-            used_g.add(j)
-            pairs.append((pred[i], gold[j]))
-    return pairs
+    if not candidates:
+        return []
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    rows = sorted({i for _, i, _ in candidates})
+    cols = sorted({j for _, _, j in candidates})
+    row_at = {i: n for n, i in enumerate(rows)}
+    col_at = {j: n for n, j in enumerate(cols)}
+    # a pair is worth more than any sum of overlaps, so the most pairs win first
+    bonus = 1 + sum(overlap for overlap, _, _ in candidates)
+    weight = np.zeros((len(rows), len(cols)), dtype=np.float64)
+    for overlap, i, j in candidates:
+        weight[row_at[i], col_at[j]] = bonus + overlap
+    picked_rows, picked_cols = linear_sum_assignment(weight, maximize=True)
+    return [
+        (pred[rows[r]], gold[cols[c]])
+        for r, c in zip(picked_rows, picked_cols, strict=True)
+        if weight[r, c] > 0
+    ]
 
 
 def _share(

@@ -23,6 +23,7 @@ from pactwatch.extract.index import DocIndex, Hit
 from pactwatch.extract.lexicon import Lexicon, load_lexicon
 from pactwatch.extract.lists import ListIntro, list_intro, list_item
 from pactwatch.extract.segment import Block, Sentence, blocks, sentences
+from pactwatch.extract.slugs import Slugs
 from pactwatch.model import Agreement, Provision, Span
 from pactwatch.sources import match_view
 
@@ -80,7 +81,7 @@ class Reader:
     lower: str = ""
     provisions: list[Provision] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    taken: set[str] = field(default_factory=set)
+    taken: Slugs = field(default_factory=Slugs)
     section: str | None = None
     section_topic: list[str] = field(default_factory=list)
     paragraph: int = -1
@@ -363,6 +364,8 @@ class Reader:
             self.note("warning", start, end, f"commitment without a known actor ({rule})")
             return True
         pieces = verb_pieces(self.view, after, end, self.lexicon)
+        if not pieces:
+            return False  # the clause ends at its modal ("... as the Participants will")
         pieces[0] = Piece(start, pieces[0].end, "clause")
         split = [p for piece in pieces for p in parallel_np_pieces(self.view, piece)]
         self._emit(split, actors, [f"rule:{rule}", *why], partners, verb_from=after)

@@ -21,6 +21,9 @@ from pydantic import ValidationError
 from pactwatch.extract.evaluate import Scores, score
 from pactwatch.extract.extractor import draft
 from pactwatch.extract.lexicon import load_lexicon
+from pactwatch.extract.linear import load_model
+from pactwatch.extract.official import draft_official, looks_like_agreement
+from pactwatch.extract.report import draft_report
 from pactwatch.model import Agreement, PactwatchError
 from pactwatch.sources import Document, read_document
 
@@ -63,16 +66,20 @@ def _stem(name: str) -> str:
 
 
 def extract_document(document: Document, ident: str | None = None) -> Agreement:
-    """The draft Agreement for a decoded document, its source fingerprinted."""
+    """The draft Agreement for a decoded document, its source fingerprinted.
+
+    With a trained model (`pactwatch train`), an agreement's own text (numbered divisions,
+    "the Participants") is drafted over its structure and a report line by line, each by
+    the trained decisions; without one, by the rules alone."""
     sid = source_id(ident or document.name)
     base = _file_name(document.name)
-    return draft(
-        document.text,
-        source_id=sid,
-        name=base,
-        sha256=document.sha256,
-        filename=base if document.name != "<stdin>" else "",
-    )
+    sha, filename = document.sha256, base if document.name != "<stdin>" else ""
+    model = load_model()
+    if model is None:
+        return draft(document.text, source_id=sid, name=base, sha256=sha, filename=filename)
+    if looks_like_agreement(document.text):
+        return draft_official(document.text, sid, model, name=base, sha256=sha, filename=filename)
+    return draft_report(document.text, sid, model, name=base, sha256=sha, filename=filename)
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,9 @@ def extract_stream(lines: Iterable[str], origin: str = "<stdin>") -> Iterator[St
             yield StreamResult(ident, error=f"{origin}:{number}: not JSON ({error.msg})")
         except PactwatchError as error:
             yield StreamResult(ident, error=error.problem.line())
+        except Exception as error:  # one bad document must not end a batch
+            reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            yield StreamResult(ident, error=f"{origin}:{number}: extraction failed ({reason})")
 
 
 def load_agreement(path: Path) -> Agreement:

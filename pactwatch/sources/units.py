@@ -71,17 +71,41 @@ def operative_units(text: str, outline: Outline) -> list[Unit]:
 
 
 @lru_cache(maxsize=1)
-def _commitment_pattern() -> re.Pattern[str]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None, tuple[str, ...]]:
+    r"""Whole words and stems in one alternation; word endings (Ukrainian future forms)
+    apart, asked only of a text that holds one, since `\w+ending` is tried at every word."""
     raw: dict[str, Any] = read_data_yaml(data_dir() / "lexicons" / "commitment.yaml")
     alternatives: list[str] = []
+    suffixes: list[str] = []
     for entry in raw.values():
         alternatives += [re.escape(w) + r"\b" for w in entry.get("words", [])]
         alternatives += [re.escape(s) + r"\w*" for s in entry.get("stems", [])]
-        alternatives += [r"\w+" + re.escape(s) + r"\b" for s in entry.get("suffixes", [])]
-    return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+        suffixes += entry.get("suffixes", [])
+    main = re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+    if not suffixes:
+        return main, None, ()
+    endings = "|".join(re.escape(s) for s in suffixes)
+    return main, re.compile(rf"\b\w+(?:{endings})\b", re.IGNORECASE), tuple(suffixes)
+
+
+def commitment_matches(text: str) -> list[re.Match[str]]:
+    """Every commitment cue in a text, in order."""
+    main, endings, suffixes = _patterns()
+    found = list(main.finditer(text))
+    lowered = text.lower() if endings is not None else ""
+    if endings is not None and any(s in lowered for s in suffixes):
+        taken = {m.start() for m in found}
+        found += [m for m in endings.finditer(text) if m.start() not in taken]
+        found.sort(key=lambda m: m.start())
+    return found
 
 
 def commitment_cue(sentence: str) -> str | None:
     """The first word that makes a sentence commit someone, or None."""
-    match = _commitment_pattern().search(sentence)
-    return match.group() if match else None
+    main, endings, suffixes = _patterns()
+    first = main.search(sentence)
+    if endings is not None and any(s in sentence.lower() for s in suffixes):
+        other = endings.search(sentence)
+        if other is not None and (first is None or other.start() < first.start()):
+            first = other
+    return first.group() if first else None
