@@ -69,6 +69,18 @@ def extract(
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
 
 
+def _progress(label: str, counter: str) -> Progress:
+    """A progress bar on stderr, shown only to a person at a terminal."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn(counter),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not sys.stderr.isatty(),
+    )
+
+
 def _results(files: list[str]) -> Iterator[StreamResult]:
     from pactwatch.extract.run import extract_stream, read_input
 
@@ -89,14 +101,7 @@ def _extract_jsonl(files: list[str], out: TextIO | None = None) -> None:
     out = out or sys.stdout  # looked up now: the stream may have been replaced since import
     failures = 0
     prepare_batch()
-    progress = Progress(
-        TextColumn("extracting"),
-        BarColumn(),
-        TextColumn("{task.completed} documents"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        disable=not sys.stderr.isatty(),
-    )
+    progress = _progress("extracting", "{task.completed} documents")
     with progress:
         task = progress.add_task("extract", total=None)
         for result in _results(files):
@@ -168,14 +173,7 @@ def _evaluate_registry(
 ) -> None:
     from pactwatch.verbs.learning import evaluate_registry
 
-    progress = Progress(
-        TextColumn("leave one out"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} {task.description}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        disable=not sys.stderr.isatty(),
-    )
+    progress = _progress("leave one out", "{task.completed} {task.description}")
     with progress:
         task = progress.add_task("", total=len(only) or None)
         result = evaluate_registry(

@@ -18,6 +18,7 @@ import pycountry
 
 from pactwatch.model.taxonomy import domains
 from pactwatch.settings import data_dir, read_data_yaml
+from pactwatch.sources.patterns import trie_pattern
 
 
 @dataclass(frozen=True)
@@ -70,35 +71,6 @@ class Lexicon:
 
 _NO_WORDS: frozenset[str] = frozenset()
 T = TypeVar("T")
-
-
-def trie_pattern(entries: list[str]) -> str:
-    """A regex for a set of strings, shaped as a trie (longest match first).
-
-    Python's regex engine tries alternatives one by one; a flat list of a thousand entries
-    costs a thousand attempts per position, a trie a handful. Spaces match any whitespace.
-    """
-    root: dict[str, Any] = {}
-    for entry in entries:
-        node = root
-        for char in entry:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        alternatives = [
-            (r"\s+" if char == " " else re.escape(char)) + build(child)
-            for char, child in sorted(node.items())
-            if char
-        ]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
-
-    return build(root)
 
 
 def _with_adverbs(modals: list[str], adverbs: list[str]) -> list[str]:

@@ -149,8 +149,16 @@ def classify(text: str) -> tuple[list[Line], bool]:
     headers = _repeated_headers(raw) if wrapped else frozenset()
     out: list[Line] = []
     signed = False
+    # the next non-empty line after each line, found in one backward pass: looking ahead
+    # from every line made a long text's classification quadratic
+    next_text = [""] * len(raw)
+    ahead = ""
+    for i in range(len(raw) - 1, -1, -1):
+        next_text[i] = ahead
+        ahead = raw[i][2] or ahead
+    written = 0
     for i, (start, end, line) in enumerate(raw):
-        nxt = next((t for _, _, t in raw[i + 1 :] if t), "")
+        nxt = next_text[i]
         prev = out[-1] if out else None
         prev_text = next((x for x in reversed(out) if x.shape is not Shape.BLANK), None)
         if signed and _reopens_body(line, g):
@@ -161,7 +169,7 @@ def classify(text: str) -> tuple[list[Line], bool]:
             shape = Line(start, end, line, Shape.SIGNATURE)
         elif line in headers or any(p.match(line) for p in g.furniture):
             shape = Line(start, end, line, Shape.FURNITURE)
-        elif len(line) <= 90 and g.signature.match(line) and _after_body(out):
+        elif len(line) <= 90 and g.signature.match(line) and written > 5:
             signed = True
             shape = Line(start, end, line, Shape.SIGNATURE)
         else:
@@ -176,6 +184,7 @@ def classify(text: str) -> tuple[list[Line], bool]:
             following = raw[i + 1][2] if i + 1 < len(raw) else ""
             shape = _shape(start, end, line, nxt, wrapped, continues, g, following)
         out.append(shape)
+        written += shape.shape is not Shape.BLANK  # a signature block comes after a body
     return out, wrapped
 
 
@@ -184,10 +193,6 @@ def _reopens_body(line: str, g: Grammar) -> bool:
     if keyword is not None and keyword["word"] in g.divisions:
         return g.divisions[keyword["word"]].kind == "annex"
     return line.split(" ", 1)[0] in {"Annex", "ANNEX", "Додаток", "ДОДАТОК"}
-
-
-def _after_body(lines: list[Line]) -> bool:
-    return sum(1 for line in lines if line.shape is not Shape.BLANK) > 5
 
 
 _RUNS_ON = frozenset(

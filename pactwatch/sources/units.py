@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from pactwatch.settings import data_dir, read_data_yaml
+from pactwatch.sources.patterns import trie_pattern
 from pactwatch.sources.structure import Node, Outline
 
 # A sentence ends at . ! ? or ; followed by space and a capital, digit, bracket or quote, or
@@ -75,13 +76,17 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None, tuple[str, ...
     r"""Whole words and stems in one alternation; word endings (Ukrainian future forms)
     apart, asked only of a text that holds one, since `\w+ending` is tried at every word."""
     raw: dict[str, Any] = read_data_yaml(data_dir() / "lexicons" / "commitment.yaml")
-    alternatives: list[str] = []
+    words: list[str] = []
+    stems: list[str] = []
     suffixes: list[str] = []
     for entry in raw.values():
-        alternatives += [re.escape(w) + r"\b" for w in entry.get("words", [])]
-        alternatives += [re.escape(s) + r"\w*" for s in entry.get("stems", [])]
+        words += entry.get("words", [])
+        stems += entry.get("stems", [])
         suffixes += entry.get("suffixes", [])
-    main = re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+    # tries, not flat lists: the engine tries a handful of branches at each word, not fifty
+    main = re.compile(
+        rf"\b(?:(?:{trie_pattern(words)})\b|(?:{trie_pattern(stems)})\w*)", re.IGNORECASE
+    )
     if not suffixes:
         return main, None, ()
     endings = "|".join(re.escape(s) for s in suffixes)
