@@ -1,10 +1,11 @@
 """Draft a record from an official text: structure, candidates, trained decisions.
 
-The text's structure gives the units (every sentence of every operative leaf, with the
-list intro and headings that govern it); the trained heads decide where a unit holds
-more than one pledge, whether each piece commits anyone, who acts, who benefits, its kind
-and its domains. Rules keep what rules do well: the text's own facts (signing, term),
-amounts and the action's verb. Every provision says why, naming the features that weighed.
+The text's structure gives the units (every sentence of every leaf but the title and the
+signature block, with the list intro and headings that govern it); the trained heads
+decide where a unit holds more than one pledge, whether each piece commits anyone, who
+acts, who benefits, its kind and its domains. Rules keep what rules do well: the text's
+own facts (signing, term), amounts and the action's verb. Every provision says why,
+naming the features that weighed.
 """
 
 from __future__ import annotations
