@@ -248,7 +248,7 @@ def test_extract_on_the_seed_keeps_the_rules_floors(seed_path: Path) -> None:
     assert result.actors is not None and result.actors >= 0.95, result
 
 
-@pytest.mark.parametrize("ident", ["corpus-ua-be-test-release", "corpus-ua-no-test-parliament"])
+@pytest.mark.parametrize("ident", ["corpus-ua-be-test-release", "corpus-ua-is-test-embassy"])
 def test_leave_one_out_on_an_unseen_report(ident: str) -> None:
     """One of our reports written after the rules, drafted as `extract` drafts a report by
     a model that saw nothing about its partner."""

@@ -130,6 +130,32 @@ def _label(
     found.domains.append(list(provision.domains))
 
 
+# Features of a piece's form rather than its words (where it sits, its length and stop,
+# whether a cue word of any language is in it, a party's role opening it): the same in
+# any language the cue list covers. ("opens:" holds a few English joining words.)
+_NEUTRAL = (
+    "kind:",
+    "piece:",
+    "len:",
+    "ends:",
+    "cue:any",
+    "icue:any",
+    "document:",
+    "f:PARTNER",
+    "f:UKRAINE",
+    "opens:",
+)
+
+
+def _with_neutral_copies(examples: Examples) -> tuple[list[dict[str, float]], list[int]]:
+    """The pieces, and each again with its words left out: a model that has also had to
+    decide from form alone can decide a text in a language it has not read."""
+    neutral = [
+        {k: v for k, v in feats.items() if k.startswith(_NEUTRAL)} for feats in examples.pieces
+    ]
+    return [*examples.pieces, *neutral], [*examples.commits, *examples.commits]
+
+
 def collect(items: Sequence[Coded], lexicon: Lexicon | None = None) -> dict[str, Examples]:
     """Examples of each record, by its id (ids must be unique across the items)."""
     lexicon = lexicon or load_lexicon()
@@ -150,7 +176,7 @@ def fit(examples: Examples, trained_on: list[str], settings: dict[str, Any] | No
         "break": _fit_binary(
             examples.points, examples.breaks, {**settings, "class_weight": settings["break_weight"]}
         ),
-        "commitment": _fit_binary(examples.pieces, examples.commits, settings),
+        "commitment": _fit_binary(*_with_neutral_copies(examples), settings),
         "actors": _fit_multiclass(examples.coded, examples.actors, sparse),
         "beneficiaries": _fit_multiclass(examples.coded, examples.beneficiaries, sparse),
         "kind": _fit_multiclass(examples.coded, examples.kinds, sparse),
