@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pactwatch.extract import draft
-from pactwatch.extract.facts import amounts, shares
+from pactwatch.extract.facts import amounts, pledged_amount, shares
 from pactwatch.sources import read_document
 
 SIGNED = "Prime Minister Jonas Store and President Volodymyr Zelensky signed an agreement."
@@ -52,13 +52,22 @@ def test_amount_periods(words: str, period: str) -> None:
     assert [m.period for m in found] == [period], found
 
 
-def test_counts_are_not_money_and_shares_are_flagged() -> None:
+def test_counts_are_not_money_and_shares_of_gdp_are_amounts() -> None:
     assert amounts("It will send 48 howitzers and 90,000 rounds.") == []
     found = shares("It will spend 0.2% of its GDP on aid each year.")
     assert [(s.percent, s.base, s.period) for s in found] == [(0.2, "GDP", "annual")]
     provision = draft("Latvia promised to spend 0.2% of its GDP on aid to Ukraine each year.")
+    amount = provision.provisions[0].amount
+    assert amount is not None
+    assert (amount.value, amount.unit, amount.currency, amount.period) == (
+        0.2, "percent_of_gdp", None, "annual",
+    )  # fmt: skip
+
+
+def test_a_share_of_a_budget_is_flagged_not_taken_as_the_amount() -> None:
+    provision = draft("Latvia promised to spend 5% of its defence budget on aid to Ukraine.")
     assert provision.provisions[0].amount is None
-    assert any(f.startswith("amount-share: 0.2% of GDP") for f in provision.provisions[0].flags)
+    assert any(f.startswith("amount-share: 5% of") for f in provision.provisions[0].flags)
 
 
 def test_a_clause_with_its_own_subject_is_its_own_provision() -> None:
@@ -130,3 +139,47 @@ def test_a_later_signing_by_another_partner_is_a_mention() -> None:
     ], agreement.notes
     assert [m.parties for m in agreement.mentions] == [["UA", "CA"]], agreement.mentions
     assert {s.party for s in agreement.signatories} == {"IT", "UA"}, agreement.signatories
+
+
+@pytest.mark.parametrize(
+    ("words", "qualifier", "value"),
+    [
+        ("Oslo will give at least NOK 2 billion to the fund.", "at_least", 2e9),
+        ("The package is worth more than €400 million this year.", "more_than", 4e8),
+        ("Support of up to 50 million euros is planned.", "up_to", 5e7),
+        ("Aid totalling some EUR 112 million was announced.", "about", 1.12e8),
+        ("A grant of EUR 30 million, no more, was agreed.", "exact", 3e7),
+    ],
+)
+def test_the_hedge_before_an_amount_is_kept(words: str, qualifier: str, value: float) -> None:
+    found = amounts(words)
+    assert [(m.qualifier, m.value) for m in found] == [(qualifier, value)]
+
+
+@pytest.mark.parametrize(
+    ("words", "giver", "currency"),
+    [
+        ("Norway will give 5 billion kroner.", "NO", "NOK"),
+        ("Denmark will give 5 billion kroner.", "DK", "DKK"),
+        ("Sweden will give 5 billion kronor.", "SE", "SEK"),
+        ("Canada will give $500 million.", "CA", "CAD"),
+        ("The United States will give $500 million.", "US", "USD"),
+        ("Canada will give more than 3 billion Canadian dollars.", "CA", "CAD"),
+        ("Ukraine will receive 3 billion Canadian dollars from Ottawa.", None, "CAD"),
+    ],
+)
+def test_a_shared_currency_word_is_the_givers_money(
+    words: str, giver: str | None, currency: str
+) -> None:
+    amount, why = pledged_amount(words, giver)
+    assert amount is not None and amount.currency == currency, why
+
+
+def test_one_amount_per_pledge_is_the_first_the_pledge_states() -> None:
+    amount, _ = pledged_amount(
+        "Latvia will spend at least 0.25% of GDP annually, about EUR 100 million.", "LV"
+    )
+    assert amount is not None
+    assert (amount.unit, amount.value, amount.qualifier, amount.period) == (
+        "percent_of_gdp", 0.25, "at_least", "annual",
+    )  # fmt: skip

@@ -209,7 +209,7 @@ def test_news_forms_of_commitment() -> None:
     agreement = draft(text)
     assert [p.actors for p in agreement.provisions] == [["EU"], ["DE"], ["EU"]], agreement.notes
     money = agreement.provisions[0].amount
-    assert money is not None and (money.value, money.period) == (50e9, "2024/2027"), money
+    assert money is not None and (money.value, money.period) == (50e9, "2024-2027"), money
     assert agreement.provisions[0].instruments == ["Ukraine Facility"]
     assert agreement.provisions[2].timing == "by March 2024"
     assert any("background" in note for note in agreement.notes), agreement.notes

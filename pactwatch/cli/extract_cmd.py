@@ -213,7 +213,8 @@ def _evaluate_registry(
     typer.echo(
         f"all {result['agreements']} agreements: recall {result['recall']}, precision "
         f"{result['precision']}, actors {result['actor_accuracy']}, domains "
-        f"{result['domain_accuracy']}, metadata {result['metadata_accuracy']}"
+        f"{result['domain_accuracy']}, metadata {result['metadata_accuracy']}, amounts "
+        f"{result['amount_accuracy']} of {result['amount_pairs']} (sum, unit and hedge)"
     )
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from pactwatch.extract.actors import Context, beneficiaries, mentions
 from pactwatch.extract.domains import CueHit, cue_hits, rank
-from pactwatch.extract.facts import amounts, condition, shares, timing
+from pactwatch.extract.facts import amounts, condition, pledged_amount, shares, timing
 from pactwatch.extract.index import DocIndex
 from pactwatch.extract.lexicon import Lexicon
 from pactwatch.extract.slugs import Slugs
-from pactwatch.model import Amount, Provision
+from pactwatch.model import Provision
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AUXILIARY = frozenset(
@@ -29,7 +29,6 @@ _SPACE = re.compile(r"\s+")
 # with none (most clauses) comes back untouched, with no string built.
 _LOOSE_SPACE = re.compile(r"\s{2,}|[^\S ]")
 _YEAR = re.compile(r"\b(?:[Ii]n|[Ff]or|[Dd]uring)\s+((?:19|20)\d\d)\b")
-_DOLLARS = {"CA": "CAD", "AU": "AUD", "NZ": "NZD"}
 _CHANNEL = re.compile(r"\b(eu|nato) and (eu|nato) (instruments|tools)\b")
 # Verbs of a recurring mechanism when the clause has a timing ("review ... annually").
 _MEETING_VERBS = frozenset({"meet", "consult", "convene", "review", "assess", "evaluate"})
@@ -140,21 +139,18 @@ def provision(
     why.append(f"kind:{kind}")
     if when:
         why.append(f"timing:{when[0]} <- {when[1]!r}")
-    amount = None
-    if money:
-        first = money[0]
-        currency = first.currency
-        if first.words.lstrip().startswith("$") and clause.actors[:1] in (["CA"], ["AU"], ["NZ"]):
-            currency = _DOLLARS[clause.actors[0]]  # a bare "$" is the giver's own dollar
-            why.append(f"currency:{currency} <- '$' of actor {clause.actors[0]}")
-        period = first.period
-        if period is None and (year := _YEAR.search(text, start, end)) is not None:
-            period = year.group(1)  # "In 2024, Germany will provide ... 7 billion euros"
-            why.append(f"period:{period} <- {year.group()!r}")
-        amount = Amount(value=first.value, currency=currency, period=period)
-        why.append(f"amount <- {first.words!r}")
+    giver = clause.actors[0] if len(clause.actors) == 1 else None
+    amount, amount_why = pledged_amount(words, giver)
+    year = _YEAR.search(text, start, end) if amount is not None and not amount.period else None
+    if amount is not None and year is not None:
+        # "In 2024, Germany will provide ... 7 billion euros"
+        amount = amount.model_copy(update={"period": year.group(1)})
+        amount_why.append(f"period:{year.group(1)} <- {year.group()!r}")
+    why += amount_why
     flags = []
     for share in shares(words):
+        if share.base == "GDP":
+            continue  # a share of GDP is the pledge's amount, not a note beside it
         period = f", {share.period}" if share.period else ""
         flags.append(f"amount-share: {share.percent:g}% of {share.base}{period} (not money)")
         why.append(f"share <- {share.words!r}")

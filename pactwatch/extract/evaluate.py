@@ -33,6 +33,7 @@ class Scores:
     amounts: float | None
     amount_pairs: int
     amount_periods: float | None = None  # same period ("2024", "2024/25", "P4Y", "annual")
+    amount_qualifiers: float | None = None  # same amount and the same hedge ("at least")
 
     def as_dict(self) -> dict[str, float | int | None]:
         return asdict(self)
@@ -92,7 +93,15 @@ def _same_amount(p: Provision, g: Provision) -> bool:
     return (
         abs(p.amount.value - g.amount.value) <= 1e-6 * max(1.0, g.amount.value)
         and p.amount.currency == g.amount.currency
+        and p.amount.unit == g.amount.unit
     )
+
+
+def same_hedged_amount(p: Provision, g: Provision) -> bool:
+    """The same sum, unit and hedge: "at least EUR 1 billion" is not "EUR 1 billion"."""
+    if not _same_amount(p, g):
+        return False
+    return p.amount is None or g.amount is None or p.amount.qualifier == g.amount.qualifier
 
 
 def _period(p: Provision) -> str | None:
@@ -121,4 +130,5 @@ def score(pred: Agreement, gold: Agreement) -> Scores:
         amounts=_share(money, _same_amount),
         amount_pairs=len(money),
         amount_periods=_share(money, lambda p, g: _same_amount(p, g) and _period(p) == _period(g)),
+        amount_qualifiers=_share(money, same_hedged_amount),
     )

@@ -10,6 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
+
+import yaml
+
+from pactwatch.model import Amount
+from pactwatch.settings import data_dir
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -31,18 +38,54 @@ _SCALE = {
 _DIGIT = re.compile(r"\d")
 _NUM = r"\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _SCALE_RE = r"trillion|billion|million|thousand|bln|mln|bn|mn|tn|[bmk]"
-_WORDS_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
 _SIGNS = ("us$", "c$", "£", "$", "€", "¥")
 _CODES = ("eur", "usd", "gbp", "jpy", "cad", "sek", "nok", "dkk", "pln", "czk", "chf")
 # Every amount starts with a sign, a code's first letter or a digit: a look-ahead on those
 # lets the engine pass over other positions without trying each alternative (30% faster).
 _AMOUNT_START = "(?=[" + re.escape("".join(sorted({w[0] for w in _SIGNS + _CODES}))) + r"\d])"
-AMOUNT_RE = re.compile(
-    _AMOUNT_START + rf"(?:(?P<sign>us\$|c\$|[£$€¥])\s?|(?P<code1>{'|'.join(_CODES)})\s?)"
-    rf"(?P<num1>{_NUM})(?:\s?(?P<scale1>{_SCALE_RE})\b)?"
-    rf"|(?<![\w.])(?P<num2>{_NUM})\s?(?:(?P<scale2>{_SCALE_RE})\s+)?(?P<word>{_WORDS_RE})\b",
-    re.IGNORECASE,
-)
+
+
+@dataclass(frozen=True)
+class AmountWords:
+    """The amounts lexicon (`data/lexicons/amounts.yaml`) read once: hedges, currency words
+    several countries share, and currencies named with their country's adjective."""
+
+    pattern: re.Pattern[str]
+    qualifier: re.Pattern[str]
+    qualifiers: dict[str, str]  # phrase -> qualifier
+    shared: dict[str, dict[str, str]]  # word -> giver's country -> currency
+    words: dict[str, str]  # currency word (named ones included) -> currency
+
+
+@cache
+def amount_words() -> AmountWords:
+    raw: dict[str, Any] = yaml.safe_load(
+        (data_dir() / "lexicons" / "amounts.yaml").read_text(encoding="utf-8")
+    )
+    qualifiers = {
+        phrase.lower(): qualifier
+        for qualifier, phrases in raw["qualifiers"].items()
+        for phrase in phrases
+    }
+    words = {**_CURRENCY_WORDS, **{k.lower(): v for k, v in raw["named"].items()}}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(
+        _AMOUNT_START + rf"(?:(?P<sign>us\$|c\$|[£$€¥])\s?|(?P<code1>{'|'.join(_CODES)})\s?)"
+        rf"(?P<num1>{_NUM})(?:\s?(?P<scale1>{_SCALE_RE})\b)?"
+        rf"|(?<![\w.])(?P<num2>{_NUM})\s?(?:(?P<scale2>{_SCALE_RE})\s+)?(?P<word>{alternatives})"
+        r"(?!\w)",
+        re.IGNORECASE,
+    )
+    hedges = "|".join(re.escape(q) for q in sorted(qualifiers, key=len, reverse=True))
+    # the hedge ends right before the amount (a sign or code may sit between)
+    qualifier = re.compile(rf"(?<![\w])(?P<hedge>{hedges})\s+$", re.IGNORECASE)
+    shared = {
+        word.lower(): {str(k): str(v) for k, v in by_country.items()}
+        for word, by_country in raw["shared_words"].items()
+    }
+    return AmountWords(pattern, qualifier, qualifiers, shared, words)
+
+
 # The period an amount is for, read in the words after it up to the next amount or clause
 # end: "in 2024", "for 2024-2027", "in 2024/25", "annually", "over the next four years".
 _PERIOD_RE = re.compile(
@@ -71,6 +114,8 @@ class Money:
     start: int
     end: int
     words: str
+    qualifier: str = "exact"  # a hedge before it: at_least, more_than, up_to, about
+    shared_word: str | None = None  # a currency word several countries use ("kroner")
 
 
 def _number(text: str) -> float:
@@ -81,19 +126,25 @@ def _number(text: str) -> float:
 
 
 def amounts(text: str) -> list[Money]:
-    """Money amounts in `text` with currency and, when stated right after, the period."""
+    """Money amounts in `text` with currency, the hedge before them and, when stated
+    right after, the period."""
     found: list[Money] = []
     if not _DIGIT.search(text):
         return found
-    for m in AMOUNT_RE.finditer(text):
+    lexicon = amount_words()
+    for m in lexicon.pattern.finditer(text):
         number = m.group("num1") or m.group("num2")
         scale = (m.group("scale1") or m.group("scale2") or "").lower()
+        shared: str | None = None
         if m.group("sign"):
             currency = _CURRENCY_SIGNS[m.group("sign").lower()]
+            shared = m.group("sign") if m.group("sign") == "$" else None
         elif m.group("code1"):
             currency = m.group("code1").upper()
         else:
-            currency = _CURRENCY_WORDS[m.group("word").lower()]
+            word = m.group("word").lower()
+            currency = lexicon.words[word]
+            shared = word if word in lexicon.shared else None
         if m.group("num2") and not scale and m.group("word").lower() in {"lei", "ron", "m"}:
             continue
         try:
@@ -101,8 +152,20 @@ def amounts(text: str) -> list[Money]:
         except ValueError:
             continue
         period = _period(text[m.end() : m.end() + 80])
-        found.append(Money(value, currency, period, m.start(), m.end(), m.group()))
+        hedge = lexicon.qualifier.search(text, max(0, m.start() - 40), m.start())
+        qualifier = lexicon.qualifiers[hedge.group("hedge").lower()] if hedge else "exact"
+        start = hedge.start() if hedge else m.start()
+        words = text[start : m.end()]
+        found.append(Money(value, currency, period, start, m.end(), words, qualifier, shared))
     return found
+
+
+def currency_of(money: Money, giver: str | None) -> str:
+    """The amount's currency, reading a word several countries share ("kroner", "$") as
+    the giver's own money: Norway's kroner are NOK, Canada's dollars CAD."""
+    if money.shared_word is None or giver is None:
+        return money.currency
+    return amount_words().shared.get(money.shared_word.lower(), {}).get(giver, money.currency)
 
 
 def _period(after: str) -> str | None:
@@ -110,7 +173,10 @@ def _period(after: str) -> str | None:
     if m is None:
         return None
     if m.group("year2"):
-        return f"{m.group('year')}/{m.group('year2')}"  # "2024-2027", "2024/25" as written
+        year2 = m.group("year2")
+        if len(year2) == 4:
+            return f"{m.group('year')}-{year2}"  # a span of years, as the records write it
+        return f"{m.group('year')}/{year2}"  # a fiscal year ("2024/25"), as written
     if m.group("year"):
         return m.group("year")
     if m.group("annual"):
@@ -128,6 +194,8 @@ class Share:
     base: str
     period: str | None
     words: str
+    start: int = 0
+    qualifier: str = "exact"
 
 
 def shares(text: str) -> list[Share]:
@@ -139,8 +207,35 @@ def shares(text: str) -> list[Share]:
         base = m.group("base").lower()
         base = {"gross domestic product": "GDP", "gdp": "GDP", "gni": "GNI"}.get(base, base)
         period = _period(text[m.end() : m.end() + 90])
-        found.append(Share(float(m.group("num")), base, period, m.group()))
+        hedge = amount_words().qualifier.search(text, max(0, m.start() - 40), m.start())
+        qualifier = amount_words().qualifiers[hedge.group("hedge").lower()] if hedge else "exact"
+        found.append(Share(float(m.group("num")), base, period, m.group(), m.start(), qualifier))
     return found
+
+
+def pledged_amount(words: str, giver: str | None) -> tuple[Amount | None, list[str]]:
+    """The one amount a pledge's words state, and why: the first sum of money or share of
+    GDP in them, with its hedge, period and the giver's own currency for a shared word.
+    A sentence with two pledges is cut in two before this is asked, so the first is its."""
+    money = amounts(words)
+    share = next((s for s in shares(words) if s.base == "GDP"), None)
+    if money and (share is None or money[0].start <= share.start):
+        first = money[0]
+        currency = currency_of(first, giver)
+        why = [f"amount <- {first.words!r}"]
+        if currency != first.currency:
+            why.append(f"currency:{currency} <- {first.shared_word!r} of {giver}")
+        amount = Amount(
+            value=first.value, currency=currency, qualifier=first.qualifier, period=first.period
+        )
+        return amount, why
+    if share is not None:
+        amount = Amount(
+            value=share.percent, unit="percent_of_gdp", qualifier=share.qualifier,
+            period=share.period,
+        )  # fmt: skip
+        return amount, [f"amount <- {share.words!r}"]
+    return None, []
 
 
 def _count(word: str | None) -> int | None:

@@ -22,13 +22,13 @@ from pactwatch.extract.candidates import (
     pieces,
     report_units,
 )
-from pactwatch.extract.facts import amounts
+from pactwatch.extract.facts import pledged_amount
 from pactwatch.extract.features import RoleView, candidate_features, point_features, role_view
 from pactwatch.extract.lexicon import Lexicon, load_lexicon
 from pactwatch.extract.linear import Model
 from pactwatch.extract.official_meta import OfficialFacts, read_facts
 from pactwatch.extract.slugs import STOP, Slugs
-from pactwatch.model import Agreement, Amount, Provision, Term
+from pactwatch.model import Agreement, Provision, Term
 from pactwatch.sources.structure import StructureError, parse_structure
 
 THRESHOLD = 0.5
@@ -196,12 +196,8 @@ def decide(
     obj = " ".join(prepared.text[object_start : cand.end].split()).strip(" ,;:.") or " ".join(
         words.split()
     )
-    money = amounts(words)
-    amount = None
-    if money:
-        first = money[0]
-        amount = Amount(value=first.value, currency=first.currency, period=first.period)
-        why.append(f"amount <- {first.words!r}")
+    amount, amount_why = pledged_amount(words, actors[0] if len(actors) == 1 else None)
+    why += amount_why
     return Provision(
         id=slugs.make(action, obj),
         section=eid,

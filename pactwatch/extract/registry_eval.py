@@ -61,6 +61,8 @@ class Measured:
     actors_right: int
     domains_right: int
     metadata: dict[str, bool]
+    amount_pairs: int = 0  # matched pairs where either side states an amount
+    amounts_right: int = 0  # the same sum, unit, currency and hedge
 
     def as_dict(self) -> dict[str, Any]:
         def share(n: int, d: int) -> float | None:
@@ -75,6 +77,7 @@ class Measured:
             "precision": share(self.matched, self.predicted),
             "actor_accuracy": share(self.actors_right, self.matched),
             "domain_accuracy": share(self.domains_right, self.matched),
+            "amount_accuracy": share(self.amounts_right, self.amount_pairs),
             "metadata": self.metadata,
         }
 
@@ -89,6 +92,8 @@ def measure(pred: Agreement, gold: Agreement) -> Measured:
         round((scores.actors or 0.0) * scores.matched),
         round((scores.primary_domain or 0.0) * scores.matched),
         metadata_matches(pred, gold),
+        scores.amount_pairs,
+        round((scores.amount_qualifiers or 0.0) * scores.amount_pairs),
     )
 
 
@@ -107,6 +112,10 @@ def summary(measured: Sequence[Measured]) -> dict[str, Any]:
         "actor_accuracy": share(sum(m.actors_right for m in measured), matched),
         "domain_accuracy": share(sum(m.domains_right for m in measured), matched),
         "metadata_accuracy": share(sum(fields), len(fields)),
+        "amount_accuracy": share(
+            sum(m.amounts_right for m in measured), sum(m.amount_pairs for m in measured)
+        ),
+        "amount_pairs": sum(m.amount_pairs for m in measured),
         "metadata_by_field": {
             name: share(sum(m.metadata[name] for m in measured), len(measured))
             for name in METADATA_FIELDS
