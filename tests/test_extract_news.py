@@ -149,6 +149,11 @@ def test_a_later_signing_by_another_partner_is_a_mention() -> None:
         ("Support of up to 50 million euros is planned.", "up_to", 5e7),
         ("Aid totalling some EUR 112 million was announced.", "about", 1.12e8),
         ("A grant of EUR 30 million, no more, was agreed.", "exact", 3e7),
+        ("Its aid this year already exceeds 90 million EUR.", "more_than", 9e7),
+        ("Loans are guaranteed up to a 20 million EUR limit.", "up_to", 2e7),
+        ("Reykjavik will give a minimum of 2 billion ISK a year.", "at_least", 2e9),
+        ("The town received a gift of 300.000 EUR for shelters.", "exact", 3e5),
+        ("Ljubljana added seven million euros for demining.", "exact", 7e6),
     ],
 )
 def test_the_hedge_before_an_amount_is_kept(words: str, qualifier: str, value: float) -> None:
@@ -175,6 +180,15 @@ def test_a_shared_currency_word_is_the_givers_money(
     assert amount is not None and amount.currency == currency, why
 
 
+def test_number_words_without_a_scale_are_not_money() -> None:
+    assert amounts("One euro coins and one million people were counted.") == []
+
+
+def test_a_share_written_with_a_decimal_comma() -> None:
+    found = shares("Vilnius will give 0,3% of its annual GDP to the effort.")
+    assert [(s.percent, s.base) for s in found] == [(0.3, "GDP")]
+
+
 def test_one_amount_per_pledge_is_the_first_the_pledge_states() -> None:
     amount, _ = pledged_amount(
         "Latvia will spend at least 0.25% of GDP annually, about EUR 100 million.", "LV"
@@ -183,3 +197,31 @@ def test_one_amount_per_pledge_is_the_first_the_pledge_states() -> None:
     assert (amount.unit, amount.value, amount.qualifier, amount.period) == (
         "percent_of_gdp", 0.25, "at_least", "annual",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kristen Michal, Estonia's prime minister, and Volodymyr Zelensky, Ukraine's "
+        "president, signed a security agreement in Tallinn on 2 May 2024.",
+        "Estonia's prime minister, Kristen Michal, and Ukraine's president, Volodymyr "
+        "Zelensky, signed a security agreement in Tallinn on 2 May 2024.",
+        "The agreement was signed in Tallinn on 2 May 2024 by Kristen Michal, Prime Minister "
+        "of Estonia, and Volodymyr Zelensky, the President of Ukraine.",
+        "Signed by the Prime Minister of Estonia, Kristen Michal, and the President of Ukraine "
+        "Volodymyr Zelensky in Tallinn on 2 May 2024.",
+    ],
+)
+def test_signatories_named_with_their_country_beside_them(text: str) -> None:
+    agreement = draft(text + " Estonia will provide Ukraine with training for pilots.")
+    named = {(s.party, s.name) for s in agreement.signatories}
+    assert named == {("EE", "Kristen Michal"), ("UA", "Volodymyr Zelensky")}, agreement.notes
+
+
+def test_a_leader_of_a_country_outside_the_agreement_is_not_its_signatory() -> None:
+    agreement = draft(
+        "Kristen Michal, Estonia's prime minister, and Volodymyr Zelensky, Ukraine's president, "
+        "signed a security agreement on 2 May 2024, a week after Petteri Orpo, Finland's prime "
+        "minister, had signed his. Estonia will provide Ukraine with training for pilots."
+    )
+    assert "FI" not in {s.party for s in agreement.signatories}

@@ -30,6 +30,7 @@ _CURRENCY_WORDS = {
     "jpy": "JPY", "yen": "JPY", "cad": "CAD", "sek": "SEK", "kronor": "SEK", "nok": "NOK",
     "dkk": "DKK", "kroner": "DKK", "krone": "DKK", "pln": "PLN", "zlotys": "PLN", "czk": "CZK",
     "chf": "CHF", "francs": "CHF", "ron": "RON", "lei": "RON", "uah": "UAH", "hryvnias": "UAH",
+    "isk": "ISK",
 }  # fmt: skip
 _SCALE = {
     "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
@@ -39,10 +40,13 @@ _DIGIT = re.compile(r"\d")
 _NUM = r"\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _SCALE_RE = r"trillion|billion|million|thousand|bln|mln|bn|mn|tn|[bmk]"
 _SIGNS = ("us$", "c$", "£", "$", "€", "¥")
-_CODES = ("eur", "usd", "gbp", "jpy", "cad", "sek", "nok", "dkk", "pln", "czk", "chf")
+_CODES = ("eur", "usd", "gbp", "jpy", "cad", "sek", "nok", "dkk", "isk", "pln", "czk", "chf")
 # Every amount starts with a sign, a code's first letter or a digit: a look-ahead on those
 # lets the engine pass over other positions without trying each alternative (30% faster).
-_AMOUNT_START = "(?=[" + re.escape("".join(sorted({w[0] for w in _SIGNS + _CODES}))) + r"\d])"
+# number words ("five million euros") written out before a scale
+_NUMBER_WORDS_RE = "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 2), key=len, reverse=True))
+_STARTS = {w[0] for w in _SIGNS + _CODES} | {w[0] for w in NUMBER_WORDS if len(w) > 2}
+_AMOUNT_START = "(?=[" + re.escape("".join(sorted(_STARTS))) + r"\d])"
 
 
 @dataclass(frozen=True)
@@ -72,13 +76,16 @@ def amount_words() -> AmountWords:
     pattern = re.compile(
         _AMOUNT_START + rf"(?:(?P<sign>us\$|c\$|[£$€¥])\s?|(?P<code1>{'|'.join(_CODES)})\s?)"
         rf"(?P<num1>{_NUM})(?:\s?(?P<scale1>{_SCALE_RE})\b)?"
-        rf"|(?<![\w.])(?P<num2>{_NUM})\s?(?:(?P<scale2>{_SCALE_RE})\s+)?(?P<word>{alternatives})"
+        rf"|(?<![\w.])(?P<num2>{_NUM}|{_NUMBER_WORDS_RE})\s?(?:(?P<scale2>{_SCALE_RE})\s+)?"
+        rf"(?P<word>{alternatives})"
         r"(?!\w)",
         re.IGNORECASE,
     )
     hedges = "|".join(re.escape(q) for q in sorted(qualifiers, key=len, reverse=True))
     # the hedge ends right before the amount (a sign or code may sit between)
-    qualifier = re.compile(rf"(?<![\w])(?P<hedge>{hedges})\s+$", re.IGNORECASE)
+    # "up to a 50 million EUR limit", "up to the value of 50 million EUR"
+    filler = r"(?:(?:a|an|the)\s+)?(?:(?:total|value|sum|amount|level)\s+of\s+)?"
+    qualifier = re.compile(rf"(?<![\w])(?P<hedge>{hedges})\s+{filler}$", re.IGNORECASE)
     shared = {
         word.lower(): {str(k): str(v) for k, v in by_country.items()}
         for word, by_country in raw["shared_words"].items()
@@ -99,7 +106,7 @@ _PERIOD_RE = re.compile(
     re.IGNORECASE,
 )
 _SHARE_RE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b)\s+of\s+(?:(?:its|their|the|our|his|her)\s+)?"
+    r"(?P<num>\d+(?:[.,]\d+)?)\s?(?:%|per\s?cent\b)\s+of\s+(?:(?:its|their|the|our|his|her)\s+)?"
     r"(?:(?:annual|national)\s+)?(?P<base>gdp|gross domestic product|gni|gross national income|"
     r"(?:defen[cs]e\s+|military\s+)?budget)\b",
     re.IGNORECASE,
@@ -118,10 +125,14 @@ class Money:
     shared_word: str | None = None  # a currency word several countries use ("kroner")
 
 
-def _number(text: str) -> float:
+def _number(text: str, scaled: bool = False) -> float:
     clean = text.replace(" ", "")
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", clean):
         clean = clean.replace(",", "")
+    elif not scaled and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", clean):
+        clean = clean.replace(".", "")  # "250.000 EUR": thousands as much of Europe writes them
+    elif word := NUMBER_WORDS.get(clean.lower()):
+        return float(word)
     return float(clean.replace(",", "."))
 
 
@@ -129,7 +140,7 @@ def amounts(text: str) -> list[Money]:
     """Money amounts in `text` with currency, the hedge before them and, when stated
     right after, the period."""
     found: list[Money] = []
-    if not _DIGIT.search(text):
+    if not _DIGIT.search(text) and "illion" not in text:  # "five million euros"
         return found
     lexicon = amount_words()
     for m in lexicon.pattern.finditer(text):
@@ -148,9 +159,11 @@ def amounts(text: str) -> list[Money]:
         if m.group("num2") and not scale and m.group("word").lower() in {"lei", "ron", "m"}:
             continue
         try:
-            value = _number(number) * _SCALE.get(scale, 1.0)
+            value = _number(number, bool(scale)) * _SCALE.get(scale, 1.0)
         except ValueError:
             continue
+        if not number[0].isdigit() and not scale:
+            continue  # "one euro" is a coin, not a pledge; "five million euros" is one
         period = _period(text[m.end() : m.end() + 80])
         hedge = lexicon.qualifier.search(text, max(0, m.start() - 40), m.start())
         qualifier = lexicon.qualifiers[hedge.group("hedge").lower()] if hedge else "exact"
@@ -209,7 +222,8 @@ def shares(text: str) -> list[Share]:
         period = _period(text[m.end() : m.end() + 90])
         hedge = amount_words().qualifier.search(text, max(0, m.start() - 40), m.start())
         qualifier = amount_words().qualifiers[hedge.group("hedge").lower()] if hedge else "exact"
-        found.append(Share(float(m.group("num")), base, period, m.group(), m.start(), qualifier))
+        percent = float(m.group("num").replace(",", "."))  # "0,25%" as much of Europe writes it
+        found.append(Share(percent, base, period, m.group(), m.start(), qualifier))
     return found
 
 

@@ -41,6 +41,7 @@ class Lexicon:
     modal_re: re.Pattern[str]
     verb_forms: dict[str, str]  # surface form -> base form
     titles_re: re.Pattern[str]
+    titles: tuple[str, ...]  # the same titles as a list, for rules that place them in a phrase
     instruments: dict[str, str]  # lower-case surface (acronyms as written) -> canonical name
     acronyms: frozenset[str]  # instruments named by acronyms (CAP, ANP): only as written
     signing_re: re.Pattern[str]
@@ -207,6 +208,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         modal_re=alternation(modal_entries(grammar)),
         verb_forms=verb_forms,
         titles_re=alternation(leaders["titles"]),
+        titles=tuple(leaders["titles"]),
         instruments=instruments,
         acronyms=frozenset(acronyms),
         signing_re=alternation(grammar["signing_verbs"]),

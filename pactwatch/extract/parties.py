@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from pactwatch.extract.actors import RECIPIENT, mentions, named_near_top
 from pactwatch.extract.actors import Mention as Found
 from pactwatch.extract.facts import dates, triggers
-from pactwatch.extract.lexicon import Lexicon
+from pactwatch.extract.lexicon import Lexicon, place_for
 from pactwatch.model import Agreement, Mechanism, Mention, Signatory, Source, Span, Term
 from pactwatch.model.codes import party_name
 from pactwatch.model.values import add_years
@@ -209,7 +209,8 @@ def _mentions(reader: Reader) -> list[Mention]:
     return found
 
 
-def _signatories(reader: Reader) -> list[Signatory]:
+def _titled_signatories(reader: Reader) -> list[Signatory]:
+    """ "President Klaus Iohannis": a title, then the name."""
     found: list[Signatory] = []
     titles = reader.lexicon.titles_re
     for sentence in reader.signing:
@@ -228,6 +229,73 @@ def _signatories(reader: Reader) -> list[Signatory]:
             if codes[-1] not in reader.ctx.parties:
                 continue  # a leader signing another agreement
             found.append(Signatory(name=person, role=m.group(), party=codes[-1]))
+    return found
+
+
+# A person's name as news writes it: two to four capitalised words ("Gitanas Nausėda",
+# "Ursula von der Leyen", "Jonas Gahr Støre").
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:von der\s+|van\s+|de\s+)?[A-Z][\w'’-]+){1,3}"
+_POSSESSIVE_TITLE = (
+    r"(?P<country>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})['’]s\s+(?P<title>{titles})"
+)
+_OF_TITLE = (
+    r"(?P<title>{titles})\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
+)
+
+
+def _appositive_patterns(titles: list[str]) -> list[re.Pattern[str]]:
+    """The forms that put the country beside the name rather than before it:
+    "Gitanas Nausėda, Lithuania's president", "Ukraine's president, Volodymyr Zelensky",
+    "President of Ukraine Volodymyr Zelenskyy", "Luc Frieden, Prime Minister of Luxembourg",
+    "President Volodymyr Zelenskyy of Ukraine"."""
+    alternatives = (
+        "(?i:" + "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)) + ")"
+    )
+    possessive = _POSSESSIVE_TITLE.replace("{titles}", alternatives)
+    of_title = _OF_TITLE.replace("{titles}", alternatives)
+    return [
+        re.compile(rf"(?P<name>{_NAME}),\s+(?:the\s+)?{possessive}\b"),
+        re.compile(rf"{possessive},?\s+(?P<name>{_NAME})"),
+        re.compile(rf"{of_title},?\s+(?P<name>{_NAME})"),
+        re.compile(rf"(?P<name>{_NAME}),\s+(?:(?i:the)\s+)?{of_title}"),
+        re.compile(
+            rf"(?P<title>{alternatives})\s+(?P<name>{_NAME})\s+of\s+(?:the\s+)?"
+            r"(?P<country>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})",
+        ),
+    ]
+
+
+def _appositive_signatories(reader: Reader) -> list[Signatory]:
+    patterns = reader.lexicon.derived(_appositive_from_lexicon)
+    found: list[Signatory] = []
+    for sentence in reader.signing:
+        for pattern in patterns:
+            for m in pattern.finditer(reader.view, sentence.start, sentence.end):
+                name = m.group("name")
+                place = place_for(reader.lexicon, m.group("country"))
+                if place is None or place.code not in reader.ctx.parties:
+                    continue
+                found.append(Signatory(name=name, role=m.group("title"), party=place.code))
+    return found
+
+
+def _appositive_from_lexicon(lexicon: Lexicon) -> list[re.Pattern[str]]:
+    return _appositive_patterns(list(lexicon.titles))
+
+
+def _signatories(reader: Reader) -> list[Signatory]:
+    """Every signatory the signing sentences name, in whichever form: one per person (the
+    fullest spelling of a surname is kept)."""
+    found: list[Signatory] = []
+    for person in [*_titled_signatories(reader), *_appositive_signatories(reader)]:
+        surname = person.name.split()[-1].casefold()
+        same = next(
+            (i for i, s in enumerate(found) if s.name.split()[-1].casefold() == surname), None
+        )
+        if same is None:
+            found.append(person)
+        elif len(person.name) > len(found[same].name) and found[same].party == person.party:
+            found[same] = person
     return found
 
 
