@@ -23,7 +23,7 @@ from pactwatch.model import Agreement
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
 THRESHOLD = 3.0
 """The least raw score a link needs: one rare word the provision shares, with a domain."""
-NEAR_BEST = 0.8
+NEAR_BEST = 0.9
 MAX_LINKS = 3
 
 
@@ -53,6 +53,7 @@ class IndexedProvision:
     kind: str
     domains: frozenset[str]
     words: frozenset[str]
+    core: frozenset[str]  # the id's and the object's words: what the provision is about
 
 
 @dataclass
@@ -63,13 +64,27 @@ class IndexedAgreement:
     idf: dict[str, float] = field(default_factory=dict)
 
 
+def party_words(words: LinkWords) -> frozenset[str]:
+    """Every word of the gazetteer's names: 'Romania' in a provision says nothing about
+    which of that agreement's provisions a report bears on."""
+    return frozenset(
+        stem(w) for surface in words.lexicon.places for w in _TOKEN.findall(surface.lower())
+    )
+
+
 def index_agreement(agreement: Agreement, words: LinkWords) -> IndexedAgreement:
     provisions = []
+    ignored = words.stopwords | party_words(words)
     for p in agreement.provisions:
         text = " ".join([p.id.replace("-", " "), p.action or "", p.object or "", p.summary or ""])
+        core = tokens(f"{p.id.replace('-', ' ')} {p.object or ''}", ignored)
         provisions.append(
             IndexedProvision(
-                p.id, p.kind, frozenset(p.domains), frozenset(tokens(text, words.stopwords))
+                p.id,
+                p.kind,
+                frozenset(p.domains),
+                frozenset(tokens(text, ignored)),
+                frozenset(core),
             )
         )
     df: Counter[str] = Counter(w for p in provisions for w in p.words)
@@ -108,6 +123,12 @@ def score_links(
         if not shared or (mechanism and len(shared) < 2):
             continue
         raw = sum(indexed.idf.get(w, 0.0) for w in shared)
+        # a provision mostly about what the sentence says beats one that mentions it among
+        # many other things ("air defence" over "the integrated air and missile defence
+        # coalition")
+        total = sum(indexed.idf.get(w, 0.0) for w in p.core) or 1.0
+        coverage = sum(indexed.idf.get(w, 0.0) for w in p.core & said) / total
+        raw *= 0.5 + 0.5 * coverage
         common = sorted(p.domains & implied)
         raw += min(2, len(common)) * 1.0
         fit = bool(p.domains & fits)
@@ -118,6 +139,7 @@ def score_links(
         reason = "shares " + ", ".join(f"'{w}' ({indexed.idf.get(w, 0.0):.1f})" for w in shared[:4])
         if common:
             reason += f"; {', '.join(objects[:2])} imply {', '.join(common)}"
+        reason += f"; covers {coverage:.0%} of its words"
         reason += f"; a {kind} " + ("fits" if fit else "hardly fits") + " its domains"
         scored.append((raw, p, reason))
     scored.sort(key=lambda item: (-item[0], item[1].id))

@@ -10,11 +10,14 @@ by the report itself, and says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from pactwatch.link.words import LinkWords
 from pactwatch.model.event import Precision
+
+REPORT_DATE = "the report's date:"
+WHEN_SAID = ", when it was said"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class When:
     precision: Precision
     reason: str
     start: int = -1  # where the words that gave it are, in the text (-1: the report's date)
+    said: bool = False  # the time of the saying ("said on Friday"), not of the act
 
 
 _MONTH = (
@@ -227,10 +231,21 @@ def resolve(
     if reference is not None:
         found.extend(_relative(text, start, end, reference, words))
     if found:
-        return min(found, key=lambda w: (abs(w.start - cue), w.start))
+        best = min(found, key=lambda w: (_said(text, start, w, words), abs(w.start - cue), w.start))
+        if _said(text, start, best, words):
+            return replace(best, reason=f"{best.reason}{WHEN_SAID}", said=True)
+        return best
     if reference is None:
         return None
-    return When(reference.isoformat(), "day", "the report's date: the sentence names no time")
+    return When(
+        reference.isoformat(), "day", f"{REPORT_DATE} the sentence names no time", said=True
+    )
+
+
+def _said(text: str, start: int, when: When, words: LinkWords) -> bool:
+    """Whether the time words date the saying ("said on Friday"), not the act: they are
+    used only when the sentence has no other."""
+    return words.reported_at.search(text[max(start, when.start - 40) : when.start]) is not None
 
 
 def _relative(text: str, start: int, end: int, reference: date, words: LinkWords) -> list[When]:

@@ -45,6 +45,9 @@ class LinkWords:
     objects: tuple[ObjectWords, ...]
     fits: dict[str, frozenset[str]]
     stopwords: frozenset[str]
+    place_before: re.Pattern[str]
+    not_partners: frozenset[str]
+    reported_at: re.Pattern[str]
     lexicon: Lexicon
 
 
@@ -68,6 +71,7 @@ def link_words(folder: Path | None = None) -> LinkWords:
                 bool(entry.get("needs_ukraine")),
             )
         )
+    lexicon = load_lexicon(folder)
     guards = raw["guards"]
     time: dict[str, list[str]] = raw["time"]
     return LinkWords(
@@ -84,5 +88,22 @@ def link_words(folder: Path | None = None) -> LinkWords:
         ),
         fits={kind: frozenset(domains) for kind, domains in raw["fits"].items()},
         stopwords=frozenset(raw["stopwords"]),
-        lexicon=load_lexicon(folder),
+        place_before=re.compile(
+            r"(?<![\w-])(?:" + trie_pattern(sorted(raw["place_words"])) + r")\s+(?:the\s+)?\Z",
+            re.I,
+        ),
+        not_partners=frozenset(raw["not_partners"]),
+        reported_at=_reported_at(lexicon.grammar["reporting_verbs"]),
+        lexicon=lexicon,
+    )
+
+
+def _reported_at(verbs: list[str]) -> re.Pattern[str]:
+    """'said on Friday', 'told reporters on Thursday': the time a thing was said, which is
+    not the time it happened."""
+    return re.compile(
+        r"(?<![\w-])(?:"
+        + trie_pattern(sorted(verbs))
+        + r")(?:\s+\w+){0,2}?\s+(?:on|late|early)?\s*\Z",
+        re.I,
     )
