@@ -35,9 +35,6 @@ class Gold(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    published: date | None = Field(
-        default=None, description="The date a feed would give with the text, if any."
-    )
     events: list[GoldEvent] = Field(default_factory=list)
 
 

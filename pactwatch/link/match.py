@@ -28,7 +28,11 @@ MAX_LINKS = 3
 
 
 def stem(word: str) -> str:
-    """A light plural fold: 'pilots' and 'pilot' match, 'systems' and 'system'."""
+    """A light fold of plurals and verb endings: 'pilots' and 'pilot' match, 'trained' and
+    'training'."""
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -111,6 +115,7 @@ def score_links(
     threshold)."""
     said = tokens(sentence, words.stopwords)
     implied, objects = object_domains(sentence, words)
+    implied |= words.kind_domains.get(kind, frozenset())  # training is about training
     fits = words.fits.get(kind, frozenset())
     scored: list[tuple[float, IndexedProvision, str]] = []
     for p in indexed.provisions:
@@ -131,6 +136,10 @@ def score_links(
         raw *= 0.5 + 0.5 * coverage
         common = sorted(p.domains & implied)
         raw += min(2, len(common)) * 1.0
+        # a provision also about other subjects ("training against organised crime") is
+        # less likely the one than a provision about this alone
+        purity = len(p.domains & (fits | implied)) / max(1, len(p.domains))
+        raw *= 0.5 + 0.5 * purity
         fit = bool(p.domains & fits)
         if not fit:
             raw *= 0.3
@@ -146,7 +155,9 @@ def score_links(
     if not scored or scored[0][0] < THRESHOLD:
         return []
     best = scored[0][0]
-    kept = [s for s in scored if s[0] >= max(THRESHOLD, NEAR_BEST * best)][:MAX_LINKS]
+    kept = [s for s in scored if s[0] >= max(THRESHOLD, NEAR_BEST * best)]
+    if len(kept) > MAX_LINKS:
+        return []  # many provisions share the same few words: the report does not say which
     return [
         Link(
             agreement=indexed.agreement.id,

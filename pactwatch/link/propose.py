@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from pactwatch.extract.facts import amounts
 from pactwatch.extract.segment import blocks, sentences
 from pactwatch.link.match import AgreementIndex, object_domains, score_links
 from pactwatch.link.proposal import Link, Proposal
-from pactwatch.link.when import REPORT_DATE, WHEN_SAID, When, report_date, resolve
+from pactwatch.link.when import REPORT_DATE, WHEN_SAID, ReportDate, When, report_date, resolve
 from pactwatch.link.words import KindCues, LinkWords, link_words
 from pactwatch.model import Agreement
 from pactwatch.sources.patterns import trie_pattern
@@ -157,6 +157,8 @@ def propose(
         if found is None:
             continue
         when = resolve(text, start, end, start + found.cue_at, report, words)
+        if when is not None and when.reason.startswith(REPORT_DATE):
+            when = _from_next(text, spans, number, report, words) or when
         proposal = _proposal(prepared, found, when, current, ukraine, context, start, end, words)
         if proposal is not None:
             proposals.append(proposal)
@@ -195,6 +197,22 @@ def _mentions(
         previous_place_end = -1
         actors.append((m.start(), _code(prepared, m.group())))
     return actors, places
+
+
+def _from_next(
+    text: str, spans: list[tuple[int, int]], number: int, report: ReportDate, words: LinkWords
+) -> When | None:
+    """The time the next sentence gives, when it tells no event of its own ("X handed over
+    launchers. The transfer took place at the end of last month.")."""
+    if number + 1 >= len(spans):
+        return None
+    start, end = spans[number + 1]
+    if _kind(text[start:end], words, True) is not None:
+        return None
+    found = resolve(text, start, end, start, report, words)
+    if found is None or found.said:
+        return None
+    return replace(found, reason=f"{found.reason}, in the next sentence")
 
 
 def _next_partners(

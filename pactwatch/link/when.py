@@ -155,13 +155,21 @@ def _own_date(text: str, words: LinkWords) -> tuple[date | None, str]:
     everywhere = _full_dates(text)
     dateline = next((m for p in _DATELINES if (m := p.search(head)) is not None), None)
     if dateline is not None:
-        year = dateline.group("year")
-        if year is None and everywhere:
-            year = str(everywhere[0][1].year)
-        if year is not None:
-            found = _day(int(year), _month(dateline.group("month")), int(dateline.group("day")))
+        month, day = _month(dateline.group("month")), int(dateline.group("day"))
+        shown = dateline.group().strip()[:40]
+        if dateline.group("year") is not None:
+            found = _day(int(dateline.group("year")), month, day)
             if found is not None:
-                return found, f"the dateline ({dateline.group().strip()[:40]!r})"
+                return found, f"the dateline ({shown!r})"
+        elif everywhere:
+            # no year: the first such day after the latest date the report mentions (a
+            # report is not written before what it tells)
+            latest = max(d for _, d in everywhere)
+            found = _day(latest.year, month, day)
+            if found is not None and found < latest:
+                found = _day(latest.year + 1, month, day)
+            if found is not None:
+                return found, f"the dateline ({shown!r}), year after {latest.isoformat()}"
     first_line = head.split("\n\n", 1)[0]
     early = _full_dates(first_line)
     if early:

@@ -44,6 +44,7 @@ class LinkWords:
     time_res: dict[str, re.Pattern[str]]
     objects: tuple[ObjectWords, ...]
     fits: dict[str, frozenset[str]]
+    kind_domains: dict[str, frozenset[str]]
     stopwords: frozenset[str]
     place_before: re.Pattern[str]
     not_partners: frozenset[str]
@@ -87,6 +88,7 @@ def link_words(folder: Path | None = None) -> LinkWords:
             for item in raw["objects"]
         ),
         fits={kind: frozenset(domains) for kind, domains in raw["fits"].items()},
+        kind_domains={k: frozenset(v) for k, v in raw["kind_domains"].items()},
         stopwords=frozenset(raw["stopwords"]),
         place_before=re.compile(
             r"(?<![\w-])(?:" + trie_pattern(sorted(raw["place_words"])) + r")\s+(?:the\s+)?\Z",
