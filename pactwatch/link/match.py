@@ -20,6 +20,7 @@ from pactwatch.link.proposal import Link
 from pactwatch.link.words import LinkWords
 from pactwatch.model import Agreement
 
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
 THRESHOLD = 3.0
 """The least raw score a link needs: one rare word the provision shares, with a domain."""
@@ -58,6 +59,7 @@ class IndexedProvision:
     domains: frozenset[str]
     words: frozenset[str]
     core: frozenset[str]  # the id's and the object's words: what the provision is about
+    years: frozenset[str] = frozenset()  # "support in 2024": the years it is limited to
 
 
 @dataclass
@@ -82,6 +84,7 @@ def index_agreement(agreement: Agreement, words: LinkWords) -> IndexedAgreement:
     for p in agreement.provisions:
         text = " ".join([p.id.replace("-", " "), p.action or "", p.object or "", p.summary or ""])
         core = tokens(f"{p.id.replace('-', ' ')} {p.object or ''}", ignored)
+        years = frozenset(_YEAR.findall(f"{p.id} {p.object or ''} {p.timing or ''}"))
         provisions.append(
             IndexedProvision(
                 p.id,
@@ -89,6 +92,7 @@ def index_agreement(agreement: Agreement, words: LinkWords) -> IndexedAgreement:
                 frozenset(p.domains),
                 frozenset(tokens(text, ignored)),
                 frozenset(core),
+                years,
             )
         )
     df: Counter[str] = Counter(w for p in provisions for w in p.words)
@@ -109,10 +113,11 @@ def object_domains(sentence: str, words: LinkWords) -> tuple[set[str], list[str]
 
 
 def score_links(
-    indexed: IndexedAgreement, kind: str, sentence: str, words: LinkWords
+    indexed: IndexedAgreement, kind: str, sentence: str, words: LinkWords, year: str | None = None
 ) -> list[Link]:
     """The provisions of one agreement the sentence bears on, best first (none below the
-    threshold)."""
+    threshold). A provision limited to some years ("packages in 2024") takes no event of
+    another `year`."""
     said = tokens(sentence, words.stopwords)
     implied, objects = object_domains(sentence, words)
     implied |= words.kind_domains.get(kind, frozenset())  # training is about training
@@ -123,6 +128,8 @@ def score_links(
         if mechanism != (kind == "meeting"):
             continue
         if p.kind == "declaration" and kind != "statement":
+            continue
+        if year is not None and p.years and year not in p.years:
             continue
         shared = sorted(said & p.words, key=lambda w: -indexed.idf.get(w, 0.0))
         if not shared or (mechanism and len(shared) < 2):

@@ -119,6 +119,8 @@ def propose(
     otherwise a page date or dateline in the text is used.
     """
     words = link_words()
+    if words.lexicon.place_re.search(text) is None:
+        return []  # the gazetteer's one fast scan: no party, nothing to link
     prepared = _prepared(agreements, words)
     named = list(prepared.partner_re.finditer(text))
     if not named:
@@ -243,7 +245,8 @@ def _proposal(
                 signed = indexed.agreement.signed_on
                 if when is not None and signed is not None and _ends_before(when, str(signed)):
                     continue  # before the agreement existed: context, not evidence under it
-                links.extend(score_links(indexed, found.kind, sentence, words))
+                year = when.on[:4] if when is not None else None
+                links.extend(score_links(indexed, found.kind, sentence, words, year))
         if not links:
             return None
     links.sort(key=lambda link: -link.score)
