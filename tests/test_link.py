@@ -173,3 +173,23 @@ def test_scoring_counts_wrong_links_and_dates() -> None:
         {"kind": "delivery", "on": "2024-10-03", "precision": "week", "provisions": ["a/x"]}
     ]})}  # fmt: skip
     assert score(week, gold_week).dates.right == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Germany delivered a third Patriot system to Ukraine on Thursday, the same type "
+        "Romania donated last year.",
+        "Germany delivered a Patriot system to Ukraine on Thursday. Romania's own Patriot "
+        "batteries remain at home.",
+    ],
+)
+def test_another_partners_patriot_is_not_romanias(agreements: list[Agreement], text: str) -> None:
+    found = propose(text, agreements, published=date(2025, 6, 6))
+    assert _refs(found) == {"ua-de-2024/air-defence"}, found
+
+
+def test_an_attribution_names_the_actor(agreements: list[Agreement]) -> None:
+    text = "The Patriot system arrived in Ukraine on Thursday, Romania's defence ministry said."
+    found = propose(text, agreements, published=date(2024, 10, 4))
+    assert _refs(found) == {"ua-ro-2024/patriot"}

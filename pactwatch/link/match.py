@@ -112,13 +112,22 @@ def object_domains(sentence: str, words: LinkWords) -> tuple[set[str], list[str]
     return domains, seen
 
 
+def object_meanings(sentence: str, words: LinkWords) -> str:
+    """What the sentence's objects are in a provision's words ("Patriot" -> "air defence")."""
+    return " ".join(
+        item.means for item in words.objects if item.means and item.pattern.search(sentence)
+    )
+
+
 def score_links(
     indexed: IndexedAgreement, kind: str, sentence: str, words: LinkWords, year: str | None = None
 ) -> list[Link]:
     """The provisions of one agreement the sentence bears on, best first (none below the
     threshold). A provision limited to some years ("packages in 2024") takes no event of
     another `year`."""
-    said = tokens(sentence, words.stopwords)
+    said = tokens(sentence, words.stopwords) | tokens(
+        object_meanings(sentence, words), words.stopwords
+    )
     implied, objects = object_domains(sentence, words)
     implied |= words.kind_domains.get(kind, frozenset())  # training is about training
     fits = words.fits.get(kind, frozenset())

@@ -158,6 +158,9 @@ def propose(
             last_partners = partners
         if found is None:
             continue
+        if partners:  # who acts: not a partner named in a clause of its own after the act
+            partners = _acting(text, start, end, start + found.cue_at, mentions, words)
+            current = partners or current
         when = resolve(text, start, end, start + found.cue_at, report, words)
         if when is not None and when.reason.startswith(REPORT_DATE):
             when = _from_next(text, spans, number, report, words) or when
@@ -199,6 +202,27 @@ def _mentions(
         previous_place_end = -1
         actors.append((m.start(), _code(prepared, m.group())))
     return actors, places
+
+
+_PUNCTUATION_EDGE = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+
+
+def _acting(
+    text: str,
+    start: int,
+    end: int,
+    cue: int,
+    mentions: list[tuple[int, str | None]],
+    words: LinkWords,
+) -> list[str]:
+    """The partners who act in a sentence: those named before the cue or in its clause
+    ("provided by Italy and France"), and in a later clause only when it attributes the
+    report (", Romania's ministry said"); not "..., the same type Romania donated"."""
+    edge = _PUNCTUATION_EDGE.search(text, cue, end)
+    clause_end = edge.start() if edge is not None else end
+    attributed = words.lexicon.reporting_re.search(text, clause_end, end) is not None
+    limit = end if attributed else clause_end
+    return list(dict.fromkeys(c for at, c in mentions if start <= at < limit and c and c != "UA"))
 
 
 def _from_next(

@@ -31,6 +31,7 @@ class KindCues:
 class ObjectWords:
     pattern: re.Pattern[str]
     domains: tuple[str, ...]
+    means: str = ""  # the words a provision would use for it ("air defence")
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def link_words(folder: Path | None = None) -> LinkWords:
         time=time,
         time_res={key: words_pattern(values) for key, values in time.items()},
         objects=tuple(
-            ObjectWords(words_pattern(item["words"]), tuple(item["domains"]))
+            ObjectWords(words_pattern(item["words"]), tuple(item["domains"]), item.get("means", ""))
             for item in raw["objects"]
         ),
         fits={kind: frozenset(domains) for kind, domains in raw["fits"].items()},
