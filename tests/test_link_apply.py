@@ -144,3 +144,24 @@ def test_the_feed_command_lists_status_changes(
     result = run_cli(capsys, "feed", "--db", db, "--at", NOW.isoformat())
     items = json.loads(result.out)["items"]
     assert any(i["tags"][0] == "provision" and "patriot" in i["title"] for i in items)
+
+
+def test_a_reviewed_meeting_that_meets_an_obligation_alerts_once(
+    receiver: Receiver, tmp_path: Path, data_dir: Path
+) -> None:
+    db = str(tmp_path / "registry.db")
+    verbs.load(db, [REPORT_REGISTRY])
+    at = datetime.fromisoformat("2025-04-01T12:00:00+00:00")
+    verbs.add_event(_meeting("draft"), db=db, file=tmp_path / "events.yaml")
+    _, drafted = verbs.feed(db, at)
+    assert not [c for c in drafted if c.id.endswith("#met")]
+    reviewed = _meeting("reviewed").model_copy(update={"id": "dialogue-held-reviewed"})
+    verbs.add_event(reviewed, db=db, file=tmp_path / "events.yaml")
+    _, found = verbs.feed(db, at)
+    [met] = [c for c in found if c.id.endswith("#met")]
+    assert "dialogue-held-reviewed" in met.title()
+    verbs.notify_feed(_settings(receiver.url), found, at, db, sleep=lambda _: None)
+    verbs.notify_feed(_settings(receiver.url), found, at, db, sleep=lambda _: None)
+    types = [json.loads(body)["type"] for _, body in receiver.received]
+    assert types.count("obligation.met") == 1
+    assert len(types) == len(found)
