@@ -21,6 +21,7 @@ from pactwatch.cli import (
     export_cmd,
     extract_cmd,
     import_cmd,
+    link_cmds,
     read_cmds,
     rules_cmds,
     serve_cmds,
@@ -49,6 +50,7 @@ for group in (
     event_cmds,
     serve_cmds,
     text_cmds,
+    link_cmds,
 ):
     group.register(app)
 
