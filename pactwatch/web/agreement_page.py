@@ -52,10 +52,11 @@ def _source_panel(cfg: ServiceConfig, agreement: Agreement) -> dict[str, Any] | 
 
 def _timeline(
     agreement: Agreement, obligations: list[Obligation], events: list[Event], today: date
-) -> str | None:
-    """The agreement's dates, dialogues, deadlines and events as one chart (SVG)."""
+) -> tuple[str | None, list[dict[str, str]]]:
+    """The agreement's dates, dialogues, deadlines and events as one chart (SVG), and the
+    same marks as rows for the text beside it."""
     spec = charts.agreement_timeline(agreement, obligations, events, today)
-    return charts.svg(spec) if spec else None
+    return (charts.svg(spec), charts.marks(spec)) if spec else (None, [])
 
 
 def _disagreements(agreement: Agreement) -> dict[str, list[str]]:
@@ -102,6 +103,7 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
         for section, items in groupby(agreement.provisions, key=lambda p: p.section)
     ]
     end = agreement.term_end()
+    timeline_chart, timeline_rows = _timeline(agreement, obligations, events, today)
     return {
         "title": agreement.title,
         "a": agreement,
@@ -109,7 +111,8 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
         "today": today,
         "days_left": (end - today).days if end and end > today else None,
         "term_chart": charts.svg(spec) if spec else None,
-        "timeline_chart": _timeline(agreement, obligations, events, today),
+        "timeline_chart": timeline_chart,
+        "timeline_rows": timeline_rows,
         "status": {a.provision: a for a in compliance.assessments},
         "compliance": compliance,
         "sections": sections,

@@ -7,7 +7,7 @@
     window.SwaggerUIBundle({
       url: node.getAttribute("data-openapi"),
       dom_id: "#swagger-ui",
-      deepLinking: true,
+      deepLinking: false,
       validatorUrl: null,
       tryItOutEnabled: false
     });
