@@ -22,12 +22,14 @@ from pactwatch.model import Agreement, Event
 from pactwatch.model.citation import cite
 from pactwatch.rules import Obligation, evaluate
 from pactwatch.rules.status import assess_agreement
+from pactwatch.rules.timing import days_until
 from pactwatch.store import events as store_events
 from pactwatch.store import query
 from pactwatch.store.engine import reader
 from pactwatch.web import charts
 from pactwatch.web.highlight import marked_source
 from pactwatch.web.render import page
+from pactwatch.web.standing import standings
 
 router = APIRouter(include_in_schema=False)
 Config = Annotated[ServiceConfig, Depends(config)]
@@ -109,7 +111,8 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
         "a": agreement,
         "end": end,
         "today": today,
-        "days_left": (end - today).days if end and end > today else None,
+        "days_left": days_until(end, now) if end and end > today else None,
+        "standings": standings(agreement, obligations, now),
         "term_chart": charts.svg(spec) if spec else None,
         "timeline_chart": timeline_chart,
         "timeline_rows": timeline_rows,
