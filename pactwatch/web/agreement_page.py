@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
+from pactwatch.api.http import current_generation
 from pactwatch.api.views import source_text
 from pactwatch.curate.coverage import official_source
 from pactwatch.curate.sources_diff import compare_sources
@@ -27,6 +28,7 @@ from pactwatch.store import events as store_events
 from pactwatch.store import query
 from pactwatch.store.engine import reader
 from pactwatch.web import charts
+from pactwatch.web.citing import citation
 from pactwatch.web.highlight import marked_source
 from pactwatch.web.render import page
 from pactwatch.web.standing import standings
@@ -93,7 +95,9 @@ def _citations(agreement: Agreement) -> dict[str, str]:
     return {p.id: cite(p.eid, agreement.structure) for p in agreement.provisions if p.eid}
 
 
-def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, Any]:
+def context(
+    cfg: ServiceConfig, agreement: Agreement, today: date, base_url: str = "/"
+) -> dict[str, Any]:
     spec = charts.term(agreement, today)
     with reader(cfg.engine).connect() as connection:
         events = store_events.find_events(connection, agreement.id)
@@ -122,6 +126,10 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
         "panel": _source_panel(cfg, agreement),
         "citations": _citations(agreement),
         "disagreements": _disagreements(agreement),
+        "cite": citation(
+            agreement, None, base_url, current_generation(cfg), cfg.library, now.date()
+        ),
+        "cited": None,
         "unreviewed": sum(
             1 for p in agreement.provisions if p.review is None or p.review.state != "reviewed"
         ),
@@ -139,6 +147,7 @@ async def agreement(agreement_id: str, request: Request, cfg: Config) -> Respons
         if found is None:
             message = f"no agreement with id {agreement_id!r}"
             raise ApiError(404, "unknown-agreement", message, "id")
-        return context(cfg, Agreement.model_validate_json(found[0]), today)
+        return context(cfg, Agreement.model_validate_json(found[0]), today, str(request.base_url))
 
-    return await page(request, cfg, "agreement.html", build, vary_today=True)
+    vary = str(request.base_url)
+    return await page(request, cfg, "agreement.html", build, vary_today=True, vary=vary)

@@ -12,6 +12,7 @@ from pactwatch.web import (
     agreement_page,
     api_docs,
     charts_routes,
+    cite_routes,
     compare_page,
     data_page,
     due_page,
@@ -46,7 +47,7 @@ def create_app(cfg: ServiceConfig) -> FastAPI:
         search_page,
         data_page,
     )
-    for module in (*pages, charts_routes):
+    for module in (*pages, charts_routes, cite_routes):
         app.include_router(module.router)
     app.mount(api_docs.ASSETS, api_docs.assets(), name="api-docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

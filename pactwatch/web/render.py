@@ -16,6 +16,7 @@ from pactwatch.api.config import ServiceConfig
 from pactwatch.api.http import conditional
 from pactwatch.model.codes import party_name
 from pactwatch.model.taxonomy import domains
+from pactwatch.web.versions import shown
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 HTML = "text/html; charset=utf-8"
@@ -34,6 +35,7 @@ def environment() -> Environment:
     env.filters["domain_label"] = lambda d: labels.get(d, d)
     env.tests["web_url"] = lambda url: str(url).lower().startswith(("https://", "http://"))
     env.globals["inline_svg"] = inline_svg
+    env.globals["shown"] = shown
     return env
 
 

@@ -21,7 +21,8 @@ PAGE_ERRORS = [
     ("/search?domain=space_lasers", 422, "domain"),
     ("/agreements/no-such-agreement", 404, "no-such-agreement"),
     ("/agreements/ua-ro-2024/provisions/no-such", 404, "no-such"),
-    ("/agreements/ua-ro-2024/cite/no-such", 404, "no-such"),
+    ("/agreements/ua-ro-2024/provisions/no-such/v/0123456789ab", 404, "no-such"),
+    ("/agreements/ua-ro-2024/v/not-a-version", 404, "not-a-version"),
 ]
 
 
