@@ -84,3 +84,27 @@ def test_an_old_permalink_shows_what_changed_since(writable: Service) -> None:
     assert unknown.status_code == 200 and "not in the record's history" in unknown.text
     bad = writable.client.get("/agreements/ua-ro-2024/provisions/patriot/v/not-a-version")
     assert bad.status_code == 404 and bad.headers["content-type"].startswith("text/html")
+
+
+def test_an_old_agreement_permalink_lists_the_changes_since(writable: Service) -> None:
+    cited = writable.client.get("/api/v1/agreements/ua-ro-2024/cite").json()
+    record, etag = read(writable)
+    edited = {**record, "signed_at": "Washington"}
+    edited["provisions"] = [
+        {**p, "timing": "2024"} if p["id"] == "patriot" else p for p in record["provisions"]
+    ]
+    auth = {**token(writable, "ben"), "If-Match": etag}
+    put = writable.client.put("/api/v1/agreements/ua-ro-2024", json=edited, headers=auth)
+    assert put.status_code == 200, put.text
+    assert (
+        writable.client.get("/api/v1/agreements/ua-ro-2024/cite").json()["version"]
+        != (cited["version"])
+    )
+    old = writable.client.get(urlsplit(cited["permalink"]).path)
+    assert old.status_code == 200 and "This record changed after the version you cited" in old.text
+    rows = dict(
+        re.findall(r'<tr><th scope="row">([^<]+)</th><td>[^<]*</td><td>([^<]*)</td>', old.text)
+    )
+    assert rows.get("signed_at") == "Washington", rows
+    assert "provision patriot" in rows, rows
+    assert "1 write since" in old.text and "by ben" in old.text
