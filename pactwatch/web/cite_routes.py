@@ -25,7 +25,7 @@ from pactwatch.model import Agreement
 from pactwatch.rules.timing import iso
 from pactwatch.store import query
 from pactwatch.store.engine import reader
-from pactwatch.store.write import history
+from pactwatch.store.write import HistoryEntry, history
 from pactwatch.web import agreement_page, provision_page
 from pactwatch.web.citing import VERSION_DIGITS, Citation, citation
 from pactwatch.web.render import page
@@ -107,7 +107,7 @@ async def cite_provision(
     return await conditional(request, cfg, produce, vary=_vary(request))
 
 
-def _history(cfg: ServiceConfig, agreement_id: str) -> list[Any]:
+def _history(cfg: ServiceConfig, agreement_id: str) -> list[HistoryEntry]:
     with reader(cfg.engine).connect() as connection:
         return history(connection, agreement_id)
 

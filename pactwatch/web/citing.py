@@ -62,7 +62,10 @@ def clause_of(agreement: Agreement, provision: Provision) -> str | None:
 
 
 def long_date(day: date) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    """11 July 2034: the form a footnote or a reader uses (the month's English name)."""
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
+    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

@@ -9,19 +9,15 @@ no trigger or request recorded the line says so, and never "never triggered".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from pactwatch.model import Agreement, Mechanism
 from pactwatch.model.values import Duration
 from pactwatch.rules import Obligation
 from pactwatch.rules.timing import days_until
+from pactwatch.web.citing import long_date
 
 _UNITS = (("years", "year"), ("months", "month"))
-
-
-def long_date(day: date) -> str:
-    """11 July 2034: the form a footnote or a reader uses."""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
 def _duration(text: str) -> str:
