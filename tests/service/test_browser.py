@@ -158,6 +158,8 @@ def _open(page: Any, url: str) -> None:
     page.goto(url)
     if url.endswith("/api/docs"):
         page.wait_for_selector(".opblock", timeout=20_000)  # Swagger UI has drawn the API
+        page.locator(".opblock-summary-control").first.click()  # and one operation opened
+        page.wait_for_selector(".opblock.is-open .responses-wrapper", timeout=20_000)
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
