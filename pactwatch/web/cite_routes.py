@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from pactwatch.api.config import ServiceConfig, config
@@ -34,6 +34,7 @@ from pactwatch.web.versions import Found, find_agreement, find_provision
 router = APIRouter()
 Config = Annotated[ServiceConfig, Depends(config)]
 Format = Literal["json", "text", "bibtex", "csl"]
+DatasetParam = Annotated[str | None, Query(pattern=r"^[0-9a-z]{1,40}$")]
 VERSION = re.compile(rf"^[0-9a-f]{{{VERSION_DIGITS}}}$")
 MEDIA = {
     "json": "application/json",
@@ -122,7 +123,12 @@ def _unknown_version(version: str) -> ApiError:
     include_in_schema=False,
 )
 async def provision_version(
-    agreement_id: str, provision_id: str, version: str, request: Request, cfg: Config
+    agreement_id: str,
+    provision_id: str,
+    version: str,
+    request: Request,
+    cfg: Config,
+    dataset: DatasetParam = None,
 ) -> Response:
     now = moment(None)
     if not VERSION.match(version):
@@ -145,7 +151,7 @@ async def provision_version(
         context = provision_page.context(
             cfg, agreement_id, provision_id, now, str(request.base_url)
         )
-        return {**context, "cited": found or _not_recorded(version)}
+        return {**context, "cited": found or _not_recorded(version), "cited_dataset": dataset}
 
     vary = iso(now) + str(request.base_url)
     return await page(request, cfg, "provision.html", build, vary=vary)
@@ -160,7 +166,7 @@ def _not_recorded(version: str) -> Found:
     "/agreements/{agreement_id}/v/{version}", response_class=HTMLResponse, include_in_schema=False
 )
 async def agreement_version(
-    agreement_id: str, version: str, request: Request, cfg: Config
+    agreement_id: str, version: str, request: Request, cfg: Config, dataset: DatasetParam = None
 ) -> Response:
     if not VERSION.match(version):
         raise _unknown_version(version)
@@ -170,7 +176,7 @@ async def agreement_version(
         agreement = load_agreement(cfg, agreement_id)
         found = find_agreement(_history(cfg, agreement_id), agreement, version)
         context = agreement_page.context(cfg, agreement, today, str(request.base_url))
-        return {**context, "cited": found or _not_recorded(version)}
+        return {**context, "cited": found or _not_recorded(version), "cited_dataset": dataset}
 
     return await page(
         request, cfg, "agreement.html", build, vary=str(request.base_url), vary_today=True

@@ -5,7 +5,8 @@ The words are read from the source text at run time (records keep offsets and th
 never the text). A version is the first 12 hex digits of the sha256 of the record's
 contract JSON: it names the content, so it survives reloads, and an old permalink still
 resolves: the store's history keeps every earlier record a curator replaced, and the page
-then says what changed since. The dataset version is the registry's generation.
+then says what changed since. The dataset version is the registry's generation; the
+permalink carries it as `?dataset=`, so a reader can tell which registry a footnote saw.
 """
 
 from __future__ import annotations
@@ -127,10 +128,11 @@ def citation(
     version = version_of(record)
     base = base_url.rstrip("/")
     if provision is None:
-        permalink = f"{base}/agreements/{agreement.id}/v/{version}"
+        permalink = f"{base}/agreements/{agreement.id}/v/{version}?dataset={dataset}"
         key, clause, quote, quoted_from = agreement.id, None, None, None
     else:
-        permalink = f"{base}/agreements/{agreement.id}/provisions/{provision.id}/v/{version}"
+        path = f"/agreements/{agreement.id}/provisions/{provision.id}/v/{version}"
+        permalink = f"{base}{path}?dataset={dataset}"
         key = f"{agreement.id}/{provision.id}"
         clause = clause_of(agreement, provision)
         found = quoted_words(agreement, provision, library)

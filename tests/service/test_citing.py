@@ -26,9 +26,9 @@ def test_provision_citation_quotes_its_words_and_gives_every_format(
     cite = api.client.get(CITE).json()
     assert cite["quote"] == _span_words(api, seed_text)
     assert re.fullmatch(r"[0-9a-f]{12}", cite["version"]), cite
-    assert cite["permalink"].endswith(
-        f"/agreements/ua-ro-2024/provisions/patriot/v/{cite['version']}"
-    )
+    link = urlsplit(cite["permalink"])
+    assert link.path == f"/agreements/ua-ro-2024/provisions/patriot/v/{cite['version']}"
+    assert link.query == f"dataset={cite['dataset']}", link
     assert cite["dataset"] and cite["dataset"] in cite["text"]
     assert f"“{cite['quote']}”" in cite["text"] and cite["permalink"] in cite["text"]
     bib = api.client.get(CITE, params={"format": "bibtex"})
@@ -60,8 +60,9 @@ def test_pages_show_the_quote_clause_and_cite_block(api: Service, seed_text: str
     page = api.client.get("/agreements/ua-ro-2024").text
     whole = api.client.get("/api/v1/agreements/ua-ro-2024/cite").json()
     assert f'class="permalink" href="{whole["permalink"]}"' in page
-    current = api.client.get(urlsplit(cite["permalink"]).path)
+    current = api.client.get(cite["permalink"])
     assert current.status_code == 200 and "permalink to the current version" in current.text
+    assert "the registry as it is now" in current.text
 
 
 def test_an_old_permalink_shows_what_changed_since(writable: Service) -> None:
@@ -79,7 +80,9 @@ def test_an_old_permalink_shows_what_changed_since(writable: Service) -> None:
     row = re.search(r"<tr><th scope=\"row\">timing</th><td>(.*?)</td><td>(.*?)</td></tr>", old.text)
     assert row and row.groups() == ("—", "by October 2024"), row
     assert "1 write since" in old.text and "by ana" in old.text
-    assert before["permalink"].endswith(path)
+    assert urlsplit(before["permalink"]).path == path
+    later = writable.client.get(before["permalink"]).text
+    assert f"the registry is now dataset <code>{after['dataset']}</code>" in later
     unknown = writable.client.get("/agreements/ua-ro-2024/provisions/patriot/v/0123456789ab")
     assert unknown.status_code == 200 and "not in the record's history" in unknown.text
     bad = writable.client.get("/agreements/ua-ro-2024/provisions/patriot/v/not-a-version")
