@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -44,14 +44,15 @@ def show(agreement_id: str, db: DbOption = None) -> None:
     Console().print(render_agreement(verbs.agreement(agreement_id, db)))
 
 
-def render_agreement(agreement: Agreement, today: date | None = None) -> Group:
+def render_agreement(agreement: Agreement, now: datetime | None = None) -> Group:
     return Group(
-        _header(agreement, today or date.today()), *_sections(agreement), _mechanisms(agreement)
+        _header(agreement, now or datetime.now(UTC)), *_sections(agreement), _mechanisms(agreement)
     )
 
 
-def _header(a: Agreement, today: date) -> Panel:
+def _header(a: Agreement, now: datetime) -> Panel:
     from pactwatch.model.codes import party_name
+    from pactwatch.rules.timing import days_until
 
     lines = [
         f"[bold]{a.title}[/bold]  ({a.id})",
@@ -63,7 +64,11 @@ def _header(a: Agreement, today: date) -> Panel:
     ]
     if a.term.years or a.term.ends_on:
         end = a.term_end()
-        left = f", {(end - today).days} days from {today}" if end and end > today else ""
+        left = (
+            f", {days_until(end, now)} whole days left on {now.date()}"
+            if end and end > now.date()
+            else ""
+        )
         lines.append(f"Term: {a.term.years or '?'} years, ends {end or '?'}{left}")
         for condition in a.term.ends_early_if:
             lines.append(f"  ends early if: {condition}")

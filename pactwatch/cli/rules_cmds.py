@@ -132,6 +132,7 @@ def due(
 ) -> None:
     """What is due: open, met, unrecorded (nothing recorded by the deadline), missed (on
     evidence) and upcoming obligations with their deadlines."""
+    from pactwatch.rules import summarise
     from pactwatch.rules.obligations import count_label, matching
     from pactwatch.rules.timing import iso
 
@@ -141,10 +142,9 @@ def due(
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([o.as_dict() for o in shown], indent=2))
     else:
-        counts = ", ".join(
-            f"{n} {count_label(state)}" for state, n in report.summary.counts.items()
-        )
-        nxt = report.summary.next_due
+        summary = summarise(shown, report.now)  # what the table shows, not the whole registry
+        counts = ", ".join(f"{n} {count_label(state)}" for state, n in summary.counts.items())
+        nxt = summary.next_due
         head = f"At {iso(report.now)}: {counts}"
         if nxt is not None:
             head += f"; next due {iso(nxt.due_at)} ({nxt.agreement} {nxt.mechanism})"

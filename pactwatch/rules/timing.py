@@ -56,3 +56,12 @@ def iso(instant: datetime) -> str:
 def whole_days(start: datetime, end: datetime) -> int:
     """Whole days from `start` to `end`, never negative."""
     return max(0, (end - start) // timedelta(days=1))
+
+
+def days_until(end: date, now: datetime) -> int:
+    """Whole days left until the start of `end` (UTC), never negative.
+
+    The one count of days left that `pactwatch show`, `due` and every page print, so the
+    same agreement never reads one day apart in two places.
+    """
+    return whole_days(now, day_start(end))

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
+from pactwatch.api.http import current_generation
 from pactwatch.api.views import source_text
 from pactwatch.curate.coverage import official_source
 from pactwatch.curate.sources_diff import compare_sources
@@ -22,12 +23,15 @@ from pactwatch.model import Agreement, Event
 from pactwatch.model.citation import cite
 from pactwatch.rules import Obligation, evaluate
 from pactwatch.rules.status import assess_agreement
+from pactwatch.rules.timing import days_until
 from pactwatch.store import events as store_events
 from pactwatch.store import query
 from pactwatch.store.engine import reader
 from pactwatch.web import charts
+from pactwatch.web.citing import citation
 from pactwatch.web.highlight import marked_source
 from pactwatch.web.render import page
+from pactwatch.web.standing import standings
 
 router = APIRouter(include_in_schema=False)
 Config = Annotated[ServiceConfig, Depends(config)]
@@ -52,10 +56,11 @@ def _source_panel(cfg: ServiceConfig, agreement: Agreement) -> dict[str, Any] | 
 
 def _timeline(
     agreement: Agreement, obligations: list[Obligation], events: list[Event], today: date
-) -> str | None:
-    """The agreement's dates, dialogues, deadlines and events as one chart (SVG)."""
+) -> tuple[str | None, list[dict[str, str]]]:
+    """The agreement's dates, dialogues, deadlines and events as one chart (SVG), and the
+    same marks as rows for the text beside it."""
     spec = charts.agreement_timeline(agreement, obligations, events, today)
-    return charts.svg(spec) if spec else None
+    return (charts.svg(spec), charts.marks(spec)) if spec else (None, [])
 
 
 def _disagreements(agreement: Agreement) -> dict[str, list[str]]:
@@ -90,7 +95,9 @@ def _citations(agreement: Agreement) -> dict[str, str]:
     return {p.id: cite(p.eid, agreement.structure) for p in agreement.provisions if p.eid}
 
 
-def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, Any]:
+def context(
+    cfg: ServiceConfig, agreement: Agreement, today: date, base_url: str = "/"
+) -> dict[str, Any]:
     spec = charts.term(agreement, today)
     with reader(cfg.engine).connect() as connection:
         events = store_events.find_events(connection, agreement.id)
@@ -102,20 +109,27 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
         for section, items in groupby(agreement.provisions, key=lambda p: p.section)
     ]
     end = agreement.term_end()
+    timeline_chart, timeline_rows = _timeline(agreement, obligations, events, today)
     return {
         "title": agreement.title,
         "a": agreement,
         "end": end,
         "today": today,
-        "days_left": (end - today).days if end and end > today else None,
+        "days_left": days_until(end, now) if end and end > today else None,
+        "standings": standings(agreement, obligations, now),
         "term_chart": charts.svg(spec) if spec else None,
-        "timeline_chart": _timeline(agreement, obligations, events, today),
+        "timeline_chart": timeline_chart,
+        "timeline_rows": timeline_rows,
         "status": {a.provision: a for a in compliance.assessments},
         "compliance": compliance,
         "sections": sections,
         "panel": _source_panel(cfg, agreement),
         "citations": _citations(agreement),
         "disagreements": _disagreements(agreement),
+        "cite": citation(
+            agreement, None, base_url, current_generation(cfg), cfg.library, now.date()
+        ),
+        "cited": None,
         "unreviewed": sum(
             1 for p in agreement.provisions if p.review is None or p.review.state != "reviewed"
         ),
@@ -133,6 +147,7 @@ async def agreement(agreement_id: str, request: Request, cfg: Config) -> Respons
         if found is None:
             message = f"no agreement with id {agreement_id!r}"
             raise ApiError(404, "unknown-agreement", message, "id")
-        return context(cfg, Agreement.model_validate_json(found[0]), today)
+        return context(cfg, Agreement.model_validate_json(found[0]), today, str(request.base_url))
 
-    return await page(request, cfg, "agreement.html", build, vary_today=True)
+    vary = str(request.base_url)
+    return await page(request, cfg, "agreement.html", build, vary_today=True, vary=vary)

@@ -10,7 +10,9 @@ from fastapi.staticfiles import StaticFiles
 from pactwatch.api import ServiceConfig, install
 from pactwatch.web import (
     agreement_page,
+    api_docs,
     charts_routes,
+    cite_routes,
     compare_page,
     data_page,
     due_page,
@@ -18,7 +20,7 @@ from pactwatch.web import (
     provision_page,
     search_page,
 )
-from pactwatch.web.errors import install_page_errors
+from pactwatch.web.errors import PageNul, install_page_errors
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -34,8 +36,19 @@ def create_app(cfg: ServiceConfig) -> FastAPI:
     )
     install_page_errors(app)
     install(app, cfg)
-    pages = (home, agreement_page, provision_page, due_page, compare_page, search_page, data_page)
-    for module in (*pages, charts_routes):
+    app.add_middleware(PageNul)
+    pages = (
+        api_docs,
+        home,
+        agreement_page,
+        provision_page,
+        due_page,
+        compare_page,
+        search_page,
+        data_page,
+    )
+    for module in (*pages, charts_routes, cite_routes):
         app.include_router(module.router)
+    app.mount(api_docs.ASSETS, api_docs.assets(), name="api-docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -230,3 +230,18 @@ def _what(event: Event) -> str:
 
 def _point(on: str, lane: str, what: str, url: str) -> dict[str, str]:
     return {"on": on, "lane": lane, "what": what, "url": url}
+
+
+def marks(spec: Spec) -> list[dict[str, str]]:
+    """The chart's marks as rows (date, lane, what, link), in date order: the text
+    equivalent a page shows beside a chart, with the same links as its points."""
+    layers = spec.get("layer", [spec])
+    rows = [
+        {**row, "until": row.get("until", ""), "when": row.get("when", row["on"])}
+        for layer in layers
+        for row in layer.get("data", {}).get("values", [])
+        if "what" in row and "on" in row
+    ]
+    return sorted(
+        rows, key=lambda r: (r["on"], LANES.index(r["lane"]) if r["lane"] in LANES else 9)
+    )

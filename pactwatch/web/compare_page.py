@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from pactwatch.api.compare import matrix_view
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.web import charts
+from pactwatch.web.contrast import shade
 from pactwatch.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +28,7 @@ def context(cfg: ServiceConfig) -> dict[str, Any]:
         "domains": used,
         "cells": cells,
         "top": top,
+        "shade": lambda count: shade(count / top),
         "chart": charts.svg(charts.heatmap(view)) if view["cells"] else None,
     }
 

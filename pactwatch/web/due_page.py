@@ -58,10 +58,22 @@ def _latest_first(obligations: Iterable[Obligation]) -> list[Obligation]:
     return sorted(obligations, key=lambda o: (o.due_at, o.agreement, o.mechanism), reverse=True)
 
 
+def sections(obligations: list[Obligation], now: datetime) -> dict[str, list[Obligation]]:
+    """What each table on /due lists; the summary line counts these same lists, so its
+    numbers are the tables' lengths (the terms table shows the first TERMS_SHOWN)."""
+    pending = [o for o in obligations if o.state in {"open", "upcoming"}]
+    return {
+        "clocks": [o for o in pending if o.kind == "consultation_on_trigger" and o.state == "open"],
+        "missed": _latest_first(o for o in obligations if o.state == "missed"),
+        "unrecorded": _latest_first(o for o in obligations if o.state == "unrecorded"),
+        "dialogues": first_per_mechanism([o for o in pending if o.kind == "recurring"]),
+        "terms": [o for o in pending if o.kind == "term"],
+    }
+
+
 def context(cfg: ServiceConfig, now: datetime) -> dict[str, Any]:
     obligations = rules_inputs(cfg).obligations(now)
-    pending = [o for o in obligations if o.state in {"open", "upcoming"}]
-    clocks = [o for o in pending if o.kind == "consultation_on_trigger" and o.state == "open"]
+    lists = sections(obligations, now)
     return {
         "title": "What is due",
         "now": now,
@@ -69,12 +81,10 @@ def context(cfg: ServiceConfig, now: datetime) -> dict[str, Any]:
         "remaining": remaining,
         "duration": duration,
         "summary": summarise(obligations, now),
-        "clocks": clocks,
         "count_label": count_label,
-        "missed": _latest_first(o for o in obligations if o.state == "missed"),
-        "unrecorded": _latest_first(o for o in obligations if o.state == "unrecorded"),
-        "dialogues": first_per_mechanism([o for o in pending if o.kind == "recurring"]),
-        "terms": [o for o in pending if o.kind == "term"][:TERMS_SHOWN],
+        **lists,
+        "terms": lists["terms"][:TERMS_SHOWN],
+        "terms_total": len(lists["terms"]),
     }
 
 

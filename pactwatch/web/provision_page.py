@@ -9,7 +9,7 @@ are listed apart, as context that does not count; every date reads at its own pr
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
+from pactwatch.api.http import current_generation
 from pactwatch.api.rules import moment
 from pactwatch.rules import evaluate
 from pactwatch.rules.status import assess_provision, bearing_events
@@ -24,6 +25,7 @@ from pactwatch.rules.timing import iso
 from pactwatch.store import events as store_events
 from pactwatch.store.engine import reader
 from pactwatch.store.read import get_agreement
+from pactwatch.web.citing import citation
 from pactwatch.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +33,7 @@ Config = Annotated[ServiceConfig, Depends(config)]
 
 
 def context(
-    cfg: ServiceConfig, agreement_id: str, provision_id: str, now: datetime
+    cfg: ServiceConfig, agreement_id: str, provision_id: str, now: datetime, base_url: str = "/"
 ) -> dict[str, Any]:
     agreement = get_agreement(reader(cfg.engine), agreement_id)
     if agreement is None:
@@ -55,6 +57,15 @@ def context(
         "obligations": own,
         "events": [e for e in bearing if not e.background],
         "background": [e for e in bearing if e.background],
+        "cite": citation(
+            agreement,
+            provision,
+            base_url,
+            current_generation(cfg),
+            cfg.library,
+            now.astimezone(UTC).date(),
+        ),
+        "cited": None,
     }
 
 
@@ -66,6 +77,6 @@ async def provision(
 
     def build() -> dict[str, Any]:
         """Runs only on a cache miss, in a worker thread (404 is never cached)."""
-        return context(cfg, agreement_id, provision_id, now)
+        return context(cfg, agreement_id, provision_id, now, str(request.base_url))
 
-    return await page(request, cfg, "provision.html", build, vary=iso(now))
+    return await page(request, cfg, "provision.html", build, vary=iso(now) + str(request.base_url))

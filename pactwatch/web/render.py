@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from pactwatch.api.config import ServiceConfig
 from pactwatch.api.http import conditional
 from pactwatch.model.codes import party_name
 from pactwatch.model.taxonomy import domains
+from pactwatch.web.versions import shown
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 HTML = "text/html; charset=utf-8"
@@ -32,8 +34,26 @@ def environment() -> Environment:
     env.filters["party"] = party_name
     env.filters["domain_label"] = lambda d: labels.get(d, d)
     env.tests["web_url"] = lambda url: str(url).lower().startswith(("https://", "http://"))
-    env.globals["inline_svg"] = lambda text: Markup(text)  # our own rendered charts only
+    env.globals["inline_svg"] = inline_svg
+    env.globals["shown"] = shown
     return env
+
+
+_SVG_ROOT = re.compile(r"^<svg\b")
+_LINK = re.compile(r"<a\b")
+
+
+def inline_svg(text: str) -> Markup:
+    """One of our own rendered charts, placed in a page as a picture.
+
+    Vega makes every linked mark a link and labels each for screen readers, so a chart of
+    29 points would be 29 tab stops ahead of the page's content. On a page the chart is a
+    picture for the eye (hidden from the accessibility tree, its links out of the tab
+    order but still clickable); every figure carries a text equivalent next to it with the
+    same links: a table or a list a keyboard and a screen reader can use.
+    """
+    svg = _SVG_ROOT.sub('<svg aria-hidden="true" focusable="false"', text, count=1)
+    return Markup(_LINK.sub('<a tabindex="-1"', svg))
 
 
 def render(template: str, **context: Any) -> bytes:
