@@ -61,6 +61,8 @@ class Measured:
     actors_right: int
     domains_right: int
     metadata: dict[str, bool]
+    actions_right: int = 0
+    objects_right: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         def share(n: int, d: int) -> float | None:
@@ -75,6 +77,8 @@ class Measured:
             "precision": share(self.matched, self.predicted),
             "actor_accuracy": share(self.actors_right, self.matched),
             "domain_accuracy": share(self.domains_right, self.matched),
+            "action_accuracy": share(self.actions_right, self.matched),
+            "object_accuracy": share(self.objects_right, self.matched),
             "metadata": self.metadata,
         }
 
@@ -89,6 +93,8 @@ def measure(pred: Agreement, gold: Agreement) -> Measured:
         round((scores.actors or 0.0) * scores.matched),
         round((scores.primary_domain or 0.0) * scores.matched),
         metadata_matches(pred, gold),
+        round((scores.action or 0.0) * scores.matched),
+        round((scores.object or 0.0) * scores.matched),
     )
 
 
@@ -106,6 +112,8 @@ def summary(measured: Sequence[Measured]) -> dict[str, Any]:
         "precision": share(matched, predicted),
         "actor_accuracy": share(sum(m.actors_right for m in measured), matched),
         "domain_accuracy": share(sum(m.domains_right for m in measured), matched),
+        "action_accuracy": share(sum(m.actions_right for m in measured), matched),
+        "object_accuracy": share(sum(m.objects_right for m in measured), matched),
         "metadata_accuracy": share(sum(fields), len(fields)),
         "metadata_by_field": {
             name: share(sum(m.metadata[name] for m in measured), len(measured))
