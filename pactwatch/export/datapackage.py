@@ -1,5 +1,7 @@
 """A Frictionless Data Package: the registry as related CSV tables plus `datapackage.json`.
 
+The package carries `codebook.md` (every column, its type and meaning) and `LICENSE.md`.
+
 Tables: agreements, signatories, sources, provisions, spans, mechanisms, mentions,
 events, event_sources, and three link tables saying which agreements, provisions and
 mechanisms each event bears on. The descriptor declares every column's type, the primary
@@ -23,6 +25,7 @@ from typing import Any, get_args
 
 from pactwatch.export.base import EventCollector, bearing_on, register, zip_files
 from pactwatch.export.csv_format import csv_bytes
+from pactwatch.export.licence import DATA_LICENCE, licence_text
 from pactwatch.export.tables import (
     Value,
     agreement_fields,
@@ -34,7 +37,7 @@ from pactwatch.model import Agreement, Event
 from pactwatch.model.agreement import LegalNature, MechanismKind, ProvisionKind, SourceKind
 from pactwatch.model.event import EventKind, Precision
 
-LICENSE = {"name": "MIT", "path": "https://opensource.org/licenses/MIT", "title": "MIT License"}
+LICENSE = DATA_LICENCE
 Row = dict[str, Value]
 
 
@@ -521,6 +524,10 @@ class DataPackageExporter(EventCollector):
         files = {f"{t.name}.csv": t.csv(rows[t.name]) for t in TABLES}
         text = json.dumps(descriptor(TABLES), indent=2, ensure_ascii=False) + "\n"
         files["datapackage.json"] = text.encode("utf-8")
+        from pactwatch.export import codebook  # it reads TABLES from this module
+
+        files[codebook.FILE_NAME] = codebook.codebook().encode("utf-8")
+        files["LICENSE.md"] = licence_text().encode("utf-8")
         return files
 
     def finalize(self) -> bytes:
