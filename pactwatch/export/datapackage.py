@@ -26,6 +26,7 @@ from typing import Any, get_args
 from pactwatch.export.base import EventCollector, bearing_on, register, zip_files
 from pactwatch.export.csv_format import csv_bytes
 from pactwatch.export.licence import DATA_LICENCE, licence_text
+from pactwatch.export.quotes import TextLookup, quoted
 from pactwatch.export.tables import (
     Value,
     agreement_fields,
@@ -253,6 +254,11 @@ TABLES: tuple[Resource, ...] = (
             _req("source_id"),
             _req("start", "integer"),
             _req("end", "integer"),
+            Field(
+                "quote",
+                description="The words at the span, from a government's published text "
+                "present at export; empty for news reports (see LICENSE.md).",
+            ),
         ),
         ("agreement_id", "provision_id", "position"),
         (PROVISION_FK, SOURCE_FK),
@@ -369,12 +375,13 @@ def agreement_row(a: Agreement) -> Row:
     }
 
 
-def span_rows(a: Agreement) -> list[Row]:
+def span_rows(a: Agreement, texts: TextLookup | None = None) -> list[Row]:
     rows: list[Row] = []
     for p in a.provisions:
         for j, s in enumerate(p.spans):
             rows.append({"agreement_id": a.id, "provision_id": p.id, "position": j})
             rows[-1].update(source_id=s.source, start=s.start, end=s.end)
+            rows[-1]["quote"] = quoted(a, [s], texts)
     return rows
 
 
@@ -399,7 +406,7 @@ def explanation_rows(a: Agreement) -> list[Row]:
     return rows
 
 
-def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
+def agreement_rows(a: Agreement, texts: TextLookup | None = None) -> dict[str, list[Row]]:
     """The rows one agreement contributes to each table."""
     aid = a.id
     return {
@@ -415,7 +422,7 @@ def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
         ],
         "structure": structure_rows(a),
         "explanations": explanation_rows(a),
-        "spans": span_rows(a),
+        "spans": span_rows(a, texts),
         "mechanisms": [
             {"agreement_id": aid, **m.model_dump(exclude={"triggers", "provision"})}
             | {"triggers": joined(m.triggers), "provision_id": m.provision}
@@ -506,11 +513,16 @@ class DataPackageExporter(EventCollector):
     media_type = "application/zip"
     extension = "zip"
     binary = True
+    _texts: TextLookup | None = None
+
+    def use_texts(self, lookup: TextLookup) -> None:
+        """Quote the words of each span from the texts present (see `quotes`)."""
+        self._texts = lookup
 
     def _with_events(self) -> dict[str, list[Row]]:
         rows: dict[str, list[Row]] = {t.name: [] for t in TABLES}
         for agreement in self._agreements:
-            for name, items in agreement_rows(agreement).items():
+            for name, items in agreement_rows(agreement, self._texts).items():
                 rows[name].extend(items)
         exported = {a.id for a in self._agreements}
         for event in bearing_on(self._events, exported):

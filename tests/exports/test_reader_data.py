@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pactwatch import verbs
-from pactwatch.export import exporter_for
+from pactwatch.export import MultiFileExporter, exporter_for
 from pactwatch.export.codebook import codebook, undescribed
 from pactwatch.export.csv_format import CsvExporter
 from pactwatch.export.datapackage import TABLES
@@ -119,3 +119,27 @@ def test_the_workbook_has_a_licence_sheet(fixture_db: str) -> None:
     assert book.sheetnames == ["provisions", "columns", "licence"]
     first = [row[0] for row in book["licence"].iter_rows(values_only=True)]
     assert first[0] == "# Licence" and any("CC-BY-4.0" in str(v) for v in first)
+
+
+def test_the_data_package_quotes_each_official_span() -> None:
+    library = SourceLibrary(source_dirs())
+    agreement = load_agreement(RO)
+    kinds = {s.id: s.kind for s in agreement.sources}
+    texts = {s.id: library.text_for(s.sha256) for s in agreement.sources if s.sha256}
+    require(
+        any(texts[i] for i, kind in kinds.items() if kind in QUOTABLE_KINDS and i in texts),
+        "the Ukraine-Romania official text is needed to quote it",
+    )
+    package = exporter_for("datapackage")
+    assert isinstance(package, QuoteAware) and isinstance(package, MultiFileExporter)
+    package.use_texts(library.text_for)
+    package.write(agreement)
+    spans = list(csv.DictReader(io.StringIO(package.finalize_files()["spans.csv"].decode())))
+    assert spans
+    for row in spans:
+        text = texts.get(row["source_id"])
+        if kinds[row["source_id"]] in QUOTABLE_KINDS and text:
+            words = " ".join(text[int(row["start"]) : int(row["end"])].split())
+            assert row["quote"].lstrip("'") == words.lstrip("'"), row
+        else:
+            assert row["quote"] == "", row
