@@ -1,39 +1,51 @@
 # Two commands set everything up on a fresh machine:
-#   make run   - create .venv, install, load the bundled data into pactwatch.db, show it, serve it
-#   make test  - create .venv, install, run ruff, mypy and the whole test suite
+#   make run   - create .venv, install what running needs, load the bundled data into
+#                pactwatch.db, show it, serve it
+#   make test  - the same environment plus the test tools; run ruff, mypy and the test suite
+# Afterwards `source .venv/bin/activate` puts `pactwatch` on the PATH.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 DB ?= pactwatch.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck pytest schema clean
+.PHONY: install install-dev run test lint typecheck pytest schema docs clean
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
 
-install: $(STAMP)
+# The test tools (pytest, mypy, ruff, the validators, a browser driver) only for `make test`.
+$(DEV_STAMP): $(RUN_STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(DEV_STAMP)
+
+install: $(RUN_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 run: install
 	$(BIN)/pactwatch validate
 	$(BIN)/pactwatch load --db $(DB)
 	$(BIN)/pactwatch list --db $(DB)
 	$(BIN)/pactwatch show ua-ro-2024 --db $(DB)
+	@echo "Serving at http://$(HOST):$(PORT)/ (Ctrl-C stops it). To run the commands yourself:"
+	@echo "  source $(VENV)/bin/activate && pactwatch --help   (or $(BIN)/pactwatch ...)"
 	$(BIN)/pactwatch serve --db $(DB) --host $(HOST) --port $(PORT)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check pactwatch tests benchmarks
 	$(BIN)/ruff format --check pactwatch tests benchmarks
 
-typecheck: install
+typecheck: install-dev
 	$(BIN)/mypy
 
-pytest: install
+pytest: install-dev
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -41,6 +53,10 @@ test: lint typecheck pytest
 schema: install
 	$(BIN)/pactwatch schema > schema/agreement.schema.json
 	$(BIN)/pactwatch schema --event > schema/event.schema.json
+
+docs: install
+	$(BIN)/python -m pactwatch.export.codebook > docs/codebook.md
+	$(BIN)/python -m pactwatch.export.licence > data/LICENSE.md
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(DB) $(DB)-wal $(DB)-shm

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from pactwatch.extract import draft
-from pactwatch.extract.evaluate import Scores, match, score
+from pactwatch.extract.evaluate import SAME_WORDING, Scores, match, score, wording_f1
 from pactwatch.extract.run import load_agreement
 from pactwatch.model import Agreement
 from pactwatch.settings import PROJECT_ROOT
@@ -117,3 +117,30 @@ def test_score_checks_amount_periods() -> None:
     assert score(gold, gold).amount_periods == 1.0
     result = score(other, gold)
     assert (result.amounts, result.amount_periods) == (1.0, 0.0), result
+
+
+def test_score_compares_action_and_object_wording() -> None:
+    gold = draft("Romania will train Ukrainian pilots.", source_id="t")
+    wrong = gold.model_copy(
+        update={
+            "provisions": [
+                p.model_copy(update={"action": "donate", "object": "a tank battalion"})
+                for p in gold.provisions
+            ]
+        }
+    )
+    assert gold.provisions
+    same = score(gold, gold)
+    assert (same.action, same.object, same.strict_recall) == (1.0, 1.0, 1.0), same
+    result = score(wrong, gold)
+    assert (result.matched, result.recall) == (len(gold.provisions), 1.0), result
+    assert (result.action, result.object, result.wording_matched) == (0.0, 0.0, 0), result
+    assert (result.strict_precision, result.strict_recall) == (0.0, 0.0), result
+
+
+def test_wording_similarity_is_token_f1_with_a_threshold() -> None:
+    assert round(wording_f1("a Patriot air defence system", "the air defence system"), 3) == 0.857
+    assert wording_f1("transfer", "transfer") == 1.0
+    assert wording_f1("transfer", "donate") == 0.0
+    assert wording_f1(None, "") == 1.0
+    assert SAME_WORDING == 0.5

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pactwatch.api.auth import curator
 from pactwatch.api.body import OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
+from pactwatch.api.downloads import as_download
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
 from pactwatch.api.views import checker, with_url_id
@@ -159,7 +160,10 @@ async def list_provisions(
             return _csv_page(page), "text/csv; charset=utf-8"
         return _json_page(page, request, sort), "application/json"
 
-    return await conditional(request, cfg, produce)
+    response = await conditional(request, cfg, produce)
+    if format == "csv":
+        as_download(response, "pactwatch-provisions.csv")
+    return response
 
 
 def _written(result: write.Written, provision_id: str, status: int) -> Response:

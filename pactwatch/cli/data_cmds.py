@@ -38,18 +38,20 @@ def validate(
 ) -> None:
     """Check curated files: schema, ids, taxonomy, ISO codes, dates, spans, eIds and
     structure (with --strict, review states too)."""
-    from pactwatch.verbs.registry import span_checks_skipped
+    from pactwatch.verbs.registry import validate_checked
 
-    problems = verbs.validate(paths or [], sources, strict)
-    skipped = span_checks_skipped(sources)
-    if skipped:
-        typer.echo(f"warning: {skipped}", err=True)
+    checked = validate_checked(paths or [], sources, strict)
+    problems = checked.problems
+    if checked.skipped:
+        typer.echo(f"warning: {checked.skipped}", err=True)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([p.as_dict() for p in problems], indent=2))
     else:
         print_problems(problems)
         if not problems:
-            Console(stderr=True).print("[green]valid[/green]: no problems found")
+            Console(stderr=True, highlight=False).print(
+                f"[green]valid[/green]: {checked.verdict()}", soft_wrap=True
+            )
     raise typer.Exit(1 if problems else 0)
 
 

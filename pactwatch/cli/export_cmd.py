@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from pactwatch import verbs
-from pactwatch.cli.options import DbOption
+from pactwatch.cli.options import DbOption, SourcesOption
 
 # The built-in formats, for the help text: asking `pactwatch.export.formats()` would import
 # every exporter on every command. tests/test_cli_startup.py keeps the two the same.
@@ -41,18 +41,20 @@ def export(
         ),
     ] = None,
     db: DbOption = None,
+    sources: SourcesOption = None,
 ) -> None:
-    """Export agreements from the registry."""
+    """Export agreements from the registry (tables quote the official texts' words when
+    the texts are in the source folders)."""
     from pactwatch.export import exporter_for, is_binary
 
     if out is not None:
-        written = verbs.export_to(fmt, out, db, agreement)
+        written = verbs.export_to(fmt, out, db, agreement, sources)
         typer.echo(f"wrote {len(written)} file(s) to {out}", err=True)
         return
     if is_binary(exporter_for(fmt, single=agreement is not None)) and sys.stdout.isatty():
         typer.echo(f"error: {fmt} output is binary; write it with --out PATH", err=True)
         raise typer.Exit(1)
-    data = verbs.export(fmt, db, agreement)
+    data = verbs.export(fmt, db, agreement, sources)
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
 

@@ -194,6 +194,8 @@ def _evaluate_registry(
         "precision",
         "actors",
         "domains",
+        "action",
+        "object",
         "metadata",
         title="leave one agreement out",
     )
@@ -207,13 +209,16 @@ def _evaluate_registry(
             str(row["precision"]),
             str(row["actor_accuracy"]),
             str(row["domain_accuracy"]),
+            str(row["action_accuracy"]),
+            str(row["object_accuracy"]),
             f"{right}/{len(row['metadata'])}",
         )
     Console(width=120).print(table)
     typer.echo(
         f"all {result['agreements']} agreements: recall {result['recall']}, precision "
         f"{result['precision']}, actors {result['actor_accuracy']}, domains "
-        f"{result['domain_accuracy']}, metadata {result['metadata_accuracy']}, amounts "
+        f"{result['domain_accuracy']}, action {result['action_accuracy']}, object "
+        f"{result['object_accuracy']}, metadata {result['metadata_accuracy']}, amounts "
         f"{result['amount_accuracy']} of {result['amount_pairs']} (sum, unit and hedge)"
     )
 

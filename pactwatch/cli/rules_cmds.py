@@ -207,21 +207,36 @@ def status(
     if fmt is TextOrJson.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{agreement_id}: status and compliance", title_justify="left")
-    table.add_column("provision", max_width=24, overflow="fold")
-    for column in ("actors", "status", "score"):
+    # No rules between columns and short headers ("by": the actors; "G7": the score): at 100
+    # columns the rule keeps 36 characters, so most provisions take one line.
+    table = Table(
+        title=f"{agreement_id}: status and compliance",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        header_style="bold underline",
+    )
+    table.add_column("provision", max_width=29, overflow="fold")
+    for column in ("by", "status", "G7"):
         table.add_column(column, no_wrap=True)
-    table.add_column("rule and evidence", min_width=28, ratio=1, overflow="fold")
+    table.add_column("rule and evidence", min_width=24, ratio=1, overflow="fold")
+    notes: dict[str, int] = {}  # each source URL once, as a numbered note under the table
     for a in result.assessments:
         score = "—" if a.score is None else f"{a.score:+d}"
-        lines = [a.rule, *(f"· {e.line()} {' '.join(e.sources)}" for e in a.evidence)]
+        lines = [a.rule]
+        for e in a.evidence:
+            marks = "".join(f"[{notes.setdefault(u, len(notes) + 1)}]" for u in e.sources)
+            lines.append(f"· {e.line()} {marks}".rstrip())
         lines += [f"· background: {e.line()}" for e in a.background]
         table.add_row(a.provision, ",".join(a.actors), a.label, score, "\n".join(lines))
     console = Console()
     console.print(table)
+    for url, n in notes.items():
+        console.print(f"[{n}] {url}", markup=False, highlight=False, soft_wrap=True)
     parts = [f"{p}: {_pct(v)}" for p, v in result.by_party.items()]
     scored = sum(1 for a in result.assessments if a.score is not None)
     console.print(
+        "G7: compliance score (-1 none, 0 partial, +1 full), from evidence only.\n"
         f"Compliance {_pct(result.overall)} overall, over the {scored} provision(s) with "
         "evidence; " + "; ".join(parts)
     )

@@ -1,5 +1,7 @@
 """A Frictionless Data Package: the registry as related CSV tables plus `datapackage.json`.
 
+The package carries `codebook.md` (every column, its type and meaning) and `LICENSE.md`.
+
 Tables: agreements, signatories, sources, provisions, spans, mechanisms, mentions,
 events, event_sources, and three link tables saying which agreements, provisions and
 mechanisms each event bears on. The descriptor declares every column's type, the primary
@@ -23,6 +25,8 @@ from typing import Any, get_args
 
 from pactwatch.export.base import EventCollector, bearing_on, register, zip_files
 from pactwatch.export.csv_format import csv_bytes
+from pactwatch.export.licence import DATA_LICENCE, licence_text
+from pactwatch.export.quotes import TextLookup, quoted
 from pactwatch.export.tables import (
     Value,
     agreement_fields,
@@ -34,7 +38,7 @@ from pactwatch.model import Agreement, Event
 from pactwatch.model.agreement import LegalNature, MechanismKind, ProvisionKind, SourceKind
 from pactwatch.model.event import EventKind, Precision
 
-LICENSE = {"name": "MIT", "path": "https://opensource.org/licenses/MIT", "title": "MIT License"}
+LICENSE = DATA_LICENCE
 Row = dict[str, Value]
 
 
@@ -254,6 +258,11 @@ TABLES: tuple[Resource, ...] = (
             _req("source_id"),
             _req("start", "integer"),
             _req("end", "integer"),
+            Field(
+                "quote",
+                description="The words at the span, from a government's published text "
+                "present at export; empty for news reports (see LICENSE.md).",
+            ),
         ),
         ("agreement_id", "provision_id", "position"),
         (PROVISION_FK, SOURCE_FK),
@@ -370,12 +379,13 @@ def agreement_row(a: Agreement) -> Row:
     }
 
 
-def span_rows(a: Agreement) -> list[Row]:
+def span_rows(a: Agreement, texts: TextLookup | None = None) -> list[Row]:
     rows: list[Row] = []
     for p in a.provisions:
         for j, s in enumerate(p.spans):
             rows.append({"agreement_id": a.id, "provision_id": p.id, "position": j})
             rows[-1].update(source_id=s.source, start=s.start, end=s.end)
+            rows[-1]["quote"] = quoted(a, [s], texts)
     return rows
 
 
@@ -400,7 +410,7 @@ def explanation_rows(a: Agreement) -> list[Row]:
     return rows
 
 
-def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
+def agreement_rows(a: Agreement, texts: TextLookup | None = None) -> dict[str, list[Row]]:
     """The rows one agreement contributes to each table."""
     aid = a.id
     return {
@@ -416,7 +426,7 @@ def agreement_rows(a: Agreement) -> dict[str, list[Row]]:
         ],
         "structure": structure_rows(a),
         "explanations": explanation_rows(a),
-        "spans": span_rows(a),
+        "spans": span_rows(a, texts),
         "mechanisms": [
             {"agreement_id": aid, **m.model_dump(exclude={"triggers", "provision"})}
             | {"triggers": joined(m.triggers), "provision_id": m.provision}
@@ -508,11 +518,16 @@ class DataPackageExporter(EventCollector):
     media_type = "application/zip"
     extension = "zip"
     binary = True
+    _texts: TextLookup | None = None
+
+    def use_texts(self, lookup: TextLookup) -> None:
+        """Quote the words of each span from the texts present (see `quotes`)."""
+        self._texts = lookup
 
     def _with_events(self) -> dict[str, list[Row]]:
         rows: dict[str, list[Row]] = {t.name: [] for t in TABLES}
         for agreement in self._agreements:
-            for name, items in agreement_rows(agreement).items():
+            for name, items in agreement_rows(agreement, self._texts).items():
                 rows[name].extend(items)
         exported = {a.id for a in self._agreements}
         for event in bearing_on(self._events, exported):
@@ -526,6 +541,10 @@ class DataPackageExporter(EventCollector):
         files = {f"{t.name}.csv": t.csv(rows[t.name]) for t in TABLES}
         text = json.dumps(descriptor(TABLES), indent=2, ensure_ascii=False) + "\n"
         files["datapackage.json"] = text.encode("utf-8")
+        from pactwatch.export import codebook  # it reads TABLES from this module
+
+        files[codebook.FILE_NAME] = codebook.codebook().encode("utf-8")
+        files["LICENSE.md"] = licence_text().encode("utf-8")
         return files
 
     def finalize(self) -> bytes:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from pactwatch.export.quotes import TextLookup, quoted
 from pactwatch.model import Agreement, Provision, Span, Structure
 from pactwatch.model.citation import cite
 
@@ -71,6 +72,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("flags", "string", "Data-quality notes, '; '-joined."),
     Column("why", "string", "Rules and lexicon entries behind a draft, '; '-joined."),
     Column("spans", "string", "Source offsets as source:start-end, '; '-joined."),
+    Column(
+        "quote",
+        "string",
+        "The words at the spans, from the governments' published texts, when the text was "
+        "present at export (spans joined by ' … '); empty for news reports, which are not "
+        "ours to redistribute.",
+    ),
     Column("review_state", "string", "draft or reviewed."),
     Column("reviewed_by", "string", "Who reviewed the provision."),
     Column("reviewed_on", "string", "When it was reviewed."),
@@ -175,12 +183,17 @@ def provision_columns(position: int, p: Provision, structure: Structure | None =
     }
 
 
-def provision_rows(agreements: Iterable[Agreement]) -> Iterator[Row]:
-    """One row per provision, in agreement order then provision order."""
+def provision_rows(
+    agreements: Iterable[Agreement], texts: TextLookup | None = None
+) -> Iterator[Row]:
+    """One row per provision, in agreement order then provision order; with `texts`, the
+    quoted words of each provision's spans (see `quotes`)."""
     for agreement in agreements:
         head = agreement_columns(agreement)
         for position, provision in enumerate(agreement.provisions):
-            yield {**head, **provision_columns(position, provision, agreement.structure)}
+            row = {**head, **provision_columns(position, provision, agreement.structure)}
+            row["quote"] = quoted(agreement, provision.spans, texts)
+            yield row
 
 
 class TableExporter:
@@ -193,9 +206,13 @@ class TableExporter:
     def __init__(self, *, single: bool = False) -> None:
         self.single = single
         self.agreements: list[Agreement] = []
+        self.texts: TextLookup | None = None
 
     def write(self, agreement: Agreement) -> None:
         self.agreements.append(agreement)
 
+    def use_texts(self, lookup: TextLookup) -> None:
+        self.texts = lookup
+
     def rows(self) -> list[Row]:
-        return list(provision_rows(self.agreements))
+        return list(provision_rows(self.agreements, self.texts))

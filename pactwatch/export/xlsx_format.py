@@ -1,4 +1,5 @@
-"""Provisions as an XLSX workbook: a `provisions` sheet and a `columns` sheet describing it.
+"""Provisions as an XLSX workbook: a `provisions` sheet, a `columns` sheet describing it
+(the codebook's table section) and a `licence` sheet.
 
 openpyxl stamps the save time into the document properties and the zip entries; we fix
 both so the same rows give the same bytes (exports are golden-tested and diffed).
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pactwatch.export.base import register
 from pactwatch.export.cells import is_risky
+from pactwatch.export.licence import licence_text
 from pactwatch.export.tables import COLUMNS, TableExporter
 
 if TYPE_CHECKING:
@@ -87,6 +89,9 @@ class XlsxExporter(TableExporter):
         described.append(["column", "type", "description"])
         for column in COLUMNS:
             described.append([column.name, column.type, column.description])
+        terms = workbook.create_sheet("licence")
+        for text in licence_text().splitlines():
+            terms.append([text])
         return workbook_bytes(workbook)
 
 

@@ -5,16 +5,31 @@ the shorter. Each provision matches at most once, and the pairs are the most tha
 made at once (an optimal assignment, ties broken by total overlap): taking the largest
 overlaps first can spend a piece on a gold provision that another piece could have had.
 Field accuracies are over matched pairs only, as in span-based NER scoring.
+
+Action and object are compared as text: the token F1 of their words (case folded,
+punctuation and a few function words dropped, the measure SQuAD uses for extracted answers),
+equal when it reaches `SAME_WORDING` (half the words shared both ways). They are reported
+beside the span match, not folded into it: the span says whether the draft found the
+clause, the wording whether it read it right, and a paraphrase should not count as a
+missed clause. `strict_*` counts a pair only when its action and object agree too, so a
+draft that finds every clause but words them wrongly scores 1.0 on recall and less on
+strict recall.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from pactwatch.model import Agreement, Provision
 
 MIN_OVERLAP = 0.5
+SAME_WORDING = 0.5
+"""Token F1 at or above which two actions (or two objects) count as the same wording."""
+_WORD = re.compile(r"\w+")
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "to", "and", "in", "on", "for", "its"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,12 @@ class Scores:
     amount_pairs: int
     amount_periods: float | None = None  # same period ("2024", "2024/25", "P4Y", "annual")
     amount_qualifiers: float | None = None  # same amount and the same hedge ("at least")
+    action: float | None = None  # share of matched pairs whose actions agree (token F1)
+    object: float | None = None  # share of matched pairs whose objects agree (token F1)
+    wording_matched: int = 0  # matched pairs whose action and object both agree
+    strict_precision: float = 0.0
+    strict_recall: float = 0.0
+    strict_f1: float = 0.0
 
     def as_dict(self) -> dict[str, float | int | None]:
         return asdict(self)
@@ -104,6 +125,37 @@ def same_hedged_amount(p: Provision, g: Provision) -> bool:
     return p.amount is None or g.amount is None or p.amount.qualifier == g.amount.qualifier
 
 
+def _tokens(text: str | None) -> list[str]:
+    return [w for w in _WORD.findall((text or "").casefold()) if w not in _FUNCTION_WORDS]
+
+
+def wording_f1(predicted: str | None, gold: str | None) -> float:
+    """Token F1 of two texts (1.0 when both are empty)."""
+    p, g = _tokens(predicted), _tokens(gold)
+    if not p or not g:
+        return 1.0 if p == g else 0.0
+    shared = sum((Counter(p) & Counter(g)).values())
+    if not shared:
+        return 0.0
+    precision, recall = shared / len(p), shared / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def same_action(p: Provision, g: Provision) -> bool:
+    return wording_f1(p.action, g.action) >= SAME_WORDING
+
+
+def same_object(p: Provision, g: Provision) -> bool:
+    return wording_f1(p.object, g.object) >= SAME_WORDING
+
+
+def _f1(n: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    precision = n / n_pred if n_pred else 0.0
+    recall = n / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return round(precision, 4), round(recall, 4), round(f1, 4)
+
+
 def _period(p: Provision) -> str | None:
     return p.amount.period if p.amount is not None else None
 
@@ -115,6 +167,8 @@ def score(pred: Agreement, gold: Agreement) -> Scores:
     recall = n / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     money = [(p, g) for p, g in pairs if p.amount is not None or g.amount is not None]
+    worded = sum(1 for p, g in pairs if same_action(p, g) and same_object(p, g))
+    strict = _f1(worded, n_pred, n_gold)
     return Scores(
         gold=n_gold,
         predicted=n_pred,
@@ -131,4 +185,10 @@ def score(pred: Agreement, gold: Agreement) -> Scores:
         amount_pairs=len(money),
         amount_periods=_share(money, lambda p, g: _same_amount(p, g) and _period(p) == _period(g)),
         amount_qualifiers=_share(money, same_hedged_amount),
+        action=_share(pairs, same_action),
+        object=_share(pairs, same_object),
+        wording_matched=worded,
+        strict_precision=strict[0],
+        strict_recall=strict[1],
+        strict_f1=strict[2],
     )

@@ -63,6 +63,8 @@ class Measured:
     metadata: dict[str, bool]
     amount_pairs: int = 0  # matched pairs where either side states an amount
     amounts_right: int = 0  # the same sum, unit, currency and hedge
+    actions_right: int = 0
+    objects_right: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         def share(n: int, d: int) -> float | None:
@@ -78,6 +80,8 @@ class Measured:
             "actor_accuracy": share(self.actors_right, self.matched),
             "domain_accuracy": share(self.domains_right, self.matched),
             "amount_accuracy": share(self.amounts_right, self.amount_pairs),
+            "action_accuracy": share(self.actions_right, self.matched),
+            "object_accuracy": share(self.objects_right, self.matched),
             "metadata": self.metadata,
         }
 
@@ -92,8 +96,10 @@ def measure(pred: Agreement, gold: Agreement) -> Measured:
         round((scores.actors or 0.0) * scores.matched),
         round((scores.primary_domain or 0.0) * scores.matched),
         metadata_matches(pred, gold),
-        scores.amount_pairs,
-        round((scores.amount_qualifiers or 0.0) * scores.amount_pairs),
+        amount_pairs=scores.amount_pairs,
+        amounts_right=round((scores.amount_qualifiers or 0.0) * scores.amount_pairs),
+        actions_right=round((scores.action or 0.0) * scores.matched),
+        objects_right=round((scores.object or 0.0) * scores.matched),
     )
 
 
@@ -111,6 +117,8 @@ def summary(measured: Sequence[Measured]) -> dict[str, Any]:
         "precision": share(matched, predicted),
         "actor_accuracy": share(sum(m.actors_right for m in measured), matched),
         "domain_accuracy": share(sum(m.domains_right for m in measured), matched),
+        "action_accuracy": share(sum(m.actions_right for m in measured), matched),
+        "object_accuracy": share(sum(m.objects_right for m in measured), matched),
         "metadata_accuracy": share(sum(fields), len(fields)),
         "amount_accuracy": share(
             sum(m.amounts_right for m in measured), sum(m.amount_pairs for m in measured)

@@ -48,7 +48,10 @@ EId = Annotated[str, Field(pattern=r"^[a-z]+(_[A-Za-z0-9.-]+)?(__[a-z]+(_[A-Za-z
 class Record(BaseModel):
     """Base for every contract object: strict about unknown fields, tolerant of field order."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # A field's docstring is its description (JSON Schema, the exports' codebook).
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, use_attribute_docstrings=True
+    )
 
 
 class Span(Record):
@@ -56,7 +59,9 @@ class Span(Record):
 
     source: Slug
     start: int = Field(ge=0, le=MAX_OFFSET)
+    """First character of the span (0-based offset into the source's text)."""
     end: int = Field(gt=0, le=MAX_OFFSET)
+    """Character after the last one of the span (end exclusive)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Span:
@@ -76,15 +81,20 @@ class Source(Record):
     kind: SourceKind = "news_report"
     title: str
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
+    """Language of the text (ISO 639 code, e.g. `en`, `uk`)."""
     sha256: Sha256 | None = None
+    """sha256 of the source file's raw bytes: how the text is found and checked."""
     url: str | None = None
+    """Where the source is published."""
     filename: FileName | None = Field(
         default=None,
         description="The file's name in the source folders, if known (a name, never a path; "
         "the file is found by its sha256).",
     )
     published_on: str | None = None
+    """When the source was published (ISO date, or as precise as known)."""
     author: str | None = None
+    """Who wrote or issued the source."""
     authentic: bool | None = Field(
         default=None,
         description="For an official text: true when it is an authentic (signed) language "
@@ -94,8 +104,11 @@ class Source(Record):
 
 class Signatory(Record):
     name: str
+    """Name of the person who signed."""
     role: str
+    """Their office when signing, e.g. President, Prime Minister."""
     party: PartyCode
+    """Party they signed for."""
 
 
 class Party(Record):
@@ -110,6 +123,7 @@ class Term(Record):
     ends_on: BoundedDate | None = None
     ends_early_if: list[str] = Field(default_factory=list)
     indefinite: bool = False
+    """True when the agreement runs with no end date."""
     notice: IsoDuration | None = Field(
         default=None, description="Written notice a participant must give to end it early."
     )
@@ -220,11 +234,16 @@ class Mechanism(Record):
     id: Slug
     kind: MechanismKind
     within: IsoDuration | None = None
+    """Time allowed once a trigger or request starts the clock (ISO 8601 duration, e.g. PT24H)."""
     every: Period | None = None
+    """How often a recurring obligation falls due (e.g. P1Y)."""
     triggers: list[str] = Field(default_factory=list)
+    """Event kinds that start the clock, e.g. renewed_aggression."""
     starts_on: Literal["trigger", "request"] = "trigger"
+    """Whether the clock starts on a trigger event or on a party's request."""
     provision: str | None = None
     description: str | None = None
+    """The mechanism in our own words."""
 
 
 class Mention(Record):
@@ -242,6 +261,7 @@ class Explanation(Record):
 
     span: Span
     reason: str = Field(min_length=3)
+    """Why the sentence commits no one, in our own words."""
     eid: EId | None = None
 
 
@@ -252,8 +272,11 @@ class StructureNode(Record):
     eid: EId
     kind: str = Field(pattern=r"^[a-z]+$")
     num: str | None = None
+    """The division's number as the text writes it (e.g. II, 3, b)."""
     start: int = Field(ge=0, le=MAX_OFFSET)
+    """First character of the division in the source's text."""
     end: int = Field(gt=0, le=MAX_OFFSET)
+    """Character after the division's last one (end exclusive)."""
     heading_end: int | None = Field(
         default=None,
         le=MAX_OFFSET,
@@ -296,6 +319,7 @@ class Agreement(Record):
     mechanisms: list[Mechanism] = Field(default_factory=list)
     mentions: list[Mention] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    """Curators' notes on the record, in our own words."""
     effective: str | None = Field(
         default=None, description="When it takes effect, as its text states (e.g. 'signature')."
     )

@@ -56,8 +56,10 @@ _ALLOWED: dict[Precision, frozenset[Precision]] = {
 
 class EventSource(Record):
     url: str | None = None
+    """Where the report of the event is published."""
     title: str | None = None
     sha256: Sha256 | None = None
+    """sha256 of a document kept as the evidence, when there is no URL."""
 
     @model_validator(mode="after")
     def _located(self) -> EventSource:
@@ -90,6 +92,7 @@ class Event(Record):
         ),
     )
     agreements: list[Slug] = Field(default_factory=list)
+    """Agreements the event bears on (none: every agreement, as for a trigger)."""
     actors: list[PartyCode] = Field(default_factory=list)
     provisions: list[Ref] = Field(
         default_factory=list, description="'agreement-id/provision-id' references."
@@ -98,8 +101,11 @@ class Event(Record):
         default_factory=list, description="'agreement-id/mechanism-id' references."
     )
     sources: list[EventSource] = Field(min_length=1)
+    """The reports the event is known from."""
     quantities: list[Quantity] = Field(default_factory=list)
+    """Counts the event gives, e.g. 1 system or 36 howitzers."""
     description: str | None = None
+    """What happened, in our own words."""
     completes: bool = Field(
         default=False,
         description="True when this event completes the provisions it names (e.g. last delivery).",

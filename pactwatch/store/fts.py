@@ -2,27 +2,36 @@
 
 SQLite keeps a separate FTS5 index filled from the provision tables; PostgreSQL needs no
 second table: a GIN index over `to_tsvector('english', provisions.search_text)` (declared in
-`tables.py` and created by the first migration) serves the same queries. Both sit behind
-`matches` (a filter for any provisions query) and `search` (ids, best first).
+`tables.py` and created by the first migration) serves the same queries. Both stem words
+(FTS5's porter tokenizer, PostgreSQL's `english` configuration), and both search the terms
+`synonyms.expand` makes of a query: US and UK spellings, listed synonyms, and partner names
+in English, Ukrainian or Romanian. They sit behind `matches` (a filter for any provisions
+query), `search` (ids, best first) and `explain` (what matched, for the reader).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
+    and_,
     column,
+    false,
     func,
     literal_column,
+    or_,
     select,
     table,
     text,
     tuple_,
 )
 
-from pactwatch.store import tables
+from pactwatch.model.codes import party_name
+from pactwatch.store import synonyms, tables
 
 FTS_TABLE = "provisions_fts"
 FTS_COLUMNS = (
@@ -39,6 +48,7 @@ FTS_COLUMNS = (
 )
 _fts = table(FTS_TABLE, column("agreement_id"), column("provision_id"), column(FTS_TABLE))
 _ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")
+ap = tables.agreement_parties
 
 
 def create(connection: Connection) -> None:
@@ -99,29 +109,121 @@ def refresh(connection: Connection, agreement_id: str) -> None:
 
 
 def matches(dialect: str, query: str) -> ColumnElement[bool]:
-    """A filter on `tables.provisions` rows whose words match `query` (bound, never spliced)."""
+    """A filter on `tables.provisions` rows whose words match `query` (bound, never spliced).
+
+    Each term of the query (`synonyms.expand`) must match: one of its alternatives in the
+    provision's words or, for a term naming a party, the provision's agreement being one
+    that party signed."""
+    terms = synonyms.expand(query)
+    if not terms:
+        return false()
+    p = tables.provisions
+    words = [t for t in terms if not t.parties]
+    out: list[ColumnElement[bool]] = []
+    if words:
+        out.append(_words_match(dialect, words))
+    for term in terms:
+        if term.parties:
+            signed = select(ap.c.agreement_id).where(ap.c.party.in_(term.parties))
+            out.append(or_(p.c.agreement_id.in_(signed), _words_match(dialect, [term])))
+    return and_(*out)
+
+
+def _words_match(dialect: str, terms: Sequence[synonyms.Term]) -> ColumnElement[bool]:
     p = tables.provisions
     if dialect == "sqlite":
         hits = select(_fts.c.agreement_id, _fts.c.provision_id).where(
-            _fts.c[FTS_TABLE].op("MATCH")(quote_terms(query))
+            _fts.c[FTS_TABLE].op("MATCH")(fts5_query(terms))
         )
         return tuple_(p.c.agreement_id, p.c.id).in_(hits)
-    return tables.SEARCH_VECTOR.op("@@")(func.plainto_tsquery(_ENGLISH, query))
+    return tables.SEARCH_VECTOR.op("@@")(ts_query(terms))
+
+
+def fts5_query(terms: Sequence[synonyms.Term]) -> str:
+    """FTS5 syntax for terms: alternatives ORed, terms ANDed, every word quoted.
+
+    What the reader typed matches as words in any order ("air defence" finds "defence of
+    the air space"), as it did before synonyms; a listed alternative matches as a phrase."""
+    groups = []
+    for term in terms:
+        typed, *others = term.alternatives
+        loose = " AND ".join(_quoted(w) for w in typed.split())
+        groups.append(" OR ".join([f"({loose})", *(_quoted(a) for a in others)]))
+    return " AND ".join(f"({g})" for g in groups)
+
+
+def ts_query(terms: Sequence[synonyms.Term]) -> ColumnElement[Any]:
+    """A PostgreSQL tsquery for terms, as `fts5_query` builds them for SQLite."""
+    combined: ColumnElement[Any] | None = None
+    for term in terms:
+        typed, *others = term.alternatives
+        either: ColumnElement[Any] = func.plainto_tsquery(_ENGLISH, typed)
+        for alternative in others:
+            either = either.op("||")(func.phraseto_tsquery(_ENGLISH, alternative))
+        combined = either if combined is None else combined.op("&&")(either)
+    assert combined is not None
+    return combined
+
+
+def _quoted(words: str) -> str:
+    return '"' + words.replace('"', '""') + '"'
+
+
+def has_words(connection: Connection, words: str) -> bool:
+    """Whether any provision holds these words as a phrase (stemmed)."""
+    probe: Select[Any]
+    if connection.dialect.name == "sqlite":
+        probe = (
+            select(literal_column("1"))
+            .select_from(_fts)
+            .where(_fts.c[FTS_TABLE].op("MATCH")(_quoted(words)))
+        )
+    else:
+        phrase = func.phraseto_tsquery(_ENGLISH, words)
+        probe = (
+            select(literal_column("1"))
+            .select_from(tables.provisions)
+            .where(tables.SEARCH_VECTOR.op("@@")(phrase))
+        )
+    return connection.execute(probe.limit(1)).first() is not None
+
+
+def explain(connection: Connection, query: str) -> list[str]:
+    """How a query matched, for the reader: the spellings, synonyms and partners used.
+
+    Only alternatives that hold words in the registry are named, and a party only when an
+    agreement in the registry has it."""
+    notes: list[str] = []
+    for term in synonyms.expand(query):
+        if term.parties:
+            signed = connection.execute(
+                select(ap.c.party).where(ap.c.party.in_(term.parties)).distinct()
+            ).scalars()
+            for code in signed:
+                notes.append(f"partner '{term.typed}' → {party_name(str(code))}")
+        found = [a for a in term.extra if has_words(connection, a)]
+        if found:
+            listed = ", ".join(f"'{a}'" for a in found)
+            notes.append(f"matched {listed} for '{term.typed}'")
+    return notes
 
 
 def search(connection: Connection, query: str, limit: int = 50) -> list[tuple[str, str]]:
     """(agreement_id, provision_id) pairs matching a full-text query, best first."""
+    terms = synonyms.expand(query)
+    if not terms:
+        return []
     if connection.dialect.name == "sqlite":
         rank: ColumnElement[Any] = literal_column("rank")
         rows = connection.execute(
             select(_fts.c.agreement_id, _fts.c.provision_id)
-            .where(_fts.c[FTS_TABLE].op("MATCH")(quote_terms(query)))
+            .where(_fts.c[FTS_TABLE].op("MATCH")(fts5_query(terms)))
             .order_by(rank)
             .limit(limit)
         )
     else:
         p = tables.provisions
-        tsquery = func.plainto_tsquery(_ENGLISH, query)
+        tsquery = ts_query(terms)
         rows = connection.execute(
             select(p.c.agreement_id, p.c.id)
             .where(tables.SEARCH_VECTOR.op("@@")(tsquery))

@@ -7,7 +7,7 @@ SQLite path that does not exist is an error, never a new empty file.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -68,6 +68,39 @@ def validate(
     """Every problem in the curated files under `paths` (default: the data folder).
     `strict` also refuses provisions that nobody has reviewed."""
     return _checked(paths, sources, strict)[2]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `validate` looked at, so its verdict can say what "no problems" covers."""
+
+    problems: list[Problem]
+    agreements: int
+    texts: int
+    found: int
+    skipped: str | None
+
+    def verdict(self) -> str:
+        """The closing line of a validation without problems."""
+        head = f"no problems found in {self.agreements} agreement(s)"
+        if self.skipped:
+            return f"{head}, but {self.skipped}"
+        if not self.texts:
+            return f"{head}; no record names a source text, so no span was checked"
+        return f"{head}; spans checked against {self.found} of {self.texts} source text(s)"
+
+
+def validate_checked(
+    paths: Sequence[Path] = (), sources: SourcesArg = None, strict: bool = False
+) -> Checked:
+    """`validate`, with how many records and source texts the checks covered."""
+    dataset, _, problems = _checked(paths, sources, strict)
+    library = source_library(sources)
+    hashes = {s.sha256 for item in dataset.agreements for s in item.record.sources if s.sha256}
+    found = sum(1 for h in hashes if library.present() and library.path_for(h))
+    return Checked(
+        problems, len(dataset.agreements), len(hashes), found, span_checks_skipped(sources)
+    )
 
 
 def span_checks_skipped(sources: SourcesArg = None) -> str | None:

@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse
 from pactwatch.api.compare import search_view
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.provisions import ProvisionQuery, provision_query
+from pactwatch.store import fts
+from pactwatch.store.engine import reader
 from pactwatch.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +42,16 @@ def context(request: Request, cfg: ServiceConfig, pq: ProvisionQuery) -> dict[st
         "facets": links,
         "clear": {k: "/search?" + _query({**current, k: ""}) for k in current},
         "api": "/api/v1/search?" + _query(current),
+        "matched": _how_it_matched(cfg, current.get("q", "")),
     }
+
+
+def _how_it_matched(cfg: ServiceConfig, q: str) -> list[str]:
+    """The spellings, synonyms and partner names the words were also searched as."""
+    if not q.strip():
+        return []
+    with reader(cfg.engine).connect() as connection:
+        return fts.explain(connection, q)
 
 
 def _query(params: dict[str, str]) -> str:

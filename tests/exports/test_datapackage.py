@@ -61,7 +61,7 @@ def test_keys_types_and_tables(fixture_agreements: list[Agreement]) -> None:
         "consult",
         "training",
     ]
-    assert descriptor["licenses"][0]["name"] == "MIT"
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
 
 
 def rows_of(folder: Path, table: str) -> list[dict[str, str]]:

@@ -83,7 +83,7 @@ def test_datasette_serves_provisions_and_metadata(datasette_url: str) -> None:
     )
     assert sorted(r["id"] for r in rows) == ["consult", "defend-ua", "grant", "opening", "training"]
     meta = _get(f"{datasette_url}/-/metadata.json")
-    assert meta["license"] == "MIT License", meta
+    assert meta["license"] == "Creative Commons Attribution 4.0 International", meta
     sql = "select count(*) as n from provisions where kind = 'mechanism'"
     counted = _get(f"{datasette_url}/{DATABASE}.json?_shape=array&sql={urllib.parse.quote(sql)}")
     assert counted == [{"n": 1}], counted
