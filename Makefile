@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine:
-#   make run   - create .venv, install, load the bundled data into pactwatch.db, show it, serve it
+#   make run   - create .venv, install, load the bundled data into pactwatch.db (never dropping
+#                writes only the registry holds), show it, serve it
 #   make test  - create .venv, install, run ruff, mypy and the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -21,7 +22,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/pactwatch validate
-	$(BIN)/pactwatch load --db $(DB)
+	$(BIN)/pactwatch load --db $(DB) --keep-changes
 	$(BIN)/pactwatch list --db $(DB)
 	$(BIN)/pactwatch show ua-ro-2024 --db $(DB)
 	$(BIN)/pactwatch serve --db $(DB) --host $(HOST) --port $(PORT)

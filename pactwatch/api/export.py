@@ -10,8 +10,8 @@ from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
 from pactwatch.export import exporter_for, formats
+from pactwatch.export.filled import filled_exporter
 from pactwatch.store.engine import reader
-from pactwatch.verbs.exports import filled_exporter
 
 router = APIRouter(prefix="/api/v1", tags=["export"])
 Config = Annotated[ServiceConfig, Depends(config)]

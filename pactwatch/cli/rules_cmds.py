@@ -21,6 +21,7 @@ from pactwatch.settings import WEBHOOK_SECRET_ENV
 if TYPE_CHECKING:
     from pactwatch.notify.webhook import WebhookSettings
     from pactwatch.rules import Obligation
+    from pactwatch.store.registry import Registry
 
 AtOption = Annotated[
     str | None,
@@ -153,7 +154,10 @@ def due(
 
 
 def _alert(
-    settings: WebhookSettings | None, obligations: list[Obligation], now: datetime, db: str | None
+    settings: WebhookSettings | None,
+    obligations: list[Obligation],
+    now: datetime,
+    db: str | Registry | None,
 ) -> None:
     if settings is None:
         return
@@ -184,15 +188,20 @@ def trigger(
     if not source:
         fail("--source: a trigger needs the URL of its evidence (every event keeps one)", 2)
         return
-    added = verbs.trigger(kind.value, moment, source, db=db, file=file, description=description)
-    if added.duplicate_of:
-        typer.echo(f"already recorded as {added.duplicate_of}; nothing written", err=True)
-    for warning in added.warnings:
-        typer.echo(f"warning: {warning.line()}", err=True)
-    Console().print(
-        obligations_table(added.opened, f"{len(added.opened)} clock(s) opened by {kind.value}")
-    )
-    _alert(settings, added.opened, max(moment, verbs.instant(None)), db)
+    from pactwatch.store.registry import Registry
+
+    with Registry.open(db) as registry:
+        added = verbs.trigger(
+            kind.value, moment, source, db=registry, file=file, description=description
+        )
+        if added.duplicate_of:
+            typer.echo(f"already recorded as {added.duplicate_of}; nothing written", err=True)
+        for warning in added.warnings:
+            typer.echo(f"warning: {warning.line()}", err=True)
+        Console().print(
+            obligations_table(added.opened, f"{len(added.opened)} clock(s) opened by {kind.value}")
+        )
+        _alert(settings, added.opened, max(moment, verbs.instant(None)), registry)
 
 
 def status(

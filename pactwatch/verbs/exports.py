@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine
-
-from pactwatch.export import EventAware, Exporter, MultiFileExporter, exporter_for
+from pactwatch.export import Exporter, MultiFileExporter
 from pactwatch.export.akn_read import read_akn
+from pactwatch.export.filled import filled_exporter
 from pactwatch.export.output import write_file, write_folder
 from pactwatch.model import (
     Agreement,
     PactwatchError,
 )
-from pactwatch.store import events as store_events
-from pactwatch.store import get_agreement
-from pactwatch.store.read import all_agreements
-from pactwatch.verbs.registry import open_for_reading, unknown_agreement
+from pactwatch.verbs.registry import Db, opened, unknown_agreement
 
 
 def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> bytes:
@@ -24,34 +20,13 @@ def export(fmt: str, db: str | None = None, agreement_id: str | None = None) -> 
     return _filled_exporter(fmt, db, agreement_id).finalize()
 
 
-def _filled_exporter(fmt: str, db: str | None, agreement_id: str | None) -> Exporter:
+def _filled_exporter(fmt: str, db: Db, agreement_id: str | None) -> Exporter:
     """An exporter given the agreements (all, or the one asked for) and, when the format
     shows them, the registry's events: one read of the registry for both."""
-    engine = open_for_reading(db)
-    try:
-        exporter = filled_exporter(fmt, engine, agreement_id)
-    finally:
-        engine.dispose()
+    with opened(db) as registry:
+        exporter = filled_exporter(fmt, registry.engine, agreement_id)
     if exporter is None:
         raise unknown_agreement(str(agreement_id), db)
-    return exporter
-
-
-def filled_exporter(fmt: str, engine: Engine, agreement_id: str | None = None) -> Exporter | None:
-    """An exporter on an open registry, filled as `pactwatch export` fills it (None when
-    `agreement_id` names no agreement): the service answers with the command's bytes."""
-    exporter = exporter_for(fmt, single=agreement_id is not None)
-    if agreement_id is None:
-        chosen = all_agreements(engine)
-    else:
-        found = get_agreement(engine, agreement_id)
-        if found is None:
-            return None
-        chosen = [found]
-    if isinstance(exporter, EventAware):
-        exporter.use_events(store_events.read_events(engine))
-    for item in chosen:
-        exporter.write(item)
     return exporter
 
 

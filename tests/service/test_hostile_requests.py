@@ -221,4 +221,4 @@ def test_hostile_requests_get_their_documented_errors(writable: Service) -> None
     ]
     assert wrong == [], wrong
     assert writable.client.get(AGREEMENT).headers["etag"] == before
-    assert writable.client.get(f"{AGREEMENT}/history").json() == []
+    assert writable.client.get(f"{AGREEMENT}/history").json()["items"] == []
