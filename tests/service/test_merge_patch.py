@@ -25,7 +25,7 @@ def readme_example() -> list[str]:
     """The README's `sh` block holding the curator's PATCH, its continuation lines joined."""
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
-    block = next(b for b in blocks if "curl -X PATCH" in b)
+    block: str = next(b for b in blocks if "curl -X PATCH" in b)
     return block.replace("\\\n", " ").splitlines()
 
 

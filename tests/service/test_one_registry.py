@@ -81,7 +81,7 @@ def test_a_verb_given_an_open_registry_does_not_open_another(
     opened: list[str | None] = []
     real = Registry.open.__func__  # type: ignore[attr-defined]
 
-    def counting(cls: type[Registry], db: str | None = None, **kw: Any) -> Registry:
+    def counting(cls: type[Registry], /, db: str | None = None, **kw: Any) -> Registry:
         opened.append(db)
         result: Registry = real(cls, db, **kw)
         return result
