@@ -29,7 +29,8 @@ def add(service: Service, capsys: pytest.CaptureFixture[str], *args: str) -> str
 def post(service: Service, token: str, description: str) -> int:
     body = {**EVENT, "description": description}
     headers = {"Authorization": f"Bearer {token}"}
-    return service.client.post("/api/v1/events", json=body, headers=headers).status_code
+    status: int = service.client.post("/api/v1/events", json=body, headers=headers).status_code
+    return status
 
 
 def test_a_revoked_token_gets_401_and_stays_listed(
