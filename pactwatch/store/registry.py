@@ -27,6 +27,7 @@ from pactwatch.store.engine import database_url, open_engine, reader
 from pactwatch.store.events import event_by_fingerprint
 from pactwatch.store.load import LoadReport, create_schema, load_registry
 from pactwatch.store.read import ensure_loaded
+from pactwatch.store.tokens import TokenInfo as TokenInfo
 
 Listener = Callable[[frozenset[str] | None], None]
 """Told after a commit which agreements changed; None: the whole registry (a load)."""
@@ -193,7 +194,7 @@ class Registry:
             create_schema(connection)
             return tokens.create_token(connection, name, expires_at)
 
-    def list_tokens(self) -> list[tokens.TokenInfo]:
+    def list_tokens(self) -> list[TokenInfo]:
         with self.reader().connect() as connection:
             return tokens.list_tokens(connection)
 

@@ -10,8 +10,7 @@ from fastapi import FastAPI
 
 from pactwatch.settings import source_dirs
 from pactwatch.sources import SourceLibrary
-from pactwatch.store.registry import Registry
-from pactwatch.store.tokens import TokenInfo
+from pactwatch.store.registry import Registry, TokenInfo
 from pactwatch.verbs.registry import Db, opened
 
 
