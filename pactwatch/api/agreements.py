@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date
+from datetime import UTC
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -14,6 +14,7 @@ from pactwatch.api.body import MERGE_PATCH, OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
+from pactwatch.api.params import IsoDate
 from pactwatch.api.views import agreement_bytes, checker, source_view, summaries, with_url_id
 from pactwatch.model import Agreement
 from pactwatch.store import query, write
@@ -36,8 +37,8 @@ async def list_agreements(
     cfg: Config,
     party: str | None = PartyCode,
     kind: str | None = Query(None, pattern=r"^[a-z_]+$"),
-    signed_from: date | None = None,
-    signed_to: date | None = None,
+    signed_from: IsoDate | None = None,
+    signed_to: IsoDate | None = None,
 ) -> Response:
     f = query.AgreementFilter(party, kind, signed_from, signed_to)
     return await conditional(request, cfg, lambda: (dumps(summaries(cfg.engine, f)), JSON))

@@ -144,7 +144,11 @@ def _csv_page(page: query.ProvisionPage) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@router.get("/provisions", summary="Provisions: filter, full-text q, sort, cursor pages, CSV")
+@router.get(
+    "/provisions",
+    summary="Provisions: filter, full-text q, sort, cursor pages, CSV",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
 async def list_provisions(
     request: Request,
     cfg: Config,
