@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from pactwatch.curate import Dataset, load_dataset, validate_dataset
 from pactwatch.curate.events import (
     EventSet,
@@ -153,11 +151,6 @@ class LoadRefused(PactwatchError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems[0])
         self.problems = problems
-
-
-def open_for_reading(db: str | None) -> Engine:
-    """An engine on an existing registry; reading never creates an empty database file."""
-    return Registry.open(db).engine
 
 
 def registry(db: Db = None) -> list[AgreementSummary]:
