@@ -133,11 +133,26 @@ def due(
 ) -> None:
     """What is due: open, met, unrecorded (nothing recorded by the deadline), missed (on
     evidence) and upcoming obligations with their deadlines."""
+    from pactwatch.store.registry import Registry
+
+    settings = webhook_settings(webhook)
+    moment = parse_instant(at)
+    with Registry.open(db) as registry:
+        _due(registry, moment, fmt, state, agreement, settings)
+
+
+def _due(
+    registry: Registry,
+    at: datetime | None,
+    fmt: TextOrJson,
+    state: list[StateChoice] | None,
+    agreement: str | None,
+    settings: WebhookSettings | None,
+) -> None:
     from pactwatch.rules.obligations import count_label, matching
     from pactwatch.rules.timing import iso
 
-    settings = webhook_settings(webhook)
-    report = verbs.due(db, parse_instant(at))
+    report = verbs.due(registry, at)
     shown = matching(report.obligations, {s.value for s in state or []}, agreement)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([o.as_dict() for o in shown], indent=2))
@@ -150,7 +165,7 @@ def due(
         if nxt is not None:
             head += f"; next due {iso(nxt.due_at)} ({nxt.agreement} {nxt.mechanism})"
         Console().print(obligations_table(shown, head))
-    _alert(settings, shown, report.now, db)
+    _alert(settings, shown, report.now, registry)
 
 
 def _alert(

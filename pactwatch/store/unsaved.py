@@ -58,8 +58,9 @@ def unsaved(
     connection: Connection, agreements: Mapping[str, Agreement], incoming: list[Event]
 ) -> Unsaved:
     """What loading `agreements` and `incoming` events over this registry would drop."""
-    if not inspect(connection).has_table("history"):
-        return Unsaved()
+    found = inspect(connection)
+    if not (found.has_table("history") and found.has_table("events")):
+        return Unsaved()  # a new registry, or one older than events: nothing written yet
     h = tables.history
     created = {
         str(json.loads(after).get("id"))
