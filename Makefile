@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine:
 #   make run   - create .venv, install what running needs, load the bundled data into
-#                pactwatch.db, show it, serve it
+#                pactwatch.db (never dropping writes only the registry holds), show it, serve it
 #   make test  - the same environment plus the test tools; run ruff, mypy and the test suite
 # Afterwards `source .venv/bin/activate` puts `pactwatch` on the PATH.
 PYTHON ?= python3
@@ -31,7 +31,7 @@ install-dev: $(DEV_STAMP)
 
 run: install
 	$(BIN)/pactwatch validate
-	$(BIN)/pactwatch load --db $(DB)
+	$(BIN)/pactwatch load --db $(DB) --keep-changes
 	$(BIN)/pactwatch list --db $(DB)
 	$(BIN)/pactwatch show ua-ro-2024 --db $(DB)
 	@echo "Serving at http://$(HOST):$(PORT)/ (Ctrl-C stops it). To run the commands yourself:"

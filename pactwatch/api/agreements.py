@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date
+from datetime import UTC
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from pactwatch.api.auth import curator
-from pactwatch.api.body import OPENAPI, JsonObject
+from pactwatch.api.auth import curator, maybe_curator
+from pactwatch.api.body import MERGE_PATCH, OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
+from pactwatch.api.params import IsoDate
 from pactwatch.api.views import agreement_bytes, checker, source_view, summaries, with_url_id
 from pactwatch.model import Agreement
 from pactwatch.store import query, write
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["agreements"])
 Config = Annotated[ServiceConfig, Depends(config)]
 PartyCode = Query(None, pattern=r"^[A-Z]{2,4}$", description="ISO 3166-1 alpha-2 or EU/NATO")
 JSON = "application/json"
+HISTORY_LIMIT = 100
 
 
 def dumps(data: Any) -> bytes:
@@ -35,8 +37,8 @@ async def list_agreements(
     cfg: Config,
     party: str | None = PartyCode,
     kind: str | None = Query(None, pattern=r"^[a-z_]+$"),
-    signed_from: date | None = None,
-    signed_to: date | None = None,
+    signed_from: IsoDate | None = None,
+    signed_to: IsoDate | None = None,
 ) -> Response:
     f = query.AgreementFilter(party, kind, signed_from, signed_to)
     return await conditional(request, cfg, lambda: (dumps(summaries(cfg.engine, f)), JSON))
@@ -75,16 +77,28 @@ async def get_source(agreement_id: str, source_id: str, request: Request, cfg: C
     return await conditional(request, cfg, produce)
 
 
-@router.get("/agreements/{agreement_id}/history", summary="Every curator write, oldest first")
-def get_history(agreement_id: str, cfg: Config) -> Response:
+@router.get(
+    "/agreements/{agreement_id}/history",
+    summary="Curator writes, oldest first, a page at a time (authors shown to curators only)",
+)
+def get_history(
+    agreement_id: str,
+    request: Request,
+    cfg: Config,
+    who: Annotated[str | None, Depends(maybe_curator)],
+    after: Annotated[int | None, Query(ge=0, le=2**62, description="the page's `next`")] = None,
+    limit: Annotated[int, Query(ge=1, le=HISTORY_LIMIT)] = 20,
+) -> Response:
+    """Keyset pages bounded in entries and in bytes; `actor` is null without a valid token,
+    so curators' token names are not published."""
     _found(cfg, agreement_id)
     with reader(cfg.engine).connect() as connection:
-        entries = write.history(connection, agreement_id)
+        page = write.history_page(connection, agreement_id, after, limit)
     items = [
         {
             "id": e.id,
             "at": (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)).isoformat(),
-            "actor": e.actor,
+            "actor": e.actor if who is not None else None,
             "entity": e.entity,
             "action": e.action,
             "provision_id": e.provision_id,
@@ -92,9 +106,14 @@ def get_history(agreement_id: str, cfg: Config) -> Response:
             "before": json.loads(e.before) if e.before else None,
             "after": json.loads(e.after) if e.after else None,
         }
-        for e in entries
+        for e in page.entries
     ]
-    return Response(dumps(items), media_type=JSON, headers={"Cache-Control": "no-cache"})
+    next_url = None
+    if page.next_after is not None:
+        next_url = str(request.url.include_query_params(after=page.next_after))
+    body = dumps({"items": items, "next": next_url})
+    vary = {"Vary": "Authorization"}
+    return Response(body, media_type=JSON, headers={"Cache-Control": "no-store", **vary})
 
 
 def _written(result: write.Written, status: int) -> Response:
@@ -111,8 +130,7 @@ def _written(result: write.Written, status: int) -> Response:
 def create_agreement(
     cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject
 ) -> Response:
-    result = write.save_agreement(cfg.engine, body, who, checker(cfg), create=True)
-    cfg.forget_generation()
+    result = cfg.writes.save_agreement(body, who, checker(cfg), create=True)
     return _written(result, 201)
 
 
@@ -129,6 +147,23 @@ def update_agreement(
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     body = with_url_id(body, agreement_id)
-    result = write.save_agreement(cfg.engine, body, who, checker(cfg), if_match=if_match)
-    cfg.forget_generation()
+    result = cfg.writes.save_agreement(body, who, checker(cfg), if_match=if_match)
+    return _written(result, 200)
+
+
+@router.patch(
+    "/agreements/{agreement_id}",
+    openapi_extra=MERGE_PATCH,
+    summary="Change some fields of an agreement (JSON Merge Patch; token and If-Match)",
+)
+def patch_agreement(
+    agreement_id: str,
+    cfg: Config,
+    who: Annotated[str, Depends(curator)],
+    body: JsonObject,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """RFC 7396: fields named are set (null removes one), every other field is kept."""
+    patch = write.Patch(agreement_id, with_url_id(body, agreement_id))
+    result = cfg.writes.save_agreement(patch, who, checker(cfg), if_match=if_match)
     return _written(result, 200)

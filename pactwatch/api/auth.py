@@ -1,4 +1,5 @@
-"""Who is writing: a bearer token checked against the stored hashes. Reads need none."""
+"""Who is writing: a bearer token checked against the stored hashes. Reads need none, but
+a curator's token shows them what only curators see (who wrote each history entry)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from pactwatch.api.config import ServiceConfig, config
-from pactwatch.store.tokens import token_owner
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="pactwatch"'}
 
@@ -20,9 +20,18 @@ def curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config)]) ->
         raise HTTPException(
             401, "writes need a token: send 'Authorization: Bearer <token>'", CHALLENGE
         )
-    name = token_owner(cfg.engine, token.strip())
+    name = cfg.writes.token_owner(token.strip())
     if name is None:
         raise HTTPException(
-            401, "unknown token; create one with `pactwatch token create`", CHALLENGE
+            401,
+            "unknown, expired or revoked token; create one with `pactwatch token add`",
+            CHALLENGE,
         )
     return name
+
+
+def maybe_curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config)]) -> str | None:
+    """The token's name when a token is sent (401 if it is not valid), else None."""
+    if "authorization" not in request.headers:
+        return None
+    return curator(request, cfg)

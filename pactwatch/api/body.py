@@ -31,6 +31,17 @@ OPENAPI = {
 }
 """The body as the OpenAPI document shows it (FastAPI cannot see a body read by hand)."""
 
+MERGE_PATCH = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            media: {"schema": {"type": "object"}}
+            for media in ("application/merge-patch+json", "application/json")
+        },
+    }
+}
+"""A JSON Merge Patch body (RFC 7396); plain `application/json` is read the same way."""
+
 
 def _text_problem(text: str) -> str | None:
     if "\x00" in text:

@@ -9,6 +9,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from pactwatch.sources import SourceLibrary
+from pactwatch.store.registry import Registry
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -25,6 +26,24 @@ class ServiceConfig:
     generation_ttl: float = 1.0
     _generation: tuple[str, float] = ("", -1e9)
     epoch: int = 0
+    registry: Registry | None = None
+    """The one way the service writes; made on `engine` when not given."""
+
+    def __post_init__(self) -> None:
+        if self.registry is None:
+            url = self.engine.url.render_as_string(hide_password=True)
+            self.registry = Registry(self.engine, url, [])
+        self.registry.listeners.append(self.changed)
+
+    @property
+    def writes(self) -> Registry:
+        """The registry every write of the service goes through."""
+        assert self.registry is not None
+        return self.registry
+
+    def changed(self, agreement_ids: frozenset[str] | None) -> None:
+        """Told by the registry after a write or load commits (None: everything changed)."""
+        self.forget_generation()
 
     def keep(self, key: tuple[str, str], response: tuple[bytes, str]) -> None:
         """Cache a response; past the byte budget (or on a new generation) start afresh."""

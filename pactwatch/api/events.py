@@ -29,7 +29,6 @@ from pactwatch.model import Agreement, Event, Problem
 from pactwatch.model.event import EventKind
 from pactwatch.store import events as store_events
 from pactwatch.store.engine import reader
-from pactwatch.store.event_write import delete_event, save_event
 from pactwatch.store.write import WriteRejected
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
@@ -123,8 +122,7 @@ def _field(code: str, event: Event, agreements: Mapping[str, Agreement]) -> str:
     summary="Record an event (token needed); the same content twice is recorded once (200)",
 )
 def create_event(cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject) -> Response:
-    saved = save_event(cfg.engine, parsed_event(body), who, event_problems)
-    cfg.forget_generation()
+    saved = cfg.writes.record_event(parsed_event(body), who, event_problems)
     url = f"/api/v1/events/{saved.event.id}"
     return Response(
         dumps(event_json(saved.event)),
@@ -140,6 +138,5 @@ def create_event(cfg: Config, who: Annotated[str, Depends(curator)], body: JsonO
     summary="Remove an event (token needed); history keeps what it was",
 )
 def remove_event(event_id: str, cfg: Config, who: Annotated[str, Depends(curator)]) -> Response:
-    delete_event(cfg.engine, event_id, who)
-    cfg.forget_generation()
+    cfg.writes.delete_event(event_id, who)
     return Response(status_code=204)

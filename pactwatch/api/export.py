@@ -11,8 +11,8 @@ from pactwatch.api.downloads import as_download
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
 from pactwatch.export import exporter_for, formats
+from pactwatch.export.filled import filled_exporter
 from pactwatch.store.engine import reader
-from pactwatch.verbs.exports import filled_exporter
 
 router = APIRouter(prefix="/api/v1", tags=["export"])
 Config = Annotated[ServiceConfig, Depends(config)]

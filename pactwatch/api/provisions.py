@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from pactwatch.api.auth import curator
-from pactwatch.api.body import OPENAPI, JsonObject
+from pactwatch.api.body import MERGE_PATCH, OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.downloads import as_download
 from pactwatch.api.errors import ApiError
@@ -145,7 +145,11 @@ def _csv_page(page: query.ProvisionPage) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@router.get("/provisions", summary="Provisions: filter, full-text q, sort, cursor pages, CSV")
+@router.get(
+    "/provisions",
+    summary="Provisions: filter, full-text q, sort, cursor pages, CSV",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
 async def list_provisions(
     request: Request,
     cfg: Config,
@@ -185,10 +189,7 @@ def create_provision(
     body: JsonObject,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    result = write.save_provision(
-        cfg.engine, agreement_id, body, who, checker(cfg), if_match, create=True
-    )
-    cfg.forget_generation()
+    result = cfg.writes.save_provision(agreement_id, body, who, checker(cfg), if_match, create=True)
     return _written(result, str(body.get("id")), 201)
 
 
@@ -206,6 +207,25 @@ def update_provision(
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     body = with_url_id(body, provision_id)
-    result = write.save_provision(cfg.engine, agreement_id, body, who, checker(cfg), if_match)
-    cfg.forget_generation()
+    result = cfg.writes.save_provision(agreement_id, body, who, checker(cfg), if_match)
+    return _written(result, provision_id, 200)
+
+
+@router.patch(
+    "/agreements/{agreement_id}/provisions/{provision_id}",
+    openapi_extra=MERGE_PATCH,
+    summary="Change some fields of a provision (JSON Merge Patch; token and If-Match)",
+)
+def patch_provision(
+    agreement_id: str,
+    provision_id: str,
+    cfg: Config,
+    who: Annotated[str, Depends(curator)],
+    body: JsonObject,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """RFC 7396: fields named are set (null removes one), spans, summary and every other
+    field are kept; the result is checked as a whole record."""
+    patch = write.Patch(provision_id, with_url_id(body, provision_id))
+    result = cfg.writes.save_provision(agreement_id, patch, who, checker(cfg), if_match)
     return _written(result, provision_id, 200)

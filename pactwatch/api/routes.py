@@ -6,12 +6,14 @@ from fastapi import APIRouter, FastAPI
 
 from pactwatch.api import agreements, compare, events, export, provisions, rules
 from pactwatch.api.config import ServiceConfig
+from pactwatch.api.documented import document_errors
 from pactwatch.api.errors import BodyLimit
 
 
 def api_router() -> APIRouter:
     router = APIRouter()
     for module in (agreements, provisions, compare, export, rules, events):
+        document_errors(module.router)
         router.include_router(module.router)
     return router
 

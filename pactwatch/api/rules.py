@@ -19,9 +19,9 @@ from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.export import exported
 from pactwatch.api.http import conditional
+from pactwatch.api.params import IsoInstant
 from pactwatch.export.feeds import atom_feed, json_feed
 from pactwatch.model import Agreement, Event
-from pactwatch.model.values import BoundedInstant
 from pactwatch.rules import Obligation, State, evaluate
 from pactwatch.rules.evidence_changes import feed_changes
 from pactwatch.rules.obligations import matching
@@ -35,7 +35,7 @@ router = APIRouter(prefix="/api/v1", tags=["rules"])
 Config = Annotated[ServiceConfig, Depends(config)]
 JSON = "application/json"
 At = Annotated[
-    BoundedInstant | None,
+    IsoInstant | None,
     Query(
         description="Evaluate at this instant, ISO 8601 with its offset "
         "(e.g. 2026-11-27T12:00:00+02:00), in the years 1900-2200; default: now. "

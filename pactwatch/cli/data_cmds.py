@@ -55,15 +55,43 @@ def validate(
     raise typer.Exit(1 if problems else 0)
 
 
-def load(paths: PathsArgument = None, db: DbOption = None, sources: SourcesOption = None) -> None:
-    """Validate the dataset and load it into the registry, all or nothing."""
+def load(
+    paths: PathsArgument = None,
+    db: DbOption = None,
+    sources: SourcesOption = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Load even when the registry holds events, triggers or edits that the "
+            "dataset lacks: they are dropped.",
+        ),
+    ] = False,
+    keep_changes: Annotated[
+        bool,
+        typer.Option(
+            "--keep-changes",
+            help="When the registry holds writes the dataset lacks, leave it as it is and "
+            "exit 0 (what `make run` does) instead of failing.",
+        ),
+    ] = False,
+) -> None:
+    """Validate the dataset and load it into the registry, all or nothing; refuses (one
+    line naming them) to drop writes that only the registry holds, unless --replace."""
     from pactwatch.store import database_url
+    from pactwatch.verbs.registry import WouldDrop
 
     try:
-        report = verbs.load(db, paths or [], sources)
+        report = verbs.load(db, paths or [], sources, replace_changes=replace)
     except verbs.LoadRefused as refused:
         print_problems(refused.problems)
         typer.echo("nothing was loaded", err=True)
+        raise typer.Exit(1) from None
+    except WouldDrop as kept:
+        typer.echo(kept.problem.line(), err=True)
+        if keep_changes:
+            typer.echo("the registry was kept as it is; nothing was loaded", err=True)
+            return
         raise typer.Exit(1) from None
     for warning in report.warnings:
         typer.echo(f"warning: {warning.line()}", err=True)

@@ -88,8 +88,17 @@ def add(
         ),
     ] = True,
     event_id: Annotated[str | None, typer.Option("--id", help="Default: from content.")] = None,
-    file: Annotated[Path | None, typer.Option(help="Events file to add to.")] = None,
-    registry: Annotated[bool, typer.Option(help="Also record it in the registry.")] = False,
+    file: Annotated[
+        Path | None,
+        typer.Option(help="Events file to add to (default without --registry: data/events/)."),
+    ] = None,
+    registry: Annotated[
+        bool,
+        typer.Option(
+            help="Record it in the registry instead of data/events/ (with --file: in both). "
+            "Only in the registry, a later `load` refuses until data/ has it too."
+        ),
+    ] = False,
     db: Annotated[str | None, typer.Option(help="Registry for --registry.")] = None,
 ) -> None:
     """Record one event after checking it; the same event twice is recorded once."""
@@ -117,7 +126,9 @@ def add(
         return
     for warning in added.warnings:
         typer.echo(f"warning: {warning.line()}", err=True)
-    typer.echo(f"recorded {event.id} in {', '.join(added.written)}", err=True)
+    where = " and ".join(added.written)
+    only = " only (not in data/events/)" if registry and file is None else ""
+    typer.echo(f"recorded {event.id} in {where}{only}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pactwatch.cli.errors import fail
 from pactwatch.cli.options import FormatOption, SourcesOption, TextOrJson
 
 if TYPE_CHECKING:
@@ -60,13 +61,23 @@ def extract(
         data = sys.stdin.buffer.read() if name == "-" else None
         document = read_input(name, data, input_format.value)
         if emit_text is not None:
-            emit_text.write_text(document.text, encoding="utf-8")
+            _emit_text(emit_text, document.text)
         drafts.append(extract_document(document).model_dump(mode="json"))
     payload: Any = drafts[0] if len(drafts) == 1 else drafts
     if fmt is DraftFormat.yaml:
         typer.echo(dump_yaml(payload), nl=False)
     else:
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+def _emit_text(path: Path, text: str) -> None:
+    """The text spans count in, written whole or not at all (never an empty or cut file)."""
+    from pactwatch.export.output import write_file
+
+    try:
+        write_file(path, text.encode("utf-8"), "--emit-text")
+    except OSError as error:
+        fail(f"--emit-text: {path}: {error.strerror or error}; nothing was written")
 
 
 def _progress(label: str, counter: str) -> Progress:

@@ -21,6 +21,7 @@ from pactwatch.settings import WEBHOOK_SECRET_ENV
 if TYPE_CHECKING:
     from pactwatch.notify.webhook import WebhookSettings
     from pactwatch.rules import Obligation
+    from pactwatch.store.registry import Registry
 
 AtOption = Annotated[
     str | None,
@@ -132,12 +133,27 @@ def due(
 ) -> None:
     """What is due: open, met, unrecorded (nothing recorded by the deadline), missed (on
     evidence) and upcoming obligations with their deadlines."""
+    from pactwatch.store.registry import Registry
+
+    settings = webhook_settings(webhook)
+    moment = parse_instant(at)
+    with Registry.open(db) as registry:
+        _due(registry, moment, fmt, state, agreement, settings)
+
+
+def _due(
+    registry: Registry,
+    at: datetime | None,
+    fmt: TextOrJson,
+    state: list[StateChoice] | None,
+    agreement: str | None,
+    settings: WebhookSettings | None,
+) -> None:
     from pactwatch.rules import summarise
     from pactwatch.rules.obligations import count_label, matching
     from pactwatch.rules.timing import iso
 
-    settings = webhook_settings(webhook)
-    report = verbs.due(db, parse_instant(at))
+    report = verbs.due(registry, at)
     shown = matching(report.obligations, {s.value for s in state or []}, agreement)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([o.as_dict() for o in shown], indent=2))
@@ -149,11 +165,14 @@ def due(
         if nxt is not None:
             head += f"; next due {iso(nxt.due_at)} ({nxt.agreement} {nxt.mechanism})"
         Console().print(obligations_table(shown, head))
-    _alert(settings, shown, report.now, db)
+    _alert(settings, shown, report.now, registry)
 
 
 def _alert(
-    settings: WebhookSettings | None, obligations: list[Obligation], now: datetime, db: str | None
+    settings: WebhookSettings | None,
+    obligations: list[Obligation],
+    now: datetime,
+    db: str | Registry | None,
 ) -> None:
     if settings is None:
         return
@@ -184,15 +203,20 @@ def trigger(
     if not source:
         fail("--source: a trigger needs the URL of its evidence (every event keeps one)", 2)
         return
-    added = verbs.trigger(kind.value, moment, source, db=db, file=file, description=description)
-    if added.duplicate_of:
-        typer.echo(f"already recorded as {added.duplicate_of}; nothing written", err=True)
-    for warning in added.warnings:
-        typer.echo(f"warning: {warning.line()}", err=True)
-    Console().print(
-        obligations_table(added.opened, f"{len(added.opened)} clock(s) opened by {kind.value}")
-    )
-    _alert(settings, added.opened, max(moment, verbs.instant(None)), db)
+    from pactwatch.store.registry import Registry
+
+    with Registry.open(db) as registry:
+        added = verbs.trigger(
+            kind.value, moment, source, db=registry, file=file, description=description
+        )
+        if added.duplicate_of:
+            typer.echo(f"already recorded as {added.duplicate_of}; nothing written", err=True)
+        for warning in added.warnings:
+            typer.echo(f"warning: {warning.line()}", err=True)
+        Console().print(
+            obligations_table(added.opened, f"{len(added.opened)} clock(s) opened by {kind.value}")
+        )
+        _alert(settings, added.opened, max(moment, verbs.instant(None)), registry)
 
 
 def status(

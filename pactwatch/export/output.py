@@ -16,15 +16,16 @@ from pathlib import Path
 from pactwatch.model import PactwatchError
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temp file in the same folder, then rename."""
+def write_file(path: Path, data: bytes, option: str = "--out") -> None:
+    """Write `data` to `path` through a temp file in the same folder, then rename; on any
+    failure (a full disk included) the temp file goes and `path` is left as it was."""
     if path.is_dir():
         raise PactwatchError.at(
-            str(path), "--out", "out-is-folder", "is a folder; this format writes one file"
+            str(path), option, "out-is-folder", "is a folder; this format writes one file"
         )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise PactwatchError.at(str(path), "--out", "no-such-folder", f"no folder {folder}")
+        raise PactwatchError.at(str(path), option, "no-such-folder", f"no folder {folder}")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:

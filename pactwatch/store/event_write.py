@@ -2,9 +2,10 @@
 
 One transaction reads the agreements the event names, checks the event against them (the
 checks `pactwatch event add` runs, passed in by the caller), inserts it with its links,
-appends one history row per agreement it names (who, when, the event as "after") and
-advances the registry's generation. An event whose content is already recorded is not
-written again: the caller gets the recorded one back, so a retried POST is harmless.
+appends one history row per agreement it names (who, when, the event as "after"); the
+caller (`Registry`) owns the transaction and advances the registry's generation. An event
+whose content is already recorded is not written again: the caller gets the recorded one
+back, so a retried POST is harmless.
 
 A deletion is the same in reverse: the row and its links go, with one history row per
 agreement the event named (the event as "before"), in one transaction. It works on the
@@ -17,11 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, delete, select
 
 from pactwatch.model import Agreement, Event, Problem
-from pactwatch.store import state, tables
+from pactwatch.store import tables
 from pactwatch.store.events import (
     event_by_fingerprint,
     event_by_id,
@@ -40,23 +40,12 @@ REGISTRY_WIDE = "*"
 class EventSaved:
     event: Event
     created: bool
+    agreements: tuple[str, ...] = ()
+    """The agreements the event names (none: a registry-wide trigger)."""
 
 
-def save_event(engine: Engine, event: Event, actor: str, check: EventCheck) -> EventSaved:
+def save_event(connection: Connection, event: Event, actor: str, check: EventCheck) -> EventSaved:
     """Record `event` unless an event with the same content exists (then return that one)."""
-    try:
-        with engine.begin() as connection:
-            return _save(connection, event, actor, check)
-    except IntegrityError:
-        # A concurrent writer recorded the same content (or id) between our read and insert.
-        with engine.connect() as connection:
-            same = event_by_fingerprint(connection, event.fingerprint())
-        if same is None:
-            raise _id_taken(event.id) from None
-        return EventSaved(same, False)
-
-
-def _save(connection: Connection, event: Event, actor: str, check: EventCheck) -> EventSaved:
     same = event_by_fingerprint(connection, event.fingerprint())
     if same is not None:
         return EventSaved(same, False)
@@ -65,7 +54,7 @@ def _save(connection: Connection, event: Event, actor: str, check: EventCheck) -
         # Without a lock (PostgreSQL) an equal event may have committed between the reads.
         if taken.fingerprint() == event.fingerprint():
             return EventSaved(taken, False)
-        raise _id_taken(event.id)
+        raise id_taken(event.id)
     named = sorted(event.agreement_ids())
     a = tables.agreements
     rows = connection.execute(
@@ -81,35 +70,33 @@ def _save(connection: Connection, event: Event, actor: str, check: EventCheck) -
     for agreement_id in named or [REGISTRY_WIDE]:
         entity = ("event", agreement_id, None)
         record_history(connection, actor, entity, versions.get(agreement_id, 0), None, after)
-    state.advance(connection, f"event:{event.id}:{event.fingerprint()}")
-    return EventSaved(event, True)
+    return EventSaved(event, True, tuple(named))
 
 
-def delete_event(engine: Engine, event_id: str, actor: str) -> str:
-    """Remove the event `event_id` with its links and history; its stored record, or a 404."""
-    with engine.begin() as connection:
-        query = select(events.c.record, events.c.fingerprint).where(events.c.id == event_id)
-        if connection.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = connection.execute(query).one_or_none()
-        if row is None:
-            raise WriteRejected.one(404, "id", "unknown-event", f"no event with id {event_id!r}")
-        record, fingerprint = str(row[0]), str(row[1])
-        linked = select(event_links.c.agreement_id).where(event_links.c.event_id == event_id)
-        named = sorted(set(connection.execute(linked).scalars()))
-        a = tables.agreements
-        rows = connection.execute(select(a.c.id, a.c.version).where(a.c.id.in_(named))).all()
-        versions = {str(r.id): int(r.version) for r in rows}
-        connection.execute(delete(event_links).where(event_links.c.event_id == event_id))
-        connection.execute(delete(events).where(events.c.id == event_id))
-        for agreement_id in named or [REGISTRY_WIDE]:
-            entity = ("event", agreement_id, None)
-            record_history(connection, actor, entity, versions.get(agreement_id, 0), record, None)
-        state.advance(connection, f"event-deleted:{event_id}:{fingerprint}")
-    return record
+def delete_event(connection: Connection, event_id: str, actor: str) -> tuple[str, list[str]]:
+    """Remove the event `event_id` with its links, with history; its stored record and the
+    agreements it named, or a 404."""
+    query = select(events.c.record, events.c.fingerprint).where(events.c.id == event_id)
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = connection.execute(query).one_or_none()
+    if row is None:
+        raise WriteRejected.one(404, "id", "unknown-event", f"no event with id {event_id!r}")
+    record = str(row[0])
+    linked = select(event_links.c.agreement_id).where(event_links.c.event_id == event_id)
+    named = sorted(set(connection.execute(linked).scalars()))
+    a = tables.agreements
+    rows = connection.execute(select(a.c.id, a.c.version).where(a.c.id.in_(named))).all()
+    versions = {str(r.id): int(r.version) for r in rows}
+    connection.execute(delete(event_links).where(event_links.c.event_id == event_id))
+    connection.execute(delete(events).where(events.c.id == event_id))
+    for agreement_id in named or [REGISTRY_WIDE]:
+        entity = ("event", agreement_id, None)
+        record_history(connection, actor, entity, versions.get(agreement_id, 0), record, None)
+    return record, named
 
 
-def _id_taken(event_id: str) -> WriteRejected:
+def id_taken(event_id: str) -> WriteRejected:
     return WriteRejected.one(
         409,
         "id",

@@ -155,20 +155,6 @@ def event_by_fingerprint(connection: Connection, fingerprint: str) -> Event | No
     return None if record is None else Event.model_validate_json(record)
 
 
-def record_event(engine: Engine, event: Event) -> str | None:
-    """Add one event in its own transaction; the id of an existing equal event, if any."""
-    with engine.begin() as connection:
-        events.create(connection, checkfirst=True)
-        event_links.create(connection, checkfirst=True)
-        existing = connection.execute(
-            select(events.c.id).where(events.c.fingerprint == event.fingerprint())
-        ).scalar_one_or_none()
-        if existing is not None:
-            return str(existing)
-        insert_events(connection, [event])
-    return None
-
-
 def delivered_keys(engine: Engine, url: str) -> set[str]:
     with engine.begin() as connection:
         webhook_deliveries.create(connection, checkfirst=True)

@@ -222,6 +222,16 @@ api_tokens = Table(
     Column("name", String, primary_key=True),
     Column("token_hash", String, nullable=False, unique=True, comment="sha256 of the token"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column(
+        "expires_at",
+        DateTime(timezone=True),
+        comment="after this instant the token gives 401; null: never expires",
+    ),
+    Column(
+        "revoked_at",
+        DateTime(timezone=True),
+        comment="when `pactwatch token revoke` stopped it; null: in use",
+    ),
     info=KEEP_ON_LOAD,
     comment="curator tokens; the token itself is shown once and never stored",
 )

@@ -2,8 +2,9 @@
 
 Every write reads the current record under a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 SELECT ... FOR UPDATE), checks the ETag the curator read against it, writes the new
-record, appends a history row (who, when, before, after) and advances the registry's
-generation, all in the same transaction: a stale or invalid write changes nothing.
+record and appends a history row (who, when, before, after), inside the caller's
+transaction: `Registry` opens it and advances the generation, so a stale or invalid write
+changes nothing. A merge patch (RFC 7396) changes only the fields it names.
 
 An agreement's ETag covers the whole record, provisions included, so a provision edit
 must carry the ETag of the agreement it was read from. That is coarse but never wrong:
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, and_, func, insert, select
 
 from pactwatch.model import Agreement, PactwatchError, Problem, Provision
 from pactwatch.store import state, tables
@@ -118,77 +119,116 @@ def record_history(
 
 
 def save_agreement(
-    engine: Engine,
-    data: dict[str, Any],
+    connection: Connection,
+    data: dict[str, Any] | Patch,
     actor: str,
     check: Checker,
     if_match: str | None = None,
     create: bool = False,
 ) -> Written:
-    """Create (no ETag needed; 409 if the id exists) or replace a whole agreement."""
-    agreement = _validated(data, check)
-    with engine.begin() as connection:
-        ensure_domains(connection)
-        current = _current(connection, agreement.id)
-        if create and current is not None:
-            raise WriteRejected.one(
-                409, "id", "agreement-exists", f"agreement {agreement.id!r} exists; PUT to edit it"
-            )
-        if not create:
-            if current is None:
-                raise _unknown(agreement.id)
-            _check_match(current, if_match)
-        version = current[1] + 1 if current else 1
-        after = record_json(agreement)
-        replace_agreement(connection, agreement, version)
-        before = current[0] if current else None
-        entity = ("agreement", agreement.id, None)
-        record_history(connection, actor, entity, version, before, after)
-        state.advance(connection, f"{agreement.id}:{version}:{after}")
+    """Create (no ETag needed; 409 if the id exists) or replace a whole agreement; a
+    `Patch` is merged into the stored record first (RFC 7396)."""
+    if isinstance(data, Patch):
+        agreement, agreement_id = None, data.target_id
+    else:
+        agreement = _validated(data, check)
+        agreement_id = agreement.id
+    ensure_domains(connection)
+    current = _current(connection, agreement_id)
+    if create and current is not None:
+        raise WriteRejected.one(
+            409, "id", "agreement-exists", f"agreement {agreement_id!r} exists; PUT to edit it"
+        )
+    if not create:
+        if current is None:
+            raise _unknown(agreement_id)
+        _check_match(current, if_match)
+    if agreement is None:
+        assert current is not None and isinstance(data, Patch)
+        stored = Agreement.model_validate_json(current[0]).model_dump(mode="json")
+        merged = merge_patch(stored, data.changes)
+        if isinstance(merged, dict):
+            merged["id"] = agreement_id
+        agreement = _validated(_as_object(merged), check)
+    version = current[1] + 1 if current else 1
+    after = record_json(agreement)
+    replace_agreement(connection, agreement, version)
+    before = current[0] if current else None
+    entity = ("agreement", agreement.id, None)
+    record_history(connection, actor, entity, version, before, after)
     return Written(agreement, version, etag(after, version))
 
 
 def save_provision(
-    engine: Engine,
+    connection: Connection,
     agreement_id: str,
-    data: dict[str, Any],
+    data: dict[str, Any] | Patch,
     actor: str,
     check: Checker,
     if_match: str | None,
     create: bool = False,
 ) -> Written:
-    """Add a provision to an agreement, or replace one, checked as part of the whole record."""
-    with engine.begin() as connection:
-        current = _current(connection, agreement_id)
-        if current is None:
-            raise _unknown(agreement_id)
-        _check_match(current, if_match)
-        record = Agreement.model_validate_json(current[0]).model_dump(mode="json")
-        pid = str(data.get("id", ""))
-        ids = [item["id"] for item in record["provisions"]]
-        old = record["provisions"][ids.index(pid)] if pid in ids else None
-        if create and old is not None:
-            raise WriteRejected.one(
-                409, "id", "provision-exists", f"provision {pid!r} exists; PUT to edit it"
-            )
-        if not create and old is None:
-            raise WriteRejected.one(404, "id", "unknown-provision", f"no provision {pid!r}")
-        if old is None:
-            record["provisions"].append(data)
-        else:
-            record["provisions"][ids.index(pid)] = data
-        agreement = _validated(record, check)
-        version = current[1] + 1
-        after = record_json(agreement)
-        replace_agreement(connection, agreement, version)
-        new = agreement.provision(pid)
-        before = Provision.model_validate(old).model_dump_json() if old else None
-        entity = ("provision", agreement_id, pid)
-        record_history(
-            connection, actor, entity, version, before, provision_json(new) if new else None
+    """Add a provision to an agreement, or replace one (a `Patch`: merge into it), checked
+    as part of the whole record."""
+    current = _current(connection, agreement_id)
+    if current is None:
+        raise _unknown(agreement_id)
+    _check_match(current, if_match)
+    record = Agreement.model_validate_json(current[0]).model_dump(mode="json")
+    pid = str(data.target_id if isinstance(data, Patch) else data.get("id", ""))
+    ids = [item["id"] for item in record["provisions"]]
+    old = record["provisions"][ids.index(pid)] if pid in ids else None
+    if create and old is not None:
+        raise WriteRejected.one(
+            409, "id", "provision-exists", f"provision {pid!r} exists; PUT to edit it"
         )
-        state.advance(connection, f"{agreement_id}:{version}:{after}")
+    if not create and old is None:
+        raise WriteRejected.one(404, "id", "unknown-provision", f"no provision {pid!r}")
+    if isinstance(data, Patch):
+        merged = merge_patch(old, data.changes)
+        if isinstance(merged, dict):
+            merged["id"] = pid
+        data = _as_object(merged)
+    if old is None:
+        record["provisions"].append(data)
+    else:
+        record["provisions"][ids.index(pid)] = data
+    agreement = _validated(record, check)
+    version = current[1] + 1
+    replace_agreement(connection, agreement, version)
+    new = agreement.provision(pid)
+    before = Provision.model_validate(old).model_dump_json() if old else None
+    entity = ("provision", agreement_id, pid)
+    record_history(connection, actor, entity, version, before, provision_json(new) if new else None)
+    after = record_json(agreement)
     return Written(agreement, version, etag(after, version))
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A JSON Merge Patch (RFC 7396) for the agreement or provision `target_id`."""
+
+    target_id: str
+    changes: dict[str, Any]
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396: objects merge key by key, null removes a key, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _as_object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise WriteRejected.one(422, "", "invalid-field", "a merge patch must be a JSON object")
+    return value
 
 
 def _unknown(agreement_id: str) -> WriteRejected:
@@ -211,7 +251,51 @@ class HistoryEntry:
     after: str | None
 
 
+HISTORY_PAGE_BYTES = 2_000_000
+"""A page of history stops before this many characters of records (one entry always fits)."""
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: list[HistoryEntry]
+    next_after: int | None
+    """The id to pass as `after` for the next page; None on the last page."""
+
+
+def history_page(
+    connection: Connection,
+    agreement_id: str,
+    after: int | None = None,
+    limit: int = 20,
+    budget: int = HISTORY_PAGE_BYTES,
+) -> HistoryPage:
+    """Entries oldest first after the id `after` (a keyset cursor), at most `limit` of them
+    and, past the first, at most `budget` characters of records: the sizes are read first,
+    so a page of large writes is never all in memory at once."""
+    h = tables.history
+    size = func.coalesce(func.length(h.c.before), 0) + func.coalesce(func.length(h.c.after), 0)
+    scope = h.c.agreement_id == agreement_id
+    if after is not None:
+        scope = and_(scope, h.c.id > after)
+    sized = connection.execute(
+        select(h.c.id, size).where(scope).order_by(h.c.id).limit(limit + 1)
+    ).all()
+    ids: list[int] = []
+    total = 0
+    for entry_id, length in sized[:limit]:
+        if ids and total + int(length) > budget:
+            break
+        ids.append(int(entry_id))
+        total += int(length)
+    rows = connection.execute(select(h).where(h.c.id.in_(ids)).order_by(h.c.id)).all()
+    more = len(ids) < len(sized)
+    return HistoryPage(
+        [HistoryEntry(**row._mapping) for row in rows], ids[-1] if more and ids else None
+    )
+
+
 def history(connection: Connection, agreement_id: str) -> list[HistoryEntry]:
+    """Every entry of one agreement, oldest first (for tests and scripts, not the service)."""
     h = tables.history
     rows = connection.execute(
         select(h).where(h.c.agreement_id == agreement_id).order_by(h.c.id)

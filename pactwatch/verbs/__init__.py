@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         status,
         trigger,
     )
-    from pactwatch.verbs.service import create_token, service
+    from pactwatch.verbs.service import create_token, list_tokens, revoke_token, service
 
 _GROUPS = {
     "exports": ("export", "export_to", "import_agreement"),
@@ -48,7 +48,7 @@ _GROUPS = {
         "status",
         "trigger",
     ),
-    "service": ("create_token", "service"),
+    "service": ("create_token", "list_tokens", "revoke_token", "service"),
 }
 _GROUP_OF = {name: group for group, names in _GROUPS.items() for name in names}
 
@@ -65,10 +65,12 @@ __all__ = [
     "feed",
     "import_agreement",
     "instant",
+    "list_tokens",
     "load",
     "notify",
     "notify_feed",
     "registry",
+    "revoke_token",
     "service",
     "status",
     "trigger",

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine
-
-from pactwatch.export import EventAware, Exporter, MultiFileExporter, exporter_for
+from pactwatch.export import Exporter, MultiFileExporter
 from pactwatch.export.akn_read import read_akn
+from pactwatch.export.filled import filled_exporter
 from pactwatch.export.output import write_file, write_folder
-from pactwatch.export.quotes import QuoteAware, TextLookup
 from pactwatch.model import (
     Agreement,
     PactwatchError,
 )
-from pactwatch.store import events as store_events
-from pactwatch.store import get_agreement
-from pactwatch.store.read import all_agreements
-from pactwatch.verbs.registry import (
-    SourcesArg,
-    open_for_reading,
-    source_library,
-    unknown_agreement,
-)
+from pactwatch.verbs.registry import Db, SourcesArg, opened, source_library, unknown_agreement
 
 
 def export(
@@ -37,43 +27,15 @@ def export(
 
 
 def _filled_exporter(
-    fmt: str, db: str | None, agreement_id: str | None, sources: SourcesArg = None
+    fmt: str, db: Db, agreement_id: str | None, sources: SourcesArg = None
 ) -> Exporter:
     """An exporter given the agreements (all, or the one asked for) and, when the format
     shows them, the registry's events: one read of the registry for both."""
-    engine = open_for_reading(db)
-    try:
-        texts = source_library(sources).text_for
-        exporter = filled_exporter(fmt, engine, agreement_id, texts)
-    finally:
-        engine.dispose()
+    texts = source_library(sources).text_for
+    with opened(db) as registry:
+        exporter = filled_exporter(fmt, registry.engine, agreement_id, texts)
     if exporter is None:
         raise unknown_agreement(str(agreement_id), db)
-    return exporter
-
-
-def filled_exporter(
-    fmt: str,
-    engine: Engine,
-    agreement_id: str | None = None,
-    texts: TextLookup | None = None,
-) -> Exporter | None:
-    """An exporter on an open registry, filled as `pactwatch export` fills it (None when
-    `agreement_id` names no agreement): the service answers with the command's bytes."""
-    exporter = exporter_for(fmt, single=agreement_id is not None)
-    if texts is not None and isinstance(exporter, QuoteAware):
-        exporter.use_texts(texts)
-    if agreement_id is None:
-        chosen = all_agreements(engine)
-    else:
-        found = get_agreement(engine, agreement_id)
-        if found is None:
-            return None
-        chosen = [found]
-    if isinstance(exporter, EventAware):
-        exporter.use_events(store_events.read_events(engine))
-    for item in chosen:
-        exporter.write(item)
     return exporter
 
 

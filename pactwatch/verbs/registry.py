@@ -1,16 +1,17 @@
 """Verbs over the curated dataset and the registry: validate, load, list, show.
 
 Reading helpers live here too, so every verb opens the registry the same way: an
-SQLite path that does not exist is an error, never a new empty file.
+SQLite path that does not exist is an error, never a new empty file. A verb takes `db` as
+a path or URL, or as a `Registry` the caller opened once (the command line opens one per
+command and passes it to every verb the command calls).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from sqlalchemy import Engine
 
 from pactwatch.curate import Dataset, load_dataset, validate_dataset
 from pactwatch.curate.events import (
@@ -30,16 +31,36 @@ from pactwatch.sources import SourceLibrary
 from pactwatch.store import (
     AgreementSummary,
     LoadReport,
-    ensure_loaded,
     get_agreement,
     list_agreements,
-    load_registry,
-    open_engine,
 )
 from pactwatch.store import events as store_events
 from pactwatch.store.engine import database_url
 from pactwatch.store.events import insert_events
 from pactwatch.store.read import all_agreements
+from pactwatch.store.registry import Registry, sqlite_file
+from pactwatch.store.unsaved import Unsaved, unsaved
+
+Db = str | Registry | None
+"""A registry's path or URL (None: the default), or one already open."""
+
+
+@contextmanager
+def opened(db: Db, *, must_exist: bool = True) -> Iterator[Registry]:
+    """The registry `db` names, opened for this call, or `db` itself when it is open."""
+    if isinstance(db, Registry):
+        yield db
+        return
+    registry = Registry.open(db, must_exist=must_exist)
+    try:
+        yield registry
+    finally:
+        registry.close()
+
+
+def db_label(db: Db) -> str:
+    return db.url if isinstance(db, Registry) else database_url(db)
+
 
 SourcesArg = Path | Sequence[Path] | None
 
@@ -113,31 +134,48 @@ def span_checks_skipped(sources: SourcesArg = None) -> str | None:
 
 
 def load(
-    db: str | None = None, paths: Sequence[Path] = (), sources: SourcesArg = None
+    db: Db = None,
+    paths: Sequence[Path] = (),
+    sources: SourcesArg = None,
+    *,
+    replace_changes: bool = False,
 ) -> LoadReport:
-    """Validate the dataset, then replace the registry's content with it in one transaction."""
+    """Validate the dataset, then replace the registry's content with it in one transaction.
+
+    When the registry holds events, triggers or edits that the dataset does not (written
+    through the service or `pactwatch trigger`), nothing is loaded and `WouldDrop` says
+    what, unless `replace_changes` is set."""
     dataset, found, problems = _checked(paths, sources)
     if problems:
         raise LoadRefused(problems)
     records = found.records()
-    engine = open_engine(db)
-    target = _sqlite_file(db)
+    agreements = [item.record for item in dataset.agreements]
+    target = None if isinstance(db, Registry) else sqlite_file(db)
     existed = target.exists() if target else True
     try:
-        report = load_registry(
-            engine,
-            [item.record for item in dataset.agreements],
-            also=lambda connection: insert_events(connection, records),
-        )
+        with opened(db, must_exist=False) as registry:
+            if not replace_changes:
+                with registry.reader().connect() as connection:
+                    lost = unsaved(connection, {a.id: a for a in agreements}, records)
+                if lost:
+                    raise WouldDrop(registry.url, lost)
+            report = registry.load(
+                agreements, also=lambda connection: insert_events(connection, records)
+            )
         return replace(report, events=len(records), warnings=tuple(found.warnings))
     except BaseException:
-        engine.dispose()
         if target is not None and not existed:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
         raise
-    finally:
-        engine.dispose()
+
+
+class WouldDrop(PactwatchError):
+    """The registry holds writes the dataset lacks; nothing was loaded."""
+
+    def __init__(self, url: str, lost: Unsaved) -> None:
+        super().__init__(Problem(url, "", "registry-only-changes", lost.line()))
+        self.lost = lost
 
 
 class LoadRefused(PactwatchError):
@@ -148,58 +186,29 @@ class LoadRefused(PactwatchError):
         self.problems = problems
 
 
-def _sqlite_file(db: str | None) -> Path | None:
-    url = database_url(db)
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
-        return None
-    return Path(url[len(prefix) :])
+def registry(db: Db = None) -> list[AgreementSummary]:
+    with opened(db) as found:
+        return list_agreements(found.engine)
 
 
-def open_for_reading(db: str | None) -> Engine:
-    """An engine on an existing registry; reading never creates an empty database file."""
-    target = _sqlite_file(db)
-    if target is not None and not target.exists():
-        raise PactwatchError.at(
-            str(target), "", "registry-empty", "no registry here yet; run `pactwatch load` first"
-        )
-    engine = open_engine(db)
-    ensure_loaded(engine, database_url(db))
-    return engine
-
-
-def registry(db: str | None = None) -> list[AgreementSummary]:
-    engine = open_for_reading(db)
-    try:
-        return list_agreements(engine)
-    finally:
-        engine.dispose()
-
-
-def agreement(agreement_id: str, db: str | None = None) -> Agreement:
-    engine = open_for_reading(db)
-    try:
-        found = get_agreement(engine, agreement_id)
-    finally:
-        engine.dispose()
+def agreement(agreement_id: str, db: Db = None) -> Agreement:
+    with opened(db) as opened_registry:
+        found = get_agreement(opened_registry.engine, agreement_id)
     if found is None:
         raise unknown_agreement(agreement_id, db)
     return found
 
 
-def unknown_agreement(agreement_id: str, db: str | None) -> PactwatchError:
+def unknown_agreement(agreement_id: str, db: Db) -> PactwatchError:
     return PactwatchError.at(
-        database_url(db),
+        db_label(db),
         "agreement",
         "unknown-agreement",
         f"no agreement with id {agreement_id!r}; `pactwatch list` shows them",
     )
 
 
-def registry_inputs(db: str | None) -> tuple[list[Agreement], list[Event]]:
+def registry_inputs(db: Db) -> tuple[list[Agreement], list[Event]]:
     """Every agreement and every event in the registry: what the rules engine takes."""
-    engine = open_for_reading(db)
-    try:
-        return all_agreements(engine), store_events.read_events(engine)
-    finally:
-        engine.dispose()
+    with opened(db) as found:
+        return all_agreements(found.engine), store_events.read_events(found.engine)

@@ -1,13 +1,14 @@
 """Verbs of the rules: what is due, triggers, events, status, feeds and alerts.
 
 The rules engine is pure; these functions fetch its inputs from the registry or the data
-folder, call it with an instant, and write events (file and registry together).
+folder, call it with an instant, and write events (file and registry together) through
+the registry's one write path, so history is kept and a running service sees them at once.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from pactwatch.curate.events import (
     write_event_file,
 )
 from pactwatch.model import (
+    Agreement,
     Event,
     EventFile,
     EventSource,
@@ -41,13 +43,10 @@ from pactwatch.rules.changes import Change
 from pactwatch.rules.evidence_changes import StatusChange, feed_changes
 from pactwatch.rules.status import Compliance, assess_agreement
 from pactwatch.rules.timing import require_aware
-from pactwatch.settings import data_dir, default_db
+from pactwatch.settings import data_dir
 from pactwatch.store import events as store_events
-from pactwatch.store import (
-    open_engine,
-)
-from pactwatch.store.engine import database_url
-from pactwatch.verbs.registry import agreement, open_for_reading, registry_inputs
+from pactwatch.store.registry import Registry, cli_actor
+from pactwatch.verbs.registry import Db, agreement, opened, registry_inputs
 
 # The states an official is told about: a clock or period running, a deadline passed with
 # nothing recorded, and a duty missed on evidence.
@@ -80,7 +79,7 @@ def instant(value: datetime | None, field_name: str = "--at") -> datetime:
         raise PactwatchError.at(field_name, "", "naive-datetime", str(error)) from None
 
 
-def due(db: str | None = None, at: datetime | None = None) -> DueReport:
+def due(db: Db = None, at: datetime | None = None) -> DueReport:
     """Every obligation in the registry at `at` (default: now) and the next deadline."""
     now = instant(at)
     agreements, events = registry_inputs(db)
@@ -88,17 +87,16 @@ def due(db: str | None = None, at: datetime | None = None) -> DueReport:
     return DueReport(now, obligations, summarise(obligations, now))
 
 
-def status(agreement_id: str, db: str | None = None, at: datetime | None = None) -> Compliance:
+def status(agreement_id: str, db: Db = None, at: datetime | None = None) -> Compliance:
     """Each provision's status and G7-style score, with the rule behind it."""
     now = instant(at)
-    found = agreement(agreement_id, db)
-    _, events = registry_inputs(db)
+    with opened(db) as registry:
+        found = agreement(agreement_id, registry)
+        _, events = registry_inputs(registry)
     return assess_agreement(found, evaluate([found], events, now), events, now)
 
 
-def feed(
-    db: str | None = None, at: datetime | None = None
-) -> tuple[datetime, list[Change | StatusChange]]:
+def feed(db: Db = None, at: datetime | None = None) -> tuple[datetime, list[Change | StatusChange]]:
     """Changes of obligation state, and of provision status that evidence made, up to `at`,
     newest first."""
     now = instant(at)
@@ -108,18 +106,30 @@ def feed(
 
 
 def add_event(
-    event: Event, *, file: Path | None = None, db: str | None = None, data: Path | None = None
+    event: Event, *, file: Path | None = None, db: Db = None, data: Path | None = None
 ) -> EventAdded:
     """Check one event against the agreements and the events already recorded, then write it
     to an events file and/or the registry, all or nothing; an equal event is not written again.
+
+    With `db`, the event goes into the registry (and into `file` too when one is named);
+    without, into `file` or `data/events/ID.yaml`.
     """
     if db is not None:
-        agreements, existing = registry_inputs(db)
-        known = [Loaded(Path(database_url(db)), e) for e in existing]
+        with opened(db) as registry:
+            return _add_event(event, file, registry, data)
+    return _add_event(event, file, None, data)
+
+
+def _add_event(
+    event: Event, file: Path | None, registry: Registry | None, data: Path | None
+) -> EventAdded:
+    if registry is not None:
+        agreements, existing = registry_inputs(registry)
+        known = [Loaded(Path(registry.url), e) for e in existing]
     else:
         agreements = [item.record for item in load_dataset([data or data_dir()]).agreements]
         known = []
-    if file is not None or db is None:
+    if file is not None or registry is None:
         folders = event_folders([data or data_dir()])
         known += read_events(folders + _existing(file, folders)).events
     same = next((k for k in known if k.record.fingerprint() == event.fingerprint()), None)
@@ -138,9 +148,15 @@ def add_event(
     errors = [p for p in checked.problems if p.path == mine]
     if errors:
         raise PactwatchError(errors[0])
-    written = _write_event(event, target if (file or db is None) else None, db)
+    written = _write_event(event, target if (file or registry is None) else None, registry)
     warnings = [p for p in checked.warnings if p.path == mine]
     return EventAdded(event, None, warnings, written)
+
+
+def _event_errors(event: Event, agreements: Mapping[str, Agreement]) -> list[Problem]:
+    """The check the registry runs inside its transaction, against what it holds then."""
+    checked = check_events(EventSet(events=[Loaded(Path("event"), event)]), agreements)
+    return checked.problems
 
 
 def _existing(file: Path | None, folders: Sequence[Path]) -> list[Path]:
@@ -151,25 +167,15 @@ def _existing(file: Path | None, folders: Sequence[Path]) -> list[Path]:
     return [] if inside else [file]
 
 
-def _write_event(event: Event, file: Path | None, db: str | None) -> list[str]:
+def _write_event(event: Event, file: Path | None, registry: Registry | None) -> list[str]:
     """The registry row and the file, together: the file is replaced inside the transaction."""
-    written: list[str] = []
-    engine = open_engine(db) if db is not None else None
-    try:
-        if engine is not None:
-            with engine.begin() as connection:
-                store_events.insert_events(connection, [event])
-                if file is not None:
-                    _append_to_file(file, event)
-                    written.append(str(file))
-            written.insert(0, database_url(db))
-        elif file is not None:
+    if registry is None:
+        if file is not None:
             _append_to_file(file, event)
-            written.append(str(file))
-    finally:
-        if engine is not None:
-            engine.dispose()
-    return written
+        return [str(file)] if file is not None else []
+    also = (lambda: _append_to_file(file, event)) if file is not None else None
+    registry.record_event(event, cli_actor(), _event_errors, also=also)
+    return [registry.url] + ([str(file)] if file is not None else [])
 
 
 def _append_to_file(file: Path, event: Event) -> None:
@@ -187,13 +193,25 @@ def trigger(
     at: datetime,
     source: str,
     *,
-    db: str | None = None,
+    db: Db = None,
     file: Path | None = None,
     description: str | None = None,
     now: datetime | None = None,
 ) -> EventAdded:
     """Record a trigger in the registry and return every clock it opens across it."""
-    db = db or default_db()
+    with opened(db) as registry:
+        return _trigger(kind, at, source, registry, file, description, now)
+
+
+def _trigger(
+    kind: str,
+    at: datetime,
+    source: str,
+    registry: Registry,
+    file: Path | None,
+    description: str | None,
+    now: datetime | None,
+) -> EventAdded:
     moment = instant(at)
     event_id = f"{kind.replace('_', '-')}-{moment.astimezone(UTC):%Y%m%dt%H%M%Sz}"
     event = Event(
@@ -204,9 +222,9 @@ def trigger(
         sources=[EventSource(url=source)],
         description=description,
     )
-    added = add_event(event, file=file, db=db)
+    added = _add_event(event, file, registry, None)
     first = added.duplicate_of or event.id
-    agreements, events = registry_inputs(db)
+    agreements, events = registry_inputs(registry)
     opened = opened_by(evaluate(agreements, events, max(moment, instant(now))), first)
     return replace(added, opened=opened)
 
@@ -215,7 +233,7 @@ def notify(
     settings: WebhookSettings,
     obligations: Sequence[Obligation],
     now: datetime,
-    db: str | None = None,
+    db: Db = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Delivery]:
     """Send one signed alert per open, unrecorded or missed obligation not yet sent to this URL.
@@ -226,8 +244,8 @@ def notify(
     """
     until = time.monotonic() + settings.run_timeout
     alerting = [o for o in obligations if o.state in ALERTING]
-    engine = open_for_reading(db)
-    try:
+    with opened(db) as registry:
+        engine = registry.engine
         sent = store_events.delivered_keys(engine, settings.url)
         deliveries = []
         for obligation in alerting:
@@ -237,15 +255,13 @@ def notify(
             deliveries.append(delivery)
             store_events.mark_delivered(engine, settings.url, [delivery.key])
         return deliveries
-    finally:
-        engine.dispose()
 
 
 def notify_feed(
     settings: WebhookSettings,
     items: Sequence[Change | StatusChange],
     now: datetime,
-    db: str | None = None,
+    db: Db = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Delivery]:
     """Send one signed alert per change of the feed not yet sent to this URL: a provision's
@@ -255,8 +271,8 @@ def notify_feed(
     `due --webhook` sends for it, so running both, or either again, alerts once.
     """
     until = time.monotonic() + settings.run_timeout
-    engine = open_for_reading(db)
-    try:
+    with opened(db) as registry:
+        engine = registry.engine
         sent = store_events.delivered_keys(engine, settings.url)
         deliveries = []
         for item in sorted(items, key=lambda c: (c.at, c.id)):
@@ -267,5 +283,3 @@ def notify_feed(
             store_events.mark_delivered(engine, settings.url, [delivery.key])
             sent.add(delivery.key)
         return deliveries
-    finally:
-        engine.dispose()

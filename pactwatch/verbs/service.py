@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from pactwatch.settings import source_dirs
 from pactwatch.sources import SourceLibrary
-from pactwatch.store import (
-    open_engine,
-)
+from pactwatch.store.registry import Registry, TokenInfo
+from pactwatch.verbs.registry import Db, opened
 
 
 def service(
@@ -22,22 +22,28 @@ def service(
     `cache=False` turns off the in-process response cache (ETags and 304s stay).
     """
     from pactwatch.api import ServiceConfig
-    from pactwatch.store.load import create_schema
     from pactwatch.web import create_app
 
-    engine = open_engine(db)
-    with engine.begin() as connection:
-        create_schema(connection)
+    registry = Registry.open(db, must_exist=False)
+    registry.create_schema()
     library = SourceLibrary(sources if sources else source_dirs())
-    return create_app(ServiceConfig(engine, library, cache_responses=cache))
+    config = ServiceConfig(registry.engine, library, cache_responses=cache, registry=registry)
+    return create_app(config)
 
 
-def create_token(name: str, db: str | None = None) -> str:
+def create_token(name: str, db: Db = None, expires_at: datetime | None = None) -> str:
     """A new curator token for `name`, returned once (only its hash is stored)."""
-    from pactwatch.store.tokens import create_token as store_token
+    with opened(db, must_exist=False) as registry:
+        return registry.create_token(name, expires_at)
 
-    engine = open_engine(db)
-    try:
-        return store_token(engine, name)
-    finally:
-        engine.dispose()
+
+def list_tokens(db: Db = None) -> list[TokenInfo]:
+    """Every token's name, creation, expiry and revocation (never the secret)."""
+    with opened(db) as registry:
+        return registry.list_tokens()
+
+
+def revoke_token(name: str, db: Db = None) -> None:
+    """Stop the token `name` working; its row (and the history it wrote) stays."""
+    with opened(db) as registry:
+        registry.revoke_token(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,9 +27,15 @@ def read(service: Service) -> tuple[dict[str, Any], str]:
 
 
 def history(service: Service) -> list[dict[str, Any]]:
-    response = service.client.get("/api/v1/agreements/ua-ro-2024/history")
-    assert response.status_code == 200, response.text
-    result: list[dict[str, Any]] = response.json()
+    """Every entry, as a curator sees them (with authors), following the pages."""
+    auth = token(service, f"reader-{uuid.uuid4().hex[:8]}")
+    url: str | None = "/api/v1/agreements/ua-ro-2024/history"
+    result: list[dict[str, Any]] = []
+    while url is not None:
+        response = service.client.get(url, headers=auth)
+        assert response.status_code == 200, response.text
+        result += response.json()["items"]
+        url = response.json()["next"]
     return result
 
 

@@ -22,9 +22,9 @@ def test_token_create_prints_a_token_stored_only_as_a_hash(
     assert token.startswith("pw_") and len(token) > 30, result.out
     engine = open_engine(db)
     try:
-        assert token_owner(engine, token) == "ana"
-        assert token_owner(engine, token + "x") is None
         with engine.connect() as connection:
+            assert token_owner(connection, token) == "ana"
+            assert token_owner(connection, token + "x") is None
             stored = connection.execute(select(tables.api_tokens.c.token_hash)).scalars().all()
         assert stored and token not in stored, stored
     finally:

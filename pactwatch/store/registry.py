@@ -1,0 +1,216 @@
+"""The registry as one object: opened once from `--db`, the only way anything writes to it.
+
+The command line builds a `Registry` for one command and the service one for its life
+(in the spirit of sqlite-utils' `Database`). Every kind of change has one method here,
+and each runs in one transaction that records history and then calls `_changed`, the one
+place the registry's generation advances; after the commit, the listeners (the service's
+response cache) hear which agreements changed. So a trigger recorded from the command line
+is seen by a service already running on the same database, as a curator's POST is.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from pactwatch.model import Agreement, Event, PactwatchError
+from pactwatch.store import event_write, state, tokens, write
+from pactwatch.store.engine import database_url, open_engine, reader
+from pactwatch.store.events import event_by_fingerprint
+from pactwatch.store.load import LoadReport, create_schema, load_registry
+from pactwatch.store.read import ensure_loaded
+from pactwatch.store.tokens import TokenInfo as TokenInfo
+
+Listener = Callable[[frozenset[str] | None], None]
+"""Told after a commit which agreements changed; None: the whole registry (a load)."""
+_CHANGED = "pactwatch_changed"
+
+
+def cli_actor() -> str:
+    """Who wrote, for the history, when a change comes from the command line."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@dataclass
+class Registry:
+    engine: Engine
+    url: str
+    listeners: list[Listener]
+
+    @classmethod
+    def open(cls, db: str | None = None, *, must_exist: bool = True) -> Registry:
+        """The registry at `db` (default: PACTWATCH_DB or pactwatch.db).
+
+        `must_exist`: reading or writing an SQLite file that is not there is an error,
+        never a new empty file (only `load` and `serve` create one)."""
+        url = database_url(db)
+        target = sqlite_file(db)
+        if must_exist and target is not None and not target.exists():
+            message = "no registry here yet; run `pactwatch load` first"
+            raise PactwatchError.at(str(target), "", "registry-empty", message)
+        registry = cls(open_engine(db), url, [])
+        if must_exist:
+            ensure_loaded(registry.engine, url)
+        return registry
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def reader(self) -> Engine:
+        """The engine for reads: on SQLite they never lock a writer out."""
+        return reader(self.engine)
+
+    def create_schema(self) -> None:
+        with self.engine.begin() as connection:
+            create_schema(connection)
+
+    # The one write path -------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One transaction; after it commits, listeners hear what `_changed` recorded."""
+        changed: list[frozenset[str] | None] = []
+        with self.engine.begin() as connection:
+            connection.info[_CHANGED] = changed
+            try:
+                yield connection
+            finally:
+                connection.info.pop(_CHANGED, None)
+        if changed:
+            scope = None if None in changed else frozenset().union(*filter(None, changed))
+            for listener in self.listeners:
+                listener(scope)
+
+    def _changed(
+        self, connection: Connection, agreement_ids: Iterable[str] | None, change: str
+    ) -> str:
+        """Advance the generation for a change to these agreements (None: all of them).
+
+        Every write calls this, inside its transaction; readers' ETags and response caches
+        key on the generation, and listeners are told the agreements after the commit."""
+        value = state.advance(connection, change)
+        scope = None if agreement_ids is None else frozenset(agreement_ids)
+        connection.info.setdefault(_CHANGED, []).append(scope)
+        return value
+
+    # Agreements and provisions --------------------------------------------------------
+
+    def save_agreement(
+        self,
+        data: dict[str, Any] | write.Patch,
+        actor: str,
+        check: write.Checker,
+        if_match: str | None = None,
+        create: bool = False,
+    ) -> write.Written:
+        with self._transaction() as connection:
+            written = write.save_agreement(connection, data, actor, check, if_match, create)
+            self._changed(connection, [written.agreement.id], f"agreement:{written.etag}")
+        return written
+
+    def save_provision(
+        self,
+        agreement_id: str,
+        data: dict[str, Any] | write.Patch,
+        actor: str,
+        check: write.Checker,
+        if_match: str | None,
+        create: bool = False,
+    ) -> write.Written:
+        with self._transaction() as connection:
+            written = write.save_provision(
+                connection, agreement_id, data, actor, check, if_match, create
+            )
+            self._changed(connection, [agreement_id], f"provision:{written.etag}")
+        return written
+
+    # Events -----------------------------------------------------------------------
+
+    def record_event(
+        self,
+        event: Event,
+        actor: str,
+        check: event_write.EventCheck,
+        also: Callable[[], object] | None = None,
+    ) -> event_write.EventSaved:
+        """Record `event` (once: equal content returns the recorded one); `also` runs inside
+        the transaction after the insert (the command line writes the events file there, so
+        file and registry change together)."""
+        try:
+            with self._transaction() as connection:
+                saved = event_write.save_event(connection, event, actor, check)
+                if saved.created:
+                    if also is not None:
+                        also()
+                    names = saved.agreements or None
+                    self._changed(connection, names, f"event:{event.id}:{event.fingerprint()}")
+                return saved
+        except IntegrityError:
+            # A concurrent writer recorded the same content (or id) between read and insert.
+            with self.reader().connect() as connection:
+                same = event_by_fingerprint(connection, event.fingerprint())
+            if same is None:
+                raise event_write.id_taken(event.id) from None
+            return event_write.EventSaved(same, False)
+
+    def delete_event(self, event_id: str, actor: str) -> str:
+        with self._transaction() as connection:
+            record, named = event_write.delete_event(connection, event_id, actor)
+            self._changed(connection, named or None, f"event-deleted:{event_id}:{record}")
+        return record
+
+    # Loads ------------------------------------------------------------------------
+
+    def load(
+        self, agreements: list[Agreement], also: Callable[[Connection], object] | None = None
+    ) -> LoadReport:
+        """Replace the content with a dataset; its generation comes from the content."""
+        report = load_registry(self.engine, agreements, also=also)
+        for listener in self.listeners:
+            listener(None)
+        return report
+
+    # Tokens -----------------------------------------------------------------------
+
+    def create_token(self, name: str, expires_at: datetime | None = None) -> str:
+        with self.engine.begin() as connection:
+            create_schema(connection)
+            return tokens.create_token(connection, name, expires_at)
+
+    def list_tokens(self) -> list[TokenInfo]:
+        with self.reader().connect() as connection:
+            return tokens.list_tokens(connection)
+
+    def revoke_token(self, name: str) -> None:
+        with self.engine.begin() as connection:
+            tokens.revoke_token(connection, name)
+
+    def token_owner(self, token: str) -> str | None:
+        with self.reader().connect() as connection:
+            return tokens.token_owner(connection, token)
+
+
+def sqlite_file(db: str | None) -> Path | None:
+    """The SQLite file `db` names, or None for another database or an in-memory one."""
+    url = database_url(db)
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
+        return None
+    return Path(url[len(prefix) :])
