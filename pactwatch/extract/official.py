@@ -170,10 +170,10 @@ def decide(
     """The provision a piece makes, or None when it commits no one (`feats`: the piece's
     features, when the caller has them already)."""
     feats = feats if feats is not None else candidate_features(prepared.view, cand)
-    probs = model.probabilities(feats)
-    p_commit = probs["commitment"][0]
+    p_commit = model.probabilities(feats, ("commitment",))["commitment"][0]
     if p_commit < threshold:
         return None
+    probs = model.probabilities(feats, ("actors", "beneficiaries", "kind", "domains"))
     why = [f"commitment {p_commit:.2f}: " + ", ".join(model.heads["commitment"].why(feats))]
     actor_label, p_actor = model.heads["actors"].best_of(probs["actors"])
     actors = _roles(actor_label, partner) or ([partner] if partner else ["UA"])
