@@ -190,12 +190,7 @@ def decide(
     why.append("domains " + ", ".join(domains))
     words = prepared.text[cand.start : cand.end]
     eid = cand.context.eid if cand.context.document == "official" else None
-    verb = find_verb(prepared.lower, cand.start, cand.end, lexicon)
-    action = verb[0] if verb else "commit"
-    object_start = verb[1] if verb else cand.start
-    obj = " ".join(prepared.text[object_start : cand.end].split()).strip(" ,;:.") or " ".join(
-        words.split()
-    )
+    action, obj = action_and_object(prepared, cand, lexicon)
     money = amounts(words)
     amount = None
     if money:
@@ -217,6 +212,15 @@ def decide(
         review={"state": "draft", "extractor": "pactwatch-trained"},
         why=why,
     )
+
+
+def action_and_object(prepared: Prepared, cand: Candidate, lexicon: Lexicon) -> tuple[str, str]:
+    """A piece's action (its verb's base form, or "commit") and its object's words."""
+    verb = find_verb(prepared.lower, cand.start, cand.end, lexicon)
+    action = verb[0] if verb else "commit"
+    object_start = verb[1] if verb else cand.start
+    obj = " ".join(prepared.text[object_start : cand.end].split()).strip(" ,;:.")
+    return action, obj or " ".join(prepared.text[cand.start : cand.end].split())
 
 
 def _slug_words(text: str) -> str:
