@@ -12,6 +12,8 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import add
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,34 +54,24 @@ class Head:
             self._flat = {name: row[0][1] for name, row in self._nonzero.items() if row}
 
     def scores(self, feats: dict[str, float]) -> list[float]:
-        """The bias, then each present feature's weight times its value, in that order."""
+        """The bias, then the weight of each feature present, in that order (a feature is
+        present or absent: every feature this package makes is worth 1)."""
         if len(self.bias) == 1:
-            flat = self._flat
-            score = self.bias[0]
-            for name, value in feats.items():
-                w = flat.get(name)
-                if w is not None:
-                    score += w * value
-            return [score]
+            # map, filter and reduce add in the same order as a loop, without one
+            return [reduce(add, filter(None, map(self._flat.get, feats)), self.bias[0])]
         total = list(self.bias)
         nonzero = self._nonzero
-        for name, value in feats.items():
+        for name in feats:
             row = nonzero.get(name)
             if row is not None:
                 for i, w in row:
-                    total[i] += w * value
+                    total[i] += w
         return total
 
     def summed(self, feats: dict[str, float]) -> float:
         """A one-column head's score as `Model.probabilities` adds it: the weights of the
         features present, in order, and then the bias (a float sum depends on its order)."""
-        flat = self._flat
-        score = 0.0
-        for name in feats:
-            w = flat.get(name)
-            if w is not None:
-                score += w
-        return score + self.bias[0]
+        return reduce(add, filter(None, map(self._flat.get, feats)), 0.0) + self.bias[0]
 
     def probabilities(self, feats: dict[str, float]) -> list[float]:
         return self.from_scores(self.scores(feats))
@@ -100,13 +92,11 @@ class Head:
         return self.classes[i], probs[i]
 
     def why(self, feats: dict[str, float], column: int = 0, top: int = 3) -> list[str]:
-        """The features that pushed hardest towards this column, as "feature +weight"."""
+        """The features that pushed hardest towards this column, as "feature +weight"
+        (each present feature counts its weight, as in `scores`)."""
         weights = self._column(column)
-        weighed = [
-            (w * value, name)
-            for name, value in feats.items()
-            if (w := weights.get(name)) is not None and w * value > 0
-        ]
+        found = zip(map(weights.get, feats), feats, strict=True)
+        weighed = [(w, name) for w, name in found if w is not None and w > 0]
         weighed.sort(reverse=True)
         return [f"{name} {w:+.2f}" for w, name in weighed[:top]]
 
@@ -187,7 +177,7 @@ class Model:
             if self._matrix is None:
                 self._build()
             index = self._rows
-            rows = [row for f in feats if (row := index.get(f)) is not None]
+            rows = [row for row in map(index.get, feats) if row is not None]
             rows.append(len(index))
             totals = self._matrix[rows].sum(axis=0).tolist()
         for name in names:
