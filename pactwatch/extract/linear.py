@@ -159,8 +159,9 @@ class Model:
             columns = slice(at, at + len(head.bias))
             self._columns[head_name] = columns
             matrix[len(names), columns] = head.bias  # the last row: every piece's bias
-            for feature, row in head.weights.items():
-                matrix[self._rows[feature], columns] = row
+            if head.weights:  # one assignment of all rows: a model has thousands
+                rows = [self._rows[feature] for feature in head.weights]
+                matrix[rows, columns] = list(head.weights.values())
             at += len(head.bias)
         self._matrix = matrix
 
