@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import add
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,22 +39,39 @@ class Head:
     _nonzero: dict[str, tuple[tuple[int, float], ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # a one-column head's non-zero weights by feature: one look-up per feature present
+    _flat: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_column: dict[int, dict[str, float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._nonzero = {
             name: tuple((i, w) for i, w in enumerate(row) if w)
             for name, row in self.weights.items()
         }
+        if len(self.bias) == 1:
+            self._flat = {name: row[0][1] for name, row in self._nonzero.items() if row}
 
     def scores(self, feats: dict[str, float]) -> list[float]:
+        """The bias, then the weight of each feature present, in that order (a feature is
+        present or absent: every feature this package makes is worth 1)."""
+        if len(self.bias) == 1:
+            # map, filter and reduce add in the same order as a loop, without one
+            return [reduce(add, filter(None, map(self._flat.get, feats)), self.bias[0])]
         total = list(self.bias)
         nonzero = self._nonzero
-        for name, value in feats.items():
+        for name in feats:
             row = nonzero.get(name)
             if row is not None:
                 for i, w in row:
-                    total[i] += w * value
+                    total[i] += w
         return total
+
+    def summed(self, feats: dict[str, float]) -> float:
+        """A one-column head's score as `Model.probabilities` adds it: the weights of the
+        features present, in order, and then the bias (a float sum depends on its order)."""
+        return reduce(add, filter(None, map(self._flat.get, feats)), 0.0) + self.bias[0]
 
     def probabilities(self, feats: dict[str, float]) -> list[float]:
         return self.from_scores(self.scores(feats))
@@ -72,14 +92,23 @@ class Head:
         return self.classes[i], probs[i]
 
     def why(self, feats: dict[str, float], column: int = 0, top: int = 3) -> list[str]:
-        """The features that pushed hardest towards this column, as "feature +weight"."""
-        weighed = [
-            (row[column] * value, name)
-            for name, value in feats.items()
-            if (row := self.weights.get(name)) is not None and row[column]
-        ]
+        """The features that pushed hardest towards this column, as "feature +weight"
+        (each present feature counts its weight, as in `scores`)."""
+        weights = self._column(column)
+        found = zip(map(weights.get, feats), feats, strict=True)
+        weighed = [(w, name) for w, name in found if w is not None and w > 0]
         weighed.sort(reverse=True)
-        return [f"{name} {w:+.2f}" for w, name in weighed[:top] if w > 0]
+        return [f"{name} {w:+.2f}" for w, name in weighed[:top]]
+
+    def _column(self, column: int) -> dict[str, float]:
+        """One column's non-zero weights by feature, made when first asked for."""
+        if len(self.bias) == 1 and column == 0:
+            return self._flat
+        if column not in self._by_column:
+            self._by_column[column] = {
+                name: row[column] for name, row in self.weights.items() if row[column]
+            }
+        return self._by_column[column]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,8 +137,11 @@ class Model:
     heads: dict[str, Head]
     trained_on: list[str]
     settings: dict[str, Any]
-    # all heads' weights as one matrix (a row per feature, a column per head's class), so
-    # one piece is scored by every head with one sum over the rows of its features
+
+    # the heads of several columns as one matrix (a row per feature, a column per head's
+    # class), so a piece is scored by all of them with one sum over the rows of its
+    # features; a one-column head is summed feature by feature (`Head.summed`), so a piece
+    # that commits no one costs one look-up per feature
     _rows: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
     _matrix: Any = field(default=None, init=False, repr=False, compare=False)
     _columns: dict[str, slice] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -117,31 +149,44 @@ class Model:
     def _build(self) -> None:
         import numpy as np
 
-        names = sorted({f for head in self.heads.values() for f in head.weights})
+        wide = {name: head for name, head in self.heads.items() if len(head.bias) > 1}
+        names = sorted({f for head in wide.values() for f in head.weights})
         self._rows = {name: i for i, name in enumerate(names)}
-        width = sum(len(h.bias) for h in self.heads.values())
+        width = sum(len(h.bias) for h in wide.values())
         matrix = np.zeros((len(names) + 1, width), dtype=np.float64)
         at = 0
-        for head_name, head in self.heads.items():
+        for head_name, head in wide.items():
             columns = slice(at, at + len(head.bias))
             self._columns[head_name] = columns
             matrix[len(names), columns] = head.bias  # the last row: every piece's bias
-            for feature, row in head.weights.items():
-                matrix[self._rows[feature], columns] = row
+            if head.weights:  # one assignment of all rows: a model has thousands
+                rows = [self._rows[feature] for feature in head.weights]
+                matrix[rows, columns] = list(head.weights.values())
             at += len(head.bias)
         self._matrix = matrix
 
-    def probabilities(self, feats: dict[str, float]) -> dict[str, list[float]]:
-        """Every head's probabilities for one piece (features are present or absent)."""
-        if self._matrix is None:
-            self._build()
-        rows = [self._rows[f] for f in feats if f in self._rows]
-        rows.append(len(self._rows))
-        totals = self._matrix[rows].sum(axis=0)
-        return {
-            name: self.heads[name].from_scores(totals[columns].tolist())
-            for name, columns in self._columns.items()
-        }
+    def probabilities(
+        self, feats: dict[str, float], heads: Iterable[str] | None = None
+    ) -> dict[str, list[float]]:
+        """Each named head's probabilities for one piece (every head when none is named;
+        features are present or absent), so a piece that commits no one is asked only
+        whether it commits."""
+        names = list(self.heads if heads is None else heads)
+        found: dict[str, list[float]] = {}
+        totals: list[float] = []
+        if any(len(self.heads[name].bias) > 1 for name in names):
+            if self._matrix is None:
+                self._build()
+            index = self._rows
+            rows = [row for row in map(index.get, feats) if row is not None]
+            rows.append(len(index))
+            totals = self._matrix[rows].sum(axis=0).tolist()
+        for name in names:
+            head = self.heads[name]
+            columns = self._columns.get(name)
+            raw = totals[columns] if columns is not None else [head.summed(feats)]
+            found[name] = head.from_scores(raw)
+        return found
 
     def as_dict(self) -> dict[str, Any]:
         return {

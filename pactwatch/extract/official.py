@@ -170,10 +170,10 @@ def decide(
     """The provision a piece makes, or None when it commits no one (`feats`: the piece's
     features, when the caller has them already)."""
     feats = feats if feats is not None else candidate_features(prepared.view, cand)
-    probs = model.probabilities(feats)
-    p_commit = probs["commitment"][0]
+    p_commit = model.probabilities(feats, ("commitment",))["commitment"][0]
     if p_commit < threshold:
         return None
+    probs = model.probabilities(feats, ("actors", "beneficiaries", "kind", "domains"))
     why = [f"commitment {p_commit:.2f}: " + ", ".join(model.heads["commitment"].why(feats))]
     actor_label, p_actor = model.heads["actors"].best_of(probs["actors"])
     actors = _roles(actor_label, partner) or ([partner] if partner else ["UA"])
@@ -190,12 +190,7 @@ def decide(
     why.append("domains " + ", ".join(domains))
     words = prepared.text[cand.start : cand.end]
     eid = cand.context.eid if cand.context.document == "official" else None
-    verb = find_verb(prepared.lower, cand.start, cand.end, lexicon)
-    action = verb[0] if verb else "commit"
-    object_start = verb[1] if verb else cand.start
-    obj = " ".join(prepared.text[object_start : cand.end].split()).strip(" ,;:.") or " ".join(
-        words.split()
-    )
+    action, obj = action_and_object(prepared, cand, lexicon)
     amount, amount_why = pledged_amount(words, actors[0] if len(actors) == 1 else None)
     why += amount_why
     return Provision(
@@ -213,6 +208,15 @@ def decide(
         review={"state": "draft", "extractor": "pactwatch-trained"},
         why=why,
     )
+
+
+def action_and_object(prepared: Prepared, cand: Candidate, lexicon: Lexicon) -> tuple[str, str]:
+    """A piece's action (its verb's base form, or "commit") and its object's words."""
+    verb = find_verb(prepared.lower, cand.start, cand.end, lexicon)
+    action = verb[0] if verb else "commit"
+    object_start = verb[1] if verb else cand.start
+    obj = " ".join(prepared.text[object_start : cand.end].split()).strip(" ,;:.")
+    return action, obj or " ".join(prepared.text[cand.start : cand.end].split())
 
 
 def _slug_words(text: str) -> str:

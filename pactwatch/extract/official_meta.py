@@ -95,18 +95,31 @@ def read_facts(text: str, title: str, lexicon: Lexicon) -> OfficialFacts:
     return facts
 
 
+@lru_cache(maxsize=1)
+def _official_names() -> tuple[tuple[str, str, str], ...]:
+    """Each country's code and official name (as written and lower-cased), read once:
+    every title and opening is searched for all of them."""
+    found = []
+    for country in pycountry.countries:
+        official = getattr(country, "official_name", None)
+        if official:
+            found.append((country.alpha_2, official, official.lower()))
+    return tuple(found)
+
+
 def _parties(title: str, lexicon: Lexicon) -> list[str]:
     letters = [ch for ch in title if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
         title = title.title()  # "BETWEEN SWEDEN AND UKRAINE": names match as names
     codes: list[str] = []
     title = title.replace(" & ", " and ")
-    for country in pycountry.countries:  # "... of Great Britain and Northern Ireland"
-        official = getattr(country, "official_name", None)
-        at = title.lower().find(official.lower()) if official else -1
-        if official and at >= 0:
-            codes.append(country.alpha_2)
+    lower = title.lower()
+    for code, official, official_lower in _official_names():
+        at = lower.find(official_lower)  # "... of Great Britain and Northern Ireland"
+        if at >= 0:
+            codes.append(code)
             title = title[:at] + " " + title[at + len(official) :]
+            lower = title.lower()
     for match in lexicon.place_re.finditer(title):
         place = place_for(lexicon, match.group())
         if place is not None and place.kind != "leader" and place.code not in codes:

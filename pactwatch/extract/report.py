@@ -17,7 +17,7 @@ from pactwatch.extract.extractor import draft as rules_draft
 from pactwatch.extract.features import candidate_features
 from pactwatch.extract.lexicon import Lexicon, load_lexicon
 from pactwatch.extract.linear import Model
-from pactwatch.extract.official import candidates, decide, prepare
+from pactwatch.extract.official import action_and_object, candidates, decide, prepare
 from pactwatch.extract.slugs import Slugs
 from pactwatch.model import Agreement, Provision
 
@@ -63,14 +63,19 @@ def draft_report(
         weighed.append((cand.start, cand.end, p_commit))
         if p_commit < THRESHOLD:
             continue
-        made = decide(prepared, cand, model, partner, source_id, slugs, lexicon, THRESHOLD, feats)
-        if made is None:
-            continue
         inside = rules.inside(cand.start, cand.end)
         if len(inside) > 1:  # the rules split the piece into pledges: their split stands
+            if model.probabilities(feats, ("commitment",))["commitment"][0] < THRESHOLD:
+                continue  # as decide() sums it: no provision, so no split either
+            # the piece's own id stays taken, as when it was drafted and then set aside,
+            # so the ids of the provisions after it do not move
+            slugs.make(*action_and_object(prepared, cand, lexicon))
             why = f"a piece the trained decision took ({p_commit:.2f}), split by the rules"
             provisions += [r.model_copy(update={"why": [*r.why, why]}) for r in inside]
             rules.used.update(id(r) for r in inside)
+            continue
+        made = decide(prepared, cand, model, partner, source_id, slugs, lexicon, THRESHOLD, feats)
+        if made is None:
             continue
         rule = rules.overlapping(cand.start, cand.end)
         if rule is not None:
