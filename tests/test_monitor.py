@@ -24,8 +24,10 @@ from pactwatch.model import Agreement, PactwatchError
 from pactwatch.monitor import Linker, in_process, monitor, on_dask
 from pactwatch.monitor.cluster import dask_client
 from pactwatch.settings import PROJECT_ROOT
+from tests.cli import run_cli
 
 FIXTURE_DATA = (PROJECT_ROOT / "tests" / "fixtures" / "report-registry",)
+NEWS = PROJECT_ROOT / "tests" / "fixtures" / "monitor" / "news.jsonl"
 WORD = "Patriot"
 
 
@@ -247,10 +249,13 @@ def test_results_of_another_archive_are_not_taken_as_done(tmp_path: Path) -> Non
     write_jsonl(archive, list(documents(12)))
     with pytest.raises(PactwatchError, match="another archive"):
         monitor(archive, out, LINKER)
+    assert monitor(archive, out, LINKER, redo=True).documents == 12
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "keep.txt").write_text("mine")
-    with pytest.raises(PactwatchError, match="not empty"):
-        monitor(archive, tmp_path / "other", LINKER)
+    for redo in (False, True):
+        with pytest.raises(PactwatchError, match="not empty"):
+            monitor(archive, tmp_path / "other", LINKER, redo=redo)
+    assert (tmp_path / "other" / "keep.txt").read_text() == "mine"
 
 
 @pytest.fixture(scope="module")
@@ -280,3 +285,34 @@ def test_dask_gives_the_plain_loops_results(tmp_path: Path, two_workers: Client)
     assert (tmp_path / "dask" / "_errors.jsonl").read_bytes() == (
         tmp_path / "loop" / "_errors.jsonl"
     ).read_bytes()
+
+
+def test_cli_runs_the_real_linker_on_a_local_cluster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pactwatch.link import load_agreements, propose
+
+    out = tmp_path / "out"
+    first = run_cli(capsys, "monitor", str(NEWS), "--out", str(out), "--workers", "1")
+    assert first.code == 1  # one document has a date no one can read
+    assert first.err == f"error: 1 document(s) failed; see {out / '_errors.jsonl'}\n"
+    agreements = load_agreements()
+    expected = []
+    for line in NEWS.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["id"] == "wire-0007":
+            continue
+        day = dt.date.fromisoformat(record["date"])
+        for proposal in propose(record["text"], agreements, published=day):
+            row = {"doc_id": record["id"], "doc_url": record["url"], "published": day}
+            expected.append({**row, **proposal.model_dump(mode="json")})
+    rows = read_out(out)
+    assert expected  # the archive holds reports of acts under the agreements
+    assert [{**r, "published": dt.date.fromisoformat(str(r["published"]))} for r in rows] == sorted(
+        expected, key=lambda r: (r["published"], r["doc_id"])
+    )
+    assert first.out.endswith(f"{len(expected)} proposals over 2 date(s) in {out}, 1 failed\n")
+    again = run_cli(capsys, "monitor", str(NEWS), "--out", str(out), "--format", "json")
+    assert again.code == 1
+    summary = json.loads(again.out)
+    assert (summary["skipped"], summary["ran_documents"], summary["failed"]) == (1, 0, 1)

@@ -21,6 +21,7 @@ from pactwatch.cli import (
     export_cmd,
     extract_cmd,
     import_cmd,
+    monitor_cmd,
     read_cmds,
     rules_cmds,
     serve_cmds,
@@ -49,6 +50,7 @@ for group in (
     event_cmds,
     serve_cmds,
     text_cmds,
+    monitor_cmd,
 ):
     group.register(app)
 

@@ -33,7 +33,6 @@ class ArchiveFile:
     path: Path
     format: Format
     size: int
-    mtime_ns: int
 
 
 @dataclass(frozen=True)
@@ -66,8 +65,7 @@ def archive_files(archive: Path) -> list[ArchiveFile]:
             raise PactwatchError.at(
                 str(path), "", "unknown-format", "expected .jsonl, .ndjson, .json or .parquet"
             )
-        stat = path.stat()
-        files.append(ArchiveFile(path, fmt, stat.st_size, stat.st_mtime_ns))
+        files.append(ArchiveFile(path, fmt, path.stat().st_size))
     return files
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -73,18 +74,22 @@ def done_counts(out: Path, chunk_id: str) -> dict[str, Any] | None:
     return counts
 
 
-def claim(out: Path, manifest: dict[str, Any]) -> None:
+def claim(out: Path, manifest: dict[str, Any], *, redo: bool = False) -> None:
     """Make `out` hold the results of this archive and these agreements, or refuse: chunks
-    done for another archive (or an archive since changed) must not be skipped as done."""
+    done for another archive (or an archive since changed) must not be skipped as done.
+    With `redo`, earlier results are removed first; a folder that holds anything but
+    monitor results is never removed."""
     path = out / MANIFEST
-    if path.is_file():
+    if path.is_file() and redo:
+        shutil.rmtree(out)
+    elif path.is_file():
         if json.loads(path.read_text(encoding="utf-8")) != manifest:
             raise PactwatchError.at(
                 str(out),
                 "",
                 "other-results",
                 f"holds results of another archive, agreements or chunk size (see {MANIFEST}); "
-                "give another --out or remove it",
+                "give another --out, or --redo to replace them",
             )
         return
     if out.exists() and any(out.iterdir()):
@@ -96,11 +101,13 @@ def claim(out: Path, manifest: dict[str, Any]) -> None:
 
 def gather_errors(out: Path, chunk_ids: Iterable[str]) -> Path:
     """All refused documents in one file, in archive order."""
-    parts = []
-    for chunk_id in chunk_ids:
-        path = out / ERRORS / f"{chunk_id}.jsonl"
-        if path.is_file():
-            parts.append(path.read_bytes())
     target = out / ALL_ERRORS
-    write_atomic(target, b"".join(parts))
+    temporary = _temporary(target)
+    with temporary.open("wb") as gathered:
+        for chunk_id in chunk_ids:
+            path = out / ERRORS / f"{chunk_id}.jsonl"
+            if path.is_file():
+                with path.open("rb") as part:
+                    shutil.copyfileobj(part, gathered)
+    os.replace(temporary, target)
     return target

@@ -81,16 +81,30 @@ def on_dask(client: Client) -> Executor:
 
 
 def manifest(archive: Path, linker: Linker, chunk_bytes: int) -> dict[str, Any]:
-    """What the results in a folder are of: the archive's files (name, size, mtime), the
-    chunk size, the link function and the agreements' bytes. A rerun skips done chunks
-    only when all of these are unchanged."""
+    """What the results in a folder are of: the archive's files, the chunk size, the link
+    function and the agreements' bytes. A rerun skips done chunks only when all of these
+    are unchanged."""
     files = archive_files(archive)
     return {
-        "archive": [{"name": f.path.name, "size": f.size, "mtime_ns": f.mtime_ns} for f in files],
+        "archive": [
+            {"name": f.path.name, "size": f.size, "sample": _sample(f.path)} for f in files
+        ],
         "chunk_bytes": chunk_bytes,
         "link": linker.name,
         "agreements": _digest(linker.data),
     }
+
+
+def _sample(path: Path, width: int = 1 << 20) -> str:
+    """A file's identity without reading gigabytes: its first and last MiB. With the size,
+    this tells an archive that grew or was replaced from the same one copied or checked
+    out again (a modification time would not)."""
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        digest.update(handle.read(width))
+        handle.seek(max(0, path.stat().st_size - width))
+        digest.update(handle.read(width))
+    return digest.hexdigest()
 
 
 def _digest(paths: tuple[Path, ...]) -> str:
@@ -111,13 +125,15 @@ def monitor(
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     planned: Callable[[int], None] | None = None,
     finished: Callable[[ChunkCounts], None] | None = None,
+    redo: bool = False,
 ) -> MonitorResult:
     """Link every document of `archive` into proposals under `out`. `planned` hears how
-    many chunks are left to run, `finished` each chunk as it ends (for a progress bar)."""
+    many chunks are left to run, `finished` each chunk as it ends (for a progress bar);
+    `redo` discards the results already in `out` and starts over."""
     if chunk_bytes < 1:
         raise PactwatchError.at("--chunk-mb", "", "invalid-value", "must be positive")
     started = time.perf_counter()
-    claim(out, manifest(archive, linker, chunk_bytes))
+    claim(out, manifest(archive, linker, chunk_bytes), redo=redo)
     chunks = plan_chunks(archive_files(archive), chunk_bytes)
     result = MonitorResult(out, chunks=len(chunks))
     todo = []

@@ -110,7 +110,8 @@ def run_chunk(chunk: Chunk, linker: Linker, out: Path) -> ChunkCounts:
             bad = BadDocument(str(chunk.file.path), at, item.id, "link", found)
             errors.append(bad.as_dict())
             continue
-        rows[item.date.isoformat()].extend(found)
+        if found:
+            rows[item.date.isoformat()].extend(found)
     for day in sorted(rows):
         columns = {f.name: [to_cell(row.get(f.name), f.type) for row in rows[day]] for f in schema}
         write_partition(out, day, chunk.id, pa.table(columns, schema=schema))
