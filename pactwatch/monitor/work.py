@@ -114,7 +114,7 @@ def run_chunk(chunk: Chunk, linker: Linker, out: Path) -> ChunkCounts:
             rows[item.date.isoformat()].extend(found)
     for day in sorted(rows):
         columns = {f.name: [to_cell(row.get(f.name), f.type) for row in rows[day]] for f in schema}
-        write_partition(out, day, chunk.id, pa.table(columns, schema=schema))
+        write_partition(out, day, chunk.id, pa.Table.from_pydict(columns, schema=schema))
         counts.proposals += len(rows[day])
     write_errors(out, chunk.id, errors)
     counts.failed = len(errors)
