@@ -57,13 +57,17 @@ def contender(name: str, archive: Path, out: Path, chunk_bytes: int) -> dict[str
     linker = Linker(link, Proposal, (data_dir(),))
     started = time.perf_counter()
     if name in ("loop", "floor"):
-        result = monitor(archive, out, linker, execute=in_process, chunk_bytes=chunk_bytes)
+        result = monitor(
+            archive, out, linker, execute=in_process, chunk_bytes=chunk_bytes, redo=True
+        )
         return {**summary(result), "startup": 0.0}
     from pactwatch.monitor.cluster import dask_client
 
     with dask_client(int(name.removeprefix("dask"))) as client:
         startup = time.perf_counter() - started
-        result = monitor(archive, out, linker, execute=on_dask(client), chunk_bytes=chunk_bytes)
+        result = monitor(
+            archive, out, linker, execute=on_dask(client), chunk_bytes=chunk_bytes, redo=True
+        )
     return {**summary(result), "startup": round(startup, 1)}
 
 
