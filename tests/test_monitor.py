@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import dask
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -285,6 +287,51 @@ def test_dask_gives_the_plain_loops_results(tmp_path: Path, two_workers: Client)
     assert (tmp_path / "dask" / "_errors.jsonl").read_bytes() == (
         tmp_path / "loop" / "_errors.jsonl"
     ).read_bytes()
+
+
+def crash_on_word(
+    text: str, agreements: Sequence[Agreement], *, published: dt.date | None = None
+) -> list[WordProposal]:
+    """`find_word`, except that a text saying CRASH ends the process at once, as a crash in
+    native code or the kernel's out-of-memory killer would."""
+    if "CRASH" in text:
+        os._exit(3)
+    return find_word(text, agreements, published=published)
+
+
+def test_a_chunk_that_kills_its_worker_is_lost_and_the_rest_go_on(tmp_path: Path) -> None:
+    crash = {"id": "x", "date": "2024-07-01", "url": None, "text": "CRASH"}
+    archive = write_jsonl(tmp_path / "news.jsonl", [*documents(10), crash, *documents(10, 10)])
+    offset = archive.read_bytes().index(b'"CRASH"')
+    out = tmp_path / "out"
+    linker = Linker(crash_on_word, WordProposal, FIXTURE_DATA)
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        dask_client(1) as client,
+    ):
+        result = monitor(archive, out, linker, chunk_bytes=400, execute=on_dask(client))
+    assert len(result.lost) == 1
+    where = result.lost[0]
+    assert where.startswith(f"{archive}: bytes ")
+    start, end = (int(n) for n in where.rsplit(" ", 1)[1].split("-"))
+    assert start <= offset < end
+    done = {p.stem for p in (out / "_done").iterdir()}
+    assert len(done) == result.chunks - 1
+    assert result.documents < 21
+    assert {r["doc_id"] for r in read_out(out)} == {f"n{i}" for i in range(0, 20, 3)} - {
+        f"n{i}" for i in _ids_between(archive, start, end)
+    }
+
+
+def _ids_between(archive: Path, start: int, end: int) -> list[int]:
+    """The numbers of the documents whose line starts in [start, end)."""
+    found, at = [], 0
+    for line in archive.read_bytes().splitlines(keepends=True):
+        record = json.loads(line)
+        if start <= at < end and record["id"].startswith("n"):
+            found.append(int(record["id"][1:]))
+        at += len(line)
+    return found
 
 
 def test_cli_runs_the_real_linker_on_a_local_cluster(

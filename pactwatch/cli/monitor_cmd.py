@@ -53,8 +53,10 @@ def monitor(
     """
     from pactwatch.monitor import monitor as run_monitor
     from pactwatch.monitor import on_dask, summary
+    from pactwatch.monitor.archive import archive_files
     from pactwatch.monitor.cluster import dask_client
 
+    archive_files(archive)  # a missing or unknown archive is refused before a cluster starts
     linker = _linker(data)
     progress = _progress()
     seen = [0]

@@ -45,6 +45,11 @@ class Chunk:
     end: int
     weight: int  # bytes (JSON lines) or rows (Parquet): what the progress bar counts
 
+    def where(self) -> str:
+        if self.file.format == "jsonl":
+            return f"{self.file.path}: bytes {self.start}-{self.end}"
+        return f"{self.file.path}: row group {self.start}"
+
 
 def archive_files(archive: Path) -> list[ArchiveFile]:
     """The archive's files: the one named, or those in a folder (sorted by name)."""

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import dask
 from distributed import Client, LocalCluster
 
 
@@ -21,6 +22,10 @@ def dask_client(
             yield client
         return
     with (
+        # One chunk at a time per worker thread: a chunk is tens of seconds of work, so
+        # queueing a second one on a worker gains nothing, and if a document kills the
+        # worker only the chunk it was running is suspected, not one merely queued there.
+        dask.config.set({"distributed.scheduler.worker-saturation": 1.0}),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

@@ -43,8 +43,12 @@ class MonitorResult:
     # peak resident memory (MB) of each process that ran chunks in this run, by pid
     peak_rss_mb: dict[int, float] = field(default_factory=dict)
     ran_documents: int = 0  # documents read in this run (not in chunks skipped as done)
+    lost: list[str] = field(default_factory=list)  # chunks whose worker died on them
 
     def add(self, counts: ChunkCounts) -> None:
+        if counts.lost is not None:
+            self.lost.append(counts.lost)
+            return
         self.documents += counts.documents
         self.proposals += counts.proposals
         self.failed += counts.failed
@@ -64,15 +68,22 @@ def in_process(chunks: list[Chunk], linker: Linker, out: Path) -> Iterator[Chunk
 def on_dask(client: Client) -> Executor:
     """Run chunks as tasks on the client's cluster, yielding each as it finishes. The
     workers must see the archive and `out` at the same paths (a local cluster does; a
-    remote one needs a shared file system)."""
+    remote one needs a shared file system). A chunk that kills every worker that tries it
+    (a crash in native code, memory exhausted) is reported lost, not done, and the other
+    chunks go on: a rerun tries it again."""
 
     def execute(chunks: list[Chunk], linker: Linker, out: Path) -> Iterator[ChunkCounts]:
-        from distributed import as_completed
+        from distributed import KilledWorker, as_completed
 
         futures = client.map(run_chunk, chunks, linker=linker, out=out, pure=False)
+        chunk_of = {future.key: chunk for future, chunk in zip(futures, chunks, strict=True)}
         try:
             for future in as_completed(futures):
-                counts: ChunkCounts = future.result()
+                try:
+                    counts: ChunkCounts = future.result()
+                except KilledWorker:
+                    chunk = chunk_of[future.key]
+                    counts = ChunkCounts(chunk.id, lost=chunk.where())
                 yield counts
         finally:
             client.cancel(futures)

@@ -75,6 +75,7 @@ class ChunkCounts:
     pid: int = field(default_factory=os.getpid)
     peak_rss_mb: float = 0.0
     skipped: bool = False
+    lost: str | None = None  # where the chunk is, if no worker could finish it
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
