@@ -37,6 +37,7 @@ from benchmarks.news_archive import write_archive
 from pactwatch.model import Agreement
 
 CONTENDERS = ("loop", "dask1", "dask2", "floor")
+DEFAULT_PLAN = ("floor:small", "loop:small", "dask2:small", "loop:big", "dask1:big", "dask2:big")
 
 
 def no_link(
@@ -102,12 +103,30 @@ def _row(label: str, size: int, result: dict[str, Any]) -> str:
     )
 
 
+def _pairs(plan: str) -> list[tuple[str, str]]:
+    pairs = [tuple(item.split(":", 1)) for item in plan.split(",")]
+    for pair in pairs:
+        if len(pair) != 2 or pair[0] not in CONTENDERS or pair[1] not in ("small", "big"):
+            raise SystemExit(f"--plan: {':'.join(pair)!r} is not CONTENDER:small|big")
+    return [(pair[0], pair[1]) for pair in pairs]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gb", type=float, default=1.0, help="Archive size in GB.")
     parser.add_argument("--small", type=float, default=0.1, help="The smaller size's share.")
     parser.add_argument("--chunk-bytes", type=int, default=16_000_000)
-    parser.add_argument("--keep", type=Path, help="Write the archives and output here.")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="Write the archives and output here (an archive already "
+        "there, of the size asked, is used again).",
+    )
+    parser.add_argument(
+        "--plan",
+        default=",".join(DEFAULT_PLAN),
+        help="Contender:size pairs to run, in order (size: small or big).",
+    )
     parser.add_argument("--contender", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -115,28 +134,26 @@ def main() -> None:
         archive, out = args.paths
         print(json.dumps(contender(args.contender, archive, out, args.chunk_bytes)))
         return
+    pairs = _pairs(args.plan)
     with tempfile.TemporaryDirectory(prefix="monitor-scale-") as tmp:
         root = args.keep or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
         big, small = root / "archive.jsonl", root / "archive-small.jsonl"
         started = time.perf_counter()
-        documents = write_archive(big, int(args.gb * 1e9))
-        _prefix(big, small, int(args.gb * args.small * 1e9))
+        if not big.is_file() or abs(big.stat().st_size - args.gb * 1e9) > 1e5:
+            write_archive(big, int(args.gb * 1e9))
+            _prefix(big, small, int(args.gb * args.small * 1e9))
         sizes = {big: big.stat().st_size, small: small.stat().st_size}
+        with big.open("rb") as handle:
+            documents = sum(1 for _ in handle)
         print(
             f"archive: {documents:,} documents, {sizes[big] / 1e9:.2f} GB "
-            f"(written in {time.perf_counter() - started:.0f} s); "
+            f"(ready in {time.perf_counter() - started:.0f} s); "
             f"chunks of {args.chunk_bytes / 1e6:.0f} MB; {os.cpu_count()} cores; "
             f"load average {os.getloadavg()[0]:.1f}"
         )
-        plan = [
-            ("floor", small),
-            ("loop", small),
-            ("dask2", small),
-            ("loop", big),
-            ("dask1", big),
-            ("dask2", big),
-        ]
+        archives = {"small": small, "big": big}
+        plan = [(name, archives[size]) for name, size in pairs]
         print(
             f"{'contender':<11} {'archive':>9} {'documents':>9} {'proposed':>8} {'bad':>5} "
             f"{'start s':>7} {'run s':>8} {'docs/s':>9}   peak RSS per worker (MB)"
