@@ -23,7 +23,7 @@ from pactwatch.export.feeds import atom_feed, json_feed
 from pactwatch.model import Agreement, Event
 from pactwatch.model.values import BoundedInstant
 from pactwatch.rules import Obligation, State, evaluate
-from pactwatch.rules.changes import changes
+from pactwatch.rules.evidence_changes import feed_changes
 from pactwatch.rules.obligations import matching
 from pactwatch.rules.status import Compliance, assess_agreement
 from pactwatch.rules.timing import iso, require_aware
@@ -140,7 +140,8 @@ async def calendar(request: Request, cfg: Config) -> Response:
 
 
 def _feed(cfg: ServiceConfig, now: datetime, atom: bool) -> tuple[bytes, str]:
-    found = changes(rules_inputs(cfg).obligations(now), now)
+    inputs = rules_inputs(cfg)
+    found = feed_changes(inputs.agreements, inputs.events, inputs.obligations(now), now)
     if atom:
         return atom_feed(found, now), "application/atom+xml"
     return json_feed(found, now), "application/feed+json"

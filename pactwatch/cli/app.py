@@ -21,6 +21,7 @@ from pactwatch.cli import (
     export_cmd,
     extract_cmd,
     import_cmd,
+    link_cmds,
     monitor_cmd,
     read_cmds,
     rules_cmds,
@@ -50,6 +51,7 @@ for group in (
     event_cmds,
     serve_cmds,
     text_cmds,
+    link_cmds,
     monitor_cmd,
 ):
     group.register(app)

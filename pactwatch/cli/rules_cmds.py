@@ -240,13 +240,26 @@ def feed(
     fmt: Annotated[FeedFormat, typer.Option("--format")] = FeedFormat.json,
     at: AtOption = None,
     db: DbOption = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook",
+            metavar="URL",
+            help=f"POST a signed alert per change not sent before (secret: ${WEBHOOK_SECRET_ENV}).",
+        ),
+    ] = None,
 ) -> None:
-    """Changes in obligation state, newest first, as JSON Feed or Atom."""
+    """Changes in obligation state and in provision status (evidence recorded), newest
+    first, as JSON Feed or Atom."""
     from pactwatch.export.feeds import atom_feed, json_feed
 
+    settings = webhook_settings(webhook)
     now, found = verbs.feed(db, parse_instant(at))
     body = json_feed(found, now) if fmt is FeedFormat.json else atom_feed(found, now)
     typer.echo(body.decode("utf-8"), nl=False)
+    if settings is not None:
+        sent = verbs.notify_feed(settings, found, now, db)
+        typer.echo(f"webhook: {len(sent)} alert(s) delivered to {settings.url}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -135,6 +135,10 @@ def _event_fields() -> Iterator[Field]:
             yield _req(
                 "happened", "boolean", description="False: records that the act did not happen."
             )
+        elif name == "review":
+            yield Field(
+                "review", enum=("draft", "reviewed"), description="draft: never counted yet."
+            )
         else:
             yield Field(name)
 
@@ -451,6 +455,7 @@ def event_row(event: Event) -> Row:
         "completes": event.completes,
         "background": event.background,
         "happened": event.happened,
+        "review": event.review.state if event.review else None,
     }
 
 

@@ -1,4 +1,5 @@
-"""Feeds of changes in obligation state: JSON Feed 1.1 and Atom 1.0.
+"""Feeds of changes in obligation state and in provision status (evidence recorded): JSON
+Feed 1.1 and Atom 1.0.
 
 Entry ids are the changes' stable ids (obligation key + new state), so a feed reader shows
 each change once however often the feed is rebuilt. Titles say a state in words ("no
@@ -13,18 +14,21 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from pactwatch.rules.changes import Change
+from pactwatch.rules.evidence_changes import StatusChange
 from pactwatch.rules.timing import iso
+
+FeedItem = Change | StatusChange
 
 FEED_ID = "urn:pactwatch:obligations"
 TITLE = "Pactwatch: changes in obligation state"
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def _entry_id(change: Change) -> str:
+def _entry_id(change: FeedItem) -> str:
     return f"urn:pactwatch:change:{change.id}"
 
 
-def json_feed(changes: Sequence[Change], now: datetime) -> bytes:
+def json_feed(changes: Sequence[FeedItem], now: datetime) -> bytes:
     data = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": TITLE,
@@ -35,7 +39,7 @@ def json_feed(changes: Sequence[Change], now: datetime) -> bytes:
                 "title": c.title(),
                 "content_text": c.summary(),
                 "date_published": iso(c.at),
-                "tags": [c.obligation.kind, c.state],
+                "tags": c.tags(),
                 "_pactwatch": c.as_dict(),
             }
             for c in changes
@@ -44,7 +48,7 @@ def json_feed(changes: Sequence[Change], now: datetime) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def atom_feed(changes: Sequence[Change], now: datetime) -> bytes:
+def atom_feed(changes: Sequence[FeedItem], now: datetime) -> bytes:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = FEED_ID

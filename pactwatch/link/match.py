@@ -20,15 +20,20 @@ from pactwatch.link.proposal import Link
 from pactwatch.link.words import LinkWords
 from pactwatch.model import Agreement
 
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
 THRESHOLD = 3.0
 """The least raw score a link needs: one rare word the provision shares, with a domain."""
-NEAR_BEST = 0.8
+NEAR_BEST = 0.9
 MAX_LINKS = 3
 
 
 def stem(word: str) -> str:
-    """A light plural fold: 'pilots' and 'pilot' match, 'systems' and 'system'."""
+    """A light fold of plurals and verb endings: 'pilots' and 'pilot' match, 'trained' and
+    'training'."""
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -53,6 +58,8 @@ class IndexedProvision:
     kind: str
     domains: frozenset[str]
     words: frozenset[str]
+    core: frozenset[str]  # the id's and the object's words: what the provision is about
+    years: frozenset[str] = frozenset()  # "support in 2024": the years it is limited to
 
 
 @dataclass
@@ -63,13 +70,29 @@ class IndexedAgreement:
     idf: dict[str, float] = field(default_factory=dict)
 
 
+def party_words(words: LinkWords) -> frozenset[str]:
+    """Every word of the gazetteer's names: 'Romania' in a provision says nothing about
+    which of that agreement's provisions a report bears on."""
+    return frozenset(
+        stem(w) for surface in words.lexicon.places for w in _TOKEN.findall(surface.lower())
+    )
+
+
 def index_agreement(agreement: Agreement, words: LinkWords) -> IndexedAgreement:
     provisions = []
+    ignored = words.stopwords | party_words(words)
     for p in agreement.provisions:
         text = " ".join([p.id.replace("-", " "), p.action or "", p.object or "", p.summary or ""])
+        core = tokens(f"{p.id.replace('-', ' ')} {p.object or ''}", ignored)
+        years = frozenset(_YEAR.findall(f"{p.id} {p.object or ''} {p.timing or ''}"))
         provisions.append(
             IndexedProvision(
-                p.id, p.kind, frozenset(p.domains), frozenset(tokens(text, words.stopwords))
+                p.id,
+                p.kind,
+                frozenset(p.domains),
+                frozenset(tokens(text, ignored)),
+                frozenset(core),
+                years,
             )
         )
     df: Counter[str] = Counter(w for p in provisions for w in p.words)
@@ -89,13 +112,24 @@ def object_domains(sentence: str, words: LinkWords) -> tuple[set[str], list[str]
     return domains, seen
 
 
+def object_meanings(sentence: str, words: LinkWords) -> str:
+    """What the sentence's objects are in a provision's words ("Patriot" -> "air defence")."""
+    return " ".join(
+        item.means for item in words.objects if item.means and item.pattern.search(sentence)
+    )
+
+
 def score_links(
-    indexed: IndexedAgreement, kind: str, sentence: str, words: LinkWords
+    indexed: IndexedAgreement, kind: str, sentence: str, words: LinkWords, year: str | None = None
 ) -> list[Link]:
     """The provisions of one agreement the sentence bears on, best first (none below the
-    threshold)."""
-    said = tokens(sentence, words.stopwords)
+    threshold). A provision limited to some years ("packages in 2024") takes no event of
+    another `year`."""
+    said = tokens(sentence, words.stopwords) | tokens(
+        object_meanings(sentence, words), words.stopwords
+    )
     implied, objects = object_domains(sentence, words)
+    implied |= words.kind_domains.get(kind, frozenset())  # training is about training
     fits = words.fits.get(kind, frozenset())
     scored: list[tuple[float, IndexedProvision, str]] = []
     for p in indexed.provisions:
@@ -104,12 +138,24 @@ def score_links(
             continue
         if p.kind == "declaration" and kind != "statement":
             continue
+        if year is not None and p.years and year not in p.years:
+            continue
         shared = sorted(said & p.words, key=lambda w: -indexed.idf.get(w, 0.0))
         if not shared or (mechanism and len(shared) < 2):
             continue
         raw = sum(indexed.idf.get(w, 0.0) for w in shared)
+        # a provision mostly about what the sentence says beats one that mentions it among
+        # many other things ("air defence" over "the integrated air and missile defence
+        # coalition")
+        total = sum(indexed.idf.get(w, 0.0) for w in p.core) or 1.0
+        coverage = sum(indexed.idf.get(w, 0.0) for w in p.core & said) / total
+        raw *= 0.5 + 0.5 * coverage
         common = sorted(p.domains & implied)
         raw += min(2, len(common)) * 1.0
+        # a provision also about other subjects ("training against organised crime") is
+        # less likely the one than a provision about this alone
+        purity = len(p.domains & (fits | implied)) / max(1, len(p.domains))
+        raw *= 0.5 + 0.5 * purity
         fit = bool(p.domains & fits)
         if not fit:
             raw *= 0.3
@@ -118,13 +164,16 @@ def score_links(
         reason = "shares " + ", ".join(f"'{w}' ({indexed.idf.get(w, 0.0):.1f})" for w in shared[:4])
         if common:
             reason += f"; {', '.join(objects[:2])} imply {', '.join(common)}"
+        reason += f"; covers {coverage:.0%} of its words"
         reason += f"; a {kind} " + ("fits" if fit else "hardly fits") + " its domains"
         scored.append((raw, p, reason))
     scored.sort(key=lambda item: (-item[0], item[1].id))
     if not scored or scored[0][0] < THRESHOLD:
         return []
     best = scored[0][0]
-    kept = [s for s in scored if s[0] >= max(THRESHOLD, NEAR_BEST * best)][:MAX_LINKS]
+    kept = [s for s in scored if s[0] >= max(THRESHOLD, NEAR_BEST * best)]
+    if len(kept) > MAX_LINKS:
+        return []  # many provisions share the same few words: the report does not say which
     return [
         Link(
             agreement=indexed.agreement.id,

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from pactwatch.extract.facts import amounts
 from pactwatch.extract.segment import blocks, sentences
 from pactwatch.link.match import AgreementIndex, object_domains, score_links
 from pactwatch.link.proposal import Link, Proposal
-from pactwatch.link.when import When, report_date, resolve
+from pactwatch.link.when import REPORT_DATE, WHEN_SAID, ReportDate, When, report_date, resolve
 from pactwatch.link.words import KindCues, LinkWords, link_words
 from pactwatch.model import Agreement
 from pactwatch.sources.patterns import trie_pattern
@@ -119,17 +119,20 @@ def propose(
     otherwise a page date or dateline in the text is used.
     """
     words = link_words()
+    if words.lexicon.place_re.search(text) is None:
+        return []  # the gazetteer's one fast scan: no party, nothing to link
     prepared = _prepared(agreements, words)
     named = list(prepared.partner_re.finditer(text))
     if not named:
         return []
-    mentions = [(m.start(), _code(prepared, m.group())) for m in named]
+    mentions, places = _mentions(prepared, named, text, words)
     partners_in_text = Counter(c for _, c in mentions if c and c != "UA")
     report = report_date(text, words, published)
     proposals: list[Proposal] = []
     last_partners: list[str] = []
     previous = ""
-    for start, end in _split(text, words):
+    spans = _split(text, words)
+    for number, (start, end) in enumerate(spans):
         sentence = text[start:end]
         # "The donation was approved ...": a sentence naming no object is read with the one
         # before it, which says what the donation is.
@@ -137,18 +140,115 @@ def propose(
         previous = sentence
         here = [c for at, c in mentions if start <= at < end and c]
         partners = list(dict.fromkeys(c for c in here if c != "UA"))
+        only_places = not partners and any(start <= at < end for at in places)
         ukraine = "UA" in here or words.receivers.search(sentence) is not None
         found = _kind(sentence, words, ukraine)
-        current = partners or last_partners or [c for c, _ in partners_in_text.most_common(1)]
+        following = _next_partners(spans, number, mentions) if not partners else []
+        if only_places and not following:  # "pilots trained in Denmark": where, not who
+            continue
+        if following:  # "Ukraine has received its first jets. They came from Denmark."
+            context = f"{context} {text[spans[number + 1][0] : spans[number + 1][1]]}"
+        current = (
+            partners
+            or following
+            or last_partners
+            or [c for c, _ in partners_in_text.most_common(1)]
+        )
         if partners:
             last_partners = partners
         if found is None:
             continue
+        if partners:  # who acts: not a partner named in a clause of its own after the act
+            partners = _acting(text, start, end, start + found.cue_at, mentions, words)
+            current = partners or current
         when = resolve(text, start, end, start + found.cue_at, report, words)
+        if when is not None and when.reason.startswith(REPORT_DATE):
+            when = _from_next(text, spans, number, report, words) or when
         proposal = _proposal(prepared, found, when, current, ukraine, context, start, end, words)
         if proposal is not None:
             proposals.append(proposal)
     return _merged(proposals)
+
+
+_LIST_GAP = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+(?:the\s+)?)\Z")
+
+
+def _kind_of(prepared: _Prepared, words: LinkWords, surface: str) -> str:
+    """'name', 'capital', 'demonym' or 'leader': only names and capitals can be places."""
+    place = words.lexicon.places.get(" ".join(surface.split()))
+    return place.kind if place is not None else "leader"
+
+
+def _mentions(
+    prepared: _Prepared, named: list[re.Match[str]], text: str, words: LinkWords
+) -> tuple[list[tuple[int, str | None]], list[int]]:
+    """Parties named as actors (offset, code), and the offsets of those named as places
+    ("in Denmark", and the rest of a list it starts: "in Denmark, Romania and the US")."""
+    actors: list[tuple[int, str | None]] = []
+    places: list[int] = []
+    previous_place_end = -1
+    for m in named:
+        if m.group() in words.not_partners:
+            continue
+        before = text[max(0, m.start() - 30) : m.start()]
+        gap = text[previous_place_end : m.start()] if previous_place_end >= 0 else None
+        named_place = _kind_of(prepared, words, m.group()) in ("name", "capital")
+        if named_place and (
+            words.place_before.search(before) or (gap is not None and _LIST_GAP.match(gap))
+        ):
+            places.append(m.start())
+            previous_place_end = m.end()
+            continue
+        previous_place_end = -1
+        actors.append((m.start(), _code(prepared, m.group())))
+    return actors, places
+
+
+_PUNCTUATION_EDGE = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+
+
+def _acting(
+    text: str,
+    start: int,
+    end: int,
+    cue: int,
+    mentions: list[tuple[int, str | None]],
+    words: LinkWords,
+) -> list[str]:
+    """The partners who act in a sentence: those named before the cue or in its clause
+    ("provided by Italy and France"), and in a later clause only when it attributes the
+    report (", Romania's ministry said"); not "..., the same type Romania donated"."""
+    edge = _PUNCTUATION_EDGE.search(text, cue, end)
+    clause_end = edge.start() if edge is not None else end
+    attributed = words.lexicon.reporting_re.search(text, clause_end, end) is not None
+    limit = end if attributed else clause_end
+    return list(dict.fromkeys(c for at, c in mentions if start <= at < limit and c and c != "UA"))
+
+
+def _from_next(
+    text: str, spans: list[tuple[int, int]], number: int, report: ReportDate, words: LinkWords
+) -> When | None:
+    """The time the next sentence gives, when it tells no event of its own ("X handed over
+    launchers. The transfer took place at the end of last month.")."""
+    if number + 1 >= len(spans):
+        return None
+    start, end = spans[number + 1]
+    if _kind(text[start:end], words, True) is not None:
+        return None
+    found = resolve(text, start, end, start, report, words)
+    if found is None or found.said:
+        return None
+    return replace(found, reason=f"{found.reason}, in the next sentence")
+
+
+def _next_partners(
+    spans: list[tuple[int, int]], number: int, mentions: list[tuple[int, str | None]]
+) -> list[str]:
+    """The partners the next sentence names, for a sentence that names none."""
+    if number + 1 >= len(spans):
+        return []
+    start, end = spans[number + 1]
+    return list(dict.fromkeys(c for at, c in mentions if start <= at < end and c and c != "UA"))
 
 
 def _proposal(
@@ -169,7 +269,8 @@ def _proposal(
                 signed = indexed.agreement.signed_on
                 if when is not None and signed is not None and _ends_before(when, str(signed)):
                     continue  # before the agreement existed: context, not evidence under it
-                links.extend(score_links(indexed, found.kind, sentence, words))
+                year = when.on[:4] if when is not None else None
+                links.extend(score_links(indexed, found.kind, sentence, words, year))
         if not links:
             return None
     links.sort(key=lambda link: -link.score)
@@ -198,16 +299,17 @@ def _ends_before(when: When, signed: str) -> bool:
 
 
 def _merged(proposals: list[Proposal]) -> list[Proposal]:
-    """One proposal per event: the same kind with the same best link is the same event."""
+    """One proposal per event: the same kind bearing on a common provision (or two
+    triggers) is the same event, told twice."""
     kept: list[Proposal] = []
     for proposal in proposals:
-        key = (proposal.kind, proposal.links[0].provision if proposal.links else None)
+        refs = set(proposal.provisions())
         twin = next(
             (
                 i
                 for i, k in enumerate(kept)
-                if (k.kind, k.links[0].provision if k.links else None) == key
-                and (not k.links or k.links[0].agreement == proposal.links[0].agreement)
+                if k.kind == proposal.kind
+                and (set(k.provisions()) & refs or (k.kind == "trigger" and not refs))
             ),
             None,
         )
@@ -216,7 +318,7 @@ def _merged(proposals: list[Proposal]) -> list[Proposal]:
             continue
         first = kept[twin]
         better = _sharper(proposal, first)
-        links = {f"{lk.agreement}/{lk.provision}": lk for lk in [*proposal.links, *first.links]}
+        links = {f"{lk.agreement}/{lk.provision}": lk for lk in [*first.links, *proposal.links]}
         merged_links = sorted(links.values(), key=lambda lk: -lk.score)
         base = better if better is not None else first
         kept[twin] = base.model_copy(
@@ -236,7 +338,10 @@ def _sharper(new: Proposal, old: Proposal) -> Proposal | None:
     date, then the finer precision wins)."""
 
     def rank(p: Proposal) -> tuple[int, int]:
-        fallback = 1 if p.date_reason.startswith("the report's date:") else 0
-        return fallback, _PRECISION_RANK.get(p.precision or "year", 5)
+        if p.date_reason.startswith(REPORT_DATE):
+            weak = 2
+        else:
+            weak = 1 if p.date_reason.endswith(WHEN_SAID) else 0
+        return weak, _PRECISION_RANK.get(p.precision or "year", 5)
 
     return new if rank(new) < rank(old) else None

@@ -10,11 +10,14 @@ by the report itself, and says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from pactwatch.link.words import LinkWords
 from pactwatch.model.event import Precision
+
+REPORT_DATE = "the report's date:"
+WHEN_SAID = ", when it was said"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class When:
     precision: Precision
     reason: str
     start: int = -1  # where the words that gave it are, in the text (-1: the report's date)
+    said: bool = False  # the time of the saying ("said on Friday"), not of the act
 
 
 _MONTH = (
@@ -151,13 +155,21 @@ def _own_date(text: str, words: LinkWords) -> tuple[date | None, str]:
     everywhere = _full_dates(text)
     dateline = next((m for p in _DATELINES if (m := p.search(head)) is not None), None)
     if dateline is not None:
-        year = dateline.group("year")
-        if year is None and everywhere:
-            year = str(everywhere[0][1].year)
-        if year is not None:
-            found = _day(int(year), _month(dateline.group("month")), int(dateline.group("day")))
+        month, day = _month(dateline.group("month")), int(dateline.group("day"))
+        shown = dateline.group().strip()[:40]
+        if dateline.group("year") is not None:
+            found = _day(int(dateline.group("year")), month, day)
             if found is not None:
-                return found, f"the dateline ({dateline.group().strip()[:40]!r})"
+                return found, f"the dateline ({shown!r})"
+        elif everywhere:
+            # no year: the first such day after the latest date the report mentions (a
+            # report is not written before what it tells)
+            latest = max(d for _, d in everywhere)
+            found = _day(latest.year, month, day)
+            if found is not None and found < latest:
+                found = _day(latest.year + 1, month, day)
+            if found is not None:
+                return found, f"the dateline ({shown!r}), year after {latest.isoformat()}"
     first_line = head.split("\n\n", 1)[0]
     early = _full_dates(first_line)
     if early:
@@ -227,10 +239,21 @@ def resolve(
     if reference is not None:
         found.extend(_relative(text, start, end, reference, words))
     if found:
-        return min(found, key=lambda w: (abs(w.start - cue), w.start))
+        best = min(found, key=lambda w: (_said(text, start, w, words), abs(w.start - cue), w.start))
+        if _said(text, start, best, words):
+            return replace(best, reason=f"{best.reason}{WHEN_SAID}", said=True)
+        return best
     if reference is None:
         return None
-    return When(reference.isoformat(), "day", "the report's date: the sentence names no time")
+    return When(
+        reference.isoformat(), "day", f"{REPORT_DATE} the sentence names no time", said=True
+    )
+
+
+def _said(text: str, start: int, when: When, words: LinkWords) -> bool:
+    """Whether the time words date the saying ("said on Friday"), not the act: they are
+    used only when the sentence has no other."""
+    return words.reported_at.search(text[max(start, when.start - 40) : when.start]) is not None
 
 
 def _relative(text: str, start: int, end: int, reference: date, words: LinkWords) -> list[When]:

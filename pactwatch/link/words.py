@@ -31,6 +31,7 @@ class KindCues:
 class ObjectWords:
     pattern: re.Pattern[str]
     domains: tuple[str, ...]
+    means: str = ""  # the words a provision would use for it ("air defence")
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,11 @@ class LinkWords:
     time_res: dict[str, re.Pattern[str]]
     objects: tuple[ObjectWords, ...]
     fits: dict[str, frozenset[str]]
+    kind_domains: dict[str, frozenset[str]]
     stopwords: frozenset[str]
+    place_before: re.Pattern[str]
+    not_partners: frozenset[str]
+    reported_at: re.Pattern[str]
     lexicon: Lexicon
 
 
@@ -68,6 +73,7 @@ def link_words(folder: Path | None = None) -> LinkWords:
                 bool(entry.get("needs_ukraine")),
             )
         )
+    lexicon = load_lexicon(folder)
     guards = raw["guards"]
     time: dict[str, list[str]] = raw["time"]
     return LinkWords(
@@ -79,10 +85,28 @@ def link_words(folder: Path | None = None) -> LinkWords:
         time=time,
         time_res={key: words_pattern(values) for key, values in time.items()},
         objects=tuple(
-            ObjectWords(words_pattern(item["words"]), tuple(item["domains"]))
+            ObjectWords(words_pattern(item["words"]), tuple(item["domains"]), item.get("means", ""))
             for item in raw["objects"]
         ),
         fits={kind: frozenset(domains) for kind, domains in raw["fits"].items()},
+        kind_domains={k: frozenset(v) for k, v in raw["kind_domains"].items()},
         stopwords=frozenset(raw["stopwords"]),
-        lexicon=load_lexicon(folder),
+        place_before=re.compile(
+            r"(?<![\w-])(?:" + trie_pattern(sorted(raw["place_words"])) + r")\s+(?:the\s+)?\Z",
+            re.I,
+        ),
+        not_partners=frozenset(raw["not_partners"]),
+        reported_at=_reported_at(lexicon.grammar["reporting_verbs"]),
+        lexicon=lexicon,
+    )
+
+
+def _reported_at(verbs: list[str]) -> re.Pattern[str]:
+    """'said on Friday', 'told reporters on Thursday': the time a thing was said, which is
+    not the time it happened."""
+    return re.compile(
+        r"(?<![\w-])(?:"
+        + trie_pattern(sorted(verbs))
+        + r")(?:\s+\w+){0,2}?\s+(?:on|late|early)?\s*\Z",
+        re.I,
     )

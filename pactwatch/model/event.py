@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from pactwatch.model.agreement import Record, Sha256, Slug
+from pactwatch.model.agreement import Record, Review, Sha256, Slug
 from pactwatch.model.values import BoundedInstant, BoundedNumber, PartialDate, PartyCode
 
 Ref = Annotated[
@@ -118,6 +118,15 @@ class Event(Record):
             "False when the event records that the act it names did not take place (a report "
             "that a meeting was cancelled, a refusal, or a curator's judgement with its "
             "source): the only evidence that makes a period or a provision 'missed'."
+        ),
+    )
+
+    review: Review | None = Field(
+        default=None,
+        description=(
+            "Set on an event proposed from a report (`pactwatch link --apply`): with state "
+            "'draft' it is shown for review and never counts towards any status or clock "
+            "until a curator marks it 'reviewed'. Left out, the event was recorded by hand."
         ),
     )
 
@@ -235,9 +244,15 @@ class Event(Record):
         assert self.on is not None  # guaranteed by _dated
         return self.on
 
+    @property
+    def is_draft(self) -> bool:
+        """Proposed and not yet reviewed: never evidence, never a meeting or a trigger."""
+        return self.review is not None and self.review.state == "draft"
+
     def is_evidence(self) -> bool:
-        """Whether the event is evidence (not background) that what it names took place."""
-        return self.happened and not self.background
+        """Whether the event is evidence (not background, not a draft) that what it names
+        took place."""
+        return self.happened and not self.background and not self.is_draft
 
     def fingerprint(self) -> str:
         """A hash of the event's content without its id: two records of one fact share it.

@@ -1,5 +1,8 @@
 """Signed webhooks: POST one JSON body per new open, unrecorded or missed obligation.
 
+`feed --webhook` sends each change of the feed the same way (`deliver_change`): a provision
+whose status recorded evidence moved, an obligation met.
+
 "Unrecorded" (the deadline passed with no meeting recorded) is sent as such, with its label,
 so a receiver never reads an empty events table as a missed duty.
 
@@ -32,8 +35,11 @@ from datetime import datetime
 from pactwatch.model import PactwatchError
 from pactwatch.notify.post import PostFailed, post
 from pactwatch.rules import Obligation
+from pactwatch.rules.changes import Change
+from pactwatch.rules.evidence_changes import StatusChange
 from pactwatch.rules.timing import iso
 
+FeedChange = Change | StatusChange
 SIGNATURE_HEADER = "X-Pactwatch-Signature"
 KEY_HEADER = "Idempotency-Key"
 TOLERANCE_SECONDS = 300
@@ -128,7 +134,46 @@ def deliver(
     no attempt and no pause runs past it.
     """
     body = alert_body(obligation, now)
-    key = idempotency_key(obligation)
+    return _send(settings, idempotency_key(obligation), body, sleep, until)
+
+
+def change_key(change: FeedChange) -> str:
+    """The same for every attempt and run about this change; for an obligation's change it
+    is the key `due --webhook` sends for that state, so neither sends it twice."""
+    return hashlib.sha256(change.id.encode("utf-8")).hexdigest()[:32]
+
+
+def change_body(change: FeedChange, now: datetime) -> bytes:
+    what = "provision" if isinstance(change, StatusChange) else "obligation"
+    data = {
+        "type": f"{what}.{change.state}",
+        "key": change_key(change),
+        "evaluated_at": iso(now),
+        "title": change.title(),
+        "change": change.as_dict(),
+    }
+    return json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def deliver_change(
+    settings: WebhookSettings,
+    change: FeedChange,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+    until: float | None = None,
+) -> Delivery:
+    """POST one change of the feed (a provision's status moved by evidence, an obligation
+    met), signed and retried like an obligation's alert."""
+    return _send(settings, change_key(change), change_body(change, now), sleep, until)
+
+
+def _send(
+    settings: WebhookSettings,
+    key: str,
+    body: bytes,
+    sleep: Callable[[float], None],
+    until: float | None,
+) -> Delivery:
     until = time.monotonic() + settings.run_timeout if until is None else until
     reason = "the run's deadline passed before a first attempt"
     attempt = 0

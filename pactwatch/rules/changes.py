@@ -49,6 +49,9 @@ class Change:
         """The rule behind the change, which names its evidence."""
         return self.obligation.rule
 
+    def tags(self) -> list[str]:
+        return [self.obligation.kind, self.state]
+
     def as_dict(self) -> dict[str, object]:
         return {
             "id": self.id,

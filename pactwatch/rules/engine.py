@@ -8,6 +8,9 @@ indexed; the others (deliveries, payments, ...) matter for provision status, not
 `Evaluator.add` applies one new event and recomputes only the mechanisms it can change, in
 the agreements it touches: a meeting recomputes one dialogue, a registry-wide trigger every
 consultation clock, an end condition everything of its agreement.
+
+Drafts (events proposed from reports, not yet reviewed) are left out: they are shown for
+review and never count.
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ class Evaluator:
             kind = event.kind
             if kind not in relevant:  # most events (deliveries, ...) stop here
                 continue
+            if event.is_draft:
+                continue  # a proposal awaiting review is no meeting and no trigger
             at = event.at
             if at is None:
                 at = event.earliest()
@@ -84,7 +89,7 @@ class Evaluator:
 
     def _file_one(self, event: Event) -> set[str]:
         """File one event in sorted place; return the agreements whose rules may change."""
-        if event.kind not in MECHANISM_EVENTS:
+        if event.kind not in MECHANISM_EVENTS or event.is_draft:
             return set()
         at = event.at if event.at is not None else event.earliest()
         if at > self.now:

@@ -6,7 +6,8 @@ status comes from recorded evidence only: with no event bearing on a provision i
 evidence recorded" and has no score, however long ago the agreement was signed, since an
 empty events table is not a finding. A score needs at least one event, and "missed" needs
 an event that says the act did not take place (or a curator's judgement recorded as one).
-Events marked as background are shown beside a provision but never count.
+Events marked as background are shown beside a provision but never count; drafts (proposed
+from reports, not yet reviewed) are not read at all until a curator reviews them.
 
 Every score names the rule that produced it and the evidence behind it, so a reader can
 disagree with the rule, or check the facts, rather than argue with a number.
@@ -181,7 +182,8 @@ def bearing_events(
     found = [
         e
         for e in events
-        if (ref in e.provisions or mechanisms & set(e.mechanisms) or e.id in used)
+        if not e.is_draft
+        and (ref in e.provisions or mechanisms & set(e.mechanisms) or e.id in used)
         and (now is None or e.earliest() <= now)
     ]
     return sorted(found, key=lambda e: (e.earliest(), e.id))

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         feed,
         instant,
         notify,
+        notify_feed,
         status,
         trigger,
     )
@@ -43,6 +44,7 @@ _GROUPS = {
         "feed",
         "instant",
         "notify",
+        "notify_feed",
         "status",
         "trigger",
     ),
@@ -65,6 +67,7 @@ __all__ = [
     "instant",
     "load",
     "notify",
+    "notify_feed",
     "registry",
     "service",
     "status",

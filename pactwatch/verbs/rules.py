@@ -28,9 +28,17 @@ from pactwatch.model import (
     PactwatchError,
     Problem,
 )
-from pactwatch.notify import Delivery, WebhookSettings, deliver, idempotency_key
+from pactwatch.notify import (
+    Delivery,
+    WebhookSettings,
+    change_key,
+    deliver,
+    deliver_change,
+    idempotency_key,
+)
 from pactwatch.rules import DueSummary, Obligation, evaluate, opened_by, summarise
-from pactwatch.rules.changes import Change, changes
+from pactwatch.rules.changes import Change
+from pactwatch.rules.evidence_changes import StatusChange, feed_changes
 from pactwatch.rules.status import Compliance, assess_agreement
 from pactwatch.rules.timing import require_aware
 from pactwatch.settings import data_dir, default_db
@@ -88,10 +96,15 @@ def status(agreement_id: str, db: str | None = None, at: datetime | None = None)
     return assess_agreement(found, evaluate([found], events, now), events, now)
 
 
-def feed(db: str | None = None, at: datetime | None = None) -> tuple[datetime, list[Change]]:
-    """Changes of obligation state up to `at`, newest first."""
-    report = due(db, at)
-    return report.now, changes(report.obligations, report.now)
+def feed(
+    db: str | None = None, at: datetime | None = None
+) -> tuple[datetime, list[Change | StatusChange]]:
+    """Changes of obligation state, and of provision status that evidence made, up to `at`,
+    newest first."""
+    now = instant(at)
+    agreements, events = registry_inputs(db)
+    obligations = evaluate(agreements, events, now)
+    return now, feed_changes(agreements, events, obligations, now)
 
 
 def add_event(
@@ -223,6 +236,36 @@ def notify(
             delivery = deliver(settings, obligation, now, sleep, until)
             deliveries.append(delivery)
             store_events.mark_delivered(engine, settings.url, [delivery.key])
+        return deliveries
+    finally:
+        engine.dispose()
+
+
+def notify_feed(
+    settings: WebhookSettings,
+    items: Sequence[Change | StatusChange],
+    now: datetime,
+    db: str | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Delivery]:
+    """Send one signed alert per change of the feed not yet sent to this URL: a provision's
+    status moved by a reviewed event, an obligation met (or opened, unrecorded, missed).
+
+    Keys are remembered per URL like `notify`'s, and an obligation's change has the key
+    `due --webhook` sends for it, so running both, or either again, alerts once.
+    """
+    until = time.monotonic() + settings.run_timeout
+    engine = open_for_reading(db)
+    try:
+        sent = store_events.delivered_keys(engine, settings.url)
+        deliveries = []
+        for item in sorted(items, key=lambda c: (c.at, c.id)):
+            if change_key(item) in sent:
+                continue
+            delivery = deliver_change(settings, item, now, sleep, until)
+            deliveries.append(delivery)
+            store_events.mark_delivered(engine, settings.url, [delivery.key])
+            sent.add(delivery.key)
         return deliveries
     finally:
         engine.dispose()

@@ -73,6 +73,8 @@ def values_of(full: Agreement, events: list[Event], rdf: bool = False) -> list[s
     found = list(leaves(record))
     for event in events:
         data = event.model_dump(mode="json")
+        if rdf:
+            data = {k: v for k, v in data.items() if k not in OMITTED}
         refs = [
             part
             for key in ("provisions", "mechanisms")
