@@ -22,6 +22,7 @@ from pactwatch.cli import (
     extract_cmd,
     import_cmd,
     link_cmds,
+    monitor_cmd,
     read_cmds,
     rules_cmds,
     serve_cmds,
@@ -75,6 +76,7 @@ for group in (
     serve_cmds,
     text_cmds,
     link_cmds,
+    monitor_cmd,
 ):
     group.register(app)
 
