@@ -57,7 +57,13 @@ def _found(cfg: ServiceConfig, agreement_id: str) -> tuple[str, int]:
 async def get_agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
     record, version = await run_in_threadpool(_found, cfg, agreement_id)
     tag = write.etag(record, version)
-    return await conditional(request, cfg, lambda: (agreement_bytes(record), JSON), etag=tag)
+    return await conditional(
+        request,
+        cfg,
+        lambda: (agreement_bytes(record), JSON),
+        etag=tag,
+        depends=frozenset({agreement_id}),
+    )
 
 
 @router.get(
@@ -72,7 +78,7 @@ async def get_source(agreement_id: str, source_id: str, request: Request, cfg: C
             raise ApiError(404, "unknown-source", message, "id")
         return dumps(source_view(agreement, source_id, cfg.library)), JSON
 
-    return await conditional(request, cfg, produce)
+    return await conditional(request, cfg, produce, depends=frozenset({agreement_id}))
 
 
 @router.get("/agreements/{agreement_id}/history", summary="Every curator write, oldest first")
@@ -112,7 +118,7 @@ def create_agreement(
     cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject
 ) -> Response:
     result = write.save_agreement(cfg.engine, body, who, checker(cfg), create=True)
-    cfg.forget_generation()
+    cfg.invalidate([result.agreement.id], result.generations)
     return _written(result, 201)
 
 
@@ -130,5 +136,5 @@ def update_agreement(
 ) -> Response:
     body = with_url_id(body, agreement_id)
     result = write.save_agreement(cfg.engine, body, who, checker(cfg), if_match=if_match)
-    cfg.forget_generation()
+    cfg.invalidate([agreement_id], result.generations)
     return _written(result, 200)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.http import conditional
-from pactwatch.api.provisions import ProvisionQuery, provision_query
+from pactwatch.api.provisions import ProvisionQuery, depends_on, provision_query
 from pactwatch.model.codes import party_name
 from pactwatch.model.taxonomy import domains
 from pactwatch.store import query
@@ -55,10 +55,22 @@ def search_view(engine: Engine, pq: ProvisionQuery) -> dict[str, Any]:
     }
 
 
+def matrix_bytes(engine: Engine) -> bytes:
+    """`matrix_view` as JSON, joined from the cells the summary table keeps rendered."""
+    with reader(engine).connect() as connection:
+        partners = query.matrix_partners(connection)
+        cells = query.matrix_cells(connection)
+    head = {
+        "partners": [{"code": p, "name": party_name(p)} for p in partners],
+        "domains": [{"id": d.id, "label": d.label} for d in domains()],
+    }
+    return (json.dumps(head)[:-1] + ', "cells": [' + ", ".join(cells) + "]}").encode()
+
+
 @router.get("/compare", summary="Partners x domains: counts and the provisions behind each cell")
 async def compare(request: Request, cfg: Config) -> Response:
     return await conditional(
-        request, cfg, lambda: (json.dumps(matrix_view(cfg.engine)).encode(), "application/json")
+        request, cfg, lambda: (matrix_bytes(cfg.engine), "application/json"), quick=True
     )
 
 
@@ -70,4 +82,6 @@ async def search(
         request,
         cfg,
         lambda: (json.dumps(search_view(cfg.engine, pq)).encode(), "application/json"),
+        depends=depends_on(pq.filter),
+        quick=True,
     )

@@ -159,7 +159,12 @@ async def list_provisions(
             return _csv_page(page), "text/csv; charset=utf-8"
         return _json_page(page, request, sort), "application/json"
 
-    return await conditional(request, cfg, produce)
+    return await conditional(request, cfg, produce, depends=depends_on(pq.filter), quick=True)
+
+
+def depends_on(f: query.ProvisionFilter) -> frozenset[str] | None:
+    """The agreements a filtered answer reads: the one it names, else the whole registry."""
+    return frozenset({f.agreement}) if f.agreement else None
 
 
 def _written(result: write.Written, provision_id: str, status: int) -> Response:
@@ -184,7 +189,7 @@ def create_provision(
     result = write.save_provision(
         cfg.engine, agreement_id, body, who, checker(cfg), if_match, create=True
     )
-    cfg.forget_generation()
+    cfg.invalidate([agreement_id], result.generations)
     return _written(result, str(body.get("id")), 201)
 
 
@@ -203,5 +208,5 @@ def update_provision(
 ) -> Response:
     body = with_url_id(body, provision_id)
     result = write.save_provision(cfg.engine, agreement_id, body, who, checker(cfg), if_match)
-    cfg.forget_generation()
+    cfg.invalidate([agreement_id], result.generations)
     return _written(result, provision_id, 200)

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
-from pactwatch.store import fts, state, tables
+from pactwatch.store import fts, state, summary, tables
 from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
@@ -65,6 +65,7 @@ def load_registry(
         _clear(connection)
         _insert(connection, tables.domains, _domain_rows())
         insert_agreements(connection, agreements)
+        summary.rebuild(connection, agreements)
         if also is not None:
             also(connection)
         fts.rebuild(connection)
@@ -105,7 +106,11 @@ def replace_agreement(connection: Connection, agreement: Agreement, version: int
     """
     rows = agreement_rows(agreement)
     head = {**rows.pop(tables.agreements)[0], "version": version}
-    a = tables.agreements
+    a, ap = tables.agreements, tables.agreement_parties
+    partners_before = connection.execute(
+        select(ap.c.party).where(ap.c.agreement_id == agreement.id)
+    ).scalars()
+    before = [str(p) for p in partners_before]
     updated = connection.execute(update(a).where(a.c.id == agreement.id).values(**head))
     if updated.rowcount == 0:
         connection.execute(insert(a).values(**head))
@@ -114,6 +119,7 @@ def replace_agreement(connection: Connection, agreement: Agreement, version: int
     for table in tables.metadata.sorted_tables:
         _insert(connection, table, rows.get(table, ()))
     fts.refresh(connection, agreement.id)
+    summary.refresh_agreement(connection, agreement, before)
 
 
 def _insert(connection: Connection, table: Table, rows: Iterable[Row]) -> None:

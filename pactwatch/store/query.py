@@ -9,6 +9,7 @@ row's sort key), so page 2,000 costs what page 1 costs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,17 +19,21 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    Text,
     and_,
+    cast,
     func,
     literal,
     select,
     tuple_,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
-from pactwatch.store import fts, tables
+from pactwatch.store import fts, summary, tables
 
 p, a = tables.provisions, tables.agreements
 pd, pp, ap = tables.provision_domains, tables.provision_parties, tables.agreement_parties
+pf = summary.provision_facets
 FAR_FUTURE = date(9999, 12, 31)
 HOME_PARTY = "UA"
 
@@ -151,12 +156,76 @@ def _jsonable(value: Any) -> Any:
 
 
 def count_provisions(connection: Connection, f: ProvisionFilter) -> int:
+    if summarised(f):
+        total = select(func.coalesce(func.sum(pf.c.n), 0)).where(*_cube_where(f))
+        return int(connection.execute(total).scalar_one())
     query = select(func.count()).select_from(p).where(*conditions(f, connection.dialect.name))
     return int(connection.execute(query).scalar_one())
 
 
+def summarised(f: ProvisionFilter) -> bool:
+    """Whether the facet cube answers this filter: only its dimensions are constrained."""
+    return not f.beneficiary and not (f.q and f.q.strip())
+
+
+def _cube_where(f: ProvisionFilter, facet: str | None = None) -> list[ColumnElement[bool]]:
+    """Cube rows counting each matching provision once (`summary` says why)."""
+    grouped = {"domain": "co_domain", "actor": "actor"}.get(facet or "")
+    out: list[ColumnElement[bool]] = [pf.c.domain == (f.domain or summary.ANY)]
+    for column, value in (("co_domain", None), ("actor", f.actor)):
+        if column == grouped:
+            out.append(pf.c[column] != summary.ANY)
+        else:
+            out.append(pf.c[column] == (value or summary.ANY))
+    if f.kind:
+        out.append(pf.c.kind == f.kind)
+    if f.agreement:
+        out.append(pf.c.agreement_id == f.agreement)
+    if f.partner:
+        out.append(pf.c.agreement_id.in_(select(ap.c.agreement_id).where(ap.c.party == f.partner)))
+    return out
+
+
+def _cube_facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[str, int]]]:
+    def grouped(column: Any, facet: str | None) -> list[tuple[str, int]]:
+        n = func.sum(pf.c.n).label("n")
+        query = (
+            select(column, n)
+            .where(*_cube_where(f, facet))
+            .group_by(column)
+            .order_by(n.desc(), column)
+        )
+        return [(str(k), int(v)) for k, v in connection.execute(query)]
+
+    return {
+        "domain": grouped(pf.c.co_domain, "domain"),
+        "actor": _co_actors(connection, f) if f.actor else grouped(pf.c.actor, "actor"),
+        "kind": grouped(pf.c.kind, None),
+        "agreement": grouped(pf.c.agreement_id, None),
+    }
+
+
+def _co_actors(connection: Connection, f: ProvisionFilter) -> list[tuple[str, int]]:
+    """Actors of the provisions an actor filter selects (co-actors are not in the cube)."""
+    matching = select(p.c.agreement_id, p.c.id).where(*conditions(f, connection.dialect.name))
+    n = func.count().label("n")
+    query = (
+        select(pp.c.party, n)
+        .where(tuple_(pp.c.agreement_id, pp.c.provision_id).in_(matching), pp.c.role == "actor")
+        .group_by(pp.c.party)
+        .order_by(n.desc(), pp.c.party)
+    )
+    return [(str(k), int(v)) for k, v in connection.execute(query)]
+
+
 def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[str, int]]]:
-    """Counts by domain, actor, kind and agreement over the provisions a filter selects."""
+    """Counts by domain, actor, kind and agreement over the provisions a filter selects.
+
+    From the summary cube when it covers the filter (a few hundred rows whatever the
+    registry's size); a beneficiary or a text query counts the matching rows themselves.
+    """
+    if summarised(f):
+        return _cube_facets(connection, f)
     matching = select(p.c.agreement_id, p.c.id).where(*conditions(f, connection.dialect.name))
     sub = matching.subquery()
     in_matching = select(sub.c.agreement_id, sub.c.id)
@@ -174,7 +243,11 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
         return [(str(k), int(v)) for k, v in connection.execute(query)]
 
     n = func.count().label("n")
-    by_own = select(sub.c.agreement_id, n).group_by(sub.c.agreement_id)
+    by_own = (
+        select(sub.c.agreement_id, n)
+        .group_by(sub.c.agreement_id)
+        .order_by(n.desc(), sub.c.agreement_id)
+    )
     kinds = (
         select(p.c.kind, n)
         .where(tuple_(p.c.agreement_id, p.c.id).in_(in_matching))
@@ -185,10 +258,34 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
         "domain": grouped(pd.c.domain, pd),
         "actor": grouped(pp.c.party, pp, pp.c.role == "actor"),
         "kind": [(str(k), int(v)) for k, v in connection.execute(kinds)],
-        "agreement": sorted(
-            ((str(k), int(v)) for k, v in connection.execute(by_own)), key=lambda kv: -kv[1]
-        ),
+        "agreement": [(str(k), int(v)) for k, v in connection.execute(by_own)],
     }
+
+
+CELL_IDS = summary.CELL_IDS
+
+
+def matrix_partners(connection: Connection) -> list[str]:
+    """Every agreement's parties other than Ukraine, in order of their first signing.
+
+    Partners without coded provisions are listed too, so gaps in coverage show.
+    """
+    first_signed = func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE)))
+    partners_query = (
+        select(ap.c.party)
+        .join(a, a.c.id == ap.c.agreement_id)
+        .where(ap.c.party != HOME_PARTY)
+        .group_by(ap.c.party)
+        .order_by(first_signed, ap.c.party)
+    )
+    return [str(r) for r in connection.execute(partners_query).scalars()]
+
+
+def matrix_cells(connection: Connection) -> list[str]:
+    """The matrix's non-empty cells by partner then domain, each as the API's JSON object."""
+    mc = summary.matrix_cells
+    query = select(mc.c.cell).order_by(mc.c.partner, mc.c.domain)
+    return [str(c) for c in connection.execute(query).scalars()]
 
 
 @dataclass(frozen=True)
@@ -199,59 +296,16 @@ class MatrixCell:
     provisions: list[str]
 
 
-CELL_IDS = 25
-"""Provision ids listed per cell; the count is always whole, and the cell links to all."""
-
-
 def matrix(connection: Connection) -> tuple[list[str], list[MatrixCell]]:
-    """Partners (every agreement's parties other than Ukraine) x domains, with provision ids.
+    """Partners (in signing order) and the non-empty cells, each with up to CELL_IDS ids.
 
-    Returns the partners in signing order (those without coded provisions too, so gaps in
-    coverage show) and the non-empty cells, each with its count and up to CELL_IDS ids.
-    Counted per (domain, agreement) straight off the covering index, then summed per
-    partner here: a partner has few agreements, so the sums are cheap.
+    Read from the `matrix_cells` summary, which every load and write keeps exact.
     """
-    first_signed = func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE)))
-    partners_query = (
-        select(ap.c.party)
-        .join(a, a.c.id == ap.c.agreement_id)
-        .where(ap.c.party != HOME_PARTY)
-        .group_by(ap.c.party)
-        .order_by(first_signed, ap.c.party)
-    )
-    partners = [str(r) for r in connection.execute(partners_query).scalars()]
-    owners: dict[str, list[str]] = {}
-    for aid, party in connection.execute(
-        select(ap.c.agreement_id, ap.c.party).where(ap.c.party != HOME_PARTY)
-    ):
-        owners.setdefault(str(aid), []).append(str(party))
-    counts: dict[tuple[str, str], int] = {}
-    by_pair = select(pd.c.domain, pd.c.agreement_id, func.count()).group_by(
-        pd.c.domain, pd.c.agreement_id
-    )
-    for domain, aid, n in connection.execute(by_pair):
-        for party in owners.get(str(aid), []):
-            key = (party, str(domain))
-            counts[key] = counts.get(key, 0) + int(n)
-    ids: dict[tuple[str, str], list[str]] = {}
-    for domain, aid, pid in connection.execute(_first_ids()):
-        for party in owners.get(str(aid), []):
-            listed = ids.setdefault((party, str(domain)), [])
-            if len(listed) < CELL_IDS:
-                listed.append(f"{aid}/{pid}")
-    return partners, [MatrixCell(k[0], k[1], n, ids.get(k, [])) for k, n in sorted(counts.items())]
-
-
-def _first_ids() -> Select[Any]:
-    """The first CELL_IDS provision ids of each (domain, agreement), in index order."""
-    pair = (pd.c.domain, pd.c.agreement_id)
-    rank = func.row_number().over(partition_by=pair, order_by=pd.c.provision_id).label("rn")
-    sub = select(*pair, pd.c.provision_id, rank).subquery()
-    return (
-        select(sub.c.domain, sub.c.agreement_id, sub.c.provision_id)
-        .where(sub.c.rn <= CELL_IDS)
-        .order_by(sub.c.agreement_id, sub.c.domain, sub.c.rn)
-    )
+    cells = []
+    for text in matrix_cells(connection):
+        c = json.loads(text)
+        cells.append(MatrixCell(c["partner"], c["domain"], c["count"], c["provisions"]))
+    return matrix_partners(connection), cells
 
 
 @dataclass(frozen=True)
@@ -282,3 +336,48 @@ def agreement_record(connection: Connection, agreement_id: str) -> tuple[str, in
         select(a.c.record, a.c.version).where(a.c.id == agreement_id)
     ).one_or_none()
     return None if row is None else (str(row[0]), int(row[1]))
+
+
+def _json_text(dialect: str, column: Any, *path: str) -> ColumnElement[Any]:
+    """A text value inside a JSON column, read by the database (SQLite json1 or jsonb)."""
+    if dialect == "sqlite":
+        return func.json_extract(column, "$." + ".".join(path))
+    return cast(column, JSONB).op("#>>")(literal("{" + ",".join(path) + "}"))
+
+
+def agreement_head(connection: Connection, agreement_id: str) -> tuple[str, int, int] | None:
+    """An agreement's record without its provisions, its version and provision count.
+
+    The database drops the provisions from the stored JSON, so a page about an agreement
+    with thousands of provisions never parses them all in Python.
+    """
+    if connection.dialect.name == "sqlite":
+        head: ColumnElement[Any] = func.json_remove(a.c.record, "$.provisions")
+    else:
+        head = cast(cast(a.c.record, JSONB).op("-")(literal("provisions")), Text)
+    row = connection.execute(
+        select(head, a.c.version, a.c.provision_count).where(a.c.id == agreement_id)
+    ).one_or_none()
+    return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
+
+
+def provision_records(
+    connection: Connection, agreement_id: str, start: int, stop: int
+) -> list[str]:
+    """The contract JSON of an agreement's provisions at positions [start, stop), in order
+    (a range of the order index, so page 40 costs what page 1 costs)."""
+    query = (
+        select(p.c.record)
+        .where(p.c.agreement_id == agreement_id, p.c.position >= start, p.c.position < stop)
+        .order_by(p.c.position)
+    )
+    return [str(r) for r in connection.execute(query).scalars()]
+
+
+def unreviewed_count(connection: Connection, agreement_id: str) -> int:
+    """Provisions of an agreement whose review state is not `reviewed`."""
+    state = _json_text(connection.dialect.name, p.c.record, "review", "state")
+    query = select(func.count()).where(
+        p.c.agreement_id == agreement_id, func.coalesce(state, "") != "reviewed"
+    )
+    return int(connection.execute(query).scalar_one())

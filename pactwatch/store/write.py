@@ -45,6 +45,8 @@ class Written:
     agreement: Agreement
     version: int
     etag: str
+    generations: tuple[str, str] = ("", "")
+    """The registry's generation before and after the write (caches follow their own writes)."""
 
 
 def etag(record: str, version: int) -> str:
@@ -144,8 +146,8 @@ def save_agreement(
         before = current[0] if current else None
         entity = ("agreement", agreement.id, None)
         record_history(connection, actor, entity, version, before, after)
-        state.advance(connection, f"{agreement.id}:{version}:{after}")
-    return Written(agreement, version, etag(after, version))
+        generations = _advance(connection, f"{agreement.id}:{version}:{after}")
+    return Written(agreement, version, etag(after, version), generations)
 
 
 def save_provision(
@@ -187,8 +189,13 @@ def save_provision(
         record_history(
             connection, actor, entity, version, before, provision_json(new) if new else None
         )
-        state.advance(connection, f"{agreement_id}:{version}:{after}")
-    return Written(agreement, version, etag(after, version))
+        generations = _advance(connection, f"{agreement_id}:{version}:{after}")
+    return Written(agreement, version, etag(after, version), generations)
+
+
+def _advance(connection: Connection, change: str) -> tuple[str, str]:
+    before = state.generation(connection)
+    return before, state.advance(connection, change)
 
 
 def _unknown(agreement_id: str) -> WriteRejected:

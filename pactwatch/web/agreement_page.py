@@ -6,19 +6,21 @@ one ("no evidence recorded" otherwise), with a link to the events behind it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import groupby
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
+from sqlalchemy import Connection
 
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.views import source_text
 from pactwatch.curate.coverage import official_source
 from pactwatch.curate.sources_diff import compare_sources
-from pactwatch.model import Agreement, Event
+from pactwatch.model import Agreement, Event, Provision
 from pactwatch.model.citation import cite
 from pactwatch.rules import Obligation, evaluate
 from pactwatch.rules.status import assess_agreement
@@ -31,6 +33,7 @@ from pactwatch.web.render import page
 
 router = APIRouter(include_in_schema=False)
 Config = Annotated[ServiceConfig, Depends(config)]
+PageNumber = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 
 
 def _source_panel(cfg: ServiceConfig, agreement: Agreement) -> dict[str, Any] | None:
@@ -122,17 +125,59 @@ def context(cfg: ServiceConfig, agreement: Agreement, today: date) -> dict[str, 
     }
 
 
+PAGE_SIZE = 100
+"""Provisions shown on one agreement page; the rest are a link away (`?page=2`, ...)."""
+
+
+def page_of(connection: Connection, agreement_id: str, number: int) -> tuple[Agreement, Pager]:
+    """The agreement with only one page of its provisions, and what the pager shows.
+
+    The head comes without provisions and only the page's provisions are read (a range of
+    the order index) and validated, so a page of an agreement with thousands of provisions
+    costs what a small agreement costs.
+    """
+    found = query.agreement_head(connection, agreement_id)
+    if found is None:
+        raise ApiError(404, "unknown-agreement", f"no agreement with id {agreement_id!r}", "id")
+    head, _, total = found
+    pages = max(1, -(-total // PAGE_SIZE))
+    if not 1 <= number <= pages:
+        raise ApiError(404, "unknown-page", f"page {number} of {pages}", "page")
+    start = (number - 1) * PAGE_SIZE
+    records = query.provision_records(connection, agreement_id, start, start + PAGE_SIZE)
+    provisions = [Provision.model_validate_json(r) for r in records]
+    agreement = Agreement.model_validate_json(head).model_copy(update={"provisions": provisions})
+    pager = Pager(number, pages, total, start + 1, start + len(provisions))
+    return agreement, pager
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    pages: int
+    total: int
+    first: int
+    last: int
+
+
 @router.get("/agreements/{agreement_id}", response_class=HTMLResponse)
-async def agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
+async def agreement(
+    agreement_id: str, request: Request, cfg: Config, page_number: PageNumber = 1
+) -> Response:
     today = date.today()
 
     def build() -> dict[str, Any]:
         """Runs only on a cache miss, in a worker thread (404 is never cached)."""
         with reader(cfg.engine).connect() as connection:
-            found = query.agreement_record(connection, agreement_id)
-        if found is None:
-            message = f"no agreement with id {agreement_id!r}"
-            raise ApiError(404, "unknown-agreement", message, "id")
-        return context(cfg, Agreement.model_validate_json(found[0]), today)
+            shown, pager = page_of(connection, agreement_id, page_number)
+            unreviewed = query.unreviewed_count(connection, agreement_id)
+        return {**context(cfg, shown, today), "pager": pager, "unreviewed": unreviewed}
 
-    return await page(request, cfg, "agreement.html", build, vary_today=True)
+    return await page(
+        request,
+        cfg,
+        "agreement.html",
+        build,
+        vary_today=True,
+        depends=frozenset({agreement_id}),
+    )

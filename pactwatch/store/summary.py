@@ -1,0 +1,167 @@
+"""Summary tables for facets and the compare matrix, kept exact inside every write.
+
+Counting facets or the partners x domains matrix from the provision tables reads every
+matching provision: at 100,000 provisions that is a second per question. These tables
+hold the counts already grouped, so a question reads a few hundred summary rows instead.
+
+`provision_facets` is a small cube: per agreement, domain, co-domain, actor and kind, how
+many provisions have that domain, that co-domain and that actor. Domains and actors are
+lists, so each also has an "any" row (`ANY`): a provision with domains d1, d2 and actor A
+gives (d1, d1, A), (d1, d2, A), (d1, *, A), ..., (*, *, *). A count fixes every list
+dimension (to the filter's value, or to `ANY`) except the one it groups by, so each
+provision is counted once; the co-domain is what the domain facet groups by, so a filter
+on one domain still counts the other domains those provisions carry. (The actor facet
+under an actor filter would need co-actors too; `query.facets` counts that one live.)
+
+`matrix_cells` holds the compare matrix's non-empty cells, each already rendered as the
+JSON object the API sends (count, the first provision ids, the link), so the matrix is
+read in one indexed pass and joined as bytes.
+
+Both are rewritten for one agreement (`refresh_agreement`) by the write that changes it,
+in the write's own transaction, and for everything by a load (`rebuild`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+)
+
+from pactwatch.model import Agreement
+from pactwatch.store import tables
+
+ANY = "*"
+HOME_PARTY = "UA"
+CELL_IDS = 25
+"""Provision ids listed per matrix cell; the count is always whole, and the cell links to all."""
+
+provision_facets = Table(
+    "provision_facets",
+    tables.metadata,
+    Column("agreement_id", String, primary_key=True),
+    Column("domain", String, primary_key=True, comment="a domain id, or * for any"),
+    Column("co_domain", String, primary_key=True, comment="a domain id, or * for any"),
+    Column("actor", String, primary_key=True, comment="a party code, or * for any"),
+    Column("kind", String, primary_key=True),
+    Column("n", Integer, nullable=False),
+    comment="provisions per agreement, domain, co-domain, actor and kind; kept by writes",
+)
+Index(
+    "ix_provision_facets_domain",
+    provision_facets.c.domain,
+    provision_facets.c.co_domain,
+    provision_facets.c.actor,
+    provision_facets.c.agreement_id,
+    provision_facets.c.kind,
+    provision_facets.c.n,
+)
+Index(
+    "ix_provision_facets_co_domain",
+    provision_facets.c.domain,
+    provision_facets.c.actor,
+    provision_facets.c.agreement_id,
+    provision_facets.c.co_domain,
+    provision_facets.c.kind,
+    provision_facets.c.n,
+)
+"""One index per kind of question, each covering: counts and most facets fix the co-domain;
+the domain facet ranges over it after the filter's actor and agreement."""
+
+matrix_cells = Table(
+    "matrix_cells",
+    tables.metadata,
+    Column("partner", String, primary_key=True),
+    Column("domain", String, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("cell", Text, nullable=False, comment="the cell as the compare API sends it (JSON)"),
+    comment="the compare matrix's non-empty cells; kept by writes",
+)
+
+
+def facet_rows(agreement: Agreement) -> list[dict[str, object]]:
+    """The cube rows one agreement contributes."""
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    for p in agreement.provisions:
+        domains = [*dict.fromkeys(p.domains), ANY]
+        actors = [*dict.fromkeys(p.actors), ANY]
+        for d in domains:
+            for o in domains:
+                for x in actors:
+                    counts[(d, o, x, p.kind)] += 1
+    return [
+        {"agreement_id": agreement.id, "domain": d, "co_domain": o, "actor": x, "kind": k, "n": n}
+        for (d, o, x, k), n in sorted(counts.items())
+    ]
+
+
+def partners_of(agreement: Agreement) -> set[str]:
+    return {p for p in agreement.parties if p != HOME_PARTY}
+
+
+def rebuild(connection: Connection, agreements: Sequence[Agreement]) -> None:
+    """Fill both tables for a whole load (the caller has emptied them)."""
+    rows = [row for a in agreements for row in facet_rows(a)]
+    if rows:
+        connection.execute(insert(provision_facets), rows)
+    refresh_partners(connection, {p for a in agreements for p in partners_of(a)})
+
+
+def refresh_agreement(
+    connection: Connection, agreement: Agreement, partners_before: Iterable[str] = ()
+) -> None:
+    """Rewrite one agreement's counts and its partners' matrix cells (inside the write)."""
+    f = provision_facets
+    connection.execute(delete(f).where(f.c.agreement_id == agreement.id))
+    rows = facet_rows(agreement)
+    if rows:
+        connection.execute(insert(f), rows)
+    refresh_partners(connection, partners_of(agreement) | set(partners_before))
+
+
+def refresh_partners(connection: Connection, partners: Iterable[str]) -> None:
+    """Recompute the matrix cells of these partners from the cube and the domain index."""
+    f, ap, pd = provision_facets, tables.agreement_parties, tables.provision_domains
+    for partner in sorted(partners):
+        connection.execute(delete(matrix_cells).where(matrix_cells.c.partner == partner))
+        owned = select(ap.c.agreement_id).where(ap.c.party == partner)
+        counts = connection.execute(
+            select(f.c.co_domain, func.sum(f.c.n))
+            .where(f.c.domain == ANY, f.c.actor == ANY, f.c.co_domain != ANY)
+            .where(f.c.agreement_id.in_(owned))
+            .group_by(f.c.co_domain)
+            .order_by(f.c.co_domain)
+        ).all()
+        cells = []
+        for domain, n in counts:
+            ids = connection.execute(
+                select(pd.c.agreement_id, pd.c.provision_id)
+                .where(pd.c.domain == domain, pd.c.agreement_id.in_(owned))
+                .order_by(pd.c.agreement_id, pd.c.provision_id)
+                .limit(CELL_IDS)
+            ).all()
+            cell = {
+                "partner": partner,
+                "domain": str(domain),
+                "count": int(n),
+                "provisions": [f"{a}/{p}" for a, p in ids],
+                "url": f"/api/v1/provisions?partner={partner}&domain={domain}",
+            }
+            cells.append(
+                {"partner": partner, "domain": domain, "n": int(n), "cell": json.dumps(cell)}
+            )
+        if cells:
+            connection.execute(insert(matrix_cells), cells)
