@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
@@ -21,6 +22,8 @@ from pactwatch.store import fts, state, summary, tables
 from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
+SIGNED_UNKNOWN = date(9999, 12, 31)
+"""Where agreements without a known signing date sort: last."""
 
 
 @dataclass(frozen=True)
@@ -180,9 +183,12 @@ def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
          "language": s.language, "sha256": s.sha256, "url": s.url}
         for s in agreement.sources
     ]  # fmt: skip
+    signed_key = agreement.signed_on or SIGNED_UNKNOWN
     for position, provision in enumerate(agreement.provisions):
         for table, items in _provision_rows(aid, position, provision).items():
             rows[table].extend(items)
+    for row in rows[tables.provisions]:
+        row["signed_key"] = signed_key
     rows[tables.mechanisms] = [
         {"agreement_id": aid, "id": m.id, "kind": m.kind, "within": m.within, "every": m.every,
          "starts_on": m.starts_on, "triggers": ",".join(m.triggers), "provision_id": m.provision,

@@ -24,6 +24,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    literal_column,
     select,
     tuple_,
 )
@@ -61,7 +62,7 @@ class Sort:
     def key(self) -> list[ColumnElement[Any]]:
         tail: list[ColumnElement[Any]] = [p.c.agreement_id, p.c.position]
         if self.name == "signed_on":
-            return [func.coalesce(a.c.signed_on, literal(FAR_FUTURE)), *tail]
+            return [p.c.signed_key, *tail]
         if self.name == "domain":
             return [p.c.primary_domain, *tail]
         if self.name == "id":
@@ -103,24 +104,38 @@ def _child_has(table: Any, **where: str) -> ColumnElement[bool]:
     return select(literal(1)).where(linked, *conditions).exists()
 
 
-def conditions(f: ProvisionFilter, dialect: str) -> list[ColumnElement[bool]]:
-    """The WHERE clauses for a filter, on `provisions` rows."""
+def conditions(f: ProvisionFilter, dialect: str, probe: bool = True) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for a filter, on `provisions` rows.
+
+    A page (`probe`) walks a sort index and probes each row's lists, stopping after the
+    page; a count or facet reads every match, so there the lists' own indexes drive
+    (`(agreement_id, id) IN (rows with that value)`) and only matching rows are visited.
+    """
+    child = _child_has if probe else _child_in
     out: list[ColumnElement[bool]] = []
     if f.agreement:
         out.append(p.c.agreement_id == f.agreement)
     if f.kind:
         out.append(p.c.kind == f.kind)
     if f.domain:
-        out.append(_child_has(pd, domain=f.domain))
+        out.append(child(pd, domain=f.domain))
     if f.actor:
-        out.append(_child_has(pp, role="actor", party=f.actor))
+        out.append(child(pp, role="actor", party=f.actor))
     if f.beneficiary:
-        out.append(_child_has(pp, role="beneficiary", party=f.beneficiary))
+        out.append(child(pp, role="beneficiary", party=f.beneficiary))
     if f.partner:
         out.append(p.c.agreement_id.in_(select(ap.c.agreement_id).where(ap.c.party == f.partner)))
     if f.q and f.q.strip():
         out.append(fts.matches(dialect, f.q))
     return out
+
+
+def _child_in(table: Any, **where: str) -> ColumnElement[bool]:
+    """The provision is among those with a child row of these values (index-driven)."""
+    rows = select(table.c.agreement_id, table.c.provision_id).where(
+        *[table.c[name] == value for name, value in where.items()]
+    )
+    return tuple_(p.c.agreement_id, p.c.id).in_(rows)
 
 
 def provision_page(
@@ -135,8 +150,6 @@ def provision_page(
     query: Select[Any] = select(p.c.agreement_id, p.c.record, *key).where(
         *conditions(f, connection.dialect.name)
     )
-    if sort.name == "signed_on":
-        query = query.join(a, a.c.id == p.c.agreement_id)
     if after is not None:
         bound = tuple_(*key)
         values = tuple(sort.decode(after))
@@ -159,7 +172,8 @@ def count_provisions(connection: Connection, f: ProvisionFilter) -> int:
     if summarised(f):
         total = select(func.coalesce(func.sum(pf.c.n), 0)).where(*_cube_where(f))
         return int(connection.execute(total).scalar_one())
-    query = select(func.count()).select_from(p).where(*conditions(f, connection.dialect.name))
+    where = conditions(f, connection.dialect.name, probe=False)
+    query = select(func.count()).select_from(p).where(*where)
     return int(connection.execute(query).scalar_one())
 
 
@@ -207,7 +221,8 @@ def _cube_facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[t
 
 def _co_actors(connection: Connection, f: ProvisionFilter) -> list[tuple[str, int]]:
     """Actors of the provisions an actor filter selects (co-actors are not in the cube)."""
-    matching = select(p.c.agreement_id, p.c.id).where(*conditions(f, connection.dialect.name))
+    where = conditions(f, connection.dialect.name, probe=False)
+    matching = select(p.c.agreement_id, p.c.id).where(*where)
     n = func.count().label("n")
     query = (
         select(pp.c.party, n)
@@ -226,7 +241,8 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
     """
     if summarised(f):
         return _cube_facets(connection, f)
-    matching = select(p.c.agreement_id, p.c.id).where(*conditions(f, connection.dialect.name))
+    where = conditions(f, connection.dialect.name, probe=False)
+    matching = select(p.c.agreement_id, p.c.id).where(*where)
     sub = matching.subquery()
     in_matching = select(sub.c.agreement_id, sub.c.id)
 
@@ -342,7 +358,7 @@ def _json_text(dialect: str, column: Any, *path: str) -> ColumnElement[Any]:
     """A text value inside a JSON column, read by the database (SQLite json1 or jsonb)."""
     if dialect == "sqlite":
         return func.json_extract(column, "$." + ".".join(path))
-    return cast(column, JSONB).op("#>>")(literal("{" + ",".join(path) + "}"))
+    return cast(column, JSONB).op("#>>")(literal_column("'{" + ",".join(path) + "}'::text[]"))
 
 
 def agreement_head(connection: Connection, agreement_id: str) -> tuple[str, int, int] | None:
@@ -354,7 +370,7 @@ def agreement_head(connection: Connection, agreement_id: str) -> tuple[str, int,
     if connection.dialect.name == "sqlite":
         head: ColumnElement[Any] = func.json_remove(a.c.record, "$.provisions")
     else:
-        head = cast(cast(a.c.record, JSONB).op("-")(literal("provisions")), Text)
+        head = cast(cast(a.c.record, JSONB).op("-")(literal_column("'provisions'::text")), Text)
     row = connection.execute(
         select(head, a.c.version, a.c.provision_count).where(a.c.id == agreement_id)
     ).one_or_none()

@@ -28,10 +28,29 @@ PROVISION_INDEXES = {
 
 def upgrade() -> None:
     with op.batch_alter_table("provisions") as batch:
+        batch.add_column(
+            sa.Column(
+                "signed_key",
+                sa.Date(),
+                nullable=True,
+                comment="the agreement's signing date (9999-12-31 if unknown): the signed_on sort",
+            )
+        )
+    op.execute(
+        "UPDATE provisions SET signed_key = COALESCE((SELECT a.signed_on FROM agreements a"
+        " WHERE a.id = provisions.agreement_id), DATE '9999-12-31')"
+        if op.get_bind().dialect.name == "postgresql"
+        else "UPDATE provisions SET signed_key = COALESCE((SELECT a.signed_on FROM agreements a"
+        " WHERE a.id = provisions.agreement_id), '9999-12-31')"
+    )
+    with op.batch_alter_table("provisions") as batch:
         for name, columns in PROVISION_INDEXES.items():
             batch.drop_index(name)
             batch.create_index(name, columns)
         batch.create_index("ix_provisions_id", ["id", "agreement_id", "position", "kind"])
+        batch.create_index(
+            "ix_provisions_signed", ["signed_key", "agreement_id", "position", "id", "kind"]
+        )
     with op.batch_alter_table("agreement_parties") as batch:
         batch.create_index("ix_agreement_parties_party", ["party", "agreement_id"])
     with op.batch_alter_table("events") as batch:
@@ -94,8 +113,10 @@ def downgrade() -> None:
     with op.batch_alter_table("agreement_parties") as batch:
         batch.drop_index("ix_agreement_parties_party")
     with op.batch_alter_table("provisions") as batch:
+        batch.drop_index("ix_provisions_signed")
         batch.drop_index("ix_provisions_id")
         batch.drop_index("ix_provisions_order")
         batch.drop_index("ix_provisions_primary_domain")
         batch.create_index("ix_provisions_order", ["agreement_id", "position"])
         batch.create_index("ix_provisions_primary_domain", ["primary_domain"])
+        batch.drop_column("signed_key")
