@@ -35,10 +35,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     func,
     insert,
     select,
+    update,
 )
 
 from pactwatch.model import Agreement
@@ -123,30 +125,78 @@ def rebuild(connection: Connection, agreements: Sequence[Agreement]) -> None:
 def refresh_agreement(
     connection: Connection, agreement: Agreement, partners_before: Iterable[str] = ()
 ) -> None:
-    """Rewrite one agreement's counts and its partners' matrix cells (inside the write)."""
+    """Bring one agreement's counts and its partners' matrix cells up to date (inside the write).
+
+    Only the cube rows whose counts changed are written, and only the matrix cells of the
+    domains whose counts changed are recomputed: an edit of one provision touches a few
+    rows, not the agreement's thousands.
+    """
     f = provision_facets
-    connection.execute(delete(f).where(f.c.agreement_id == agreement.id))
-    rows = facet_rows(agreement)
-    if rows:
+    key = (f.c.domain, f.c.co_domain, f.c.actor, f.c.kind)
+    stored = {
+        (str(d), str(o), str(x), str(k)): int(n)
+        for d, o, x, k, n in connection.execute(
+            select(*key, f.c.n).where(f.c.agreement_id == agreement.id)
+        )
+    }
+    fresh = {
+        (r["domain"], r["co_domain"], r["actor"], r["kind"]): r["n"] for r in facet_rows(agreement)
+    }
+    gone = [k for k in stored if k not in fresh]
+    added = [k for k in fresh if k not in stored]
+    moved = [k for k in fresh if k in stored and stored[k] != fresh[k]]
+    where = [f.c.agreement_id == agreement.id, *[c == bindparam("k_" + c.name) for c in key]]
+    if gone:
+        connection.execute(delete(f).where(*where), [_named(k) for k in gone])
+    if moved:
+        connection.execute(
+            update(f).where(*where).values(n=bindparam("new_n")),
+            [{**_named(k), "new_n": fresh[k]} for k in moved],
+        )
+    if added:
+        names = ("domain", "co_domain", "actor", "kind")
+        rows = [
+            {"agreement_id": agreement.id, **dict(zip(names, k, strict=True)), "n": fresh[k]}
+            for k in added
+        ]
         connection.execute(insert(f), rows)
-    refresh_partners(connection, partners_of(agreement) | set(partners_before))
+    domains = {k[1] for k in [*gone, *added, *moved] if k[0] == ANY and k[2] == ANY}
+    partners = partners_of(agreement)
+    before = set(partners_before) - {HOME_PARTY}
+    refresh_partners(connection, before ^ partners)
+    refresh_partners(connection, before & partners, domains - {ANY})
 
 
-def refresh_partners(connection: Connection, partners: Iterable[str]) -> None:
-    """Recompute the matrix cells of these partners from the cube and the domain index."""
+def _named(key: tuple[str, str, str, str]) -> dict[str, str]:
+    return dict(zip(("k_domain", "k_co_domain", "k_actor", "k_kind"), key, strict=True))
+
+
+def refresh_partners(
+    connection: Connection, partners: Iterable[str], only: set[str] | None = None
+) -> None:
+    """Recompute the matrix cells of these partners (`only` these domains, if given)."""
     f, ap, pd = provision_facets, tables.agreement_parties, tables.provision_domains
+    mc = matrix_cells
     for partner in sorted(partners):
-        connection.execute(delete(matrix_cells).where(matrix_cells.c.partner == partner))
+        if only is not None and not only:
+            continue
+        clear = delete(mc).where(mc.c.partner == partner)
+        if only is not None:
+            clear = clear.where(mc.c.domain.in_(sorted(only)))
+        connection.execute(clear)
         owned = select(ap.c.agreement_id).where(ap.c.party == partner)
-        counts = connection.execute(
+        counting = (
             select(f.c.co_domain, func.sum(f.c.n))
             .where(f.c.domain == ANY, f.c.actor == ANY, f.c.co_domain != ANY)
             .where(f.c.agreement_id.in_(owned))
-            .group_by(f.c.co_domain)
-            .order_by(f.c.co_domain)
-        ).all()
+        )
+        if only is not None:
+            counting = counting.where(f.c.co_domain.in_(sorted(only)))
+        counts = connection.execute(counting.group_by(f.c.co_domain).order_by(f.c.co_domain)).all()
         cells = []
         for domain, n in counts:
+            if not n:
+                continue
             ids = connection.execute(
                 select(pd.c.agreement_id, pd.c.provision_id)
                 .where(pd.c.domain == domain, pd.c.agreement_id.in_(owned))
@@ -164,4 +214,4 @@ def refresh_partners(connection: Connection, partners: Iterable[str]) -> None:
                 {"partner": partner, "domain": domain, "n": int(n), "cell": json.dumps(cell)}
             )
         if cells:
-            connection.execute(insert(matrix_cells), cells)
+            connection.execute(insert(mc), cells)
