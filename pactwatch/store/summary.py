@@ -94,8 +94,8 @@ matrix_cells = Table(
 )
 
 
-def facet_rows(agreement: Agreement) -> list[dict[str, object]]:
-    """The cube rows one agreement contributes."""
+def facet_counts(agreement: Agreement) -> Counter[tuple[str, str, str, str]]:
+    """(domain, co-domain, actor, kind) -> provisions, for one agreement."""
     counts: Counter[tuple[str, str, str, str]] = Counter()
     for p in agreement.provisions:
         domains = [*dict.fromkeys(p.domains), ANY]
@@ -104,9 +104,14 @@ def facet_rows(agreement: Agreement) -> list[dict[str, object]]:
             for o in domains:
                 for x in actors:
                     counts[(d, o, x, p.kind)] += 1
+    return counts
+
+
+def facet_rows(agreement: Agreement) -> list[dict[str, object]]:
+    """The cube rows one agreement contributes."""
     return [
         {"agreement_id": agreement.id, "domain": d, "co_domain": o, "actor": x, "kind": k, "n": n}
-        for (d, o, x, k), n in sorted(counts.items())
+        for (d, o, x, k), n in sorted(facet_counts(agreement).items())
     ]
 
 
@@ -139,9 +144,7 @@ def refresh_agreement(
             select(*key, f.c.n).where(f.c.agreement_id == agreement.id)
         )
     }
-    fresh = {
-        (r["domain"], r["co_domain"], r["actor"], r["kind"]): r["n"] for r in facet_rows(agreement)
-    }
+    fresh = facet_counts(agreement)
     gone = [k for k in stored if k not in fresh]
     added = [k for k in fresh if k not in stored]
     moved = [k for k in fresh if k in stored and stored[k] != fresh[k]]
