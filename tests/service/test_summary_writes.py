@@ -18,7 +18,7 @@ def _config(service: Service) -> ServiceConfig:
 
 def _provisions(service: Service) -> list[tuple[str, list[str], dict[str, Any]]]:
     """(agreement id, its parties, provision) for every provision, read whole."""
-    out = []
+    out: list[tuple[str, list[str], dict[str, Any]]] = []
     for summary in service.client.get("/api/v1/agreements").json():
         record = service.client.get(f"/api/v1/agreements/{summary['id']}").json()
         out.extend((record["id"], record["parties"], p) for p in record["provisions"])
