@@ -21,12 +21,14 @@ from sqlalchemy import (
     Select,
     Text,
     and_,
+    bindparam,
     cast,
     func,
     literal,
     literal_column,
     select,
     tuple_,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -113,21 +115,59 @@ def conditions(f: ProvisionFilter, dialect: str, probe: bool = True) -> list[Col
     """
     child = _child_has if probe else _child_in
     out: list[ColumnElement[bool]] = []
-    if f.agreement:
+    if f.agreement is not None:
         out.append(p.c.agreement_id == f.agreement)
-    if f.kind:
+    if f.kind is not None:
         out.append(p.c.kind == f.kind)
-    if f.domain:
+    if f.domain is not None:
         out.append(child(pd, domain=f.domain))
-    if f.actor:
+    if f.actor is not None:
         out.append(child(pp, role="actor", party=f.actor))
-    if f.beneficiary:
+    if f.beneficiary is not None:
         out.append(child(pp, role="beneficiary", party=f.beneficiary))
-    if f.partner:
+    if f.partner is not None:
         out.append(p.c.agreement_id.in_(select(ap.c.agreement_id).where(ap.c.party == f.partner)))
-    if f.q and f.q.strip():
+    if f.q is not None:
         out.append(fts.matches(dialect, f.q))
     return out
+
+
+VALUES = ("agreement", "domain", "actor", "beneficiary", "kind", "partner")
+"""The filter's fields that are plain values (bound parameters); `q` is built per query."""
+
+
+def normal(f: ProvisionFilter) -> ProvisionFilter:
+    """Empty values mean no filter (`?agreement=` filters nothing)."""
+    values = {name: getattr(f, name) or None for name in VALUES}
+    return ProvisionFilter(**values, q=f.q if f.q and f.q.strip() else None)
+
+
+def _template(f: ProvisionFilter) -> ProvisionFilter:
+    """The filter's shape, each value a bound parameter, so one statement serves all values."""
+    bound: dict[str, Any] = {
+        name: bindparam("f_" + name) if getattr(f, name) is not None else None for name in VALUES
+    }
+    return ProvisionFilter(**bound, q=f.q)
+
+
+def _values(f: ProvisionFilter) -> dict[str, Any]:
+    return {"f_" + name: getattr(f, name) for name in VALUES if getattr(f, name) is not None}
+
+
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _statement(key: tuple[Any, ...], f: ProvisionFilter, build: Any) -> Any:
+    """A statement built once per shape (which filters, which sort) and reused: building a
+    SQLAlchemy statement costs more than running an indexed query. Text queries (`q`)
+    carry their words in the statement and are built each time."""
+    if f.q is not None:
+        return build()
+    shape = (*key, *(getattr(f, name) is not None for name in VALUES))
+    found = _STATEMENTS.get(shape)
+    if found is None:
+        found = _STATEMENTS[shape] = build()
+    return found
 
 
 def _child_in(table: Any, **where: str) -> ColumnElement[bool]:
@@ -146,16 +186,26 @@ def provision_page(
     after: Sequence[Any] | None = None,
 ) -> ProvisionPage:
     """One page of provisions in `sort` order, starting after the cursor's key."""
-    key = sort.key()
-    query: Select[Any] = select(p.c.agreement_id, p.c.record, *key).where(
-        *conditions(f, connection.dialect.name)
-    )
+    f = normal(f)
+    dialect = connection.dialect.name
+
+    def build() -> Select[Any]:
+        key = sort.key()
+        query: Select[Any] = select(p.c.agreement_id, p.c.record, *key).where(
+            *conditions(_template(f), dialect)
+        )
+        if after is not None:
+            bound = tuple_(*key)
+            values = tuple_(*[bindparam(f"k{i}", type_=k.type) for i, k in enumerate(key)])
+            query = query.where(bound < values if sort.descending else bound > values)
+        order = [k.desc() if sort.descending else k.asc() for k in key]
+        return query.order_by(*order).limit(bindparam("f_limit"))
+
+    shape = ("page", dialect, sort.name, sort.descending, after is not None)
+    params = {**_values(f), "f_limit": limit + 1}
     if after is not None:
-        bound = tuple_(*key)
-        values = tuple(sort.decode(after))
-        query = query.where(bound < values if sort.descending else bound > values)
-    order = [k.desc() if sort.descending else k.asc() for k in key]
-    rows = connection.execute(query.order_by(*order).limit(limit + 1)).all()
+        params.update({f"k{i}": v for i, v in enumerate(sort.decode(after))})
+    rows = connection.execute(_statement(shape, f, build), params).all()
     page = ProvisionPage(
         [ProvisionRow(str(r[0]), str(r[1]), [_jsonable(v) for v in r[2:]]) for r in rows[:limit]]
     )
@@ -169,54 +219,78 @@ def _jsonable(value: Any) -> Any:
 
 
 def count_provisions(connection: Connection, f: ProvisionFilter) -> int:
+    f = normal(f)
+    dialect = connection.dialect.name
     if summarised(f):
-        total = select(func.coalesce(func.sum(pf.c.n), 0)).where(*_cube_where(f))
-        return int(connection.execute(total).scalar_one())
-    where = conditions(f, connection.dialect.name, probe=False)
-    query = select(func.count()).select_from(p).where(*where)
-    return int(connection.execute(query).scalar_one())
+
+        def cube() -> Any:
+            return select(func.coalesce(func.sum(pf.c.n), 0)).where(*_cube_where(_template(f)))
+
+        total = _statement(("cube-count",), f, cube)
+        return int(connection.execute(total, {**_values(f), "any": summary.ANY}).scalar_one())
+
+    def live() -> Any:
+        where = conditions(_template(f), dialect, probe=False)
+        return select(func.count()).select_from(p).where(*where)
+
+    query = _statement(("count", dialect), f, live)
+    return int(connection.execute(query, _values(f)).scalar_one())
 
 
 def summarised(f: ProvisionFilter) -> bool:
     """Whether the facet cube answers this filter: only its dimensions are constrained."""
-    return not f.beneficiary and not (f.q and f.q.strip())
+    return f.beneficiary is None and f.q is None
 
 
 def _cube_where(f: ProvisionFilter, facet: str | None = None) -> list[ColumnElement[bool]]:
     """Cube rows counting each matching provision once (`summary` says why)."""
     grouped = {"domain": "co_domain", "actor": "actor"}.get(facet or "")
-    out: list[ColumnElement[bool]] = [pf.c.domain == (f.domain or summary.ANY)]
-    for column, value in (("co_domain", None), ("actor", f.actor)):
+    any_value: Any = bindparam("any")
+    out: list[ColumnElement[bool]] = []
+    for column, value in (("domain", f.domain), ("co_domain", None), ("actor", f.actor)):
         if column == grouped:
-            out.append(pf.c[column] != summary.ANY)
+            out.append(pf.c[column] != any_value)
         else:
-            out.append(pf.c[column] == (value or summary.ANY))
-    if f.kind:
+            out.append(pf.c[column] == (any_value if value is None else value))
+    if f.kind is not None:
         out.append(pf.c.kind == f.kind)
-    if f.agreement:
+    if f.agreement is not None:
         out.append(pf.c.agreement_id == f.agreement)
-    if f.partner:
+    if f.partner is not None:
         out.append(pf.c.agreement_id.in_(select(ap.c.agreement_id).where(ap.c.party == f.partner)))
     return out
 
 
 def _cube_facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[str, int]]]:
-    def grouped(column: Any, facet: str | None) -> list[tuple[str, int]]:
-        n = func.sum(pf.c.n).label("n")
-        query = (
-            select(column, n)
-            .where(*_cube_where(f, facet))
-            .group_by(column)
-            .order_by(n.desc(), column)
-        )
-        return [(str(k), int(v)) for k, v in connection.execute(query)]
+    """The facets from the cube in one statement (one round trip, one plan)."""
+    columns = {"domain": pf.c.co_domain, "actor": pf.c.actor, "kind": pf.c.kind}
+    columns["agreement"] = pf.c.agreement_id
 
-    return {
-        "domain": grouped(pf.c.co_domain, "domain"),
-        "actor": _co_actors(connection, f) if f.actor else grouped(pf.c.actor, "actor"),
-        "kind": grouped(pf.c.kind, None),
-        "agreement": grouped(pf.c.agreement_id, None),
-    }
+    def build() -> Any:
+        template = _template(f)
+        parts = []
+        for name, column in columns.items():
+            if name == "actor" and f.actor is not None:
+                continue
+            facet = name if name in {"domain", "actor"} else None
+            n = func.sum(pf.c.n).label("n")
+            parts.append(
+                select(literal_column(f"'{name}'").label("facet"), column.label("value"), n)
+                .where(*_cube_where(template, facet))
+                .group_by(column)
+            )
+        union = union_all(*parts).subquery()
+        return select(union.c.facet, union.c.value, union.c.n).order_by(
+            union.c.facet, union.c.n.desc(), union.c.value
+        )
+
+    statement = _statement(("cube-facets",), f, build)
+    out: dict[str, list[tuple[str, int]]] = {name: [] for name in columns}
+    for name, value, n in connection.execute(statement, {**_values(f), "any": summary.ANY}):
+        out[str(name)].append((str(value), int(n)))
+    if f.actor is not None:
+        out["actor"] = _co_actors(connection, f)
+    return out
 
 
 def _co_actors(connection: Connection, f: ProvisionFilter) -> list[tuple[str, int]]:
@@ -239,6 +313,7 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
     From the summary cube when it covers the filter (a few hundred rows whatever the
     registry's size); a beneficiary or a text query counts the matching rows themselves.
     """
+    f = normal(f)
     if summarised(f):
         return _cube_facets(connection, f)
     where = conditions(f, connection.dialect.name, probe=False)
