@@ -13,7 +13,7 @@ from pactwatch.api.http import conditional
 from pactwatch.api.provisions import ProvisionQuery, depends_on, provision_query
 from pactwatch.model.codes import party_name
 from pactwatch.model.taxonomy import domains
-from pactwatch.store import query
+from pactwatch.store import query, summary
 from pactwatch.store.engine import reader
 
 router = APIRouter(prefix="/api/v1", tags=["compare"])
@@ -56,15 +56,12 @@ def search_view(engine: Engine, pq: ProvisionQuery) -> dict[str, Any]:
 
 
 def matrix_bytes(engine: Engine) -> bytes:
-    """`matrix_view` as JSON, joined from the cells the summary table keeps rendered."""
+    """`matrix_view` as JSON: the answer every write keeps rendered in the summary."""
     with reader(engine).connect() as connection:
-        partners = query.matrix_partners(connection)
-        cells = query.matrix_cells(connection)
-    head = {
-        "partners": [{"code": p, "name": party_name(p)} for p in partners],
-        "domains": [{"id": d.id, "label": d.label} for d in domains()],
-    }
-    return (json.dumps(head)[:-1] + ', "cells": [' + ", ".join(cells) + "]}").encode()
+        body = summary.document(connection, summary.MATRIX)
+        if body is None:  # a registry written before the summary existed
+            body = summary.matrix_body(connection)
+    return body.encode()
 
 
 @router.get("/compare", summary="Partners x domains: counts and the provisions behind each cell")

@@ -37,8 +37,6 @@ from pactwatch.store import fts, summary, tables
 p, a = tables.provisions, tables.agreements
 pd, pp, ap = tables.provision_domains, tables.provision_parties, tables.agreement_parties
 pf = summary.provision_facets
-FAR_FUTURE = date(9999, 12, 31)
-HOME_PARTY = "UA"
 
 
 @dataclass(frozen=True)
@@ -357,19 +355,7 @@ CELL_IDS = summary.CELL_IDS
 
 
 def matrix_partners(connection: Connection) -> list[str]:
-    """Every agreement's parties other than Ukraine, in order of their first signing.
-
-    Partners without coded provisions are listed too, so gaps in coverage show.
-    """
-    first_signed = func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE)))
-    partners_query = (
-        select(ap.c.party)
-        .join(a, a.c.id == ap.c.agreement_id)
-        .where(ap.c.party != HOME_PARTY)
-        .group_by(ap.c.party)
-        .order_by(first_signed, ap.c.party)
-    )
-    return [str(r) for r in connection.execute(partners_query).scalars()]
+    return summary.matrix_partners(connection)
 
 
 def matrix_cells(connection: Connection) -> list[str]:

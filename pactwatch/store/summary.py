@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from sqlalchemy import (
     Column,
@@ -39,15 +40,19 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     select,
     update,
 )
 
 from pactwatch.model import Agreement
+from pactwatch.model.codes import party_name
+from pactwatch.model.taxonomy import domains as taxonomy_domains
 from pactwatch.store import tables
 
 ANY = "*"
 HOME_PARTY = "UA"
+SIGNED_UNKNOWN = date(9999, 12, 31)
 CELL_IDS = 25
 """Provision ids listed per matrix cell; the count is always whole, and the cell links to all."""
 
@@ -94,6 +99,16 @@ matrix_cells = Table(
 )
 
 
+summary_documents = Table(
+    "summary_documents",
+    tables.metadata,
+    Column("name", String, primary_key=True),
+    Column("body", Text, nullable=False, comment="a whole answer, as the API sends it"),
+    comment="answers about the whole registry (the compare matrix), rendered by each write",
+)
+MATRIX = "compare"
+
+
 def facet_counts(agreement: Agreement) -> Counter[tuple[str, str, str, str]]:
     """(domain, co-domain, actor, kind) -> provisions, for one agreement."""
     counts: Counter[tuple[str, str, str, str]] = Counter()
@@ -125,6 +140,7 @@ def rebuild(connection: Connection, agreements: Sequence[Agreement]) -> None:
     if rows:
         connection.execute(insert(provision_facets), rows)
     refresh_partners(connection, {p for a in agreements for p in partners_of(a)})
+    render_matrix(connection)
 
 
 def refresh_agreement(
@@ -168,6 +184,7 @@ def refresh_agreement(
     before = set(partners_before) - {HOME_PARTY}
     refresh_partners(connection, before ^ partners)
     refresh_partners(connection, before & partners, domains - {ANY})
+    render_matrix(connection)
 
 
 def _named(key: tuple[str, str, str, str]) -> dict[str, str]:
@@ -218,3 +235,45 @@ def refresh_partners(
             )
         if cells:
             connection.execute(insert(mc), cells)
+
+
+def matrix_partners(connection: Connection) -> list[str]:
+    """Every agreement's parties other than Ukraine, in order of their first signing.
+
+    Partners without coded provisions are listed too, so gaps in coverage show.
+    """
+    a, ap = tables.agreements, tables.agreement_parties
+    first_signed = func.min(func.coalesce(a.c.signed_on, literal(SIGNED_UNKNOWN)))
+    query = (
+        select(ap.c.party)
+        .join(a, a.c.id == ap.c.agreement_id)
+        .where(ap.c.party != HOME_PARTY)
+        .group_by(ap.c.party)
+        .order_by(first_signed, ap.c.party)
+    )
+    return [str(r) for r in connection.execute(query).scalars()]
+
+
+def matrix_body(connection: Connection) -> str:
+    """The compare answer: partners, domains, and the cells as kept in `matrix_cells`."""
+    head = {
+        "partners": [{"code": p, "name": party_name(p)} for p in matrix_partners(connection)],
+        "domains": [{"id": d.id, "label": d.label} for d in taxonomy_domains()],
+    }
+    cells = connection.execute(
+        select(matrix_cells.c.cell).order_by(matrix_cells.c.partner, matrix_cells.c.domain)
+    ).scalars()
+    return json.dumps(head)[:-1] + ', "cells": [' + ", ".join(str(c) for c in cells) + "]}"
+
+
+def render_matrix(connection: Connection) -> None:
+    """Keep the whole compare answer rendered, so reading it is one row."""
+    d = summary_documents
+    connection.execute(delete(d).where(d.c.name == MATRIX))
+    connection.execute(insert(d).values(name=MATRIX, body=matrix_body(connection)))
+
+
+def document(connection: Connection, name: str) -> str | None:
+    d = summary_documents
+    found = connection.execute(select(d.c.body).where(d.c.name == name)).scalar_one_or_none()
+    return None if found is None else str(found)

@@ -91,6 +91,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("partner", "domain"),
         comment="the compare matrix's non-empty cells; kept by writes",
     )
+    op.create_table(
+        "summary_documents",
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False, comment="a whole answer, as the API sends it"),
+        sa.PrimaryKeyConstraint("name"),
+        comment="answers about the whole registry (the compare matrix), rendered by each write",
+    )
     _fill(op.get_bind())
 
 
@@ -104,6 +111,7 @@ def _fill(bind: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("summary_documents")
     op.drop_table("matrix_cells")
     op.drop_table("provision_facets")
     with op.batch_alter_table("event_links") as batch:
