@@ -36,7 +36,6 @@ from sqlalchemy import text
 from benchmarks.serve_load import (
     Figures,
     free_port,
-    measure_datasette,
     serve,
     stop,
     synthetic_registry,
@@ -98,6 +97,33 @@ def build(backend: str, size: int, folder: Path) -> Registry:
     return Registry(backend, size, url, took, mb)
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process (and its reaped children) has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / TICK
+
+
+@dataclass(frozen=True)
+class Measured:
+    figures: Figures
+    cpu_ms: float
+    """Server CPU per request: steadier than req/s on a machine shared with other work."""
+
+
+def measured(
+    label: str, url: str, seconds: int, process: subprocess.Popen[bytes], connections: int = 32
+) -> Measured:
+    before = cpu_seconds(process.pid)
+    figures = wrk(label, url, seconds, connections)
+    used = cpu_seconds(process.pid) - before
+    # wrk's 1 s warm-up is included in `used`: count its requests at the measured rate
+    requests = figures.rps * (seconds + 1) if figures.rps else 0
+    return Measured(figures, used * 1000 / requests if requests else float("nan"))
+
+
 def target() -> str:
     return synthetic_registry(50, 50)[12].id
 
@@ -119,20 +145,38 @@ def start(registry: Registry, cache: bool) -> tuple[str, subprocess.Popen[bytes]
     return f"http://127.0.0.1:{port}", process
 
 
-def measure(registry: Registry, seconds: int, aid: str) -> list[Figures]:
-    rows: list[Figures] = []
+def measure(registry: Registry, seconds: int, aid: str) -> list[Measured]:
+    rows: list[Measured] = []
     for cache in (False, True):
         tag = "cached" if cache else "no cache"
         base, process = start(registry, cache)
         try:
             for name, url in queries(base, aid).items():
-                rows.append(wrk(f"{name} ({tag})", url, seconds))
+                rows.append(measured(f"{name} ({tag})", url, seconds, process))
             if not cache:
                 page = queries(base, aid)["agreement page"]
-                rows.append(wrk("agreement page, 1 connection (no cache)", page, seconds, 1))
+                label = "agreement page, 1 connection (no cache)"
+                rows.append(measured(label, page, seconds, process, 1))
         finally:
             stop(process)
     return rows
+
+
+def datasette(db: Path, seconds: int, aid: str) -> Measured:
+    port = free_port()
+    found = shutil.which("datasette", path=str(Path(sys.executable).parent))
+    if found is None:
+        raise SystemExit("datasette is not installed: pip install -e '.[bench]'")
+    settings = ["--setting", "suggest_facets", "off", "--setting", "default_page_size", "50"]
+    process = serve([found, "serve", "-i", str(db), "-p", str(port), *settings], port)
+    url = (
+        f"http://127.0.0.1:{port}/{db.stem}/provisions.json?primary_domain=air_defence"
+        f"&agreement_id={aid}&_nocount=1&_size=50"
+    )
+    try:
+        return measured("datasette filtered JSON", url, seconds, process)
+    finally:
+        stop(process)
 
 
 def _request(
@@ -143,7 +187,7 @@ def _request(
         return response.status, response.headers.get("ETag"), response.read()
 
 
-def editors(registry: Registry, seconds: int, aid: str) -> tuple[Figures, list[float]]:
+def editors(registry: Registry, seconds: int, aid: str) -> tuple[Measured, list[float]]:
     """Two curators editing provisions of two other agreements while wrk reads."""
     token = verbs.create_token(f"bench-{time.monotonic_ns()}", registry.url)
     base, process = start(registry, True)
@@ -182,10 +226,11 @@ def editors(registry: Registry, seconds: int, aid: str) -> tuple[Figures, list[f
     try:
         for thread in threads:
             thread.start()
-        reads = wrk(
+        reads = measured(
             "filtered JSON while 2 curators edit (cached)",
             queries(base, aid)["filtered JSON"],
             seconds,
+            process,
         )
     finally:
         done.set()
@@ -214,10 +259,10 @@ def main() -> None:
     backends = options.backends.split(",")
     aid = target()
     print(f"{'backend':10} {'provisions':>10} {'query':48} {'req/s':>8} {'p50 ms':>8} "
-          f"{'p99 ms':>8} {'non-2xx':>7} {'x ds':>6}")  # fmt: skip
+          f"{'p99 ms':>8} {'non-2xx':>7} {'x ds':>6} {'cpu ms':>7} {'x ds cpu':>8}")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
-            peer: Figures | None = None
+            peer: Measured | None = None
             for backend in backends:
                 registry = build(backend, size, Path(folder))
                 print(
@@ -226,7 +271,7 @@ def main() -> None:
                     flush=True,
                 )
                 if backend == "sqlite":
-                    peer = measure_datasette(Path(registry.url), options.seconds, aid)[0]
+                    peer = datasette(Path(registry.url), options.seconds, aid)
                     _row(backend, size, peer, peer)
                 rows = measure(registry, options.seconds, aid)
                 reads, writes = editors(registry, options.seconds, aid)
@@ -249,11 +294,13 @@ def main() -> None:
     )
 
 
-def _row(backend: str, size: int, f: Figures, peer: Figures | None) -> None:
-    ratio = f.rps / peer.rps if peer and peer.rps else float("nan")
+def _row(backend: str, size: int, m: Measured, peer: Measured | None) -> None:
+    f = m.figures
+    ratio = f.rps / peer.figures.rps if peer and peer.figures.rps else float("nan")
+    cpu_ratio = peer.cpu_ms / m.cpu_ms if peer and m.cpu_ms else float("nan")
     print(
         f"{backend:10} {size:>10,} {f.label:48} {f.rps:8.0f} {f.p50_ms:8.1f} {f.p99_ms:8.1f} "
-        f"{f.errors:7d} {ratio:6.2f}",
+        f"{f.errors:7d} {ratio:6.2f} {m.cpu_ms:7.2f} {cpu_ratio:8.2f}",
         flush=True,
     )
 
