@@ -64,7 +64,7 @@ provision_facets = Table(
     Column("co_domain", String, primary_key=True, comment="a domain id, or * for any"),
     Column("actor", String, primary_key=True, comment="a party code, or * for any"),
     Column("kind", String, primary_key=True),
-    Column("n", Integer, nullable=False),
+    Column("n", Integer, nullable=False, comment="how many provisions"),
     comment="provisions per agreement, domain, co-domain, actor and kind; kept by writes",
 )
 Index(
@@ -93,7 +93,7 @@ matrix_cells = Table(
     tables.metadata,
     Column("partner", String, primary_key=True),
     Column("domain", String, primary_key=True),
-    Column("n", Integer, nullable=False),
+    Column("n", Integer, nullable=False, comment="how many provisions of the partner's agreements"),
     Column("cell", Text, nullable=False, comment="the cell as the compare API sends it (JSON)"),
     comment="the compare matrix's non-empty cells; kept by writes",
 )

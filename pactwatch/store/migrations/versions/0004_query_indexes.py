@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.Column("co_domain", sa.String(), nullable=False, comment="a domain id, or * for any"),
         sa.Column("actor", sa.String(), nullable=False, comment="a party code, or * for any"),
         sa.Column("kind", sa.String(), nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False, comment="how many provisions"),
         sa.PrimaryKeyConstraint("agreement_id", "domain", "co_domain", "actor", "kind"),
         comment="provisions per agreement, domain, co-domain, actor and kind; kept by writes",
     )
@@ -81,7 +81,12 @@ def upgrade() -> None:
         "matrix_cells",
         sa.Column("partner", sa.String(), nullable=False),
         sa.Column("domain", sa.String(), nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column(
+            "n",
+            sa.Integer(),
+            nullable=False,
+            comment="how many provisions of the partner's agreements",
+        ),
         sa.Column(
             "cell",
             sa.Text(),
