@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pactwatch.model import Agreement, Provision, Span
+from pactwatch.model import Agreement, Provision, Source, Span
 from pactwatch.model.taxonomy import domains
 from pactwatch.store import load_registry, open_engine
 
@@ -119,6 +119,7 @@ def synthetic_registry(n_agreements: int, n_provisions: int, seed: int = 7) -> l
                 title=f"Synthetic agreement {i} with {partner}",
                 parties=["UA", partner],
                 signed_on=signed,
+                sources=[Source(id="s", title=f"Synthetic source {i}")],
                 provisions=provisions,
             )
         )
@@ -165,7 +166,7 @@ def _ms(text: str) -> float:
 def wrk(label: str, url: str, seconds: int, connections: int = 32) -> Figures:
     """Run wrk (bounded: fixed duration and connections, loopback only) and parse it."""
     wait_ready(url)
-    args = ["wrk", "-t2", f"-c{connections}", "--latency", "--timeout", "5s"]
+    args = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", "--latency", "--timeout", "5s"]
     subprocess.run([*args, "-d1s", url], capture_output=True, check=True)  # warm-up, discarded
     run = subprocess.run([*args, f"-d{seconds}s", url], capture_output=True, text=True, check=True)
     out = run.stdout

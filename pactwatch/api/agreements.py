@@ -59,7 +59,13 @@ def _found(cfg: ServiceConfig, agreement_id: str) -> tuple[str, int]:
 async def get_agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
     record, version = await run_in_threadpool(_found, cfg, agreement_id)
     tag = write.etag(record, version)
-    return await conditional(request, cfg, lambda: (agreement_bytes(record), JSON), etag=tag)
+    return await conditional(
+        request,
+        cfg,
+        lambda: (agreement_bytes(record), JSON),
+        etag=tag,
+        depends=frozenset({agreement_id}),
+    )
 
 
 @router.get(
@@ -74,7 +80,7 @@ async def get_source(agreement_id: str, source_id: str, request: Request, cfg: C
             raise ApiError(404, "unknown-source", message, "id")
         return dumps(source_view(agreement, source_id, cfg.library)), JSON
 
-    return await conditional(request, cfg, produce)
+    return await conditional(request, cfg, produce, depends=frozenset({agreement_id}))
 
 
 @router.get(

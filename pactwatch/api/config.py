@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from fastapi import Request
 from sqlalchemy import Engine
 
+from pactwatch.api.cache import ResponseCache
 from pactwatch.sources import SourceLibrary
 from pactwatch.store.registry import Registry
 
@@ -20,16 +22,16 @@ class ServiceConfig:
     library: SourceLibrary
     max_body_bytes: int = MAX_BODY_BYTES
     cache_responses: bool = True
-    cache: dict[tuple[str, str], tuple[bytes, str]] = field(default_factory=dict)
     cache_bytes: int = 64_000_000
-    cached_bytes: int = 0
     generation_ttl: float = 1.0
     _generation: tuple[str, float] = ("", -1e9)
     epoch: int = 0
     registry: Registry | None = None
     """The one way the service writes; made on `engine` when not given."""
+    responses: ResponseCache = field(init=False)
 
     def __post_init__(self) -> None:
+        self.responses = ResponseCache(self.cache_bytes)
         if self.registry is None:
             url = self.engine.url.render_as_string(hide_password=True)
             self.registry = Registry(self.engine, url, [])
@@ -41,20 +43,35 @@ class ServiceConfig:
         assert self.registry is not None
         return self.registry
 
-    def changed(self, agreement_ids: frozenset[str] | None) -> None:
-        """Told by the registry after a write or load commits (None: everything changed)."""
-        self.forget_generation()
+    def changed(
+        self, agreement_ids: frozenset[str] | None, generations: tuple[str, str] | None
+    ) -> None:
+        """Told by the registry after a write or load commits: the agreements it changed
+        (None: everything, as a load does) and the generation it moved from and to."""
+        if agreement_ids is None or generations is None:
+            self.responses.clear()
+            self.forget_generation()
+        else:
+            self.invalidate(agreement_ids, generations)
+
+    @property
+    def cache(self) -> dict[tuple[str, str], tuple[bytes, str]]:
+        return self.responses.entries
+
+    @property
+    def cached_bytes(self) -> int:
+        return self.responses.size
 
     def keep(self, key: tuple[str, str], response: tuple[bytes, str]) -> None:
-        """Cache a response; past the byte budget (or on a new generation) start afresh."""
-        size = len(response[0])
-        if size > self.cache_bytes // 8:
-            return
-        if self.cached_bytes + size > self.cache_bytes:
-            self.cache.clear()
-            self.cached_bytes = 0
-        self.cache[key] = response
-        self.cached_bytes += size
+        """Cache a response that depends on the whole registry (see `ResponseCache.keep`)."""
+        self.responses.keep(key, response)
+
+    def invalidate(self, agreement_ids: Iterable[str], generations: tuple[str, str]) -> None:
+        """After a write of these agreements commits (moving the generation `before -> after`):
+        drop the answers that read them, and read the generation afresh."""
+        self.responses.invalidate(agreement_ids)
+        self.responses.wrote(*generations)
+        self.forget_generation()
 
     def remembered_generation(self) -> str | None:
         """The registry's generation as read less than `generation_ttl` seconds ago.

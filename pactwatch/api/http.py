@@ -12,6 +12,7 @@ from collections.abc import Callable
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from pactwatch.api.cache import Depends
 from pactwatch.api.config import ServiceConfig
 from pactwatch.store import state
 from pactwatch.store.engine import reader
@@ -43,29 +44,40 @@ async def conditional(
     produce: Produce,
     etag: str | None = None,
     vary: str = "",
+    depends: Depends = None,
+    quick: bool = False,
 ) -> Response:
     """The response `produce` makes, or 304, with ETag and Cache-Control set.
 
     Runs on the event loop; only a cache miss (and a stale generation) goes to a worker
-    thread, so a cached answer costs no thread hand-off.
+    thread, so a cached answer costs no thread hand-off. A `quick` producer (a few index
+    lookups and bytes joined, no page rendering) runs on the loop itself on SQLite, where
+    the hand-off to a thread costs more than the query.
 
     `etag` overrides the generation-based tag (an agreement carries its own write ETag);
-    `vary` names whatever else the response depends on (a page showing today's date).
+    `vary` names whatever else the response depends on (a page showing today's date);
+    `depends` names the agreements the answer reads (none: the whole registry), so a write
+    drops only the cached answers it changed.
     """
     generation = config.remembered_generation()
     if generation is None:
         generation = await run_in_threadpool(current_generation, config)
-    generation += vary
-    key = (generation, _url_key(request))
-    tag = etag or f'W/"{digest(key)}"'
+    cache = config.responses
+    cache.follow(generation)
+    key = (vary, _url_key(request))
+    tag = etag or f'W/"{digest((generation + vary, key[1]))}"'
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
     if tag in _tags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
-    cached = config.cache.get(key) if config.cache_responses else None
+    cached = cache.get(key) if config.cache_responses else None
     if cached is None:
-        cached = await run_in_threadpool(produce)
+        started = cache.start()
+        if quick and config.engine.dialect.name == "sqlite":
+            cached = produce()
+        else:
+            cached = await run_in_threadpool(produce)
         if config.cache_responses:
-            config.keep(key, cached)
+            cache.keep(key, cached, depends, started)
     body, media_type = cached
     return Response(content=body, media_type=media_type, headers=headers)
 

@@ -164,10 +164,15 @@ async def list_provisions(
             return _csv_page(page), "text/csv; charset=utf-8"
         return _json_page(page, request, sort), "application/json"
 
-    response = await conditional(request, cfg, produce)
+    response = await conditional(request, cfg, produce, depends=depends_on(pq.filter), quick=True)
     if format == "csv":
         as_download(response, "pactwatch-provisions.csv")
     return response
+
+
+def depends_on(f: query.ProvisionFilter) -> frozenset[str] | None:
+    """The agreements a filtered answer reads: the one it names, else the whole registry."""
+    return frozenset({f.agreement}) if f.agreement else None
 
 
 def _written(result: write.Written, provision_id: str, status: int) -> Response:

@@ -42,9 +42,20 @@ def open_engine(db: str | None = None) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
 
 
+_READER = "_pactwatch_reader"
+
+
 def reader(engine: Engine) -> Engine:
-    """The same engine and pool, for reads: on SQLite its transactions do not lock writers out."""
-    return engine.execution_options(**{READONLY: True})
+    """The same engine and pool, for reads: on SQLite its transactions do not lock writers out.
+
+    Made once per engine and kept on it: building the option engine costs more than a
+    small query.
+    """
+    found: Engine | None = getattr(engine, _READER, None)
+    if found is None:
+        found = engine.execution_options(**{READONLY: True})
+        setattr(engine, _READER, found)
+    return found
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -50,6 +51,7 @@ events = Table(
     Column("description", Text),
     Column("fingerprint", String(64), nullable=False, unique=True),
     Column("record", Text, nullable=False, comment="the event JSON, as loaded"),
+    Index("ix_events_kind", "kind", "earliest_utc", "id"),
 )
 
 event_links = Table(
@@ -60,6 +62,7 @@ event_links = Table(
     Column("agreement_id", String, nullable=False),
     Column("target", String, nullable=False, comment="agreement, provision or mechanism"),
     Column("target_id", String, comment="provision or mechanism id"),
+    Index("ix_event_links_agreement", "agreement_id", "event_id"),
 )
 
 delivery_metadata = MetaData()

@@ -11,16 +11,19 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
-from pactwatch.store import fts, state, tables
+from pactwatch.store import fts, state, summary, tables
 from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
+SIGNED_UNKNOWN = date(9999, 12, 31)
+"""Where agreements without a known signing date sort: last."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ def load_registry(
         _clear(connection)
         _insert(connection, tables.domains, _domain_rows())
         insert_agreements(connection, agreements)
+        summary.rebuild(connection, agreements)
         if also is not None:
             also(connection)
         fts.rebuild(connection)
@@ -105,7 +109,11 @@ def replace_agreement(connection: Connection, agreement: Agreement, version: int
     """
     rows = agreement_rows(agreement)
     head = {**rows.pop(tables.agreements)[0], "version": version}
-    a = tables.agreements
+    a, ap = tables.agreements, tables.agreement_parties
+    partners_before = connection.execute(
+        select(ap.c.party).where(ap.c.agreement_id == agreement.id)
+    ).scalars()
+    before = [str(p) for p in partners_before]
     updated = connection.execute(update(a).where(a.c.id == agreement.id).values(**head))
     if updated.rowcount == 0:
         connection.execute(insert(a).values(**head))
@@ -114,6 +122,7 @@ def replace_agreement(connection: Connection, agreement: Agreement, version: int
     for table in tables.metadata.sorted_tables:
         _insert(connection, table, rows.get(table, ()))
     fts.refresh(connection, agreement.id)
+    summary.refresh_agreement(connection, agreement, before)
 
 
 def _insert(connection: Connection, table: Table, rows: Iterable[Row]) -> None:
@@ -174,9 +183,12 @@ def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
          "language": s.language, "sha256": s.sha256, "url": s.url}
         for s in agreement.sources
     ]  # fmt: skip
+    signed_key = agreement.signed_on or SIGNED_UNKNOWN
     for position, provision in enumerate(agreement.provisions):
         for table, items in _provision_rows(aid, position, provision).items():
             rows[table].extend(items)
+    for row in rows[tables.provisions]:
+        row["signed_key"] = signed_key
     rows[tables.mechanisms] = [
         {"agreement_id": aid, "id": m.id, "kind": m.kind, "within": m.within, "every": m.every,
          "starts_on": m.starts_on, "triggers": ",".join(m.triggers), "provision_id": m.provision,

@@ -9,6 +9,7 @@ row's sort key), so page 2,000 costs what page 1 costs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,19 +19,24 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    Text,
     and_,
+    bindparam,
+    cast,
     func,
     literal,
+    literal_column,
     select,
     tuple_,
+    union_all,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
-from pactwatch.store import fts, tables
+from pactwatch.store import fts, summary, tables
 
 p, a = tables.provisions, tables.agreements
 pd, pp, ap = tables.provision_domains, tables.provision_parties, tables.agreement_parties
-FAR_FUTURE = date(9999, 12, 31)
-HOME_PARTY = "UA"
+pf = summary.provision_facets
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class Sort:
     def key(self) -> list[ColumnElement[Any]]:
         tail: list[ColumnElement[Any]] = [p.c.agreement_id, p.c.position]
         if self.name == "signed_on":
-            return [func.coalesce(a.c.signed_on, literal(FAR_FUTURE)), *tail]
+            return [p.c.signed_key, *tail]
         if self.name == "domain":
             return [p.c.primary_domain, *tail]
         if self.name == "id":
@@ -98,24 +104,76 @@ def _child_has(table: Any, **where: str) -> ColumnElement[bool]:
     return select(literal(1)).where(linked, *conditions).exists()
 
 
-def conditions(f: ProvisionFilter, dialect: str) -> list[ColumnElement[bool]]:
-    """The WHERE clauses for a filter, on `provisions` rows."""
+def conditions(f: ProvisionFilter, dialect: str, probe: bool = True) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for a filter, on `provisions` rows.
+
+    A page (`probe`) walks a sort index and probes each row's lists, stopping after the
+    page; a count or facet reads every match, so there the lists' own indexes drive
+    (`(agreement_id, id) IN (rows with that value)`) and only matching rows are visited.
+    """
+    child = _child_has if probe else _child_in
     out: list[ColumnElement[bool]] = []
-    if f.agreement:
+    if f.agreement is not None:
         out.append(p.c.agreement_id == f.agreement)
-    if f.kind:
+    if f.kind is not None:
         out.append(p.c.kind == f.kind)
-    if f.domain:
-        out.append(_child_has(pd, domain=f.domain))
-    if f.actor:
-        out.append(_child_has(pp, role="actor", party=f.actor))
-    if f.beneficiary:
-        out.append(_child_has(pp, role="beneficiary", party=f.beneficiary))
-    if f.partner:
+    if f.domain is not None:
+        out.append(child(pd, domain=f.domain))
+    if f.actor is not None:
+        out.append(child(pp, role="actor", party=f.actor))
+    if f.beneficiary is not None:
+        out.append(child(pp, role="beneficiary", party=f.beneficiary))
+    if f.partner is not None:
         out.append(p.c.agreement_id.in_(select(ap.c.agreement_id).where(ap.c.party == f.partner)))
-    if f.q and f.q.strip():
+    if f.q is not None:
         out.append(fts.matches(dialect, f.q))
     return out
+
+
+VALUES = ("agreement", "domain", "actor", "beneficiary", "kind", "partner")
+"""The filter's fields that are plain values (bound parameters); `q` is built per query."""
+
+
+def normal(f: ProvisionFilter) -> ProvisionFilter:
+    """Empty values mean no filter (`?agreement=` filters nothing)."""
+    values = {name: getattr(f, name) or None for name in VALUES}
+    return ProvisionFilter(**values, q=f.q if f.q and f.q.strip() else None)
+
+
+def _template(f: ProvisionFilter) -> ProvisionFilter:
+    """The filter's shape, each value a bound parameter, so one statement serves all values."""
+    bound: dict[str, Any] = {
+        name: bindparam("f_" + name) if getattr(f, name) is not None else None for name in VALUES
+    }
+    return ProvisionFilter(**bound, q=f.q)
+
+
+def _values(f: ProvisionFilter) -> dict[str, Any]:
+    return {"f_" + name: getattr(f, name) for name in VALUES if getattr(f, name) is not None}
+
+
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _statement(key: tuple[Any, ...], f: ProvisionFilter, build: Any) -> Any:
+    """A statement built once per shape (which filters, which sort) and reused: building a
+    SQLAlchemy statement costs more than running an indexed query. Text queries (`q`)
+    carry their words in the statement and are built each time."""
+    if f.q is not None:
+        return build()
+    shape = (*key, *(getattr(f, name) is not None for name in VALUES))
+    found = _STATEMENTS.get(shape)
+    if found is None:
+        found = _STATEMENTS[shape] = build()
+    return found
+
+
+def _child_in(table: Any, **where: str) -> ColumnElement[bool]:
+    """The provision is among those with a child row of these values (index-driven)."""
+    rows = select(table.c.agreement_id, table.c.provision_id).where(
+        *[table.c[name] == value for name, value in where.items()]
+    )
+    return tuple_(p.c.agreement_id, p.c.id).in_(rows)
 
 
 def provision_page(
@@ -126,18 +184,26 @@ def provision_page(
     after: Sequence[Any] | None = None,
 ) -> ProvisionPage:
     """One page of provisions in `sort` order, starting after the cursor's key."""
-    key = sort.key()
-    query: Select[Any] = select(p.c.agreement_id, p.c.record, *key).where(
-        *conditions(f, connection.dialect.name)
-    )
-    if sort.name == "signed_on":
-        query = query.join(a, a.c.id == p.c.agreement_id)
+    f = normal(f)
+    dialect = connection.dialect.name
+
+    def build() -> Select[Any]:
+        key = sort.key()
+        query: Select[Any] = select(p.c.agreement_id, p.c.record, *key).where(
+            *conditions(_template(f), dialect)
+        )
+        if after is not None:
+            bound = tuple_(*key)
+            values = tuple_(*[bindparam(f"k{i}", type_=k.type) for i, k in enumerate(key)])
+            query = query.where(bound < values if sort.descending else bound > values)
+        order = [k.desc() if sort.descending else k.asc() for k in key]
+        return query.order_by(*order).limit(bindparam("f_limit"))
+
+    shape = ("page", dialect, sort.name, sort.descending, after is not None)
+    params = {**_values(f), "f_limit": limit + 1}
     if after is not None:
-        bound = tuple_(*key)
-        values = tuple(sort.decode(after))
-        query = query.where(bound < values if sort.descending else bound > values)
-    order = [k.desc() if sort.descending else k.asc() for k in key]
-    rows = connection.execute(query.order_by(*order).limit(limit + 1)).all()
+        params.update({f"k{i}": v for i, v in enumerate(sort.decode(after))})
+    rows = connection.execute(_statement(shape, f, build), params).all()
     page = ProvisionPage(
         [ProvisionRow(str(r[0]), str(r[1]), [_jsonable(v) for v in r[2:]]) for r in rows[:limit]]
     )
@@ -151,13 +217,105 @@ def _jsonable(value: Any) -> Any:
 
 
 def count_provisions(connection: Connection, f: ProvisionFilter) -> int:
-    query = select(func.count()).select_from(p).where(*conditions(f, connection.dialect.name))
-    return int(connection.execute(query).scalar_one())
+    f = normal(f)
+    dialect = connection.dialect.name
+    if summarised(f):
+
+        def cube() -> Any:
+            return select(func.coalesce(func.sum(pf.c.n), 0)).where(*_cube_where(_template(f)))
+
+        total = _statement(("cube-count",), f, cube)
+        return int(connection.execute(total, {**_values(f), "any": summary.ANY}).scalar_one())
+
+    def live() -> Any:
+        where = conditions(_template(f), dialect, probe=False)
+        return select(func.count()).select_from(p).where(*where)
+
+    query = _statement(("count", dialect), f, live)
+    return int(connection.execute(query, _values(f)).scalar_one())
+
+
+def summarised(f: ProvisionFilter) -> bool:
+    """Whether the facet cube answers this filter: only its dimensions are constrained."""
+    return f.beneficiary is None and f.q is None
+
+
+def _cube_where(f: ProvisionFilter, facet: str | None = None) -> list[ColumnElement[bool]]:
+    """Cube rows counting each matching provision once (`summary` says why)."""
+    grouped = {"domain": "co_domain", "actor": "actor"}.get(facet or "")
+    any_value: Any = bindparam("any")
+    out: list[ColumnElement[bool]] = []
+    for column, value in (("domain", f.domain), ("co_domain", None), ("actor", f.actor)):
+        if column == grouped:
+            out.append(pf.c[column] != any_value)
+        else:
+            out.append(pf.c[column] == (any_value if value is None else value))
+    if f.kind is not None:
+        out.append(pf.c.kind == f.kind)
+    if f.agreement is not None:
+        out.append(pf.c.agreement_id == f.agreement)
+    if f.partner is not None:
+        out.append(pf.c.agreement_id.in_(select(ap.c.agreement_id).where(ap.c.party == f.partner)))
+    return out
+
+
+def _cube_facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[str, int]]]:
+    """The facets from the cube in one statement (one round trip, one plan)."""
+    columns = {"domain": pf.c.co_domain, "actor": pf.c.actor, "kind": pf.c.kind}
+    columns["agreement"] = pf.c.agreement_id
+
+    def build() -> Any:
+        template = _template(f)
+        parts = []
+        for name, column in columns.items():
+            if name == "actor" and f.actor is not None:
+                continue
+            facet = name if name in {"domain", "actor"} else None
+            n = func.sum(pf.c.n).label("n")
+            parts.append(
+                select(literal_column(f"'{name}'").label("facet"), column.label("value"), n)
+                .where(*_cube_where(template, facet))
+                .group_by(column)
+            )
+        union = union_all(*parts).subquery()
+        return select(union.c.facet, union.c.value, union.c.n).order_by(
+            union.c.facet, union.c.n.desc(), union.c.value
+        )
+
+    statement = _statement(("cube-facets",), f, build)
+    out: dict[str, list[tuple[str, int]]] = {name: [] for name in columns}
+    for name, value, n in connection.execute(statement, {**_values(f), "any": summary.ANY}):
+        out[str(name)].append((str(value), int(n)))
+    if f.actor is not None:
+        out["actor"] = _co_actors(connection, f)
+    return out
+
+
+def _co_actors(connection: Connection, f: ProvisionFilter) -> list[tuple[str, int]]:
+    """Actors of the provisions an actor filter selects (co-actors are not in the cube)."""
+    where = conditions(f, connection.dialect.name, probe=False)
+    matching = select(p.c.agreement_id, p.c.id).where(*where)
+    n = func.count().label("n")
+    query = (
+        select(pp.c.party, n)
+        .where(tuple_(pp.c.agreement_id, pp.c.provision_id).in_(matching), pp.c.role == "actor")
+        .group_by(pp.c.party)
+        .order_by(n.desc(), pp.c.party)
+    )
+    return [(str(k), int(v)) for k, v in connection.execute(query)]
 
 
 def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[str, int]]]:
-    """Counts by domain, actor, kind and agreement over the provisions a filter selects."""
-    matching = select(p.c.agreement_id, p.c.id).where(*conditions(f, connection.dialect.name))
+    """Counts by domain, actor, kind and agreement over the provisions a filter selects.
+
+    From the summary cube when it covers the filter (a few hundred rows whatever the
+    registry's size); a beneficiary or a text query counts the matching rows themselves.
+    """
+    f = normal(f)
+    if summarised(f):
+        return _cube_facets(connection, f)
+    where = conditions(f, connection.dialect.name, probe=False)
+    matching = select(p.c.agreement_id, p.c.id).where(*where)
     sub = matching.subquery()
     in_matching = select(sub.c.agreement_id, sub.c.id)
 
@@ -174,7 +332,11 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
         return [(str(k), int(v)) for k, v in connection.execute(query)]
 
     n = func.count().label("n")
-    by_own = select(sub.c.agreement_id, n).group_by(sub.c.agreement_id)
+    by_own = (
+        select(sub.c.agreement_id, n)
+        .group_by(sub.c.agreement_id)
+        .order_by(n.desc(), sub.c.agreement_id)
+    )
     kinds = (
         select(p.c.kind, n)
         .where(tuple_(p.c.agreement_id, p.c.id).in_(in_matching))
@@ -185,10 +347,22 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
         "domain": grouped(pd.c.domain, pd),
         "actor": grouped(pp.c.party, pp, pp.c.role == "actor"),
         "kind": [(str(k), int(v)) for k, v in connection.execute(kinds)],
-        "agreement": sorted(
-            ((str(k), int(v)) for k, v in connection.execute(by_own)), key=lambda kv: -kv[1]
-        ),
+        "agreement": [(str(k), int(v)) for k, v in connection.execute(by_own)],
     }
+
+
+CELL_IDS = summary.CELL_IDS
+
+
+def matrix_partners(connection: Connection) -> list[str]:
+    return summary.matrix_partners(connection)
+
+
+def matrix_cells(connection: Connection) -> list[str]:
+    """The matrix's non-empty cells by partner then domain, each as the API's JSON object."""
+    mc = summary.matrix_cells
+    query = select(mc.c.cell).order_by(mc.c.partner, mc.c.domain)
+    return [str(c) for c in connection.execute(query).scalars()]
 
 
 @dataclass(frozen=True)
@@ -199,59 +373,16 @@ class MatrixCell:
     provisions: list[str]
 
 
-CELL_IDS = 25
-"""Provision ids listed per cell; the count is always whole, and the cell links to all."""
-
-
 def matrix(connection: Connection) -> tuple[list[str], list[MatrixCell]]:
-    """Partners (every agreement's parties other than Ukraine) x domains, with provision ids.
+    """Partners (in signing order) and the non-empty cells, each with up to CELL_IDS ids.
 
-    Returns the partners in signing order (those without coded provisions too, so gaps in
-    coverage show) and the non-empty cells, each with its count and up to CELL_IDS ids.
-    Counted per (domain, agreement) straight off the covering index, then summed per
-    partner here: a partner has few agreements, so the sums are cheap.
+    Read from the `matrix_cells` summary, which every load and write keeps exact.
     """
-    first_signed = func.min(func.coalesce(a.c.signed_on, literal(FAR_FUTURE)))
-    partners_query = (
-        select(ap.c.party)
-        .join(a, a.c.id == ap.c.agreement_id)
-        .where(ap.c.party != HOME_PARTY)
-        .group_by(ap.c.party)
-        .order_by(first_signed, ap.c.party)
-    )
-    partners = [str(r) for r in connection.execute(partners_query).scalars()]
-    owners: dict[str, list[str]] = {}
-    for aid, party in connection.execute(
-        select(ap.c.agreement_id, ap.c.party).where(ap.c.party != HOME_PARTY)
-    ):
-        owners.setdefault(str(aid), []).append(str(party))
-    counts: dict[tuple[str, str], int] = {}
-    by_pair = select(pd.c.domain, pd.c.agreement_id, func.count()).group_by(
-        pd.c.domain, pd.c.agreement_id
-    )
-    for domain, aid, n in connection.execute(by_pair):
-        for party in owners.get(str(aid), []):
-            key = (party, str(domain))
-            counts[key] = counts.get(key, 0) + int(n)
-    ids: dict[tuple[str, str], list[str]] = {}
-    for domain, aid, pid in connection.execute(_first_ids()):
-        for party in owners.get(str(aid), []):
-            listed = ids.setdefault((party, str(domain)), [])
-            if len(listed) < CELL_IDS:
-                listed.append(f"{aid}/{pid}")
-    return partners, [MatrixCell(k[0], k[1], n, ids.get(k, [])) for k, n in sorted(counts.items())]
-
-
-def _first_ids() -> Select[Any]:
-    """The first CELL_IDS provision ids of each (domain, agreement), in index order."""
-    pair = (pd.c.domain, pd.c.agreement_id)
-    rank = func.row_number().over(partition_by=pair, order_by=pd.c.provision_id).label("rn")
-    sub = select(*pair, pd.c.provision_id, rank).subquery()
-    return (
-        select(sub.c.domain, sub.c.agreement_id, sub.c.provision_id)
-        .where(sub.c.rn <= CELL_IDS)
-        .order_by(sub.c.agreement_id, sub.c.domain, sub.c.rn)
-    )
+    cells = []
+    for text in matrix_cells(connection):
+        c = json.loads(text)
+        cells.append(MatrixCell(c["partner"], c["domain"], c["count"], c["provisions"]))
+    return matrix_partners(connection), cells
 
 
 @dataclass(frozen=True)
@@ -282,3 +413,48 @@ def agreement_record(connection: Connection, agreement_id: str) -> tuple[str, in
         select(a.c.record, a.c.version).where(a.c.id == agreement_id)
     ).one_or_none()
     return None if row is None else (str(row[0]), int(row[1]))
+
+
+def _json_text(dialect: str, column: Any, *path: str) -> ColumnElement[Any]:
+    """A text value inside a JSON column, read by the database (SQLite json1 or jsonb)."""
+    if dialect == "sqlite":
+        return func.json_extract(column, "$." + ".".join(path))
+    return cast(column, JSONB).op("#>>")(literal_column("'{" + ",".join(path) + "}'::text[]"))
+
+
+def agreement_head(connection: Connection, agreement_id: str) -> tuple[str, int, int] | None:
+    """An agreement's record without its provisions, its version and provision count.
+
+    The database drops the provisions from the stored JSON, so a page about an agreement
+    with thousands of provisions never parses them all in Python.
+    """
+    if connection.dialect.name == "sqlite":
+        head: ColumnElement[Any] = func.json_remove(a.c.record, "$.provisions")
+    else:
+        head = cast(cast(a.c.record, JSONB).op("-")(literal_column("'provisions'::text")), Text)
+    row = connection.execute(
+        select(head, a.c.version, a.c.provision_count).where(a.c.id == agreement_id)
+    ).one_or_none()
+    return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
+
+
+def provision_records(
+    connection: Connection, agreement_id: str, start: int, stop: int
+) -> list[str]:
+    """The contract JSON of an agreement's provisions at positions [start, stop), in order
+    (a range of the order index, so page 40 costs what page 1 costs)."""
+    query = (
+        select(p.c.record)
+        .where(p.c.agreement_id == agreement_id, p.c.position >= start, p.c.position < stop)
+        .order_by(p.c.position)
+    )
+    return [str(r) for r in connection.execute(query).scalars()]
+
+
+def unreviewed_count(connection: Connection, agreement_id: str) -> int:
+    """Provisions of an agreement whose review state is not `reviewed`."""
+    state = _json_text(connection.dialect.name, p.c.record, "review", "state")
+    query = select(func.count()).where(
+        p.c.agreement_id == agreement_id, func.coalesce(state, "") != "reviewed"
+    )
+    return int(connection.execute(query).scalar_one())

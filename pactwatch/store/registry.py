@@ -29,9 +29,12 @@ from pactwatch.store.load import LoadReport, create_schema, load_registry
 from pactwatch.store.read import ensure_loaded
 from pactwatch.store.tokens import TokenInfo as TokenInfo
 
-Listener = Callable[[frozenset[str] | None], None]
-"""Told after a commit which agreements changed; None: the whole registry (a load)."""
+Listener = Callable[[frozenset[str] | None, tuple[str, str] | None], None]
+"""Told after a commit which agreements changed (None: the whole registry, as a load) and
+the generation the transaction moved from and to (None for a load), so a cache can tell
+its own service's writes from anyone else's."""
 _CHANGED = "pactwatch_changed"
+_GENERATIONS = "pactwatch_generations"
 
 
 def cli_actor() -> str:
@@ -87,16 +90,20 @@ class Registry:
     def _transaction(self) -> Iterator[Connection]:
         """One transaction; after it commits, listeners hear what `_changed` recorded."""
         changed: list[frozenset[str] | None] = []
+        generations: list[str] = []  # before the first change, after each change
         with self.engine.begin() as connection:
             connection.info[_CHANGED] = changed
+            connection.info[_GENERATIONS] = generations
             try:
                 yield connection
             finally:
                 connection.info.pop(_CHANGED, None)
+                connection.info.pop(_GENERATIONS, None)
         if changed:
             scope = None if None in changed else frozenset().union(*filter(None, changed))
+            moved = (generations[0], generations[-1]) if len(generations) > 1 else None
             for listener in self.listeners:
-                listener(scope)
+                listener(scope, moved)
 
     def _changed(
         self, connection: Connection, agreement_ids: Iterable[str] | None, change: str
@@ -105,7 +112,11 @@ class Registry:
 
         Every write calls this, inside its transaction; readers' ETags and response caches
         key on the generation, and listeners are told the agreements after the commit."""
+        moved = connection.info.setdefault(_GENERATIONS, [])
+        if not moved:
+            moved.append(state.generation(connection))
         value = state.advance(connection, change)
+        moved.append(value)
         scope = None if agreement_ids is None else frozenset(agreement_ids)
         connection.info.setdefault(_CHANGED, []).append(scope)
         return value
@@ -184,7 +195,7 @@ class Registry:
         """Replace the content with a dataset; its generation comes from the content."""
         report = load_registry(self.engine, agreements, also=also)
         for listener in self.listeners:
-            listener(None)
+            listener(None, None)
         return report
 
     # Tokens -----------------------------------------------------------------------

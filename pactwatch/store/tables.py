@@ -90,6 +90,7 @@ agreement_parties = Table(
     _agreement_fk(),
     Column("position", Integer, primary_key=True),
     Column("party", String, nullable=False),
+    Index("ix_agreement_parties_party", "party", "agreement_id"),
 )
 
 signatories = Table(
@@ -133,9 +134,21 @@ provisions = Table(
     Column("summary", Text),
     Column("record", Text, comment="the provision's contract JSON (always written by a load)"),
     Column("search_text", Text, comment="the words PostgreSQL's text search indexes"),
-    Index("ix_provisions_primary_domain", "primary_domain"),
-    Index("ix_provisions_order", "agreement_id", "position"),
+    Column(
+        "signed_key",
+        Date,
+        comment="the agreement's signing date (9999-12-31 if unknown): the signed_on sort",
+    ),
+    Index(
+        "ix_provisions_primary_domain", "primary_domain", "agreement_id", "position", "id", "kind"
+    ),
+    Index("ix_provisions_order", "agreement_id", "position", "id", "kind"),
+    Index("ix_provisions_id", "id", "agreement_id", "position", "kind"),
+    Index("ix_provisions_signed", "signed_key", "agreement_id", "position", "id", "kind"),
 )
+"""Each sort the API offers has an index in its order, carrying the id and kind, so a page
+is read in order, filters are probed without touching the table, and only the rows shown
+are fetched (`query.py`)."""
 
 SEARCH_VECTOR = func.to_tsvector(literal_column("'english'::regconfig"), provisions.c.search_text)
 """PostgreSQL's text-search vector of a provision; the GIN index below is on this expression."""

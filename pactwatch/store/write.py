@@ -46,6 +46,8 @@ class Written:
     agreement: Agreement
     version: int
     etag: str
+    generations: tuple[str, str] = ("", "")
+    """The registry's generation before and after the write (caches follow their own writes)."""
 
 
 def etag(record: str, version: int) -> str:

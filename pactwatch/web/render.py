@@ -67,14 +67,16 @@ async def page(
     build: Any,
     vary_today: bool = False,
     vary: str = "",
+    depends: frozenset[str] | None = None,
 ) -> Response:
     """A cached, conditional HTML page: `build()` returns the template's context.
 
-    `vary` names what else the page depends on (the instant a "what is due" page is for).
+    `vary` names what else the page depends on (the instant a "what is due" page is for);
+    `depends` the agreements it reads (none named: the whole registry).
     """
 
     def produce() -> tuple[bytes, str]:
         return render(template, **build()), HTML
 
     vary += date.today().isoformat() if vary_today else ""
-    return await conditional(request, cfg, produce, vary=vary)
+    return await conditional(request, cfg, produce, vary=vary, depends=depends)

@@ -1,0 +1,309 @@
+"""How the service scales: every query at several registry sizes, on SQLite and PostgreSQL.
+
+    .venv/bin/python -m benchmarks.serve_scaling [--sizes 10000,100000,1000000]
+        [--backends sqlite,postgresql] [--seconds 5]
+
+For each size, builds the synthetic registry of `serve_load` (50 agreements) on each
+backend (PostgreSQL: the server in PACTWATCH_BENCH_PG_URL, in a schema of its own), prints
+its load time and size, then runs wrk at 32 connections against the filtered provisions
+JSON, search with facets, the compare matrix and an agreement's page, with the response
+cache on and off, and Datasette's filtered JSON on the same SQLite file as the peer. The
+agreement page is also timed at one connection (its latency, not the server's throughput).
+Last, with the cache on, two curators edit provisions of two other agreements as fast as
+they can while wrk reads: the readers' p99 and the writes' p50/p99.
+
+Figures only, no thresholds: the machine may be shared, so compare rows of one run.
+The floors the service is held to are printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import text
+
+from benchmarks.serve_load import (
+    Figures,
+    free_port,
+    serve,
+    stop,
+    synthetic_registry,
+    wrk,
+)
+from pactwatch import verbs
+from pactwatch.store import load_registry, open_engine
+
+PG_ENV = "PACTWATCH_BENCH_PG_URL"
+SCHEMA = "pactwatch_bench"
+
+
+@dataclass(frozen=True)
+class Registry:
+    backend: str
+    size: int
+    url: str
+    load_s: float
+    mb: float
+
+
+def _pg_url() -> str:
+    url = os.environ.get(PG_ENV) or os.environ.get("PACTWATCH_TEST_PG_URL", "")
+    if not url:
+        raise SystemExit(f"set {PG_ENV} to a PostgreSQL server for the PostgreSQL rows")
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
+
+
+def build(backend: str, size: int, folder: Path) -> Registry:
+    agreements = synthetic_registry(50, size)
+    if backend == "sqlite":
+        url = str(folder / f"bench-{size}.db")
+    else:
+        url = _pg_url()
+        engine = open_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+        engine.dispose()
+    engine = open_engine(url)
+    started = time.perf_counter()
+    load_registry(engine, agreements)
+    took = time.perf_counter() - started
+    if backend == "sqlite":
+        mb = Path(url).stat().st_size / 1e6
+    else:
+        with engine.connect() as connection:
+            total = connection.execute(
+                text(
+                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = :s AND c.relkind = 'r'"
+                ),
+                {"s": SCHEMA},
+            ).scalar_one()
+        mb = int(total) / 1e6
+    engine.dispose()
+    return Registry(backend, size, url, took, mb)
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process (and its reaped children) has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / TICK
+
+
+@dataclass(frozen=True)
+class Measured:
+    figures: Figures
+    cpu_ms: float
+    """Server CPU per request: steadier than req/s on a machine shared with other work."""
+
+
+def measured(
+    label: str, url: str, seconds: int, process: subprocess.Popen[bytes], connections: int = 32
+) -> Measured:
+    before = cpu_seconds(process.pid)
+    figures = wrk(label, url, seconds, connections)
+    used = cpu_seconds(process.pid) - before
+    # wrk's 1 s warm-up is included in `used`: count its requests at the measured rate
+    requests = figures.rps * (seconds + 1) if figures.rps else 0
+    return Measured(figures, used * 1000 / requests if requests else float("nan"))
+
+
+def target() -> str:
+    return synthetic_registry(50, 50)[12].id
+
+
+def queries(base: str, aid: str) -> dict[str, str]:
+    return {
+        "filtered JSON": f"{base}/api/v1/provisions?domain=air_defence&agreement={aid}&limit=50",
+        "search + facets": f"{base}/api/v1/search?domain=air_defence&agreement={aid}&limit=20",
+        "matrix": f"{base}/api/v1/compare",
+        "agreement page": f"{base}/agreements/{aid}",
+    }
+
+
+def start(registry: Registry, cache: bool) -> tuple[str, subprocess.Popen[bytes]]:
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    command = [str(bin_dir / "pactwatch"), "serve", "--db", registry.url, "--port", str(port)]
+    process = serve([*command, "--cache" if cache else "--no-cache"], port)
+    return f"http://127.0.0.1:{port}", process
+
+
+def measure(registry: Registry, seconds: int, aid: str) -> list[Measured]:
+    rows: list[Measured] = []
+    for cache in (False, True):
+        tag = "cached" if cache else "no cache"
+        base, process = start(registry, cache)
+        try:
+            for name, url in queries(base, aid).items():
+                rows.append(measured(f"{name} ({tag})", url, seconds, process))
+            if not cache:
+                page = queries(base, aid)["agreement page"]
+                label = "agreement page, 1 connection (no cache)"
+                rows.append(measured(label, page, seconds, process, 1))
+        finally:
+            stop(process)
+    return rows
+
+
+def datasette(db: Path, seconds: int, aid: str) -> Measured:
+    port = free_port()
+    found = shutil.which("datasette", path=str(Path(sys.executable).parent))
+    if found is None:
+        raise SystemExit("datasette is not installed: pip install -e '.[bench]'")
+    settings = ["--setting", "suggest_facets", "off", "--setting", "default_page_size", "50"]
+    process = serve([found, "serve", "-i", str(db), "-p", str(port), *settings], port)
+    url = (
+        f"http://127.0.0.1:{port}/{db.stem}/provisions.json?primary_domain=air_defence"
+        f"&agreement_id={aid}&_nocount=1&_size=50"
+    )
+    try:
+        return measured("datasette filtered JSON", url, seconds, process)
+    finally:
+        stop(process)
+
+
+def _request(
+    url: str, method: str = "GET", body: bytes | None = None, **headers: str
+) -> tuple[int, str | None, bytes]:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, response.headers.get("ETag"), response.read()
+
+
+def editors(registry: Registry, seconds: int, aid: str) -> tuple[Measured, list[float]]:
+    """Two curators editing provisions of two other agreements while wrk reads."""
+    token = verbs.create_token(f"bench-{time.monotonic_ns()}", registry.url)
+    base, process = start(registry, True)
+    agreements = [a.id for a in synthetic_registry(50, 50)]
+    edited = [a for a in agreements if a != aid][:2]
+    latencies: list[float] = []
+    done = threading.Event()
+
+    def edit(agreement_id: str) -> None:
+        _, tag, raw = _request(f"{base}/api/v1/agreements/{agreement_id}")
+        record = json.loads(raw)
+        n = 0
+        while not done.is_set():
+            provision = dict(record["provisions"][n % len(record["provisions"])])
+            provision["object"] = f"edited {n}"
+            url = f"{base}/api/v1/agreements/{agreement_id}/provisions/{provision['id']}"
+            started = time.perf_counter()
+            try:
+                _, tag, _ = _request(
+                    url,
+                    "PUT",
+                    json.dumps(provision).encode(),
+                    **{
+                        "Authorization": f"Bearer {token}",
+                        "If-Match": tag or "*",
+                        "Content-Type": "application/json",
+                    },
+                )
+            except OSError:
+                tag = "*"
+                continue
+            latencies.append((time.perf_counter() - started) * 1000)
+            n += 1
+
+    threads = [threading.Thread(target=edit, args=(a,)) for a in edited]
+    try:
+        for thread in threads:
+            thread.start()
+        reads = measured(
+            "filtered JSON while 2 curators edit (cached)",
+            queries(base, aid)["filtered JSON"],
+            seconds,
+            process,
+        )
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+        stop(process)
+    return reads, latencies
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--seconds", type=int, default=5)
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    sizes = [int(s) for s in options.sizes.split(",")]
+    backends = options.backends.split(",")
+    aid = target()
+    print(f"{'backend':10} {'provisions':>10} {'query':48} {'req/s':>8} {'p50 ms':>8} "
+          f"{'p99 ms':>8} {'non-2xx':>7} {'x ds':>6} {'cpu ms':>7} {'x ds cpu':>8}")  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            peer: Measured | None = None
+            for backend in backends:
+                registry = build(backend, size, Path(folder))
+                print(
+                    f"{backend:10} {size:>10,} loaded in {registry.load_s:.1f} s, "
+                    f"{registry.mb:.0f} MB",
+                    flush=True,
+                )
+                if backend == "sqlite":
+                    peer = datasette(Path(registry.url), options.seconds, aid)
+                    _row(backend, size, peer, peer)
+                rows = measure(registry, options.seconds, aid)
+                reads, writes = editors(registry, options.seconds, aid)
+                for row in [*rows, reads]:
+                    _row(backend, size, row, peer)
+                print(
+                    f"{backend:10} {size:>10,} {'writes by 2 curators (one provision each)':48} "
+                    f"{len(writes) / options.seconds:8.1f} {_pct(writes, 0.5):8.1f} "
+                    f"{_pct(writes, 0.99):8.1f}",
+                    flush=True,
+                )
+                if backend == "sqlite":
+                    Path(registry.url).unlink()
+    print(
+        "\nFloors: uncached filtered JSON, search + facets and matrix each at least 3x "
+        "Datasette's filtered JSON, p99 under 50 ms at 32 connections; the agreement page "
+        "under 50 ms p50; while 2 curators edit, readers' p99 under 100 ms and writes' p99 "
+        "under 50 ms. PostgreSQL rows are compared with Datasette on the SQLite file of the "
+        f"same size. Load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
+    )
+
+
+def _row(backend: str, size: int, m: Measured, peer: Measured | None) -> None:
+    f = m.figures
+    ratio = f.rps / peer.figures.rps if peer and peer.figures.rps else float("nan")
+    cpu_ratio = peer.cpu_ms / m.cpu_ms if peer and m.cpu_ms else float("nan")
+    print(
+        f"{backend:10} {size:>10,} {f.label:48} {f.rps:8.0f} {f.p50_ms:8.1f} {f.p99_ms:8.1f} "
+        f"{f.errors:7d} {ratio:6.2f} {m.cpu_ms:7.2f} {cpu_ratio:8.2f}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,279 @@
+"""Summary tables for facets and the compare matrix, kept exact inside every write.
+
+Counting facets or the partners x domains matrix from the provision tables reads every
+matching provision: at 100,000 provisions that is a second per question. These tables
+hold the counts already grouped, so a question reads a few hundred summary rows instead.
+
+`provision_facets` is a small cube: per agreement, domain, co-domain, actor and kind, how
+many provisions have that domain, that co-domain and that actor. Domains and actors are
+lists, so each also has an "any" row (`ANY`): a provision with domains d1, d2 and actor A
+gives (d1, d1, A), (d1, d2, A), (d1, *, A), ..., (*, *, *). A count fixes every list
+dimension (to the filter's value, or to `ANY`) except the one it groups by, so each
+provision is counted once; the co-domain is what the domain facet groups by, so a filter
+on one domain still counts the other domains those provisions carry. (The actor facet
+under an actor filter would need co-actors too; `query.facets` counts that one live.)
+
+`matrix_cells` holds the compare matrix's non-empty cells, each already rendered as the
+JSON object the API sends (count, the first provision ids, the link), so the matrix is
+read in one indexed pass and joined as bytes.
+
+Both are rewritten for one agreement (`refresh_agreement`) by the write that changes it,
+in the write's own transaction, and for everything by a load (`rebuild`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+
+from pactwatch.model import Agreement
+from pactwatch.model.codes import party_name
+from pactwatch.model.taxonomy import domains as taxonomy_domains
+from pactwatch.store import tables
+
+ANY = "*"
+HOME_PARTY = "UA"
+SIGNED_UNKNOWN = date(9999, 12, 31)
+CELL_IDS = 25
+"""Provision ids listed per matrix cell; the count is always whole, and the cell links to all."""
+
+provision_facets = Table(
+    "provision_facets",
+    tables.metadata,
+    Column("agreement_id", String, primary_key=True),
+    Column("domain", String, primary_key=True, comment="a domain id, or * for any"),
+    Column("co_domain", String, primary_key=True, comment="a domain id, or * for any"),
+    Column("actor", String, primary_key=True, comment="a party code, or * for any"),
+    Column("kind", String, primary_key=True),
+    Column("n", Integer, nullable=False, comment="how many provisions"),
+    comment="provisions per agreement, domain, co-domain, actor and kind; kept by writes",
+)
+Index(
+    "ix_provision_facets_domain",
+    provision_facets.c.domain,
+    provision_facets.c.co_domain,
+    provision_facets.c.actor,
+    provision_facets.c.agreement_id,
+    provision_facets.c.kind,
+    provision_facets.c.n,
+)
+Index(
+    "ix_provision_facets_co_domain",
+    provision_facets.c.domain,
+    provision_facets.c.actor,
+    provision_facets.c.agreement_id,
+    provision_facets.c.co_domain,
+    provision_facets.c.kind,
+    provision_facets.c.n,
+)
+"""One index per kind of question, each covering: counts and most facets fix the co-domain;
+the domain facet ranges over it after the filter's actor and agreement."""
+
+matrix_cells = Table(
+    "matrix_cells",
+    tables.metadata,
+    Column("partner", String, primary_key=True),
+    Column("domain", String, primary_key=True),
+    Column("n", Integer, nullable=False, comment="how many provisions of the partner's agreements"),
+    Column("cell", Text, nullable=False, comment="the cell as the compare API sends it (JSON)"),
+    comment="the compare matrix's non-empty cells; kept by writes",
+)
+
+
+summary_documents = Table(
+    "summary_documents",
+    tables.metadata,
+    Column("name", String, primary_key=True),
+    Column("body", Text, nullable=False, comment="a whole answer, as the API sends it"),
+    comment="answers about the whole registry (the compare matrix), rendered by each write",
+)
+MATRIX = "compare"
+
+
+def facet_counts(agreement: Agreement) -> Counter[tuple[str, str, str, str]]:
+    """(domain, co-domain, actor, kind) -> provisions, for one agreement."""
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    for p in agreement.provisions:
+        domains = [*dict.fromkeys(p.domains), ANY]
+        actors = [*dict.fromkeys(p.actors), ANY]
+        for d in domains:
+            for o in domains:
+                for x in actors:
+                    counts[(d, o, x, p.kind)] += 1
+    return counts
+
+
+def facet_rows(agreement: Agreement) -> list[dict[str, object]]:
+    """The cube rows one agreement contributes."""
+    return [
+        {"agreement_id": agreement.id, "domain": d, "co_domain": o, "actor": x, "kind": k, "n": n}
+        for (d, o, x, k), n in sorted(facet_counts(agreement).items())
+    ]
+
+
+def partners_of(agreement: Agreement) -> set[str]:
+    return {p for p in agreement.parties if p != HOME_PARTY}
+
+
+def rebuild(connection: Connection, agreements: Sequence[Agreement]) -> None:
+    """Fill both tables for a whole load (the caller has emptied them)."""
+    rows = [row for a in agreements for row in facet_rows(a)]
+    if rows:
+        connection.execute(insert(provision_facets), rows)
+    refresh_partners(connection, {p for a in agreements for p in partners_of(a)})
+    render_matrix(connection)
+
+
+def refresh_agreement(
+    connection: Connection, agreement: Agreement, partners_before: Iterable[str] = ()
+) -> None:
+    """Bring one agreement's counts and its partners' matrix cells up to date (inside the write).
+
+    Only the cube rows whose counts changed are written, and only the matrix cells of the
+    domains whose counts changed are recomputed: an edit of one provision touches a few
+    rows, not the agreement's thousands.
+    """
+    f = provision_facets
+    key = (f.c.domain, f.c.co_domain, f.c.actor, f.c.kind)
+    stored = {
+        (str(d), str(o), str(x), str(k)): int(n)
+        for d, o, x, k, n in connection.execute(
+            select(*key, f.c.n).where(f.c.agreement_id == agreement.id)
+        )
+    }
+    fresh = facet_counts(agreement)
+    gone = [k for k in stored if k not in fresh]
+    added = [k for k in fresh if k not in stored]
+    moved = [k for k in fresh if k in stored and stored[k] != fresh[k]]
+    where = [f.c.agreement_id == agreement.id, *[c == bindparam("k_" + c.name) for c in key]]
+    if gone:
+        connection.execute(delete(f).where(*where), [_named(k) for k in gone])
+    if moved:
+        connection.execute(
+            update(f).where(*where).values(n=bindparam("new_n")),
+            [{**_named(k), "new_n": fresh[k]} for k in moved],
+        )
+    if added:
+        names = ("domain", "co_domain", "actor", "kind")
+        rows = [
+            {"agreement_id": agreement.id, **dict(zip(names, k, strict=True)), "n": fresh[k]}
+            for k in added
+        ]
+        connection.execute(insert(f), rows)
+    domains = {k[1] for k in [*gone, *added, *moved] if k[0] == ANY and k[2] == ANY}
+    partners = partners_of(agreement)
+    before = set(partners_before) - {HOME_PARTY}
+    refresh_partners(connection, before ^ partners)
+    refresh_partners(connection, before & partners, domains - {ANY})
+    render_matrix(connection)
+
+
+def _named(key: tuple[str, str, str, str]) -> dict[str, str]:
+    return dict(zip(("k_domain", "k_co_domain", "k_actor", "k_kind"), key, strict=True))
+
+
+def refresh_partners(
+    connection: Connection, partners: Iterable[str], only: set[str] | None = None
+) -> None:
+    """Recompute the matrix cells of these partners (`only` these domains, if given)."""
+    f, ap, pd = provision_facets, tables.agreement_parties, tables.provision_domains
+    mc = matrix_cells
+    for partner in sorted(partners):
+        if only is not None and not only:
+            continue
+        clear = delete(mc).where(mc.c.partner == partner)
+        if only is not None:
+            clear = clear.where(mc.c.domain.in_(sorted(only)))
+        connection.execute(clear)
+        owned = select(ap.c.agreement_id).where(ap.c.party == partner)
+        counting = (
+            select(f.c.co_domain, func.sum(f.c.n))
+            .where(f.c.domain == ANY, f.c.actor == ANY, f.c.co_domain != ANY)
+            .where(f.c.agreement_id.in_(owned))
+        )
+        if only is not None:
+            counting = counting.where(f.c.co_domain.in_(sorted(only)))
+        counts = connection.execute(counting.group_by(f.c.co_domain).order_by(f.c.co_domain)).all()
+        cells = []
+        for domain, n in counts:
+            if not n:
+                continue
+            ids = connection.execute(
+                select(pd.c.agreement_id, pd.c.provision_id)
+                .where(pd.c.domain == domain, pd.c.agreement_id.in_(owned))
+                .order_by(pd.c.agreement_id, pd.c.provision_id)
+                .limit(CELL_IDS)
+            ).all()
+            cell = {
+                "partner": partner,
+                "domain": str(domain),
+                "count": int(n),
+                "provisions": [f"{a}/{p}" for a, p in ids],
+                "url": f"/api/v1/provisions?partner={partner}&domain={domain}",
+            }
+            cells.append(
+                {"partner": partner, "domain": domain, "n": int(n), "cell": json.dumps(cell)}
+            )
+        if cells:
+            connection.execute(insert(mc), cells)
+
+
+def matrix_partners(connection: Connection) -> list[str]:
+    """Every agreement's parties other than Ukraine, in order of their first signing.
+
+    Partners without coded provisions are listed too, so gaps in coverage show.
+    """
+    a, ap = tables.agreements, tables.agreement_parties
+    first_signed = func.min(func.coalesce(a.c.signed_on, literal(SIGNED_UNKNOWN)))
+    query = (
+        select(ap.c.party)
+        .join(a, a.c.id == ap.c.agreement_id)
+        .where(ap.c.party != HOME_PARTY)
+        .group_by(ap.c.party)
+        .order_by(first_signed, ap.c.party)
+    )
+    return [str(r) for r in connection.execute(query).scalars()]
+
+
+def matrix_body(connection: Connection) -> str:
+    """The compare answer: partners, domains, and the cells as kept in `matrix_cells`."""
+    head = {
+        "partners": [{"code": p, "name": party_name(p)} for p in matrix_partners(connection)],
+        "domains": [{"id": d.id, "label": d.label} for d in taxonomy_domains()],
+    }
+    cells = connection.execute(
+        select(matrix_cells.c.cell).order_by(matrix_cells.c.partner, matrix_cells.c.domain)
+    ).scalars()
+    return json.dumps(head)[:-1] + ', "cells": [' + ", ".join(str(c) for c in cells) + "]}"
+
+
+def render_matrix(connection: Connection) -> None:
+    """Keep the whole compare answer rendered, so reading it is one row."""
+    d = summary_documents
+    connection.execute(delete(d).where(d.c.name == MATRIX))
+    connection.execute(insert(d).values(name=MATRIX, body=matrix_body(connection)))
+
+
+def document(connection: Connection, name: str) -> str | None:
+    d = summary_documents
+    found = connection.execute(select(d.c.body).where(d.c.name == name)).scalar_one_or_none()
+    return None if found is None else str(found)
