@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from pactwatch.api import ServiceConfig, install
+from pactwatch.api.documented import document_errors
 from pactwatch.web import (
     agreement_page,
     api_docs,
@@ -47,6 +48,8 @@ def create_app(cfg: ServiceConfig) -> FastAPI:
         search_page,
         data_page,
     )
+    # the citations are also API reads (`/api/v1/.../cite`): their errors are documented
+    document_errors(cite_routes.router)
     for module in (*pages, charts_routes, cite_routes):
         app.include_router(module.router)
     app.mount(api_docs.ASSETS, api_docs.assets(), name="api-docs-assets")
