@@ -165,12 +165,20 @@ def amounts(text: str) -> list[Money]:
         if not number[0].isdigit() and not scale:
             continue  # "one euro" is a coin, not a pledge; "five million euros" is one
         period = _period(text[m.end() : m.end() + 80])
-        hedge = lexicon.qualifier.search(text, max(0, m.start() - 40), m.start())
-        qualifier = lexicon.qualifiers[hedge.group("hedge").lower()] if hedge else "exact"
-        start = hedge.start() if hedge else m.start()
+        qualifier, start = hedge_before(text, m.start())
         words = text[start : m.end()]
         found.append(Money(value, currency, period, start, m.end(), words, qualifier, shared))
     return found
+
+
+def hedge_before(text: str, at: int) -> tuple[str, int]:
+    """The qualifier of an amount starting at `at` ("exact" when unhedged), and where the
+    words that hedge it start (`at` when there are none)."""
+    lexicon = amount_words()
+    hedge = lexicon.qualifier.search(text, max(0, at - 40), at)
+    if hedge is None:
+        return "exact", at
+    return lexicon.qualifiers[hedge.group("hedge").lower()], hedge.start()
 
 
 def currency_of(money: Money, giver: str | None) -> str:
@@ -220,8 +228,7 @@ def shares(text: str) -> list[Share]:
         base = m.group("base").lower()
         base = {"gross domestic product": "GDP", "gdp": "GDP", "gni": "GNI"}.get(base, base)
         period = _period(text[m.end() : m.end() + 90])
-        hedge = amount_words().qualifier.search(text, max(0, m.start() - 40), m.start())
-        qualifier = amount_words().qualifiers[hedge.group("hedge").lower()] if hedge else "exact"
+        qualifier, _ = hedge_before(text, m.start())
         percent = float(m.group("num").replace(",", "."))  # "0,25%" as much of Europe writes it
         found.append(Share(percent, base, period, m.group(), m.start(), qualifier))
     return found
