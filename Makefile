@@ -45,8 +45,12 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
+# The suite runs on every core (pytest-xdist; each worker has its own PostgreSQL schema and
+# temporary files) and names its slowest tests, so a slow one is seen when it comes.
+PYTEST_WORKERS ?= auto
+
 pytest: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15
 
 test: lint typecheck pytest
 

@@ -7,6 +7,7 @@ absent on a developer's machine, but fail under CI (CI=true), where it must be p
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +50,32 @@ def seed_text(seed_path: Path) -> str:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return PROJECT_ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def data_registry_template(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """`data/` loaded once per test process; tests take copies (see `data_registry`)."""
+    from pactwatch import verbs
+
+    path = tmp_path_factory.mktemp("data-registry") / "registry.db"
+    verbs.load(str(path), [data_dir])
+    return path
+
+
+@pytest.fixture
+def data_registry(tmp_path: Path, data_registry_template: Path) -> Path:
+    """A registry holding the whole dataset, this test's own copy.
+
+    A load of every agreement takes seconds; copying the loaded file takes milliseconds, and
+    the tests that change it still start from exactly what `load` writes. SQLite's backup
+    API copies the WAL's pages too, so the copy is whole whatever state the file is in.
+    """
+    target = tmp_path / "registry.db"
+    with sqlite3.connect(data_registry_template) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    return target
 
 
 @pytest.fixture

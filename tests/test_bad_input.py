@@ -97,14 +97,13 @@ def _dump(db: Path) -> list[tuple[object, ...]]:
 @pytest.mark.parametrize(("name", "code", "path"), CASES[:5], ids=[c[0] for c in CASES[:5]])
 def test_load_of_bad_input_writes_nothing(
     capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
+    data_registry: Path,
     data_dir: Path,
     name: str,
     code: str,
     path: str,
 ) -> None:
-    db = tmp_path / "registry.db"
-    assert run_cli(capsys, "load", str(data_dir), "--db", str(db)).code == 0
+    db = data_registry
     before = _dump(db)
     result = run_cli(capsys, "load", str(data_dir), str(CORPUS / name), "--db", str(db))
     assert result.code == 1, result

@@ -14,12 +14,16 @@ from tests.cli import run_cli
 
 
 @pytest.fixture
-def loaded_db(capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path) -> str:
-    db = str(tmp_path / "cli.db")
-    result = run_cli(capsys, "load", str(data_dir), "--db", db)
+def loaded_db(data_registry: Path) -> str:
+    return str(data_registry)
+
+
+def test_load_says_what_it_loaded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path
+) -> None:
+    result = run_cli(capsys, "load", str(data_dir), "--db", str(tmp_path / "cli.db"))
     assert result.code == 0, result
     assert "loaded 29 agreements" in result.err
-    return db
 
 
 @pytest.fixture(scope="module")

@@ -51,9 +51,10 @@ def test_a_duplicate_is_kept_once_and_the_earlier_id_wins() -> None:
 @pytest.mark.parametrize(
     "path", [p for p in BAD if _expected(p)[0] not in WARNINGS], ids=lambda p: p.stem
 )
-def test_a_load_with_a_bad_event_writes_nothing(path: Path, tmp_path: Path, data_dir: Path) -> None:
-    db = str(tmp_path / "registry.db")
-    verbs.load(db, [data_dir])
+def test_a_load_with_a_bad_event_writes_nothing(
+    path: Path, tmp_path: Path, data_registry: Path
+) -> None:
+    db = str(data_registry)
     engine = open_engine(db)
     try:
         before = registry_events(engine)

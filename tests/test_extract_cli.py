@@ -136,10 +136,11 @@ def test_odd_inputs_give_a_valid_draft_with_a_warning(tmp_path: Path, content: b
         assert len(result.stderr.splitlines()) == 1, result.stderr
 
 
-def test_a_50_mb_single_line_is_handled(tmp_path: Path) -> None:
+def test_a_16_mb_single_line_is_handled(tmp_path: Path) -> None:
+    """Thousands of times the longest sentence read; the cost per MB is the benchmark's job."""
     path = tmp_path / "line.txt"
     chunk = b"without a single full stop the ministers talked about weapons and aid "
-    path.write_bytes(chunk * (50 * 1024 * 1024 // len(chunk)))
+    path.write_bytes(chunk * (16 * 1024 * 1024 // len(chunk)))
     result = _run("extract", str(path))
     assert result.returncode == 0, result.stderr
     agreement = Agreement.model_validate_json(result.stdout)
