@@ -3,6 +3,7 @@ that keep pledges, plans and a partner's own equipment out."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import date
@@ -193,3 +194,18 @@ def test_an_attribution_names_the_actor(agreements: list[Agreement]) -> None:
     text = "The Patriot system arrived in Ukraine on Thursday, Romania's defence ministry said."
     found = propose(text, agreements, published=date(2024, 10, 4))
     assert _refs(found) == {"ua-ro-2024/patriot"}
+
+
+def test_proposals_are_the_same_whatever_the_hash_seed() -> None:
+    """Reasons and scores must not follow set order, which changes with each process."""
+    texts = sorted(str(p) for p in (Path(__file__).parent.parent / "data" / "links").glob("*.txt"))
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-m", "pactwatch", "link", *texts, "--format", "json"],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

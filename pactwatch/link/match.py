@@ -140,15 +140,17 @@ def score_links(
             continue
         if year is not None and p.years and year not in p.years:
             continue
-        shared = sorted(said & p.words, key=lambda w: -indexed.idf.get(w, 0.0))
+        # rarest first, ties by spelling: set order follows the hash seed, and a reason or a
+        # float sum in that order would differ from one process to the next
+        shared = sorted(said & p.words, key=lambda w: (-indexed.idf.get(w, 0.0), w))
         if not shared or (mechanism and len(shared) < 2):
             continue
-        raw = sum(indexed.idf.get(w, 0.0) for w in shared)
+        raw = math.fsum(indexed.idf.get(w, 0.0) for w in shared)
         # a provision mostly about what the sentence says beats one that mentions it among
         # many other things ("air defence" over "the integrated air and missile defence
         # coalition")
-        total = sum(indexed.idf.get(w, 0.0) for w in p.core) or 1.0
-        coverage = sum(indexed.idf.get(w, 0.0) for w in p.core & said) / total
+        total = math.fsum(indexed.idf.get(w, 0.0) for w in p.core) or 1.0
+        coverage = math.fsum(indexed.idf.get(w, 0.0) for w in p.core & said) / total
         raw *= 0.5 + 0.5 * coverage
         common = sorted(p.domains & implied)
         raw += min(2, len(common)) * 1.0
