@@ -225,3 +225,31 @@ def test_a_leader_of_a_country_outside_the_agreement_is_not_its_signatory() -> N
         "minister, had signed his. Estonia will provide Ukraine with training for pilots."
     )
     assert "FI" not in {s.party for s in agreement.signatories}
+
+
+@pytest.mark.parametrize(
+    ("text", "signed_on"),
+    [
+        (
+            "EVENING BULLETIN\nAired: Wednesday, 3 July 2024\n\nYesterday in Oslo the prime "
+            "minister of Norway and the president of Ukraine signed a security agreement.",
+            "2024-07-02",
+        ),
+        (
+            "Defence Notes | Issue 7 | Saturday, 6 July 2024\n\nOn Thursday in Oslo the prime "
+            "minister of Norway and the president of Ukraine signed a security agreement.",
+            "2024-07-04",
+        ),
+        (
+            "Weekly Review, 12 July 2024\n\nOn 9 July the prime minister of Norway and the "
+            "president of Ukraine signed a security agreement in Oslo.",
+            "2024-07-09",
+        ),
+    ],
+    ids=["yesterday", "weekday", "day-and-month"],
+)
+def test_a_signing_day_without_its_year_is_read_against_the_reports_date(
+    text: str, signed_on: str
+) -> None:
+    agreement = draft(text + " Norway will provide Ukraine with training for pilots.")
+    assert str(agreement.signed_on) == signed_on, agreement.notes

@@ -14,6 +14,7 @@ from pactwatch.extract.actors import RECIPIENT, mentions, named_near_top
 from pactwatch.extract.actors import Mention as Found
 from pactwatch.extract.facts import dates, triggers
 from pactwatch.extract.lexicon import Lexicon, place_for
+from pactwatch.extract.when import ReportDate, report_date, resolve, time_words
 from pactwatch.model import Agreement, Mechanism, Mention, Signatory, Source, Span, Term
 from pactwatch.model.codes import party_name
 from pactwatch.model.values import add_years
@@ -300,26 +301,43 @@ def _signatories(reader: Reader) -> list[Signatory]:
 
 
 def _signed(reader: Reader) -> tuple[str | None, str | None]:
+    report: ReportDate | None = None
     for sentence in reader.signing:
         chunk = reader.view[sentence.start : sentence.end]
         when = dates(chunk)
+        day = when[0][0].isoformat() if when else None
         place = None
         for m in _PLACE.finditer(chunk):
             first = m.group("place").split()[0]
             if first not in _MONTHS and not first[0].isdigit():
                 place = m.group("place").rstrip(".,")
                 break
-        if not when:
+        if day is None:
+            report = report or report_date(reader.view[:HEAD], time_words(), None)
+            day = _day_told(reader, sentence.start, sentence.end, report)
+        if day is None:
             # A dateline ("Ottawa, February 24, 2024") dates a "Today ... signed" story.
             when = dates(reader.view[: min(sentence.start, 600)])
-        if when or place:
-            return (when[0][0].isoformat() if when else None), place
+            day = when[0][0].isoformat() if when else None
+        if day or place:
+            return day, place
     line = _DATELINE.search(reader.view, 0, min(len(reader.view), 600))
     if line is not None and not reader.signing:  # an agreement text's "Madrid, 27 May 2024"
         when = dates(line.group("date"))
         if when:
             return when[0][0].isoformat(), line.group("place")
     return None, None
+
+
+def _day_told(reader: Reader, start: int, end: int, report: ReportDate) -> str | None:
+    """The day a signing sentence names without its year ("on Monday", "yesterday", "13
+    June"), read against the report's own date; None for a month or a year, which is no
+    signing date, and for the time of a saying ("said on Friday") or the report's date
+    put in for a sentence with no time words of its own."""
+    told = resolve(reader.view, start, end, start, report, time_words())
+    if told is None or told.said or told.precision != "day":
+        return None
+    return told.on
 
 
 def _mechanisms(reader: Reader) -> list[Mechanism]:

@@ -17,9 +17,9 @@ from datetime import date
 
 from pactwatch.extract.facts import amounts
 from pactwatch.extract.segment import blocks, sentences
+from pactwatch.extract.when import REPORT_DATE, WHEN_SAID, ReportDate, When, report_date, resolve
 from pactwatch.link.match import AgreementIndex, object_domains, score_links
 from pactwatch.link.proposal import Link, Proposal
-from pactwatch.link.when import REPORT_DATE, WHEN_SAID, ReportDate, When, report_date, resolve
 from pactwatch.link.words import KindCues, LinkWords, link_words
 from pactwatch.model import Agreement
 from pactwatch.sources.patterns import trie_pattern
@@ -127,7 +127,7 @@ def propose(
         return []
     mentions, places = _mentions(prepared, named, text, words)
     partners_in_text = Counter(c for _, c in mentions if c and c != "UA")
-    report = report_date(text, words, published)
+    report = report_date(text, words.time, published)
     proposals: list[Proposal] = []
     last_partners: list[str] = []
     previous = ""
@@ -161,7 +161,7 @@ def propose(
         if partners:  # who acts: not a partner named in a clause of its own after the act
             partners = _acting(text, start, end, start + found.cue_at, mentions, words)
             current = partners or current
-        when = resolve(text, start, end, start + found.cue_at, report, words)
+        when = resolve(text, start, end, start + found.cue_at, report, words.time)
         if when is not None and when.reason.startswith(REPORT_DATE):
             when = _from_next(text, spans, number, report, words) or when
         proposal = _proposal(prepared, found, when, current, ukraine, context, start, end, words)
@@ -235,7 +235,7 @@ def _from_next(
     start, end = spans[number + 1]
     if _kind(text[start:end], words, True) is not None:
         return None
-    found = resolve(text, start, end, start, report, words)
+    found = resolve(text, start, end, start, report, words.time)
     if found is None or found.said:
         return None
     return replace(found, reason=f"{found.reason}, in the next sentence")

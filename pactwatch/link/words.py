@@ -9,13 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from pactwatch.extract.lexicon import Lexicon, load_lexicon
+from pactwatch.extract.when import TimeWords, time_words
 from pactwatch.settings import data_dir, read_data_yaml
-from pactwatch.sources.patterns import trie_pattern
-
-
-def words_pattern(entries: list[str]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive alternation of `entries`, longest first."""
-    return re.compile(r"(?<![\w-])(?:" + trie_pattern(sorted(set(entries))) + r")(?![\w-])", re.I)
+from pactwatch.sources.patterns import trie_pattern, words_pattern
 
 
 @dataclass(frozen=True)
@@ -41,15 +37,13 @@ class LinkWords:
     guard_anywhere: re.Pattern[str]
     guard_own: re.Pattern[str]
     receivers: re.Pattern[str]
-    time: dict[str, list[str]]
-    time_res: dict[str, re.Pattern[str]]
+    time: TimeWords
     objects: tuple[ObjectWords, ...]
     fits: dict[str, frozenset[str]]
     kind_domains: dict[str, frozenset[str]]
     stopwords: frozenset[str]
     place_before: re.Pattern[str]
     not_partners: frozenset[str]
-    reported_at: re.Pattern[str]
     lexicon: Lexicon
 
 
@@ -75,15 +69,13 @@ def link_words(folder: Path | None = None) -> LinkWords:
         )
     lexicon = load_lexicon(folder)
     guards = raw["guards"]
-    time: dict[str, list[str]] = raw["time"]
     return LinkWords(
         kinds=tuple(kinds),
         guard_before=words_pattern(guards["before"]),
         guard_anywhere=words_pattern(guards["anywhere"]),
         guard_own=words_pattern(guards["own"]),
         receivers=words_pattern(raw["ukraine_receivers"]),
-        time=time,
-        time_res={key: words_pattern(values) for key, values in time.items()},
+        time=time_words(folder),
         objects=tuple(
             ObjectWords(words_pattern(item["words"]), tuple(item["domains"]), item.get("means", ""))
             for item in raw["objects"]
@@ -96,17 +88,5 @@ def link_words(folder: Path | None = None) -> LinkWords:
             re.I,
         ),
         not_partners=frozenset(raw["not_partners"]),
-        reported_at=_reported_at(lexicon.grammar["reporting_verbs"]),
         lexicon=lexicon,
-    )
-
-
-def _reported_at(verbs: list[str]) -> re.Pattern[str]:
-    """'said on Friday', 'told reporters on Thursday': the time a thing was said, which is
-    not the time it happened."""
-    return re.compile(
-        r"(?<![\w-])(?:"
-        + trie_pattern(sorted(verbs))
-        + r")(?:\s+\w+){0,2}?\s+(?:on|late|early)?\s*\Z",
-        re.I,
     )

@@ -33,3 +33,8 @@ def trie_pattern(entries: list[str]) -> str:
         return body
 
     return build(root)
+
+
+def words_pattern(entries: list[str]) -> re.Pattern[str]:
+    """Whole-word, case-insensitive alternation of `entries`, longest first."""
+    return re.compile(r"(?<![\w-])(?:" + trie_pattern(sorted(set(entries))) + r")(?![\w-])", re.I)

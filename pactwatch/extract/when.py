@@ -1,5 +1,6 @@
-"""When a reported event happened: the report's own date (given, a page date, or a
+"""When a report says a thing happened: the report's own date (given, a page date, or a
 dateline) and the sentence's time words, resolved to a date and the precision they imply.
+The extractor dates a signing with it, `link` a reported event.
 
 "On Thursday" is a day, "last week" a week, "last month" a month, "in 2024" a year; a
 dateline without a year takes the year from the page date, and a month named without a
@@ -12,12 +13,49 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 
-from pactwatch.link.words import LinkWords
+from pactwatch.extract.lexicon import load_lexicon
 from pactwatch.model.event import Precision
+from pactwatch.settings import data_dir, read_data_yaml
+from pactwatch.sources.patterns import trie_pattern, words_pattern
 
 REPORT_DATE = "the report's date:"
 WHEN_SAID = ", when it was said"
+
+
+@dataclass(frozen=True)
+class TimeWords:
+    """data/lexicons/time.yaml compiled, with the reporting verbs that date a saying."""
+
+    time: dict[str, list[str]]
+    time_res: dict[str, re.Pattern[str]]
+    reported_at: re.Pattern[str]
+
+
+@lru_cache(maxsize=2)
+def time_words(folder: Path | None = None) -> TimeWords:
+    """The compiled time words; read once per folder."""
+    folder = folder or data_dir() / "lexicons"
+    time: dict[str, list[str]] = read_data_yaml(folder / "time.yaml")["time"]
+    verbs = load_lexicon(folder).grammar["reporting_verbs"]
+    return TimeWords(
+        time=time,
+        time_res={key: words_pattern(values) for key, values in time.items()},
+        reported_at=_reported_at(verbs),
+    )
+
+
+def _reported_at(verbs: list[str]) -> re.Pattern[str]:
+    """'said on Friday', 'told reporters on Thursday': the time a thing was said, which is
+    not the time it happened."""
+    return re.compile(
+        r"(?<![\w-])(?:"
+        + trie_pattern(sorted(verbs))
+        + r")(?:\s+\w+){0,2}?\s+(?:on|late|early)?\s*\Z",
+        re.I,
+    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +155,7 @@ class ReportDate:
     heading_end: int = 0
 
 
-def report_date(text: str, words: LinkWords, published: date | None) -> ReportDate:
+def report_date(text: str, words: TimeWords, published: date | None) -> ReportDate:
     """The date the report speaks from, and where it came from."""
     heading = _heading_end(text, words)
     if published is not None:
@@ -126,7 +164,7 @@ def report_date(text: str, words: LinkWords, published: date | None) -> ReportDa
     return ReportDate(found, reason, heading)
 
 
-def _heading_end(text: str, words: LinkWords) -> int:
+def _heading_end(text: str, words: TimeWords) -> int:
     """The end of a dateline ("KYIV, Oct 3 (Wire) -") or of page-date lines at the top."""
     head = text[:600]
     end = 0
@@ -143,7 +181,7 @@ def _heading_end(text: str, words: LinkWords) -> int:
     return end
 
 
-def _own_date(text: str, words: LinkWords) -> tuple[date | None, str]:
+def _own_date(text: str, words: TimeWords) -> tuple[date | None, str]:
     head = text[:600]
     labels = words.time_res["page_labels"]
     for line in head.splitlines():
@@ -170,11 +208,27 @@ def _own_date(text: str, words: LinkWords) -> tuple[date | None, str]:
                 found = _day(latest.year + 1, month, day)
             if found is not None:
                 return found, f"the dateline ({shown!r}), year after {latest.isoformat()}"
-    first_line = head.split("\n\n", 1)[0]
-    early = _full_dates(first_line)
+    first_paragraph = head.split("\n\n", 1)[0]
+    masthead = _masthead(head)
+    early = _full_dates(max(first_paragraph, masthead, key=len))  # both begin the head
     if early:
         return early[0][1], "the date at the head of the report"
     return None, "no date for the report"
+
+
+_RUNNING_TEXT = 100
+"""A line this long is the body's prose, not a masthead's title, issue or broadcast line."""
+
+
+def _masthead(head: str) -> str:
+    """The lines above the report's first line of running text, where a page, an issue or a
+    broadcast puts its own date ("Issue 19 | Friday, 14 June 2024")."""
+    lines = []
+    for line in head.splitlines():
+        if len(line.strip()) >= _RUNNING_TEXT:
+            break
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _weekday(reference: date, weekday: int) -> date:
@@ -186,7 +240,7 @@ def _first_of_previous_month(reference: date) -> date:
 
 
 def resolve(
-    text: str, start: int, end: int, cue: int, report: ReportDate, words: LinkWords
+    text: str, start: int, end: int, cue: int, report: ReportDate, words: TimeWords
 ) -> When | None:
     """The date of the event told in `text[start:end]` (its cue at `cue`): the time words
     nearest the cue, read against the report's date; else the report's own date."""
@@ -250,13 +304,13 @@ def resolve(
     )
 
 
-def _said(text: str, start: int, when: When, words: LinkWords) -> bool:
+def _said(text: str, start: int, when: When, words: TimeWords) -> bool:
     """Whether the time words date the saying ("said on Friday"), not the act: they are
     used only when the sentence has no other."""
     return words.reported_at.search(text[max(start, when.start - 40) : when.start]) is not None
 
 
-def _relative(text: str, start: int, end: int, reference: date, words: LinkWords) -> list[When]:
+def _relative(text: str, start: int, end: int, reference: date, words: TimeWords) -> list[When]:
     res = words.time_res
     found: list[When] = []
 
