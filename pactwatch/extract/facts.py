@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from typing import Any
 
@@ -325,51 +324,6 @@ def early_end(text: str) -> str | None:
         return None  # "support Ukraine until it joins NATO" is no end of the agreement
     org = m.group("org").lower()
     return "ukraine_joins_eu" if org in {"eu", "european union"} else "ukraine_joins_nato"
-
-
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-    )
-}
-_DATE_RE = re.compile(
-    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[A-Z][a-z]+),?\s+(?P<y1>(?:19|20)\d\d)"
-    r"|(?P<m2>[A-Z][a-z]+)\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)"
-    r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d))\b"
-)
-
-
-def dates(text: str) -> list[tuple[date, int, int]]:
-    """Full dates written out ("11 July 2024", "July 11, 2024", "2024-07-11")."""
-    found = []
-    for m in _DATE_RE.finditer(text):
-        try:
-            if m.group("iso"):
-                value = date.fromisoformat(m.group("iso"))
-            else:
-                month = _MONTHS.get((m.group("m1") or m.group("m2")).lower())
-                if month is None:
-                    continue
-                day = int(m.group("d1") or m.group("d2"))
-                value = date(int(m.group("y1") or m.group("y2")), month, day)
-        except ValueError:
-            continue
-        found.append((value, m.start(), m.end()))
-    return found
 
 
 _TIMING = (

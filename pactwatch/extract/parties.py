@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pactwatch.extract.actors import RECIPIENT, mentions, named_near_top
 from pactwatch.extract.actors import Mention as Found
-from pactwatch.extract.facts import dates, triggers
+from pactwatch.extract.facts import triggers
 from pactwatch.extract.lexicon import Lexicon, place_for
-from pactwatch.extract.when import ReportDate, report_date, resolve, time_words
+from pactwatch.extract.when import ReportDate, full_dates, report_date, resolve, time_words
 from pactwatch.model import Agreement, Mechanism, Mention, Signatory, Source, Span, Term
 from pactwatch.model.codes import party_name
 from pactwatch.model.values import add_years
@@ -304,8 +304,8 @@ def _signed(reader: Reader) -> tuple[str | None, str | None]:
     report: ReportDate | None = None
     for sentence in reader.signing:
         chunk = reader.view[sentence.start : sentence.end]
-        when = dates(chunk)
-        day = when[0][0].isoformat() if when else None
+        when = full_dates(chunk)
+        day = when[0][1].isoformat() if when else None
         place = None
         for m in _PLACE.finditer(chunk):
             first = m.group("place").split()[0]
@@ -317,15 +317,15 @@ def _signed(reader: Reader) -> tuple[str | None, str | None]:
             day = _day_told(reader, sentence.start, sentence.end, report)
         if day is None:
             # A dateline ("Ottawa, February 24, 2024") dates a "Today ... signed" story.
-            when = dates(reader.view[: min(sentence.start, 600)])
-            day = when[0][0].isoformat() if when else None
+            when = full_dates(reader.view[: min(sentence.start, 600)])
+            day = when[0][1].isoformat() if when else None
         if day or place:
             return day, place
     line = _DATELINE.search(reader.view, 0, min(len(reader.view), 600))
     if line is not None and not reader.signing:  # an agreement text's "Madrid, 27 May 2024"
-        when = dates(line.group("date"))
+        when = full_dates(line.group("date"))
         if when:
-            return when[0][0].isoformat(), line.group("place")
+            return when[0][1].isoformat(), line.group("place")
     return None, None
 
 

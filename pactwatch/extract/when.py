@@ -127,8 +127,9 @@ def _not_after(found: date, reference: date | None) -> date:
     return found
 
 
-def _full_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, date]]:
-    """Dates with a year, in order of appearance."""
+def full_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, date]]:
+    """Dates with a year ("11 July 2024", "July 11, 2024", "2024-07-11", "11.07.2024"), each
+    with where it starts, in order of appearance."""
     end = len(text) if end is None else end
     found: list[tuple[int, date]] = []
     for pattern in (_DAY_MONTH, _MONTH_DAY):
@@ -187,10 +188,10 @@ def _own_date(text: str, words: TimeWords) -> tuple[date | None, str]:
     for line in head.splitlines():
         label = labels.match(line.strip())
         if label is not None:
-            dates = _full_dates(line)
+            dates = full_dates(line)
             if dates:
                 return dates[0][1], f"the page date ({line.strip()[:40]!r})"
-    everywhere = _full_dates(text)
+    everywhere = full_dates(text)
     dateline = next((m for p in _DATELINES if (m := p.search(head)) is not None), None)
     if dateline is not None:
         month, day = _month(dateline.group("month")), int(dateline.group("day"))
@@ -210,7 +211,7 @@ def _own_date(text: str, words: TimeWords) -> tuple[date | None, str]:
                 return found, f"the dateline ({shown!r}), year after {latest.isoformat()}"
     first_paragraph = head.split("\n\n", 1)[0]
     masthead = _masthead(head)
-    early = _full_dates(max(first_paragraph, masthead, key=len))  # both begin the head
+    early = full_dates(max(first_paragraph, masthead, key=len))  # both begin the head
     if early:
         return early[0][1], "the date at the head of the report"
     return None, "no date for the report"
@@ -247,7 +248,7 @@ def resolve(
     reference = report.on
     start = max(start, report.heading_end)
     found: list[When] = []
-    for at, day in _full_dates(text, start, end):
+    for at, day in full_dates(text, start, end):
         found.append(When(day.isoformat(), "day", f"the date {day.isoformat()}", at))
     taken = [(w.start, w.start + 6) for w in found]
 
