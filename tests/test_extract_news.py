@@ -253,3 +253,19 @@ def test_a_signing_day_without_its_year_is_read_against_the_reports_date(
 ) -> None:
     agreement = draft(text + " Norway will provide Ukraine with training for pilots.")
     assert str(agreement.signed_on) == signed_on, agreement.notes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Norway signed a security agreement with Ukraine on 31 May 2024, a deal shareholders "
+        "in Kongsberg had waited for. The prime minister of Norway and the president of "
+        "Ukraine signed it in Oslo during a summit.",
+        "Today in Oslo, Prime Minister Jonas Gahr Støre and the president of Ukraine signed "
+        "a security agreement on 31 May 2024.",
+    ],
+    ids=["a-company-before-the-capital", "a-title-after-the-capital"],
+)
+def test_a_capital_is_the_signing_place_before_any_capitalised_word(text: str) -> None:
+    agreement = draft(text + " Norway will provide Ukraine with training for pilots.")
+    assert agreement.signed_at == "Oslo", agreement.notes

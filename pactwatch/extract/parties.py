@@ -301,6 +301,39 @@ def _signatories(reader: Reader) -> list[Signatory]:
 
 
 def _signed(reader: Reader) -> tuple[str | None, str | None]:
+    day, place = _signed_first(reader)
+    if place is None or not _capital(reader, place)[1]:
+        known = _first_capital(reader)
+        place = known if known is not None else place
+    elif place is not None:
+        place = _capital(reader, place)[0]
+    return day, place
+
+
+def _capital(reader: Reader, candidate: str) -> tuple[str, bool]:
+    """A place candidate whose head is a capital the gazetteer knows, cut to it ("Stockholm,
+    Prime Minister" is Stockholm), and whether it was one: a capital is a surer signing place
+    than any capitalised word after "in" ("investors in Saab")."""
+    head = candidate.split(",", 1)[0].strip()
+    found = place_for(reader.lexicon, head)
+    if found is not None and found.kind == "capital":
+        rest = candidate[len(head) :].lstrip(", ")
+        return (candidate if rest == "D.C." else head), True
+    return candidate, False
+
+
+def _first_capital(reader: Reader) -> str | None:
+    for sentence in reader.signing:
+        chunk = reader.view[sentence.start : sentence.end]
+        for m in _PLACE.finditer(chunk):
+            place, known = _capital(reader, m.group("place").rstrip(".,"))
+            if known:
+                return place
+    return None
+
+
+def _signed_first(reader: Reader) -> tuple[str | None, str | None]:
+    """The date and place of the first signing sentence that gives either."""
     report: ReportDate | None = None
     for sentence in reader.signing:
         chunk = reader.view[sentence.start : sentence.end]
