@@ -269,3 +269,23 @@ def test_a_signing_day_without_its_year_is_read_against_the_reports_date(
 def test_a_capital_is_the_signing_place_before_any_capitalised_word(text: str) -> None:
     agreement = draft(text + " Norway will provide Ukraine with training for pilots.")
     assert agreement.signed_at == "Oslo", agreement.notes
+
+
+def test_a_signatory_named_by_surname_takes_the_given_name_the_report_gives() -> None:
+    agreement = draft(
+        "President Volodymyr Zelensky arrived in Oslo on Friday. On 31 May 2024 Prime "
+        "Minister Jonas Gahr Støre and President Zelensky signed a security agreement in Oslo. "
+        "Norway will provide Ukraine with training for pilots."
+    )
+    assert ("UA", "Volodymyr Zelensky") in {(s.party, s.name) for s in agreement.signatories}
+
+
+def test_the_partner_signing_where_others_meet_is_this_agreements_signing() -> None:
+    agreement = draft(
+        "Norway and Ukraine have a security agreement. Several states sign up to the G7 "
+        "declaration each month.\n\nOn 31 May 2024 Prime Minister Jonas Gahr Støre and "
+        "President Volodymyr Zelensky signed the agreement between Ukraine and Norway in Oslo, "
+        "where the European Political Community met. Norway will provide Ukraine with training "
+        "for pilots."
+    )
+    assert "NO" in {s.party for s in agreement.signatories}, agreement.notes

@@ -108,12 +108,16 @@ def other_agreements(reader: Reader, start: int, end: int) -> bool:
     low = reader.lower[start:end]
     # a later signing sentence ("Canada also signed an agreement") tells of another deal
     later = bool(reader.signing) and reader.index.signing.first(start, end) is not None
-    if not later and not similar.search(low) and not expected.search(low):
+    cued = bool(similar.search(low) or expected.search(low))
+    if not later and not cued:
         return False
     parties = reader.ctx.parties
+    named = mentions(reader.view, start, end, reader.lexicon)
+    if not cued and any(m.code in parties and m.code != RECIPIENT for m in named):
+        return False  # the partner signing again is this agreement's signing told twice
     others = [
         m
-        for m in mentions(reader.view, start, end, reader.lexicon)
+        for m in named
         if m.code not in parties
         and m.code not in _NOT_PARTNERS
         and m.kind != "leader"
@@ -297,7 +301,28 @@ def _signatories(reader: Reader) -> list[Signatory]:
             found.append(person)
         elif len(person.name) > len(found[same].name) and found[same].party == person.party:
             found[same] = person
-    return found
+    return [_with_given_name(reader, person) for person in found]
+
+
+_NOT_GIVEN = frozenset({"The", "Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "His", "Her", "And"})
+
+
+def _with_given_name(reader: Reader, person: Signatory) -> Signatory:
+    """A signatory the signing sentence names by surname alone ("President Zelensky") under
+    the fuller name the report gives elsewhere ("Volodymyr Zelensky"): the first given name
+    written before that surname that is neither a title, a place nor a common word."""
+    if " " in person.name.strip():
+        return person
+    title_words = {w for title in reader.lexicon.titles for w in title.split()}
+    before = re.compile(rf"\b([A-Z][\w'-]+)\s+{re.escape(person.name)}\b")
+    for m in before.finditer(reader.view, 0, min(len(reader.view), HEAD)):
+        given = m.group(1)
+        if given in title_words or given in _NOT_GIVEN:
+            continue
+        if place_for(reader.lexicon, given) is not None:
+            continue
+        return person.model_copy(update={"name": f"{given} {person.name}"})
+    return person
 
 
 def _signed(reader: Reader) -> tuple[str | None, str | None]:
