@@ -14,13 +14,21 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from pactwatch.extract.function_words import function_words
 from pactwatch.sources.structure import Node, Outline
 from pactwatch.sources.units import Unit, leaf_units
 
 # Where a pledge may end inside a sentence: after , ; : (the next word starts the piece)
-# or at a coordinating word not preceded by punctuation ("... package and will aim ...").
+# or at a coordinating word not preceded by punctuation ("... package and will aim ..."),
+# in English or another language's coordinators ("та", "а також").
+_COORDINATORS = ["and", "or", "as well as", "and also", "but also"]
 _BREAK = re.compile(
-    r"[,;:]\s+(?=\S)|(?<=\s)(?<![,;:]\s)(?:and|or|as well as|and also|but also)\s+(?=\S)"
+    r"[,;:]\s+(?=\S)|(?<=\s)(?<![,;:]\s)(?:"
+    + "|".join(
+        re.escape(w)
+        for w in sorted({*_COORDINATORS, *function_words().coordinators}, key=len, reverse=True)
+    )
+    + r")\s+(?=\S)"
 )
 
 
@@ -96,8 +104,20 @@ def official_units(text: str, outline: Outline) -> list[UnitInContext]:
             continue
         context = Context(leaf.eid, leaf.kind, _intro(leaf, intro_of), _headings(leaf))
         for unit in leaf_units(text, leaf):
-            found.append(UnitInContext(unit, context))
+            if not is_label(text[unit.start : unit.end]):
+                found.append(UnitInContext(unit, context))
     return found
+
+
+# A list item's own label ("a.", "iv)", "(b)", "12.", "е."), which the sentence splitter
+# leaves as a "sentence" of its own when it ends with a full stop: it has no words, and
+# as a piece it would overlap the item's provision and be counted as a second one.
+_LABEL = re.compile(r"\(?(?:[^\W\d_]|[ivxlc]{1,6}|\d{1,3}(?:\.\d{1,3})*)[.)]", re.IGNORECASE)
+
+
+def is_label(words: str) -> bool:
+    """Whether a sentence is nothing but a list item's label."""
+    return _LABEL.fullmatch(words.strip()) is not None
 
 
 def _intro(leaf: Node, cache: dict[int, tuple[int, int]]) -> tuple[int, int] | None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pactwatch.extract.candidates import Candidate, Point
+from pactwatch.extract.function_words import function_words
 from pactwatch.extract.lexicon import Lexicon, load_lexicon, place_for
 from pactwatch.sources.units import Unit, commitment_matches
 
@@ -145,14 +146,18 @@ def point_features(
 ) -> dict[str, float]:
     """What a break point looks like: the mark, the words either side and whether the
     next words repeat the shape of the unit's first pledge ("to provide ..., to impose")."""
-    before = view.words(max(unit.start, point.at - 60), point.at)
-    after = view.words(point.at, min(unit.end, point.at + 60))
+    # another language's function words as English ones: how pledges are strung together
+    # is learnt from English texts, what they are about is not
+    english = function_words().read
+    before = [english(w) for w in view.words(max(unit.start, point.at - 60), point.at)]
+    after = [english(w) for w in view.words(point.at, min(unit.end, point.at + 60))]
     # what lies before the point is read through a window, never from the unit's start:
     # a sentence with thousands of commas must cost thousands of windows, not their square
     window = max(unit.start, point.at - WINDOW)
     head = view.words(window, point.at)
     opening = view.words(unit.start, min(point.at, unit.start + 120))
-    feats: dict[str, float] = {f"mark:{point.mark.lower()}": 1.0, "bias_point": 1.0}
+    mark = function_words().phrase(point.mark)
+    feats: dict[str, float] = {f"mark:{mark}": 1.0, "bias_point": 1.0}
     feats.update({f"a{i}:{w}": 1.0 for i, w in enumerate(after[:3])})
     feats.update({f"s{i}:{w[-3:]}": 1.0 for i, w in enumerate(after[:2])})
     feats.update({f"b{i}:{w}": 1.0 for i, w in enumerate(reversed(before[-2:]))})
@@ -192,7 +197,7 @@ def point_features(
 
 
 def _is_verb(view: RoleView, word: str) -> bool:
-    if word in view.verbs:
+    if word in view.verbs or function_words().is_verb(word):
         return True
     if word.endswith("ing") and len(word) > 5:
         stem = word[:-3]
