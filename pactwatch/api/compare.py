@@ -66,6 +66,11 @@ def matrix_bytes(engine: Engine) -> bytes:
 
 @router.get("/compare", summary="Partners x domains: counts and the provisions behind each cell")
 async def compare(request: Request, cfg: Config) -> Response:
+    return await compare_answer(request, cfg)
+
+
+async def compare_answer(request: Request, cfg: ServiceConfig) -> Response:
+    """The matrix (or 304): the route's body, shared with `fast_reads`."""
     return await conditional(
         request, cfg, lambda: (matrix_bytes(cfg.engine), "application/json"), quick=True
     )
@@ -89,6 +94,11 @@ def search_bytes(engine: Engine, pq: ProvisionQuery) -> bytes:
 async def search(
     request: Request, cfg: Config, pq: Annotated[ProvisionQuery, Depends(provision_query)]
 ) -> Response:
+    return await search_answer(request, cfg, pq)
+
+
+async def search_answer(request: Request, cfg: ServiceConfig, pq: ProvisionQuery) -> Response:
+    """Hits, total and facets (or 304) for checked parameters; shared with `fast_reads`."""
     return await conditional(
         request,
         cfg,
