@@ -80,8 +80,8 @@ def search_bytes(engine: Engine, pq: ProvisionQuery) -> bytes:
     """`search_view` as JSON; each item's stored contract JSON is spliced in, not re-parsed."""
     with reader(engine).connect() as connection:
         page = query.provision_page(connection, pq.filter, pq.sort, pq.limit, pq.after)
-        total = query.count_provisions(connection, pq.filter)
         facets = query.facets(connection, pq.filter)
+    total = query.total_of(facets)
     items = ", ".join(
         '{"agreement_id": ' + json.dumps(r.agreement_id) + ", " + r.record[1:] for r in page.items
     )

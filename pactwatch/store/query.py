@@ -350,6 +350,13 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
     }
 
 
+def total_of(facets: dict[str, list[tuple[str, int]]]) -> int:
+    """How many provisions the facets were counted over: every one is in exactly one
+    agreement, so the agreement facet sums to `count_provisions`, and a search that
+    asks for both saves the count's query."""
+    return sum(n for _, n in facets["agreement"])
+
+
 CELL_IDS = summary.CELL_IDS
 
 

@@ -103,3 +103,26 @@ def test_a_revalidation_gets_304_from_the_fast_path(api: Service) -> None:
         headers={"If-None-Match": first.headers["etag"]},
     )
     assert again.status_code == 304 and again.headers["etag"] == first.headers["etag"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "",
+        "domain=air_defence",
+        "actor=RO",
+        "actor=RO&domain=air_defence&kind=action",
+        "beneficiary=UA&domain=air_defence",
+        "q=air+defence",
+        "partner=RO&q=patriot",
+    ],
+)
+def test_search_total_counts_every_hit(api: Service, params: str) -> None:
+    """The total is the agreement facet's sum: it must equal the hits, paged out in full."""
+    view = api.client.get(f"/api/v1/search?{params}").json()
+    hits, url = 0, f"/api/v1/provisions?{params}&limit=1000"
+    while url:
+        page = api.client.get(url).json()
+        hits += page["count"]
+        url = page["next"]
+    assert view["total"] == hits, (params, view["total"], hits)
