@@ -1,7 +1,7 @@
 """How the service scales: every query at several registry sizes, on SQLite and PostgreSQL.
 
     .venv/bin/python -m benchmarks.serve_scaling [--sizes 10000,100000,1000000]
-        [--backends sqlite,postgresql] [--seconds 5]
+        [--backends sqlite,postgresql] [--seconds 5] [--keep FOLDER]
 
 For each size, builds the synthetic registry of `serve_load` (50 agreements) on each
 backend (PostgreSQL: the server in PACTWATCH_BENCH_PG_URL, in a schema of its own), prints
@@ -65,7 +65,18 @@ def _pg_url() -> str:
     return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
 
 
+def reused(size: int, folder: Path) -> Registry | None:
+    """An SQLite registry kept by an earlier run (`--keep`), with the load time it took."""
+    db, note = folder / f"bench-{size}.db", folder / f"bench-{size}.json"
+    if not (db.exists() and note.exists()):
+        return None
+    took = float(json.loads(note.read_text())["load_s"])
+    return Registry("sqlite", size, str(db), took, db.stat().st_size / 1e6)
+
+
 def build(backend: str, size: int, folder: Path) -> Registry:
+    if backend == "sqlite" and (found := reused(size, folder)) is not None:
+        return found
     agreements = synthetic_registry(50, size)
     if backend == "sqlite":
         url = str(folder / f"bench-{size}.db")
@@ -82,6 +93,7 @@ def build(backend: str, size: int, folder: Path) -> Registry:
     took = time.perf_counter() - started
     if backend == "sqlite":
         mb = Path(url).stat().st_size / 1e6
+        (folder / f"bench-{size}.json").write_text(json.dumps({"load_s": took}))
     else:
         with engine.connect() as connection:
             total = connection.execute(
@@ -145,15 +157,16 @@ def start(registry: Registry, cache: bool) -> tuple[str, subprocess.Popen[bytes]
     return f"http://127.0.0.1:{port}", process
 
 
-def measure(registry: Registry, seconds: int, aid: str) -> list[Measured]:
+def measure(registry: Registry, seconds: int, aid: str, pages: bool = True) -> list[Measured]:
     rows: list[Measured] = []
     for cache in (False, True):
         tag = "cached" if cache else "no cache"
         base, process = start(registry, cache)
         try:
             for name, url in queries(base, aid).items():
-                rows.append(measured(f"{name} ({tag})", url, seconds, process))
-            if not cache:
+                if pages or name != "agreement page":
+                    rows.append(measured(f"{name} ({tag})", url, seconds, process))
+            if not cache and pages:
                 page = queries(base, aid)["agreement page"]
                 label = "agreement page, 1 connection (no cache)"
                 rows.append(measured(label, page, seconds, process, 1))
@@ -252,6 +265,18 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the SQLite registries in this folder, and reuse those already there "
+        "(a 1,000,000-provision load takes long; its first load time is printed)",
+    )
+    parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="only the filtered JSON, search and matrix rows: at 1,000,000 provisions an "
+        "agreement page and a whole-agreement write outlast wrk's timeout",
+    )
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -260,11 +285,13 @@ def main() -> None:
     aid = target()
     print(f"{'backend':10} {'provisions':>10} {'query':48} {'req/s':>8} {'p50 ms':>8} "
           f"{'p99 ms':>8} {'non-2xx':>7} {'x ds':>6} {'cpu ms':>7} {'x ds cpu':>8}")  # fmt: skip
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = options.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
         for size in sizes:
             peer: Measured | None = None
             for backend in backends:
-                registry = build(backend, size, Path(folder))
+                registry = build(backend, size, folder)
                 print(
                     f"{backend:10} {size:>10,} loaded in {registry.load_s:.1f} s, "
                     f"{registry.mb:.0f} MB",
@@ -273,7 +300,11 @@ def main() -> None:
                 if backend == "sqlite":
                     peer = datasette(Path(registry.url), options.seconds, aid)
                     _row(backend, size, peer, peer)
-                rows = measure(registry, options.seconds, aid)
+                rows = measure(registry, options.seconds, aid, not options.reads_only)
+                if options.reads_only:
+                    for row in rows:
+                        _row(backend, size, row, peer)
+                    continue
                 reads, writes = editors(registry, options.seconds, aid)
                 for row in [*rows, reads]:
                     _row(backend, size, row, peer)
@@ -283,7 +314,7 @@ def main() -> None:
                     f"{_pct(writes, 0.99):8.1f}",
                     flush=True,
                 )
-                if backend == "sqlite":
+                if backend == "sqlite" and options.keep is None:
                     Path(registry.url).unlink()
     print(
         "\nFloors: uncached filtered JSON, search + facets and matrix each at least 3x "

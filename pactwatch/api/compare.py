@@ -66,6 +66,11 @@ def matrix_bytes(engine: Engine) -> bytes:
 
 @router.get("/compare", summary="Partners x domains: counts and the provisions behind each cell")
 async def compare(request: Request, cfg: Config) -> Response:
+    return await compare_answer(request, cfg)
+
+
+async def compare_answer(request: Request, cfg: ServiceConfig) -> Response:
+    """The matrix (or 304): the route's body, shared with `fast_reads`."""
     return await conditional(
         request, cfg, lambda: (matrix_bytes(cfg.engine), "application/json"), quick=True
     )
@@ -75,8 +80,8 @@ def search_bytes(engine: Engine, pq: ProvisionQuery) -> bytes:
     """`search_view` as JSON; each item's stored contract JSON is spliced in, not re-parsed."""
     with reader(engine).connect() as connection:
         page = query.provision_page(connection, pq.filter, pq.sort, pq.limit, pq.after)
-        total = query.count_provisions(connection, pq.filter)
         facets = query.facets(connection, pq.filter)
+    total = query.total_of(facets)
     items = ", ".join(
         '{"agreement_id": ' + json.dumps(r.agreement_id) + ", " + r.record[1:] for r in page.items
     )
@@ -89,6 +94,11 @@ def search_bytes(engine: Engine, pq: ProvisionQuery) -> bytes:
 async def search(
     request: Request, cfg: Config, pq: Annotated[ProvisionQuery, Depends(provision_query)]
 ) -> Response:
+    return await search_answer(request, cfg, pq)
+
+
+async def search_answer(request: Request, cfg: ServiceConfig, pq: ProvisionQuery) -> Response:
+    """Hits, total and facets (or 304) for checked parameters; shared with `fast_reads`."""
     return await conditional(
         request,
         cfg,

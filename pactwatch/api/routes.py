@@ -8,6 +8,7 @@ from pactwatch.api import agreements, compare, events, export, provisions, rules
 from pactwatch.api.config import ServiceConfig
 from pactwatch.api.documented import document_errors
 from pactwatch.api.errors import BodyLimit
+from pactwatch.api.fast_reads import FastReads
 
 
 def api_router() -> APIRouter:
@@ -25,5 +26,6 @@ def install(app: FastAPI, cfg: ServiceConfig) -> None:
     app's wrapper that answers page paths with HTML).
     """
     app.state.config = cfg
+    app.add_middleware(FastReads)  # inside the guards: added first, so run after them
     app.add_middleware(BodyLimit, limit=cfg.max_body_bytes)
     app.include_router(api_router())

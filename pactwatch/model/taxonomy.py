@@ -39,4 +39,10 @@ def domains() -> tuple[Domain, ...]:
 
 
 def domain_ids() -> frozenset[str]:
-    return frozenset(d.id for d in domains())
+    return _ids(taxonomy_path())
+
+
+@lru_cache(maxsize=4)
+def _ids(path: Path) -> frozenset[str]:
+    """Kept per file: every filtered API request checks its domain against them."""
+    return frozenset(d.id for d in _load(path))

@@ -85,6 +85,7 @@ class ProvisionRow:
     agreement_id: str
     record: str
     key: list[Any]
+    """The row's sort key as the database returns it (`ProvisionPage.next_key` is JSON's)."""
 
 
 @dataclass
@@ -204,11 +205,9 @@ def provision_page(
     if after is not None:
         params.update({f"k{i}": v for i, v in enumerate(sort.decode(after))})
     rows = connection.execute(_statement(shape, f, build), params).all()
-    page = ProvisionPage(
-        [ProvisionRow(str(r[0]), str(r[1]), [_jsonable(v) for v in r[2:]]) for r in rows[:limit]]
-    )
+    page = ProvisionPage([ProvisionRow(str(r[0]), str(r[1]), list(r[2:])) for r in rows[:limit]])
     if len(rows) > limit:
-        page.next_key = page.items[-1].key
+        page.next_key = [_jsonable(v) for v in page.items[-1].key]
     return page
 
 
@@ -349,6 +348,13 @@ def facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[s
         "kind": [(str(k), int(v)) for k, v in connection.execute(kinds)],
         "agreement": [(str(k), int(v)) for k, v in connection.execute(by_own)],
     }
+
+
+def total_of(facets: dict[str, list[tuple[str, int]]]) -> int:
+    """How many provisions the facets were counted over: every one is in exactly one
+    agreement, so the agreement facet sums to `count_provisions`, and a search that
+    asks for both saves the count's query."""
+    return sum(n for _, n in facets["agreement"])
 
 
 CELL_IDS = summary.CELL_IDS
