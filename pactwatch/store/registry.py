@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from pactwatch.model import Agreement, Event, PactwatchError
-from pactwatch.store import event_write, state, tokens, write
+from pactwatch.store import event_write, provision_write, state, tokens, write
 from pactwatch.store.engine import database_url, open_engine, reader
 from pactwatch.store.events import event_by_fingerprint
 from pactwatch.store.load import LoadReport, create_schema, load_registry
@@ -133,6 +133,7 @@ class Registry:
     ) -> write.Written:
         with self._transaction() as connection:
             written = write.save_agreement(connection, data, actor, check, if_match, create)
+            assert written.agreement is not None
             self._changed(connection, [written.agreement.id], f"agreement:{written.etag}")
         return written
 
@@ -146,7 +147,7 @@ class Registry:
         create: bool = False,
     ) -> write.Written:
         with self._transaction() as connection:
-            written = write.save_provision(
+            written = provision_write.save_provision(
                 connection, agreement_id, data, actor, check, if_match, create
             )
             self._changed(connection, [agreement_id], f"provision:{written.etag}")
