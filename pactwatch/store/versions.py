@@ -6,16 +6,20 @@ nobody has reviewed. Computing either reads every provision: at 2,000 provisions
 tens of milliseconds per page. `agreement_versions` keeps both, with the sorted-key text
 the version hashes, so a write of one provision replaces that provision's part of the
 text and hashes it again (a splice and one sha256) instead of serialising the record.
-A load and a whole-record write fill the row from the record (`version_row`).
+A load and a whole-record write fill the row from the record (`version_row`). The row
+also keeps the record's head (everything but the provisions), which no provision edit
+changes, so the page never has the database cut a megabyte of JSON per request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Connection, ForeignKey, Integer, String, Table, Text, select
 
 from pactwatch.store import tables
 
@@ -38,12 +42,18 @@ agreement_versions = Table(
         comment="provisions whose review state is not reviewed",
     ),
     Column(
+        "head",
+        Text,
+        nullable=False,
+        comment="the contract JSON without its provisions, as the agreement page reads it",
+    ),
+    Column(
         "canonical",
         Text,
         nullable=False,
         comment="the contract JSON with sorted keys: what the version hashes",
     ),
-    comment="each agreement's content version and unreviewed count; kept by writes",
+    comment="each agreement's content version, unreviewed count and head; kept by writes",
 )
 
 
@@ -64,9 +74,72 @@ def unreviewed(provision: dict[str, Any]) -> bool:
 def version_row(agreement_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """The row of one agreement, from its contract JSON as a dict (`model_dump(mode="json")`)."""
     text = canonical(data)
+    provisions = data.get("provisions", ())
     return {
         "agreement_id": agreement_id,
         "version": version_of_text(text),
-        "unreviewed": sum(1 for p in data.get("provisions", ()) if unreviewed(p)),
+        "unreviewed": sum(1 for p in provisions if unreviewed(p)),
+        "head": json.dumps(
+            {k: v for k, v in data.items() if k != "provisions"}, ensure_ascii=False
+        ),
         "canonical": text,
     }
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What the agreement page needs about the whole record, read from one row."""
+
+    head: str
+    version: str
+    unreviewed: int
+    provisions: int
+
+
+def page_facts(connection: Connection, agreement_id: str) -> PageFacts | None:
+    v, a = agreement_versions, tables.agreements
+    row = connection.execute(
+        select(v.c.head, v.c.version, v.c.unreviewed, a.c.provision_count)
+        .join(a, a.c.id == v.c.agreement_id)
+        .where(v.c.agreement_id == agreement_id)
+    ).one_or_none()
+    return None if row is None else PageFacts(str(row[0]), str(row[1]), int(row[2]), int(row[3]))
+
+
+def provision_records(connection: Connection, agreement_id: str, ids: Iterable[str]) -> list[str]:
+    """The stored JSON of some provisions of one agreement (primary-key lookups), in order."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    p = tables.provisions
+    query = (
+        select(p.c.record)
+        .where(p.c.agreement_id == agreement_id, p.c.id.in_(wanted))
+        .order_by(p.c.position)
+    )
+    return [str(r) for r in connection.execute(query).scalars()]
+
+
+def _spans(agreement_id: str) -> Any:
+    s, p = tables.spans, tables.provisions
+    return (
+        select(s.c.provision_id, s.c.source_id, s.c.start, s.c.end)
+        .join(p, (p.c.agreement_id == s.c.agreement_id) & (p.c.id == s.c.provision_id))
+        .where(s.c.agreement_id == agreement_id)
+        .order_by(p.c.position, s.c.position)
+    )
+
+
+def first_cited(connection: Connection, agreement_id: str) -> str | None:
+    """The source the record's first span points into (None: no provision has a span)."""
+    row = connection.execute(_spans(agreement_id).limit(1)).first()
+    return None if row is None else str(row[1])
+
+
+def spans_in_order(
+    connection: Connection, agreement_id: str, source_id: str
+) -> list[tuple[str, str, int, int]]:
+    """(provision, source, start, end) of every span into one source, in the record's
+    order: what the source panel marks, read from the spans table, not the record."""
+    query = _spans(agreement_id).where(tables.spans.c.source_id == source_id)
+    return [(str(a), str(b), int(c), int(d)) for a, b, c, d in connection.execute(query)]

@@ -1,4 +1,4 @@
-"""Each agreement's content version and unreviewed count, kept beside it by every write.
+"""Each agreement's content version, unreviewed count and head, kept beside it by writes.
 
 Revision ID: 0007
 Revises: 0005
@@ -34,6 +34,12 @@ def upgrade() -> None:
             comment="provisions whose review state is not reviewed",
         ),
         sa.Column(
+            "head",
+            sa.Text(),
+            nullable=False,
+            comment="the contract JSON without its provisions, as the agreement page reads it",
+        ),
+        sa.Column(
             "canonical",
             sa.Text(),
             nullable=False,
@@ -41,7 +47,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["agreement_id"], ["agreements.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("agreement_id"),
-        comment="each agreement's content version and unreviewed count; kept by writes",
+        comment="each agreement's content version, unreviewed count and head; kept by writes",
     )
     _fill(op.get_bind())
 
