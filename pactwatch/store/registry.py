@@ -11,9 +11,10 @@ is seen by a service already running on the same database, as a curator's POST i
 from __future__ import annotations
 
 import getpass
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,9 @@ class Registry:
     engine: Engine
     url: str
     listeners: list[Listener]
+    writing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    """On SQLite, this process's writers queue here rather than in SQLite's busy handler,
+    which sleeps in steps of up to 100 ms: a waiting write starts as soon as the last ends."""
 
     @classmethod
     def open(cls, db: str | None = None, *, must_exist: bool = True) -> Registry:
@@ -91,7 +95,8 @@ class Registry:
         """One transaction; after it commits, listeners hear what `_changed` recorded."""
         changed: list[frozenset[str] | None] = []
         generations: list[str] = []  # before the first change, after each change
-        with self.engine.begin() as connection:
+        queue = self.writing if self.engine.dialect.name == "sqlite" else nullcontext()
+        with queue, self.engine.begin() as connection:
             connection.info[_CHANGED] = changed
             connection.info[_GENERATIONS] = generations
             try:
