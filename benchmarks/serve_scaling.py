@@ -192,20 +192,24 @@ def _request(
 
 def editors(
     registry: Registry, seconds: int, aid: str, cache: bool, read: bool = True
-) -> tuple[Measured | None, list[float]]:
+) -> tuple[Measured | None, list[float], int]:
     """Two curators editing provisions of two other agreements while wrk reads (`read`),
-    with the response cache on or off: the readers' figures and each write's latency (ms).
+    with the response cache on or off: the readers' figures, each write's latency (ms) and
+    how many writes were refused (an error or a timeout: retried with If-Match *).
     Without readers, the writes' own latency, apart from a server saturated by wrk."""
     token = verbs.create_token(f"bench-{time.monotonic_ns()}", registry.url)
     base, process = start(registry, cache)
     agreements = [a.id for a in synthetic_registry(50, 50)]
     edited = [a for a in agreements if a != aid][:2]
     latencies: list[float] = []
+    refused: list[int] = []
     done = threading.Event()
+    ready = threading.Barrier(len(edited) + 1)
 
     def edit(agreement_id: str) -> None:
         _, tag, raw = _request(f"{base}/api/v1/agreements/{agreement_id}")
         record = json.loads(raw)
+        ready.wait()  # the record is read before the timed window opens
         n = 0
         while not done.is_set():
             provision = dict(record["provisions"][n % len(record["provisions"])])
@@ -224,6 +228,7 @@ def editors(
                     },
                 )
             except OSError:
+                refused.append(1)
                 tag = "*"
                 continue
             latencies.append((time.perf_counter() - started) * 1000)
@@ -233,9 +238,10 @@ def editors(
     try:
         for thread in threads:
             thread.start()
+        ready.wait()
         if not read:
             time.sleep(seconds)
-            return None, latencies
+            return None, latencies, len(refused)
         reads = measured(
             f"filtered JSON while 2 curators edit ({'cached' if cache else 'no cache'})",
             queries(base, aid)["filtered JSON"],
@@ -247,7 +253,7 @@ def editors(
         for thread in threads:
             thread.join()
         stop(process)
-    return reads, latencies
+    return reads, latencies, len(refused)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -286,7 +292,7 @@ def main() -> None:
                 for row in measure(registry, options.seconds, aid):
                     _row(backend, size, row, peer)
                 for cache, read in ((True, True), (False, True), (True, False)):
-                    reads, writes = editors(registry, options.seconds, aid, cache, read)
+                    reads, writes, refused = editors(registry, options.seconds, aid, cache, read)
                     if reads is not None:
                         _row(backend, size, reads, peer)
                     label = f"writes by 2 curators ({'cache on' if cache else 'cache off'})"
@@ -295,7 +301,7 @@ def main() -> None:
                     print(
                         f"{backend:10} {size:>10,} {label:48} "
                         f"{len(writes) / options.seconds:8.1f} {_pct(writes, 0.5):8.1f} "
-                        f"{_pct(writes, 0.99):8.1f}",
+                        f"{_pct(writes, 0.99):8.1f} {refused:7d}",
                         flush=True,
                     )
                 if backend == "sqlite":

@@ -153,10 +153,14 @@ def _validated(
             for e in error.errors(include_url=False)
         ]
         raise write.WriteRejected(422, problems) from None
-    a = tables.agreements
+    v, a = versions.agreement_versions, tables.agreements
     head = connection.execute(
-        select(_head_json(connection)).where(a.c.id == agreement_id)
-    ).scalar_one()
+        select(v.c.head).where(v.c.agreement_id == agreement_id)
+    ).scalar_one_or_none()
+    if head is None:  # kept since revision 0007; cut from the record otherwise
+        head = connection.execute(
+            select(_head_json(connection)).where(a.c.id == agreement_id)
+        ).scalar_one()
     probe = Agreement.model_validate_json(head).model_copy(
         update={"provisions": [provision], "mechanisms": []}
     )
