@@ -9,8 +9,11 @@ its load time and size, then runs wrk at 32 connections against the filtered pro
 JSON, search with facets, the compare matrix and an agreement's page, with the response
 cache on and off, and Datasette's filtered JSON on the same SQLite file as the peer. The
 agreement page is also timed at one connection (its latency, not the server's throughput).
-Last, with the cache on, two curators edit provisions of two other agreements as fast as
-they can while wrk reads: the readers' p99 and the writes' p50/p99.
+Last, two curators edit one provision at a time (PUT, one request after the other) of
+two other agreements while wrk reads the filtered JSON, once with the cache on and once
+off: the readers' p50/p99 and the writes' p50/p99 (each write is one provision of an
+agreement with 200 or 2,000 provisions, the writes per second both curators together);
+then the same writes with no readers, the write path's own latency.
 
 Figures only, no thresholds: the machine may be shared, so compare rows of one run.
 The floors the service is held to are printed beside them.
@@ -200,18 +203,26 @@ def _request(
         return response.status, response.headers.get("ETag"), response.read()
 
 
-def editors(registry: Registry, seconds: int, aid: str) -> tuple[Measured, list[float]]:
-    """Two curators editing provisions of two other agreements while wrk reads."""
+def editors(
+    registry: Registry, seconds: int, aid: str, cache: bool, read: bool = True
+) -> tuple[Measured | None, list[float], int]:
+    """Two curators editing provisions of two other agreements while wrk reads (`read`),
+    with the response cache on or off: the readers' figures, each write's latency (ms) and
+    how many writes were refused (an error or a timeout: retried with If-Match *).
+    Without readers, the writes' own latency, apart from a server saturated by wrk."""
     token = verbs.create_token(f"bench-{time.monotonic_ns()}", registry.url)
-    base, process = start(registry, True)
+    base, process = start(registry, cache)
     agreements = [a.id for a in synthetic_registry(50, 50)]
     edited = [a for a in agreements if a != aid][:2]
     latencies: list[float] = []
+    refused: list[int] = []
     done = threading.Event()
+    ready = threading.Barrier(len(edited) + 1)
 
     def edit(agreement_id: str) -> None:
         _, tag, raw = _request(f"{base}/api/v1/agreements/{agreement_id}")
         record = json.loads(raw)
+        ready.wait()  # the record is read before the timed window opens
         n = 0
         while not done.is_set():
             provision = dict(record["provisions"][n % len(record["provisions"])])
@@ -230,6 +241,7 @@ def editors(registry: Registry, seconds: int, aid: str) -> tuple[Measured, list[
                     },
                 )
             except OSError:
+                refused.append(1)
                 tag = "*"
                 continue
             latencies.append((time.perf_counter() - started) * 1000)
@@ -239,8 +251,12 @@ def editors(registry: Registry, seconds: int, aid: str) -> tuple[Measured, list[
     try:
         for thread in threads:
             thread.start()
+        ready.wait()
+        if not read:
+            time.sleep(seconds)
+            return None, latencies, len(refused)
         reads = measured(
-            "filtered JSON while 2 curators edit (cached)",
+            f"filtered JSON while 2 curators edit ({'cached' if cache else 'no cache'})",
             queries(base, aid)["filtered JSON"],
             seconds,
             process,
@@ -250,7 +266,7 @@ def editors(registry: Registry, seconds: int, aid: str) -> tuple[Measured, list[
         for thread in threads:
             thread.join()
         stop(process)
-    return reads, latencies
+    return reads, latencies, len(refused)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -301,19 +317,24 @@ def main() -> None:
                     peer = datasette(Path(registry.url), options.seconds, aid)
                     _row(backend, size, peer, peer)
                 rows = measure(registry, options.seconds, aid, not options.reads_only)
-                if options.reads_only:
-                    for row in rows:
-                        _row(backend, size, row, peer)
-                    continue
-                reads, writes = editors(registry, options.seconds, aid)
-                for row in [*rows, reads]:
+                for row in rows:
                     _row(backend, size, row, peer)
-                print(
-                    f"{backend:10} {size:>10,} {'writes by 2 curators (one provision each)':48} "
-                    f"{len(writes) / options.seconds:8.1f} {_pct(writes, 0.5):8.1f} "
-                    f"{_pct(writes, 0.99):8.1f}",
-                    flush=True,
-                )
+                if not options.reads_only:
+                    for cache, read in ((True, True), (False, True), (True, False)):
+                        reads, writes, refused = editors(
+                            registry, options.seconds, aid, cache, read
+                        )
+                        if reads is not None:
+                            _row(backend, size, reads, peer)
+                        label = f"writes by 2 curators ({'cache on' if cache else 'cache off'})"
+                        if not read:
+                            label = "writes by 2 curators, no readers"
+                        print(
+                            f"{backend:10} {size:>10,} {label:48} "
+                            f"{len(writes) / options.seconds:8.1f} {_pct(writes, 0.5):8.1f} "
+                            f"{_pct(writes, 0.99):8.1f} {refused:7d}",
+                            flush=True,
+                        )
                 if backend == "sqlite" and options.keep is None:
                     Path(registry.url).unlink()
     print(

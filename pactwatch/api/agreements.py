@@ -123,6 +123,7 @@ def get_history(
 
 
 def _written(result: write.Written, status: int) -> Response:
+    assert result.agreement is not None  # an agreement write always returns its record
     body = agreement_bytes(json.dumps(result.agreement.model_dump(mode="json")))
     return Response(body, status_code=status, media_type=JSON, headers={"ETag": result.etag})
 

@@ -187,7 +187,7 @@ def depends_on(f: query.ProvisionFilter) -> frozenset[str] | None:
 
 
 def _written(result: write.Written, provision_id: str, status: int) -> Response:
-    provision = result.agreement.provision(provision_id)
+    provision = result.provision
     body = json.dumps(provision.model_dump(mode="json") if provision else None).encode()
     return Response(body, status, media_type="application/json", headers={"ETag": result.etag})
 

@@ -70,8 +70,8 @@ def drop(connection: Connection) -> None:
 
 
 _FILL = f"""
-    INSERT INTO {FTS_TABLE} (agreement_id, provision_id, {", ".join(FTS_COLUMNS)})
-    SELECT p.agreement_id, p.id, p.section, p.action, p.object, p.summary, p.condition,
+    INSERT INTO {FTS_TABLE} (rowid, agreement_id, provision_id, {", ".join(FTS_COLUMNS)})
+    SELECT p.rowid, p.agreement_id, p.id, p.section, p.action, p.object, p.summary, p.condition,
            p.timing,
            (SELECT group_concat(domain, ' ') FROM provision_domains d
              WHERE d.agreement_id = p.agreement_id AND d.provision_id = p.id),
@@ -96,6 +96,11 @@ def rebuild(connection: Connection) -> None:
     connection.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
     create(connection)
     connection.execute(text(_FILL))
+
+
+FILL_ONE = _FILL + " WHERE p.agreement_id = :a AND p.id = :p"
+"""Index one provision; its FTS row shares the provision row's rowid, so an edit of one
+provision finds its row by rowid instead of scanning the index's unindexed columns."""
 
 
 def refresh(connection: Connection, agreement_id: str) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
-from pactwatch.store import fts, state, summary, tables
+from pactwatch.store import fts, state, summary, tables, versions
 from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
@@ -96,6 +96,7 @@ AGREEMENT_PARTS = (
     tables.spans,
     tables.mechanisms,
     tables.mentions,
+    versions.agreement_versions,
 )
 """Tables holding one agreement's record, below its own row (rewritten on every edit)."""
 
@@ -163,13 +164,15 @@ def insert_agreements(connection: Connection, agreements: Iterable[Agreement]) -
 def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
     """Every row an agreement contributes, grouped by table."""
     aid = agreement.id
+    data = agreement.model_dump(mode="json")
     rows: dict[Table, list[Row]] = defaultdict(list)
+    rows[versions.agreement_versions].append(versions.version_row(aid, data))
     rows[tables.agreements].append({
         "id": aid, "title": agreement.title, "kind": agreement.kind,
         "signed_on": agreement.signed_on, "signed_at": agreement.signed_at,
         "legal_nature": agreement.legal_nature, "term_years": agreement.term.years,
         "ends_on": agreement.term.ends_on, "provision_count": len(agreement.provisions),
-        "record": record_json(agreement),
+        "record": json.dumps(data, ensure_ascii=False),
     })  # fmt: skip
     rows[tables.agreement_parties] = [
         {"agreement_id": aid, "position": i, "party": p} for i, p in enumerate(agreement.parties)
@@ -185,7 +188,7 @@ def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
     ]  # fmt: skip
     signed_key = agreement.signed_on or SIGNED_UNKNOWN
     for position, provision in enumerate(agreement.provisions):
-        for table, items in _provision_rows(aid, position, provision).items():
+        for table, items in provision_rows(aid, position, provision).items():
             rows[table].extend(items)
     for row in rows[tables.provisions]:
         row["signed_key"] = signed_key
@@ -209,7 +212,8 @@ def _children(aid: str, pid: str, values: Iterable[Any], to_row: Callable[[Any],
     ]
 
 
-def _provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[Row]]:
+def provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[Row]]:
+    """The rows one provision contributes (its own and its lists'), without `signed_key`."""
     amount = p.amount
     parties = [("actor", c) for c in p.actors] + [("beneficiary", c) for c in p.beneficiaries]
     return {

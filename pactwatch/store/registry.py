@@ -11,9 +11,10 @@ is seen by a service already running on the same database, as a curator's POST i
 from __future__ import annotations
 
 import getpass
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from pactwatch.model import Agreement, Event, PactwatchError
-from pactwatch.store import event_write, state, tokens, write
+from pactwatch.store import event_write, provision_write, state, tokens, write
 from pactwatch.store.engine import database_url, open_engine, reader
 from pactwatch.store.events import event_by_fingerprint
 from pactwatch.store.load import LoadReport, create_schema, load_registry
@@ -50,6 +51,9 @@ class Registry:
     engine: Engine
     url: str
     listeners: list[Listener]
+    writing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    """On SQLite, this process's writers queue here rather than in SQLite's busy handler,
+    which sleeps in steps of up to 100 ms: a waiting write starts as soon as the last ends."""
 
     @classmethod
     def open(cls, db: str | None = None, *, must_exist: bool = True) -> Registry:
@@ -91,7 +95,8 @@ class Registry:
         """One transaction; after it commits, listeners hear what `_changed` recorded."""
         changed: list[frozenset[str] | None] = []
         generations: list[str] = []  # before the first change, after each change
-        with self.engine.begin() as connection:
+        queue = self.writing if self.engine.dialect.name == "sqlite" else nullcontext()
+        with queue, self.engine.begin() as connection:
             connection.info[_CHANGED] = changed
             connection.info[_GENERATIONS] = generations
             try:
@@ -133,6 +138,7 @@ class Registry:
     ) -> write.Written:
         with self._transaction() as connection:
             written = write.save_agreement(connection, data, actor, check, if_match, create)
+            assert written.agreement is not None
             self._changed(connection, [written.agreement.id], f"agreement:{written.etag}")
         return written
 
@@ -146,7 +152,7 @@ class Registry:
         create: bool = False,
     ) -> write.Written:
         with self._transaction() as connection:
-            written = write.save_provision(
+            written = provision_write.save_provision(
                 connection, agreement_id, data, actor, check, if_match, create
             )
             self._changed(connection, [agreement_id], f"provision:{written.etag}")

@@ -18,7 +18,8 @@ JSON object the API sends (count, the first provision ids, the link), so the mat
 read in one indexed pass and joined as bytes.
 
 Both are rewritten for one agreement (`refresh_agreement`) by the write that changes it,
-in the write's own transaction, and for everything by a load (`rebuild`).
+in the write's own transaction, and for everything by a load (`rebuild`); an edit of one
+provision moves only that provision's counts (`move_provision`).
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    tuple_,
     update,
 )
 
-from pactwatch.model import Agreement
+from pactwatch.model import Agreement, Provision
 from pactwatch.model.codes import party_name
 from pactwatch.model.taxonomy import domains as taxonomy_domains
 from pactwatch.store import tables
@@ -113,13 +115,15 @@ def facet_counts(agreement: Agreement) -> Counter[tuple[str, str, str, str]]:
     """(domain, co-domain, actor, kind) -> provisions, for one agreement."""
     counts: Counter[tuple[str, str, str, str]] = Counter()
     for p in agreement.provisions:
-        domains = [*dict.fromkeys(p.domains), ANY]
-        actors = [*dict.fromkeys(p.actors), ANY]
-        for d in domains:
-            for o in domains:
-                for x in actors:
-                    counts[(d, o, x, p.kind)] += 1
+        counts.update(provision_counts(p))
     return counts
+
+
+def provision_counts(p: Provision) -> Counter[tuple[str, str, str, str]]:
+    """The cube rows one provision counts in (each once)."""
+    domains = [*dict.fromkeys(p.domains), ANY]
+    actors = [*dict.fromkeys(p.actors), ANY]
+    return Counter((d, o, x, p.kind) for d in domains for o in domains for x in actors)
 
 
 def facet_rows(agreement: Agreement) -> list[dict[str, object]]:
@@ -184,6 +188,59 @@ def refresh_agreement(
     before = set(partners_before) - {HOME_PARTY}
     refresh_partners(connection, before ^ partners)
     refresh_partners(connection, before & partners, domains - {ANY})
+    render_matrix(connection)
+
+
+def move_provision(
+    connection: Connection, agreement_id: str, before: Provision, after: Provision
+) -> None:
+    """One provision of an agreement changed (inside the write): move its counts.
+
+    The cube gets the difference of the provision's rows, before and after, so an edit
+    that keeps a provision's domains, actors and kind writes nothing here; the matrix
+    cells of the domains whose counts moved are recomputed, and the matrix re-rendered
+    only then. The result is what `refresh_agreement` makes of the whole new record.
+    """
+    delta = provision_counts(after)
+    delta.subtract(provision_counts(before))
+    changed = {k: n for k, n in delta.items() if n}
+    if not changed:
+        return
+    f = provision_facets
+    key = (f.c.domain, f.c.co_domain, f.c.actor, f.c.kind)
+    stored = {
+        (str(d), str(o), str(x), str(k)): int(n)
+        for d, o, x, k, n in connection.execute(
+            select(*key, f.c.n).where(
+                f.c.agreement_id == agreement_id, tuple_(*key).in_(sorted(changed))
+            )
+        )
+    }
+    fresh = {k: stored.get(k, 0) + n for k, n in changed.items()}
+    where = [f.c.agreement_id == agreement_id, *[c == bindparam("k_" + c.name) for c in key]]
+    gone = [k for k, n in fresh.items() if n <= 0 and k in stored]
+    moved = [k for k, n in fresh.items() if n > 0 and k in stored]
+    added = [k for k, n in fresh.items() if n > 0 and k not in stored]
+    if gone:
+        connection.execute(delete(f).where(*where), [_named(k) for k in gone])
+    if moved:
+        connection.execute(
+            update(f).where(*where).values(n=bindparam("new_n")),
+            [{**_named(k), "new_n": fresh[k]} for k in moved],
+        )
+    if added:
+        names = ("domain", "co_domain", "actor", "kind")
+        rows = [
+            {"agreement_id": agreement_id, **dict(zip(names, k, strict=True)), "n": fresh[k]}
+            for k in added
+        ]
+        connection.execute(insert(f), rows)
+    domains = {k[1] for k in changed if k[0] == ANY and k[2] == ANY} - {ANY}
+    if not domains:
+        return
+    ap = tables.agreement_parties
+    parties = connection.execute(select(ap.c.party).where(ap.c.agreement_id == agreement_id))
+    refresh_partners(connection, {str(p) for p in parties.scalars()} - {HOME_PARTY}, domains)
     render_matrix(connection)
 
 

@@ -43,11 +43,15 @@ class WriteRejected(PactwatchError):
 
 @dataclass(frozen=True)
 class Written:
-    agreement: Agreement
+    agreement: Agreement | None
+    """The whole record after the write; None after an edit of one provision, which never
+    builds it (`provision` is what changed)."""
     version: int
     etag: str
     generations: tuple[str, str] = ("", "")
     """The registry's generation before and after the write (caches follow their own writes)."""
+    provision: Provision | None = None
+    """The provision a provision write left (None for an agreement write)."""
 
 
 def etag(record: str, version: int) -> str:
@@ -55,7 +59,7 @@ def etag(record: str, version: int) -> str:
     return f'"v{version}-{state.digest([record])[:16]}"'
 
 
-def _current(connection: Connection, agreement_id: str) -> tuple[str, int] | None:
+def read_current(connection: Connection, agreement_id: str) -> tuple[str, int] | None:
     a = tables.agreements
     query = select(a.c.record, a.c.version).where(a.c.id == agreement_id)
     if connection.dialect.name == "postgresql":
@@ -64,7 +68,7 @@ def _current(connection: Connection, agreement_id: str) -> tuple[str, int] | Non
     return None if row is None else (str(row[0]), int(row[1]))
 
 
-def _check_match(current: tuple[str, int], if_match: str | None) -> None:
+def check_match(current: tuple[str, int], if_match: str | None) -> None:
     if if_match is None:
         raise WriteRejected.one(
             428, "If-Match", "precondition-required", "send the ETag you read in If-Match"
@@ -136,22 +140,22 @@ def save_agreement(
         agreement = _validated(data, check)
         agreement_id = agreement.id
     ensure_domains(connection)
-    current = _current(connection, agreement_id)
+    current = read_current(connection, agreement_id)
     if create and current is not None:
         raise WriteRejected.one(
             409, "id", "agreement-exists", f"agreement {agreement_id!r} exists; PUT to edit it"
         )
     if not create:
         if current is None:
-            raise _unknown(agreement_id)
-        _check_match(current, if_match)
+            raise unknown(agreement_id)
+        check_match(current, if_match)
     if agreement is None:
         assert current is not None and isinstance(data, Patch)
         stored = Agreement.model_validate_json(current[0]).model_dump(mode="json")
         merged = merge_patch(stored, data.changes)
         if isinstance(merged, dict):
             merged["id"] = agreement_id
-        agreement = _validated(_as_object(merged), check)
+        agreement = _validated(as_object(merged), check)
     version = current[1] + 1 if current else 1
     after = record_json(agreement)
     replace_agreement(connection, agreement, version)
@@ -172,10 +176,10 @@ def save_provision(
 ) -> Written:
     """Add a provision to an agreement, or replace one (a `Patch`: merge into it), checked
     as part of the whole record."""
-    current = _current(connection, agreement_id)
+    current = read_current(connection, agreement_id)
     if current is None:
-        raise _unknown(agreement_id)
-    _check_match(current, if_match)
+        raise unknown(agreement_id)
+    check_match(current, if_match)
     record = Agreement.model_validate_json(current[0]).model_dump(mode="json")
     pid = str(data.target_id if isinstance(data, Patch) else data.get("id", ""))
     ids = [item["id"] for item in record["provisions"]]
@@ -190,7 +194,7 @@ def save_provision(
         merged = merge_patch(old, data.changes)
         if isinstance(merged, dict):
             merged["id"] = pid
-        data = _as_object(merged)
+        data = as_object(merged)
     if old is None:
         record["provisions"].append(data)
     else:
@@ -203,7 +207,7 @@ def save_provision(
     entity = ("provision", agreement_id, pid)
     record_history(connection, actor, entity, version, before, provision_json(new) if new else None)
     after = record_json(agreement)
-    return Written(agreement, version, etag(after, version))
+    return Written(agreement, version, etag(after, version), provision=new)
 
 
 @dataclass(frozen=True)
@@ -227,13 +231,13 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-def _as_object(value: Any) -> dict[str, Any]:
+def as_object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise WriteRejected.one(422, "", "invalid-field", "a merge patch must be a JSON object")
     return value
 
 
-def _unknown(agreement_id: str) -> WriteRejected:
+def unknown(agreement_id: str) -> WriteRejected:
     return WriteRejected.one(
         404, "agreement", "unknown-agreement", f"no agreement with id {agreement_id!r}"
     )

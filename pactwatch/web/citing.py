@@ -122,10 +122,13 @@ def citation(
     dataset: str,
     library: SourceLibrary,
     accessed: date,
+    version: str | None = None,
 ) -> Citation:
-    """The citation of an agreement, or of one of its provisions, at its current version."""
+    """The citation of an agreement, or of one of its provisions, at its current version
+    (`version` when the caller has it stored: `agreement` may then hold only some of its
+    provisions)."""
     record: Agreement | Provision = provision if provision is not None else agreement
-    version = version_of(record)
+    version = version or version_of(record)
     base = base_url.rstrip("/")
     if provision is None:
         permalink = f"{base}/agreements/{agreement.id}/v/{version}?dataset={dataset}"

@@ -7,6 +7,7 @@ provision carries its id (`src-PROVISION`), the target its links jump to.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import pairwise
 
 from markupsafe import Markup, escape
@@ -15,11 +16,17 @@ from pactwatch.model import Agreement
 
 
 def marked_source(agreement: Agreement, source_id: str, text: str) -> Markup:
+    spans = [(p.id, s.source, s.start, s.end) for p in agreement.provisions for s in p.spans]
+    return marked_spans(spans, source_id, text)
+
+
+def marked_spans(every: Iterable[tuple[str, str, int, int]], source_id: str, text: str) -> Markup:
+    """The same marks from (provision, source, start, end) rows in the record's order (the
+    agreement page reads them from the spans table, not from the whole record)."""
     spans = [
-        (s.start, min(s.end, len(text)), p.id)
-        for p in agreement.provisions
-        for s in p.spans
-        if s.source == source_id and s.start < len(text)
+        (start, min(end, len(text)), pid)
+        for pid, source, start, end in every
+        if source == source_id and start < len(text)
     ]
     cuts = sorted({0, len(text), *(x for s in spans for x in s[:2])})
     seen: set[str] = set()

@@ -1,0 +1,145 @@
+"""What a page says about a whole agreement, kept beside it so no page reads the whole record.
+
+An agreement's content version (the one its citation and permalinks carry) is the sha256
+of its contract JSON with sorted keys; the agreement page also says how many provisions
+nobody has reviewed. Computing either reads every provision: at 2,000 provisions that is
+tens of milliseconds per page. `agreement_versions` keeps both, with the sorted-key text
+the version hashes, so a write of one provision replaces that provision's part of the
+text and hashes it again (a splice and one sha256) instead of serialising the record.
+A load and a whole-record write fill the row from the record (`version_row`). The row
+also keeps the record's head (everything but the provisions), which no provision edit
+changes, so the page never has the database cut a megabyte of JSON per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, Connection, ForeignKey, Integer, String, Table, Text, select
+
+from pactwatch.store import tables
+
+VERSION_DIGITS = 12
+
+agreement_versions = Table(
+    "agreement_versions",
+    tables.metadata,
+    Column(
+        "agreement_id",
+        String,
+        ForeignKey("agreements.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", String, nullable=False, comment="the content version pages cite"),
+    Column(
+        "unreviewed",
+        Integer,
+        nullable=False,
+        comment="provisions whose review state is not reviewed",
+    ),
+    Column(
+        "head",
+        Text,
+        nullable=False,
+        comment="the contract JSON without its provisions, as the agreement page reads it",
+    ),
+    Column(
+        "canonical",
+        Text,
+        nullable=False,
+        comment="the contract JSON with sorted keys: what the version hashes",
+    ),
+    comment="each agreement's content version, unreviewed count and head; kept by writes",
+)
+
+
+def canonical(data: Any) -> str:
+    """JSON with sorted keys: the text a content version is the hash of."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def version_of_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:VERSION_DIGITS]
+
+
+def unreviewed(provision: dict[str, Any]) -> bool:
+    review = provision.get("review")
+    return not isinstance(review, dict) or review.get("state") != "reviewed"
+
+
+def version_row(agreement_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The row of one agreement, from its contract JSON as a dict (`model_dump(mode="json")`)."""
+    text = canonical(data)
+    provisions = data.get("provisions", ())
+    return {
+        "agreement_id": agreement_id,
+        "version": version_of_text(text),
+        "unreviewed": sum(1 for p in provisions if unreviewed(p)),
+        "head": json.dumps(
+            {k: v for k, v in data.items() if k != "provisions"}, ensure_ascii=False
+        ),
+        "canonical": text,
+    }
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What the agreement page needs about the whole record, read from one row."""
+
+    head: str
+    version: str
+    unreviewed: int
+    provisions: int
+
+
+def page_facts(connection: Connection, agreement_id: str) -> PageFacts | None:
+    v, a = agreement_versions, tables.agreements
+    row = connection.execute(
+        select(v.c.head, v.c.version, v.c.unreviewed, a.c.provision_count)
+        .join(a, a.c.id == v.c.agreement_id)
+        .where(v.c.agreement_id == agreement_id)
+    ).one_or_none()
+    return None if row is None else PageFacts(str(row[0]), str(row[1]), int(row[2]), int(row[3]))
+
+
+def provision_records(connection: Connection, agreement_id: str, ids: Iterable[str]) -> list[str]:
+    """The stored JSON of some provisions of one agreement (primary-key lookups), in order."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    p = tables.provisions
+    query = (
+        select(p.c.record)
+        .where(p.c.agreement_id == agreement_id, p.c.id.in_(wanted))
+        .order_by(p.c.position)
+    )
+    return [str(r) for r in connection.execute(query).scalars()]
+
+
+def _spans(agreement_id: str) -> Any:
+    s, p = tables.spans, tables.provisions
+    return (
+        select(s.c.provision_id, s.c.source_id, s.c.start, s.c.end)
+        .join(p, (p.c.agreement_id == s.c.agreement_id) & (p.c.id == s.c.provision_id))
+        .where(s.c.agreement_id == agreement_id)
+        .order_by(p.c.position, s.c.position)
+    )
+
+
+def first_cited(connection: Connection, agreement_id: str) -> str | None:
+    """The source the record's first span points into (None: no provision has a span)."""
+    row = connection.execute(_spans(agreement_id).limit(1)).first()
+    return None if row is None else str(row[1])
+
+
+def spans_in_order(
+    connection: Connection, agreement_id: str, source_id: str
+) -> list[tuple[str, str, int, int]]:
+    """(provision, source, start, end) of every span into one source, in the record's
+    order: what the source panel marks, read from the spans table, not the record."""
+    query = _spans(agreement_id).where(tables.spans.c.source_id == source_id)
+    return [(str(a), str(b), int(c), int(d)) for a, b, c, d in connection.execute(query)]
