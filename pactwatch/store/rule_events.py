@@ -194,14 +194,17 @@ def linked_events(
     )
     if agreements is not None:
         query = query.where(link.c.agreement_id.in_(sorted(agreements)))
-    if not_happened:
-        query = query.where(or_(e.c.happened == false(), e.c.happened.is_(None)))
-    previous: tuple[str, str] | None = None
-    for aid, event_id, record in connection.execute(_dated(query, now, windows)):
-        if (aid, event_id) == previous:
-            continue
-        previous = (aid, event_id)
-        yield aid, Event.model_validate_json(record)
+    queries = [_dated(query, now, windows)]
+    if not_happened:  # two probes of (kind, happened): an OR of both would scan the kind
+        queries = [q.where(e.c.happened == false()) for q in queries]
+        queries.append(_dated(query.where(e.c.happened.is_(None)), now, windows))
+    for each in queries:
+        previous: tuple[str, str] | None = None
+        for aid, event_id, record in connection.execute(each):
+            if (aid, event_id) == previous:
+                continue
+            previous = (aid, event_id)
+            yield aid, Event.model_validate_json(record)
 
 
 _FACTS = (
