@@ -110,7 +110,7 @@ def events_for(a: Agreement, per_provision: int, rng: random.Random) -> Iterator
                 mechanisms=links.get("mechanisms", []),
                 sources=SOURCE,
                 quantities=[],
-                description=None,
+                description=f"Benchmark event {k} of {a.id}/{provision.id}",  # no two equal
                 completes=False,
                 background=False,
                 happened=True,

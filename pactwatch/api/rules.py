@@ -31,7 +31,7 @@ from pactwatch.rules.timing import iso, require_aware
 from pactwatch.store import events as store_events
 from pactwatch.store.engine import reader
 from pactwatch.store.read import all_agreements, get_agreement
-from pactwatch.store.rule_events import RuleReads
+from pactwatch.store.rule_events import RuleReads, agreement_events
 
 router = APIRouter(prefix="/api/v1", tags=["rules"])
 Config = Annotated[ServiceConfig, Depends(config)]
@@ -117,7 +117,7 @@ def compliance(cfg: ServiceConfig, agreement_id: str, now: datetime) -> Complian
     if found is None:
         raise ApiError(404, "unknown-agreement", f"no agreement with id {agreement_id!r}", "id")
     with reader(cfg.engine).connect() as connection:
-        events = store_events.find_events(connection, agreement=agreement_id)
+        events = agreement_events(connection, agreement_id)
     return assess_agreement(found, evaluate([found], events, now), events, now)
 
 

@@ -207,6 +207,24 @@ def linked_events(
             yield aid, Event.model_validate_json(record)
 
 
+def agreement_events(connection: Connection, agreement_id: str) -> list[Event]:
+    """What a provision's status can read: every event naming the agreement (through
+    `ix_event_links_agreement`) and the triggers that name none, by time then id."""
+    e, link = events, event_links
+    named = (
+        select(e.c.id, e.c.record)
+        .select_from(e.join(link, link.c.event_id == e.c.id))
+        .where(link.c.agreement_id == agreement_id)
+    )
+    any_link = exists(select(link.c.event_id).where(link.c.event_id == e.c.id))
+    wide = select(e.c.id, e.c.record).where(e.c.kind == "trigger", ~any_link)
+    records = {
+        event_id: record for q in (named, wide) for event_id, record in connection.execute(q)
+    }
+    parsed = [Event.model_validate_json(record) for record in records.values()]
+    return sorted(parsed, key=lambda event: (event.earliest(), event.id))
+
+
 _FACTS = (
     event_links.c.agreement_id,
     event_links.c.target,

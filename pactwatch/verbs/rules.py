@@ -47,7 +47,7 @@ from pactwatch.rules.timing import require_aware
 from pactwatch.settings import data_dir
 from pactwatch.store import events as store_events
 from pactwatch.store.registry import Registry, cli_actor
-from pactwatch.store.rule_events import RuleReads
+from pactwatch.store.rule_events import RuleReads, agreement_events
 from pactwatch.verbs.registry import Db, agreement, opened, registry_inputs
 
 # The states an official is told about: a clock or period running, a deadline passed with
@@ -95,7 +95,7 @@ def status(agreement_id: str, db: Db = None, at: datetime | None = None) -> Comp
     with opened(db) as registry:
         found = agreement(agreement_id, registry)
         with registry.reader().connect() as connection:
-            events = store_events.find_events(connection, agreement=agreement_id)
+            events = agreement_events(connection, agreement_id)
     return assess_agreement(found, evaluate([found], events, now), events, now)
 
 

@@ -22,9 +22,10 @@ from sqlalchemy import update
 from pactwatch.model import Agreement, Event, Problem
 from pactwatch.rules import Obligation, evaluate
 from pactwatch.rules.indexed import Due, evaluate_indexed, reevaluate
+from pactwatch.rules.status import assess_agreement
 from pactwatch.store import events as store_events
 from pactwatch.store.registry import Registry
-from pactwatch.store.rule_events import FactRow, RuleReads, streamed_facts
+from pactwatch.store.rule_events import FactRow, RuleReads, agreement_events, streamed_facts
 from tests.rule_case import RuleCase, read_cases
 from tests.service.conftest import BACKENDS, _url
 
@@ -389,3 +390,20 @@ def test_a_meeting_naming_no_agreement_touches_nothing(tmp_path: Path) -> None:
             raise AssertionError("nothing should be read")
 
     assert reevaluate(Nothing(), meeting, NOWS[1]) == []  # type: ignore[arg-type]
+
+
+def test_status_reads_one_agreements_events_and_says_the_same(registry: Registry) -> None:
+    """A provision's status from the agreement's own events and the registry-wide
+    triggers is the one every event gives."""
+    records, found = generated(9, count=12, per=20)
+    put(registry, records, found)
+    engine = registry.reader()
+    every = store_events.read_events(engine)
+    for now in NOWS[1:]:
+        for record in records:
+            with engine.connect() as connection:
+                own = agreement_events(connection, record.id)
+            assert len(own) < len(every)
+            expected = assess_agreement(record, evaluate([record], every, now), every, now)
+            got = assess_agreement(record, evaluate([record], own, now), own, now)
+            assert got.as_dict() == expected.as_dict()
