@@ -180,6 +180,15 @@ def _count(registry: Any) -> int:
 
 
 def rss_mb() -> float:
+    """This process's peak RSS. On Linux `VmHWM`: `ru_maxrss` carries the parent's peak
+    across fork and exec, so a small child of a large parent would report the parent's."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for entry in status:
+                if entry.startswith("VmHWM:"):
+                    return int(entry.split()[1]) / 1024
+    except OSError:
+        pass
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
 

@@ -266,7 +266,7 @@ def streamed_facts(
     )
     if agreements is not None:
         query = query.where(link.c.agreement_id.in_(sorted(agreements)))
-    rows = connection.execute(_dated(query, now, None))
+    rows = connection.execute(_dated(query, now, None).execution_options(yield_per=5000))
     for aid, own in groupby(rows, key=itemgetter(0)):
         yield aid, [_fact(connection, aid, list(same)) for _, same in groupby(own, itemgetter(3))]
 
