@@ -7,7 +7,8 @@ and the rules say what to read: only the kinds of event the agreements' mechanis
 conditions for all), consultations only inside the windows the clocks can open, and the
 meetings one agreement at a time. Each agreement is then evaluated by the same `Evaluator`
 on just its own events and the registry-wide triggers, so the answer is the one a
-whole-memory evaluation gives (tests/test_rules_indexed.py holds the two side by side).
+whole-memory evaluation gives (tests/service/test_rules_indexed.py holds the two side
+by side).
 
 `Due` keeps the answer per agreement; `Due.refresh(event)`, after an event is recorded,
 re-reads and re-evaluates only the mechanisms that kind of event can change, in the
@@ -29,6 +30,8 @@ from pactwatch.rules.obligations import Obligation
 from pactwatch.rules.timing import add_duration, require_aware
 
 Window = tuple[datetime, datetime]
+MAX_NAMED = 500
+"""Past this many agreements, reads are not limited to them by name (a long IN list)."""
 MAX_WINDOWS = 200
 """Past this many separate clock windows, all consultations are read: one range scan
 costs less than that many."""
@@ -123,7 +126,8 @@ def _evaluated(
     by agreement."""
     if not chosen:
         return
-    names = [a.id for a in chosen] if some else None
+    # Many names are read as all: the events of the others are skipped below.
+    names = [a.id for a in chosen] if some and len(chosen) <= MAX_NAMED else None
     kinds = needed_kinds(chosen)
     shared = list(reads.registry_wide({"trigger"}, now)) if "trigger" in kinds else []
     small: dict[str, list[EventFacts]] = {}

@@ -21,6 +21,7 @@ from sqlalchemy import update
 
 from pactwatch.model import Agreement, Event, Problem
 from pactwatch.rules import Obligation, evaluate
+from pactwatch.rules import indexed as indexed_module
 from pactwatch.rules.indexed import Due, evaluate_indexed, reevaluate
 from pactwatch.rules.status import assess_agreement
 from pactwatch.store import events as store_events
@@ -349,7 +350,12 @@ def test_the_incremental_path_keeps_the_whole_answer(registry: Registry) -> None
         assert shown(changed) == shown([o for o in full if (o.agreement, o.mechanism) in keys])
 
 
-def test_a_trigger_reevaluates_only_the_clocks_that_listen(registry: Registry) -> None:
+@pytest.mark.parametrize("named", [indexed_module.MAX_NAMED, 0])
+def test_a_trigger_reevaluates_only_the_clocks_that_listen(
+    registry: Registry, named: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also when the agreements are too many to name in the reads (`named` 0)."""
+    monkeypatch.setattr(indexed_module, "MAX_NAMED", named)
     records, found = generated(8, count=12, per=10)
     put(registry, records, found)
     now = datetime(2026, 6, 1, 12, tzinfo=UTC)
