@@ -24,12 +24,14 @@ from pactwatch.export.feeds import atom_feed, json_feed
 from pactwatch.model import Agreement, Event
 from pactwatch.rules import Obligation, State, evaluate
 from pactwatch.rules.evidence_changes import feed_changes
+from pactwatch.rules.indexed import evaluate_indexed
 from pactwatch.rules.obligations import matching
 from pactwatch.rules.status import Compliance, assess_agreement
 from pactwatch.rules.timing import iso, require_aware
 from pactwatch.store import events as store_events
 from pactwatch.store.engine import reader
 from pactwatch.store.read import all_agreements, get_agreement
+from pactwatch.store.rule_events import RuleReads, agreement_events
 
 router = APIRouter(prefix="/api/v1", tags=["rules"])
 Config = Annotated[ServiceConfig, Depends(config)]
@@ -58,6 +60,13 @@ class RulesInputs:
 def rules_inputs(cfg: ServiceConfig) -> RulesInputs:
     engine = reader(cfg.engine)
     return RulesInputs(all_agreements(engine), store_events.read_events(engine))
+
+
+def due_obligations(cfg: ServiceConfig, now: datetime) -> list[Obligation]:
+    """Every obligation at `now`, read through the indexes: only the events and the parts
+    of agreements that mechanisms need (`rules.indexed`), as `pactwatch due` reads them."""
+    with reader(cfg.engine).connect() as connection:
+        return evaluate_indexed(RuleReads(connection), now)
 
 
 def moment(at: datetime | None, field: str = "at") -> datetime:
@@ -96,7 +105,7 @@ async def due(
     now = moment(at)
 
     def produce() -> tuple[bytes, str]:
-        shown = matching(rules_inputs(cfg).obligations(now), state, agreement)
+        shown = matching(due_obligations(cfg, now), state, agreement)
         return dumps([o.as_dict() for o in shown]), JSON
 
     return await conditional(request, cfg, produce, vary=live(at, now))
@@ -107,7 +116,8 @@ def compliance(cfg: ServiceConfig, agreement_id: str, now: datetime) -> Complian
     found = get_agreement(reader(cfg.engine), agreement_id)
     if found is None:
         raise ApiError(404, "unknown-agreement", f"no agreement with id {agreement_id!r}", "id")
-    events = store_events.read_events(reader(cfg.engine))
+    with reader(cfg.engine).connect() as connection:
+        events = agreement_events(connection, agreement_id)
     return assess_agreement(found, evaluate([found], events, now), events, now)
 
 

@@ -23,6 +23,7 @@ from heapq import merge
 from operator import itemgetter
 
 from pactwatch.model import Agreement, Event
+from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.mechanisms import AFFECTS, RULES, EventsByKind, Timed
 from pactwatch.rules.obligations import STATES, Obligation
 from pactwatch.rules.timing import require_aware
@@ -43,7 +44,7 @@ class Evaluator:
     """Obligations of many agreements at one instant, kept up to date event by event."""
 
     def __init__(
-        self, agreements: Iterable[Agreement], events: Iterable[Event], now: datetime
+        self, agreements: Iterable[Agreement], events: Iterable[EventFacts], now: datetime
     ) -> None:
         self.now = require_aware(now)
         self.agreements = {a.id: a for a in agreements if a.mechanisms}
@@ -58,7 +59,7 @@ class Evaluator:
             aid: self._evaluate(aid, RULES.keys()) for aid in self.agreements
         }
 
-    def _file_all(self, events: Iterable[Event]) -> None:
+    def _file_all(self, events: Iterable[EventFacts]) -> None:
         """File every relevant event, unsorted (sorted once after); the hot loop of a full run."""
         relevant, now, index, triggers = MECHANISM_EVENTS, self.now, self._index, self._triggers
         for event in events:
@@ -162,7 +163,7 @@ class Evaluator:
         return sorted(found, key=Obligation.sort_key)
 
 
-def _agreement_ids(event: Event) -> Sequence[str]:
+def _agreement_ids(event: EventFacts) -> Sequence[str]:
     """`event.agreement_ids()`, without building a set in the common case of one reference."""
     ids: Sequence[str] = event.agreements
     if event.mechanisms or event.provisions:
@@ -181,7 +182,7 @@ def _listens(agreement: Agreement, trigger: Event) -> bool:
 
 
 def evaluate(
-    agreements: Iterable[Agreement], events: Iterable[Event], now: datetime
+    agreements: Iterable[Agreement], events: Iterable[EventFacts], now: datetime
 ) -> list[Obligation]:
     """Every obligation of these agreements at `now`, given these events."""
     return Evaluator(agreements, events, now).obligations()

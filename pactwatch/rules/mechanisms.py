@@ -16,12 +16,13 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from pactwatch.model import Agreement, Event, Mechanism
+from pactwatch.model import Agreement, Mechanism
 from pactwatch.model.values import Duration
+from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.obligations import Obligation, State
 from pactwatch.rules.timing import add_duration, day_start, iso, scaled, whole_days
 
-Timed = tuple[datetime, str, Event]
+Timed = tuple[datetime, str, EventFacts]
 EventsByKind = Mapping[str, Sequence[Timed]]
 
 # The widest span an imprecise date can have (a year): how far back a period looks for an
@@ -29,12 +30,12 @@ EventsByKind = Mapping[str, Sequence[Timed]]
 _WIDEST = timedelta(days=366)
 
 
-def naming(agreement: Agreement, mechanism: Mechanism) -> Callable[[Event], bool]:
+def naming(agreement: Agreement, mechanism: Mechanism) -> Callable[[EventFacts], bool]:
     """A test: does an event name this mechanism, its provision, or the agreement itself?"""
     mechanism_ref = f"{agreement.id}/{mechanism.id}"
     provision_ref = f"{agreement.id}/{mechanism.provision}" if mechanism.provision else None
 
-    def names(event: Event) -> bool:
+    def names(event: EventFacts) -> bool:
         return (
             mechanism_ref in event.mechanisms
             or (provision_ref is not None and provision_ref in event.provisions)
@@ -46,7 +47,7 @@ def naming(agreement: Agreement, mechanism: Mechanism) -> Callable[[Event], bool
 
 def named(
     agreement: Agreement, mechanism: Mechanism, items: Sequence[Timed]
-) -> list[tuple[datetime, Event]]:
+) -> list[tuple[datetime, EventFacts]]:
     """The events among `items` that name the mechanism (`naming`, inlined: a hot loop)."""
     mref = f"{agreement.id}/{mechanism.id}"
     pref = f"{agreement.id}/{mechanism.provision}" if mechanism.provision else None
@@ -60,7 +61,9 @@ def named(
     ]
 
 
-def term_end(agreement: Agreement, events: EventsByKind) -> tuple[datetime | None, Event | None]:
+def term_end(
+    agreement: Agreement, events: EventsByKind
+) -> tuple[datetime | None, EventFacts | None]:
     """When the agreement stops applying: an end-condition event, else the end of its term."""
     early = next((item for item in events.get("end_condition", ()) if item[2].is_evidence()), None)
     end_date = agreement.term_end()
@@ -124,7 +127,7 @@ def recurring_rule(
         following = add_duration(first, scaled(every, k + 1))  # from `first`: no drift
         stop = min(following, end) if end is not None else following
         i = bisect_left(times, start - _WIDEST)
-        found: list[tuple[datetime, Event]] = []
+        found: list[tuple[datetime, EventFacts]] = []
         while i < len(times) and times[i] < stop:
             if meetings[i][1].latest() >= start:
                 found.append(meetings[i])
@@ -141,7 +144,7 @@ def _period(
     mechanism: Mechanism,
     start: datetime,
     stop: datetime,
-    found: Sequence[tuple[datetime, Event]],
+    found: Sequence[tuple[datetime, EventFacts]],
     now: datetime,
 ) -> Obligation:
     """One period's state from the meetings whose dates may fall in it.
@@ -188,7 +191,7 @@ def _period(
     )
 
 
-def certain_at(event: Event) -> datetime:
+def certain_at(event: EventFacts) -> datetime:
     """The instant from which an event has certainly happened, for ordering changes: its
     instant, its day (as before, the day's start), or the end of its week, month or year."""
     if event.date_precision in ("instant", "day"):
@@ -244,10 +247,10 @@ def consultation_rule(
 def _clock(
     agreement: Agreement,
     mechanism: Mechanism,
-    opener: Event,
+    opener: EventFacts,
     within: Duration,
-    timed: tuple[Sequence[datetime], Sequence[tuple[datetime, Event]]],
-    denials: Sequence[Event],
+    timed: tuple[Sequence[datetime], Sequence[tuple[datetime, EventFacts]]],
+    denials: Sequence[EventFacts],
     now: datetime,
 ) -> Obligation:
     """One clock: met by consultations of every party in time; after the deadline, missed
@@ -257,7 +260,7 @@ def _clock(
     deadline = add_duration(opener.at, within)
     needed = set(agreement.parties)
     covered: set[str] = set()
-    done: tuple[datetime, Event] | None = None
+    done: tuple[datetime, EventFacts] | None = None
     for i in range(bisect_left(times, opener.at), len(consultations)):
         at, event = consultations[i]
         if at > deadline:
@@ -267,7 +270,7 @@ def _clock(
             done = (at, event)
             break
     state: State
-    denied: Event | None = None
+    denied: EventFacts | None = None
     if done is not None:
         state, rule = "met", f"consultation {done[1].id} of {'+'.join(sorted(needed))} in time"
     elif now > deadline:

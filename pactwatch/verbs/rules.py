@@ -41,11 +41,13 @@ from pactwatch.notify import (
 from pactwatch.rules import DueSummary, Obligation, evaluate, opened_by, summarise
 from pactwatch.rules.changes import Change
 from pactwatch.rules.evidence_changes import StatusChange, feed_changes
+from pactwatch.rules.indexed import evaluate_indexed, reevaluate
 from pactwatch.rules.status import Compliance, assess_agreement
 from pactwatch.rules.timing import require_aware
 from pactwatch.settings import data_dir
 from pactwatch.store import events as store_events
 from pactwatch.store.registry import Registry, cli_actor
+from pactwatch.store.rule_events import RuleReads, agreement_events
 from pactwatch.verbs.registry import Db, agreement, opened, registry_inputs
 
 # The states an official is told about: a clock or period running, a deadline passed with
@@ -82,8 +84,8 @@ def instant(value: datetime | None, field_name: str = "--at") -> datetime:
 def due(db: Db = None, at: datetime | None = None) -> DueReport:
     """Every obligation in the registry at `at` (default: now) and the next deadline."""
     now = instant(at)
-    agreements, events = registry_inputs(db)
-    obligations = evaluate(agreements, events, now)
+    with opened(db) as registry, registry.reader().connect() as connection:
+        obligations = evaluate_indexed(RuleReads(connection), now)
     return DueReport(now, obligations, summarise(obligations, now))
 
 
@@ -92,7 +94,8 @@ def status(agreement_id: str, db: Db = None, at: datetime | None = None) -> Comp
     now = instant(at)
     with opened(db) as registry:
         found = agreement(agreement_id, registry)
-        _, events = registry_inputs(registry)
+        with registry.reader().connect() as connection:
+            events = agreement_events(connection, agreement_id)
     return assess_agreement(found, evaluate([found], events, now), events, now)
 
 
@@ -224,8 +227,9 @@ def _trigger(
     )
     added = _add_event(event, file, registry, None)
     first = added.duplicate_of or event.id
-    agreements, events = registry_inputs(registry)
-    opened = opened_by(evaluate(agreements, events, max(moment, instant(now))), first)
+    with registry.reader().connect() as connection:
+        touched = reevaluate(RuleReads(connection), event, max(moment, instant(now)))
+    opened = opened_by(touched, first)
     return replace(added, opened=opened)
 
 

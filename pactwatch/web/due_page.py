@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from pactwatch.api.config import ServiceConfig, config
-from pactwatch.api.rules import moment, rules_inputs
+from pactwatch.api.rules import due_obligations, moment
 from pactwatch.rules import Obligation, summarise
 from pactwatch.rules.obligations import count_label
 from pactwatch.rules.timing import iso
@@ -72,7 +72,7 @@ def sections(obligations: list[Obligation], now: datetime) -> dict[str, list[Obl
 
 
 def context(cfg: ServiceConfig, now: datetime) -> dict[str, Any]:
-    obligations = rules_inputs(cfg).obligations(now)
+    obligations = due_obligations(cfg, now)
     lists = sections(obligations, now)
     return {
         "title": "What is due",

@@ -1,0 +1,226 @@
+"""The rules over a registry too large to hold: each mechanism's events, read as needed.
+
+`evaluate` (engine.py) takes every agreement and every event in memory. Here the caller
+passes a `Reads`, which the store implements over its indexes (`store/rule_events.py`),
+and the rules say what to read: only the kinds of event the agreements' mechanisms count
+(meetings for a recurring duty; triggers, requests and consultations for a clock; end
+conditions for all), consultations only inside the windows the clocks can open, and the
+meetings one agreement at a time. Each agreement is then evaluated by the same `Evaluator`
+on just its own events and the registry-wide triggers, so the answer is the one a
+whole-memory evaluation gives (tests/service/test_rules_indexed.py holds the two side
+by side).
+
+`Due` keeps the answer per agreement; `Due.refresh(event)`, after an event is recorded,
+re-reads and re-evaluates only the mechanisms that kind of event can change, in the
+agreements it names (a registry-wide trigger: those whose clocks listen to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from pactwatch.model import Agreement, Event, Mechanism
+from pactwatch.model.values import Duration
+from pactwatch.rules.engine import Evaluator
+from pactwatch.rules.facts import EventFacts
+from pactwatch.rules.mechanisms import AFFECTS
+from pactwatch.rules.obligations import Obligation
+from pactwatch.rules.timing import add_duration, require_aware
+
+Window = tuple[datetime, datetime]
+MAX_NAMED = 500
+"""Past this many agreements, reads are not limited to them by name (a long IN list)."""
+MAX_WINDOWS = 200
+"""Past this many separate clock windows, all consultations are read: one range scan
+costs less than that many."""
+
+
+class Reads(Protocol):
+    """What the rules read from a registry (implemented by `store.rule_events.RuleReads`)."""
+
+    def agreements(self, ids: Collection[str] | None = None) -> list[Agreement]:
+        """The agreements with mechanisms (of `ids`), by id, with at least id, parties,
+        signing date, term and mechanisms."""
+        ...
+
+    def registry_wide(self, kinds: Collection[str], now: datetime) -> Sequence[EventFacts]:
+        """Events of these kinds, dated by `now`, that name no agreement."""
+        ...
+
+    def linked(
+        self,
+        kinds: Collection[str],
+        now: datetime,
+        *,
+        agreements: Collection[str] | None = None,
+        windows: Sequence[Window] | None = None,
+        not_happened: bool = False,
+    ) -> Iterable[tuple[str, EventFacts]]:
+        """Each event of these kinds (dated inside one of `windows`; only those recording
+        an act that did not happen) with each agreement it names."""
+        ...
+
+    def streamed(
+        self, kinds: Collection[str], now: datetime, *, agreements: Collection[str] | None = None
+    ) -> Iterable[tuple[str, Sequence[EventFacts]]]:
+        """The events of these kinds each agreement names, one agreement at a time in id
+        order; drafts and background events may be left out (no mechanism counts them)."""
+        ...
+
+
+def needed_kinds(agreements: Iterable[Agreement]) -> set[str]:
+    """The event kinds these agreements' mechanisms read."""
+    kinds: set[str] = set()
+    for agreement in agreements:
+        for mechanism in agreement.mechanisms:
+            kinds.add("end_condition")  # every rule asks when the agreement stops applying
+            if mechanism.kind == "recurring":
+                kinds.add("meeting")
+            elif mechanism.kind == "consultation_on_trigger":
+                kinds |= {"consultation", mechanism.starts_on}
+    return kinds
+
+
+def clock_windows(
+    agreements: Iterable[Agreement], starters: Iterable[EventFacts]
+) -> list[Window] | None:
+    """The time windows in which a consultation can meet a clock these starters open,
+    merged; None when there are too many to be worth reading window by window."""
+    withins = {
+        Duration.parse(m.within)
+        for a in agreements
+        for m in a.mechanisms
+        if m.kind == "consultation_on_trigger" and m.within is not None
+    }
+    spans = sorted(
+        (s.at, add_duration(s.at, within))
+        for s in starters
+        if s.at is not None
+        for within in withins
+    )
+    merged: list[Window] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged if len(merged) <= MAX_WINDOWS else None
+
+
+def evaluate_indexed(
+    reads: Reads, now: datetime, agreements: Collection[str] | None = None
+) -> list[Obligation]:
+    """Every obligation at `now` of the registry's agreements (or of `agreements`), as
+    `evaluate` gives it with every agreement and event in memory."""
+    chosen = reads.agreements(agreements)
+    found = _evaluated(reads, require_aware(now), chosen, agreements is not None)
+    return sorted(found, key=Obligation.sort_key)
+
+
+def _evaluated(
+    reads: Reads, now: datetime, chosen: Sequence[Agreement], some: bool
+) -> Iterator[Obligation]:
+    """The obligations of `chosen` (`some`: not every agreement of the registry), agreement
+    by agreement."""
+    if not chosen:
+        return
+    # Many names are read as all: the events of the others are skipped below.
+    names = [a.id for a in chosen] if some and len(chosen) <= MAX_NAMED else None
+    kinds = needed_kinds(chosen)
+    shared = list(reads.registry_wide({"trigger"}, now)) if "trigger" in kinds else []
+    small: dict[str, list[EventFacts]] = {}
+    few = kinds & {"trigger", "request", "end_condition"}
+    for aid, event in reads.linked(few, now, agreements=names) if few else ():
+        small.setdefault(aid, []).append(event)
+    if "consultation" in kinds:
+        starters = [*shared, *(e for items in small.values() for e in items)]
+        windows = clock_windows(chosen, (e for e in starters if e.kind in kinds))
+        seen = {(aid, e.id) for aid, items in small.items() for e in items}
+        found = [
+            *(reads.linked({"consultation"}, now, agreements=names, windows=windows)),
+            *(reads.linked({"consultation"}, now, agreements=names, not_happened=True)),
+        ]
+        for aid, event in found:
+            if (aid, event.id) not in seen:
+                seen.add((aid, event.id))
+                small.setdefault(aid, []).append(event)
+    bulk = kinds & {"meeting"}
+    stream = iter(reads.streamed(bulk, now, agreements=names) if bulk else ())
+    pending = next(stream, None)
+    for agreement in chosen:
+        while pending is not None and pending[0] < agreement.id:
+            pending = next(stream, None)
+        own: Sequence[EventFacts] = ()
+        if pending is not None and pending[0] == agreement.id:
+            own = pending[1]
+            pending = next(stream, None)
+        mine = [*own, *small.pop(agreement.id, ()), *shared]
+        yield from Evaluator([agreement], mine, now).obligations()
+
+
+class Due:
+    """The obligations of a registry at one instant, kept per agreement and refreshed
+    event by event from the registry's indexes."""
+
+    def __init__(self, reads: Reads, now: datetime) -> None:
+        self.reads, self.now = reads, require_aware(now)
+        self._results: dict[tuple[str, str], list[Obligation]] = {}
+        for obligation in _evaluated(reads, self.now, reads.agreements(), False):
+            self._results.setdefault(_key(obligation), []).append(obligation)
+
+    def obligations(self) -> list[Obligation]:
+        """Every obligation, by due time, then agreement, mechanism and period."""
+        found = [o for items in self._results.values() for o in items]
+        return sorted(found, key=Obligation.sort_key)
+
+    def refresh(self, event: Event) -> list[Obligation]:
+        """After `event` is recorded: re-evaluate only the mechanisms it can change, in the
+        agreements it touches; return their obligations now."""
+        chosen, fresh = _touched(self.reads, event, self.now)
+        for agreement in chosen:
+            for mechanism in agreement.mechanisms:
+                key = (agreement.id, mechanism.id)
+                self._results.pop(key, None)
+                if key in fresh:
+                    self._results[key] = fresh[key]
+        return sorted((o for items in fresh.values() for o in items), key=Obligation.sort_key)
+
+
+def reevaluate(reads: Reads, event: Event, now: datetime) -> list[Obligation]:
+    """The obligations at `now` of every mechanism `event` can change (a trigger: the
+    clocks that listen to it), read and evaluated without the rest of the registry."""
+    _, fresh = _touched(reads, event, require_aware(now))
+    return sorted((o for items in fresh.values() for o in items), key=Obligation.sort_key)
+
+
+def _touched(
+    reads: Reads, event: Event, now: datetime
+) -> tuple[list[Agreement], dict[tuple[str, str], list[Obligation]]]:
+    """The agreements `event` touches, with only the mechanisms it can change, and those
+    mechanisms' obligations by (agreement, mechanism)."""
+    kinds = AFFECTS.get(event.kind, frozenset())
+    ids = event.agreement_ids()
+    if not kinds or (not ids and event.kind != "trigger"):
+        return [], {}  # only a trigger bears on agreements it does not name
+    chosen = [
+        a.model_copy(update={"mechanisms": mine})
+        for a in reads.agreements(ids or None)
+        if (mine := [m for m in a.mechanisms if m.kind in kinds and _hears(m, event)])
+    ]
+    fresh: dict[tuple[str, str], list[Obligation]] = {}
+    for obligation in _evaluated(reads, now, chosen, True):
+        fresh.setdefault(_key(obligation), []).append(obligation)
+    return chosen, fresh
+
+
+def _hears(mechanism: Mechanism, event: Event) -> bool:
+    """Whether a new event can change this mechanism (a trigger only the clocks it starts)."""
+    if event.kind != "trigger":
+        return True
+    return mechanism.starts_on == "trigger" and event.subkind in mechanism.triggers
+
+
+def _key(obligation: Obligation) -> tuple[str, str]:
+    return obligation.agreement, obligation.mechanism

@@ -1,0 +1,345 @@
+"""What the rules engine reads, read through the indexes: only what mechanisms need.
+
+`pactwatch due` used to read every agreement whole and validate every event's record; at a
+thousand agreements with five hundred events each that is a gigabyte of objects, most of
+them deliveries and payments that no mechanism reads. These reads take, instead:
+
+- the agreements that carry mechanisms, with only what the rules read of them (id,
+  parties, signing date, term, mechanisms), never their provisions;
+- the events of the kinds asked for (the `ix_events_kind` index), paired with each
+  agreement they name (`event_links`), optionally only inside given time windows or only
+  those that record an act did not happen (`ix_events_kind_happened`);
+- for the bulk (meetings), the event's facts from its columns (`FactRow`), one agreement
+  at a time in id order, so nothing but the current agreement's events is held.
+
+Which kinds and windows are needed is the rules' knowledge (`rules/indexed.py`); this
+module only reads. Instants are compared as ISO strings in SQL with a day of slack on
+either side (PostgreSQL's collation may order punctuation differently from byte order),
+and the rules filter exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    and_,
+    cast,
+    exists,
+    false,
+    or_,
+    select,
+    type_coerce,
+)
+
+from pactwatch.model import Agreement, Event
+from pactwatch.model.event import dated
+from pactwatch.store import tables
+from pactwatch.store.events import event_links, events
+
+SLACK = timedelta(days=1)
+Window = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class FactRow:
+    """An event as the rules read it, from the registry's columns: no record parsed.
+
+    Its references are those to the one agreement it was read for, which is all the
+    rules look at when they evaluate that agreement."""
+
+    id: str
+    kind: str
+    subkind: str | None
+    at: datetime | None
+    on: str | None
+    date_precision: str
+    first: datetime
+    last: datetime
+    happened: bool
+    background: bool
+    is_draft: bool
+    agreements: tuple[str, ...] = ()
+    provisions: tuple[str, ...] = ()
+    mechanisms: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+
+    def earliest(self) -> datetime:
+        return self.first
+
+    def latest(self) -> datetime:
+        return self.last
+
+    def when(self) -> str:
+        """`Event.when`: the instant to the minute, 'week of' its Monday, or the date."""
+        if self.at is not None:
+            return self.at.isoformat(timespec="minutes")
+        if self.date_precision == "week":
+            return f"week of {self.first.date().isoformat()}"
+        return self.on or ""
+
+    def dated(self) -> str:
+        return dated(self.when(), self.date_precision)
+
+    def is_evidence(self) -> bool:
+        return self.happened and not self.background and not self.is_draft
+
+
+def _binary(connection: Connection, column: ColumnElement[str]) -> ColumnElement[str]:
+    """`column` ordered by code point, as Python orders strings (SQLite's default; on
+    PostgreSQL the database's collation may not), so streams can be merged by id."""
+    return column.collate("C") if connection.dialect.name == "postgresql" else column
+
+
+def _until(now: datetime) -> str:
+    return (now.astimezone(UTC) + SLACK).isoformat()
+
+
+def _json_field(connection: Connection, key: str) -> ColumnElement[Any]:
+    """One top-level field of an agreement's record, read by the database's JSON functions."""
+    record = tables.agreements.c.record
+    if connection.dialect.name == "postgresql":
+        return cast(record, JSON)[key]
+    return type_coerce(record, JSON)[key]
+
+
+def mechanism_agreements(
+    connection: Connection, ids: Collection[str] | None = None
+) -> list[Agreement]:
+    """The agreements that carry mechanisms (of `ids`, when given), in id order, with only
+    what the rules read: id, parties, signing date, term and mechanisms."""
+    a, m = tables.agreements, tables.mechanisms
+    query = (
+        select(
+            a.c.id,
+            a.c.title,
+            _json_field(connection, "parties"),
+            _json_field(connection, "signed_on"),
+            _json_field(connection, "term"),
+            _json_field(connection, "mechanisms"),
+        )
+        .where(exists(select(m.c.id).where(m.c.agreement_id == a.c.id)))
+        .order_by(_binary(connection, a.c.id))
+    )
+    if ids is not None:
+        query = query.where(a.c.id.in_(sorted(ids)))
+    return [
+        Agreement.model_validate(
+            {
+                "id": row[0],
+                "title": row[1],
+                "parties": row[2],
+                "signed_on": row[3],
+                "term": row[4],
+                "mechanisms": row[5],
+            }
+        )
+        for row in connection.execute(query)
+    ]
+
+
+def _dated(query: Any, now: datetime, windows: Sequence[Window] | None) -> Any:
+    query = query.where(events.c.earliest_utc <= _until(now))
+    if windows is not None:
+        query = query.where(
+            or_(
+                false(),
+                *(
+                    events.c.earliest_utc.between(
+                        (start.astimezone(UTC) - SLACK).isoformat(),
+                        (end.astimezone(UTC) + SLACK).isoformat(),
+                    )
+                    for start, end in windows
+                ),
+            )
+        )
+    return query
+
+
+def registry_wide(connection: Connection, kinds: Collection[str], now: datetime) -> list[Event]:
+    """Events of these kinds that name no agreement (a trigger for every agreement)."""
+    named = exists(select(event_links.c.event_id).where(event_links.c.event_id == events.c.id))
+    query = _dated(
+        select(events.c.record).where(events.c.kind.in_(sorted(kinds)), ~named), now, None
+    )
+    return [Event.model_validate_json(r) for r in connection.execute(query).scalars()]
+
+
+def linked_events(
+    connection: Connection,
+    kinds: Collection[str],
+    now: datetime,
+    *,
+    agreements: Collection[str] | None = None,
+    windows: Sequence[Window] | None = None,
+    not_happened: bool = False,
+) -> Iterator[tuple[str, Event]]:
+    """Each event of these kinds with each agreement it names, whole (for the few kinds
+    whose every event counts: triggers, requests, end conditions, consultations in a
+    clock's window), by agreement id then event id; an event once per agreement."""
+    e, link = events, event_links
+    query = (
+        select(link.c.agreement_id, e.c.id, e.c.record)
+        .select_from(e.join(link, link.c.event_id == e.c.id))
+        .where(e.c.kind.in_(sorted(kinds)))
+        .order_by(link.c.agreement_id, e.c.id)
+    )
+    if agreements is not None:
+        query = query.where(link.c.agreement_id.in_(sorted(agreements)))
+    queries = [_dated(query, now, windows)]
+    if not_happened:  # two probes of (kind, happened): an OR of both would scan the kind
+        queries = [q.where(e.c.happened == false()) for q in queries]
+        queries.append(_dated(query.where(e.c.happened.is_(None)), now, windows))
+    for each in queries:
+        previous: tuple[str, str] | None = None
+        for aid, event_id, record in connection.execute(each):
+            if (aid, event_id) == previous:
+                continue
+            previous = (aid, event_id)
+            yield aid, Event.model_validate_json(record)
+
+
+def agreement_events(connection: Connection, agreement_id: str) -> list[Event]:
+    """What a provision's status can read: every event naming the agreement (through
+    `ix_event_links_agreement`) and the triggers that name none, by time then id."""
+    e, link = events, event_links
+    named = (
+        select(e.c.id, e.c.record)
+        .select_from(e.join(link, link.c.event_id == e.c.id))
+        .where(link.c.agreement_id == agreement_id)
+    )
+    any_link = exists(select(link.c.event_id).where(link.c.event_id == e.c.id))
+    wide = select(e.c.id, e.c.record).where(e.c.kind == "trigger", ~any_link)
+    records = {
+        event_id: record for q in (named, wide) for event_id, record in connection.execute(q)
+    }
+    parsed = [Event.model_validate_json(record) for record in records.values()]
+    return sorted(parsed, key=lambda event: (event.earliest(), event.id))
+
+
+_FACTS = (
+    event_links.c.agreement_id,
+    event_links.c.target,
+    event_links.c.target_id,
+    events.c.id,
+    events.c.kind,
+    events.c.subkind,
+    events.c.at,
+    events.c.on,
+    events.c.precision,
+    events.c.earliest_utc,
+    events.c.latest_utc,
+    events.c.happened,
+    events.c.background,
+    events.c.draft,
+)
+
+
+def streamed_facts(
+    connection: Connection,
+    kinds: Collection[str],
+    now: datetime,
+    *,
+    agreements: Collection[str] | None = None,
+) -> Iterator[tuple[str, list[FactRow | Event]]]:
+    """The events of these kinds each agreement names, as `FactRow`s, one agreement at a
+    time in id order; drafts and background events, which no mechanism of these kinds
+    counts, are left in the table. A row whose columns predate revision 0008 is read
+    whole instead."""
+    e, link = events, event_links
+    query = (
+        select(*_FACTS)
+        .select_from(e.join(link, link.c.event_id == e.c.id))
+        .where(
+            e.c.kind.in_(sorted(kinds)),
+            or_(e.c.draft.is_(None), and_(e.c.draft == false(), e.c.background == false())),
+        )
+        .order_by(_binary(connection, link.c.agreement_id), e.c.id, link.c.position)
+    )
+    if agreements is not None:
+        query = query.where(link.c.agreement_id.in_(sorted(agreements)))
+    rows = connection.execute(_dated(query, now, None).execution_options(yield_per=5000))
+    for aid, own in groupby(rows, key=itemgetter(0)):
+        yield aid, [_fact(connection, aid, list(same)) for _, same in groupby(own, itemgetter(3))]
+
+
+def _fact(connection: Connection, aid: str, rows: Sequence[Any]) -> FactRow | Event:
+    """One event from its rows (one per link to `aid`, in the links' order)."""
+    refs: dict[str, list[str]] = {"agreement": [], "provision": [], "mechanism": []}
+    for link in rows:
+        refs[link[1]].append(aid if link[2] is None else f"{aid}/{link[2]}")
+    row = rows[0]
+    (_, _, _, event_id, kind, subkind, at, on, precision, earliest, latest) = row[:11]
+    happened, background, draft = row[11:14]
+    if latest is None or happened is None or background is None or draft is None:
+        record = connection.execute(
+            select(events.c.record).where(events.c.id == event_id)
+        ).scalar_one()
+        return Event.model_validate_json(record)
+    return FactRow(
+        id=event_id,
+        kind=kind,
+        subkind=subkind,
+        at=datetime.fromisoformat(at) if at is not None else None,
+        on=on,
+        date_precision=precision or _precision(on),
+        first=datetime.fromisoformat(earliest),
+        last=datetime.fromisoformat(latest),
+        happened=bool(happened),
+        background=bool(background),
+        is_draft=bool(draft),
+        agreements=tuple(refs["agreement"]),
+        provisions=tuple(refs["provision"]),
+        mechanisms=tuple(refs["mechanism"]),
+    )
+
+
+def _precision(on: str | None) -> str:
+    """`Event.date_precision` of a row written before precision was stored."""
+    if on is None:
+        return "instant"
+    return {1: "year", 2: "month"}.get(len(on.split("-")), "day")
+
+
+@dataclass(frozen=True)
+class RuleReads:
+    """The reads above on one open connection: what `rules.indexed` asks of a registry."""
+
+    connection: Connection
+
+    def agreements(self, ids: Collection[str] | None = None) -> list[Agreement]:
+        return mechanism_agreements(self.connection, ids)
+
+    def registry_wide(self, kinds: Collection[str], now: datetime) -> list[Event]:
+        return registry_wide(self.connection, kinds, now)
+
+    def linked(
+        self,
+        kinds: Collection[str],
+        now: datetime,
+        *,
+        agreements: Collection[str] | None = None,
+        windows: Sequence[Window] | None = None,
+        not_happened: bool = False,
+    ) -> Iterator[tuple[str, Event]]:
+        return linked_events(
+            self.connection,
+            kinds,
+            now,
+            agreements=agreements,
+            windows=windows,
+            not_happened=not_happened,
+        )
+
+    def streamed(
+        self, kinds: Collection[str], now: datetime, *, agreements: Collection[str] | None = None
+    ) -> Iterator[tuple[str, list[FactRow | Event]]]:
+        return streamed_facts(self.connection, kinds, now, agreements=agreements)

@@ -1,0 +1,415 @@
+"""`due` read through the indexes gives what the whole-memory evaluation gives.
+
+The indexed path (`rules.indexed` over `store.rule_events`) reads only the events each
+mechanism counts, consultations only inside clock windows, and meetings from their
+columns. Each test puts the same agreements and events in a registry (SQLite and
+PostgreSQL) and holds the two answers side by side: every rule case, and a generated
+registry with events of every kind, date precision, flag and reference, at several
+instants; then the incremental path after each of a series of recorded events.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from pactwatch.model import Agreement, Event, Problem
+from pactwatch.rules import Obligation, evaluate
+from pactwatch.rules import indexed as indexed_module
+from pactwatch.rules.indexed import Due, evaluate_indexed, reevaluate
+from pactwatch.rules.status import assess_agreement
+from pactwatch.store import events as store_events
+from pactwatch.store.registry import Registry
+from pactwatch.store.rule_events import FactRow, RuleReads, agreement_events, streamed_facts
+from tests.rule_case import RuleCase, read_cases
+from tests.service.conftest import BACKENDS, _url
+
+SOURCE = {"url": "https://example.org/indexed"}
+CASES = read_cases()
+
+
+@pytest.fixture(params=BACKENDS, scope="module")
+def registry(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Registry]:
+    """One registry per backend, reloaded by each test."""
+    for url in _url(request.param, tmp_path_factory.mktemp("indexed")):
+        found = Registry.open(url, must_exist=False)
+        try:
+            yield found
+        finally:
+            found.close()
+
+
+def put(registry: Registry, agreements: list[Agreement], events: list[Event]) -> None:
+    """Load them; equal content is recorded once, as the registry records it."""
+    once = list({e.fingerprint(): e for e in reversed(events)}.values())[::-1]
+    registry.load(agreements, also=lambda c: store_events.insert_events(c, once))
+
+
+def whole(registry: Registry, now: datetime) -> list[Obligation]:
+    """The whole-memory path: every agreement and every event, as before."""
+    from pactwatch.store.read import all_agreements
+
+    engine = registry.reader()
+    return evaluate(all_agreements(engine), store_events.read_events(engine), now)
+
+
+def indexed(registry: Registry, now: datetime) -> list[Obligation]:
+    with registry.reader().connect() as connection:
+        return evaluate_indexed(RuleReads(connection), now)
+
+
+def shown(obligations: list[Obligation]) -> list[dict[str, Any]]:
+    return [o.as_dict() for o in obligations]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.file}:{c.name}" for c in CASES])
+def test_every_rule_case_reads_the_same(registry: Registry, case: RuleCase) -> None:
+    put(registry, case.agreements, case.events)
+    expected = whole(registry, case.now)
+    assert shown(indexed(registry, case.now)) == shown(expected)
+    assert indexed(registry, case.now) == expected
+
+
+# A generated registry -------------------------------------------------------------------
+
+KINDS: list[Any] = [
+    "delivery",
+    "training",
+    "meeting",
+    "consultation",
+    "trigger",
+    "request",
+    "payment",
+    "statement",
+    "end_condition",
+]
+
+
+def _zone(hours: int) -> timezone:
+    return timezone(timedelta(hours=hours))
+
+
+OFFSETS = [_zone(0), _zone(2), _zone(3), _zone(-5), _zone(9)]
+TRIGGERS = ["renewed_aggression", "significant_escalation", "natural_disaster"]
+
+
+def agreements(count: int) -> list[Agreement]:
+    found = []
+    for i in range(count):
+        mechanisms: list[dict[str, Any]] = [{"id": "term", "kind": "term", "provision": "p0"}]
+        if i % 4 != 3:
+            mechanisms.append(
+                {"id": "dialogue", "kind": "recurring", "every": ["P1Y", "P6M"][i % 2]}
+            )
+        if i % 3 != 2:
+            mechanisms.append(
+                {
+                    "id": "consult",
+                    "kind": "consultation_on_trigger",
+                    "within": ["PT24H", "PT72H", "P7D"][i % 3],
+                    "triggers": TRIGGERS[: 1 + i % 2],
+                    "provision": "p1",
+                }
+            )
+        if i % 5 == 1:
+            mechanisms.append(
+                {
+                    "id": "on-request",
+                    "kind": "consultation_on_trigger",
+                    "within": "P10D",
+                    "starts_on": "request",
+                    "triggers": ["security_threat"],
+                }
+            )
+        term: dict[str, Any] = {"years": 3 + i % 8}
+        if i % 7 == 6:
+            term = {"indefinite": True}
+        found.append(
+            Agreement.model_validate(
+                {
+                    "id": f"ua-g{i:02d}",
+                    "title": f"Generated agreement {i}",
+                    "parties": ["UA", ["GB", "DE", "FR", "PL"][i % 4]],
+                    "signed_on": (date(2023, 1, 1) + timedelta(days=37 * i)).isoformat(),
+                    "term": term,
+                    "provisions": [
+                        {
+                            "id": f"p{j}",
+                            "action": "do",
+                            "object": f"thing {j}",
+                            "domains": ["other"],
+                        }
+                        for j in range(3)
+                    ],
+                    "mechanisms": mechanisms if i % 9 != 8 else [],
+                }
+            )
+        )
+    return found
+
+
+def _date(rng: random.Random, instant: datetime) -> dict[str, Any]:
+    """An instant with an offset, or a day, week, month or year."""
+    shape = rng.randrange(6)
+    if shape < 2:
+        return {"at": instant.astimezone(rng.choice(OFFSETS)).isoformat()}
+    day = instant.date()
+    if shape == 2:
+        return {"on": day.isoformat()}
+    if shape == 3:
+        return {"on": day.isoformat(), "precision": "week"}
+    if shape == 4:
+        return {"on": day.isoformat()[:7]}
+    return {"on": day.isoformat()[:4]}
+
+
+def _refs(rng: random.Random, records: list[Agreement]) -> dict[str, list[str]]:
+    """References to one or two agreements: directly, to a provision or to a mechanism."""
+    refs: dict[str, list[str]] = {"agreements": [], "provisions": [], "mechanisms": []}
+    for record in rng.sample(records, rng.choice([1, 1, 1, 2])):
+        for _ in range(rng.choice([1, 1, 2])):
+            way = rng.randrange(3)
+            if way == 0 or not record.mechanisms:
+                refs["agreements"].append(record.id)
+            elif way == 1:
+                refs["provisions"].append(f"{record.id}/p{rng.randrange(3)}")
+            else:
+                refs["mechanisms"].append(f"{record.id}/{rng.choice(record.mechanisms).id}")
+    return {k: sorted(set(v)) for k, v in refs.items()}
+
+
+def event(rng: random.Random, n: int, records: list[Agreement], kind: str | None = None) -> Event:
+    if kind is None:
+        kind = rng.choice(KINDS)
+        if kind == "end_condition" and rng.random() < 0.8:
+            kind = "statement"  # an agreement ended early evaluates little else
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    instant = start + timedelta(minutes=rng.randrange(6 * 365 * 24 * 60))
+    data: dict[str, Any] = {"id": f"e{n:05d}", "kind": kind, "sources": [SOURCE]}
+    data["actors"] = rng.sample(["UA", "GB", "DE", "FR", "PL"], rng.randrange(1, 4))
+    if kind in {"trigger", "consultation", "request"} and rng.random() < 0.8:
+        data["at"] = instant.astimezone(rng.choice(OFFSETS)).isoformat()
+    else:
+        data.update(_date(rng, instant))
+    if kind == "trigger":
+        data["subkind"] = rng.choice(TRIGGERS)
+    if kind == "request":
+        data["subkind"] = rng.choice(["security_threat", None])
+    if not (kind == "trigger" and rng.random() < 0.6):
+        data.update(_refs(rng, records))
+    if rng.random() < 0.12:
+        data["happened"] = False
+    if rng.random() < 0.08:
+        data["background"] = True
+    if rng.random() < 0.08:
+        data["review"] = {"state": "draft"}
+    data["description"] = f"generated {n}"
+    return Event.model_validate(data)
+
+
+def generated(seed: int, count: int = 24, per: int = 30) -> tuple[list[Agreement], list[Event]]:
+    rng = random.Random(seed)
+    records = agreements(count)
+    with_mechanisms = [a for a in records if a.mechanisms] + records[:2]
+    found = [event(rng, n, with_mechanisms) for n in range(count * per)]
+    # Consultations close after triggers, so clocks are met as well as left unrecorded.
+    for n, trigger in enumerate([e for e in found if e.kind == "trigger"]):
+        if trigger.at is not None and rng.random() < 0.5:
+            data = event(rng, 90000 + n, with_mechanisms, "consultation").model_dump()
+            later = trigger.at + timedelta(hours=rng.randrange(1, 80))
+            data.update(at=later, on=None, precision="instant", happened=True)
+            data.update(actors=["UA", "GB", "DE", "FR", "PL"], background=False, review=None)
+            if rng.random() < 0.3:  # a record that they did not consult in time
+                data.update(happened=False, on=later.date().isoformat(), at=None, precision="day")
+            found.append(Event.model_validate(data))
+    # Clocks with a record that the parties did not consult in time: missed on evidence.
+    clocks = [a for a in with_mechanisms if any(m.id == "consult" for m in a.mechanisms)]
+    for n, record in enumerate(rng.sample(clocks, 3)):
+        assert record.signed_on is not None
+        signed = datetime.combine(record.signed_on, datetime.min.time(), UTC)
+        at = signed + timedelta(days=40 + 13 * n + seed)
+        common = {"sources": [SOURCE], "actors": ["UA"]}
+        found.append(
+            Event.model_validate(
+                {
+                    **common,
+                    "id": f"t{n}",
+                    "kind": "trigger",
+                    "subkind": "renewed_aggression",
+                    "at": at.isoformat(),
+                    "agreements": [record.id],
+                }
+            )
+        )
+        found.append(
+            Event.model_validate(
+                {
+                    **common,
+                    "id": f"d{n}",
+                    "kind": "consultation",
+                    "on": at.date().isoformat(),
+                    "happened": False,
+                    "mechanisms": [f"{record.id}/consult"],
+                }
+            )
+        )
+    return records, found
+
+
+NOWS = [
+    datetime(2023, 6, 1, tzinfo=UTC),
+    datetime(2025, 3, 10, 12, 30, tzinfo=_zone(2)),
+    datetime(2027, 1, 1, tzinfo=UTC),
+    datetime(2031, 12, 31, 23, 59, tzinfo=_zone(-5)),
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_generated_registry_reads_the_same_at_every_instant(
+    registry: Registry, seed: int
+) -> None:
+    records, found = generated(seed)
+    assert {e.kind for e in found} == set(KINDS)  # the registry holds every kind
+    put(registry, records, found)
+    for now in NOWS:
+        expected = whole(registry, now)
+        assert expected  # the comparison is not between two empty answers
+        assert shown(indexed(registry, now)) == shown(expected), now
+    states = {o.state for now in NOWS for o in whole(registry, now)}
+    assert states == {"upcoming", "open", "met", "unrecorded", "missed"}
+
+
+def test_meetings_are_read_from_columns_not_records(registry: Registry) -> None:
+    records, found = generated(4)
+    put(registry, records, found)
+    with registry.reader().connect() as connection:
+        streamed = list(streamed_facts(connection, {"meeting"}, NOWS[-1]))
+    rows = [e for _, items in streamed for e in items]
+    assert rows and all(isinstance(e, FactRow) for e in rows)
+    by_id = {e.id: e for e in found}
+    for row in rows:
+        event = by_id[row.id]
+        assert not event.is_draft and not event.background  # no mechanism counts those
+        assert (row.earliest(), row.latest()) == (event.earliest(), event.latest())
+        assert (row.when(), row.dated(), row.date_precision) == (
+            event.when(),
+            event.dated(),
+            event.date_precision,
+        )
+        assert row.happened == event.happened
+
+
+def test_a_row_without_the_new_columns_is_read_from_its_record(registry: Registry) -> None:
+    """A registry upgraded from before revision 0008 may hold rows its columns do not
+    describe; those are read whole, and the answer does not change."""
+    records, found = generated(5)
+    put(registry, records, found)
+    now = NOWS[2]
+    expected = whole(registry, now)
+    with registry.engine.begin() as connection:
+        blank = {"latest_utc": None, "happened": None, "background": None, "draft": None}
+        connection.execute(update(store_events.events).values(**blank))
+    assert shown(indexed(registry, now)) == shown(expected)
+
+
+def _no_problems(event: Event, agreements: Mapping[str, Agreement]) -> list[Problem]:
+    return []
+
+
+def test_the_incremental_path_keeps_the_whole_answer(registry: Registry) -> None:
+    """Event after event recorded, `Due.refresh` re-evaluates only what each can change,
+    and the result is still the whole evaluation's; `reevaluate` gives those obligations."""
+    records, found = generated(6, count=16, per=20)
+    put(registry, records, found)
+    now = NOWS[2]
+    rng = random.Random(7)
+    with_mechanisms = [a for a in records if a.mechanisms]
+    with registry.reader().connect() as connection:
+        due = Due(RuleReads(connection), now)
+    assert shown(due.obligations()) == shown(whole(registry, now))
+    kinds = ["meeting", "trigger", "consultation", "request", "end_condition", "delivery"]
+    for n in range(24):
+        new = event(rng, 50000 + n, with_mechanisms, kinds[n % len(kinds)])
+        registry.record_event(new, "test", _no_problems)
+        with registry.reader().connect() as connection:
+            due.reads = RuleReads(connection)
+            changed = due.refresh(new)
+            again = reevaluate(RuleReads(connection), new, now)
+        full = whole(registry, now)
+        assert shown(due.obligations()) == shown(full), new.id
+        assert shown(changed) == shown(again)
+        keys = {(o.agreement, o.mechanism) for o in changed}
+        assert shown(changed) == shown([o for o in full if (o.agreement, o.mechanism) in keys])
+
+
+@pytest.mark.parametrize("named", [indexed_module.MAX_NAMED, 0])
+def test_a_trigger_reevaluates_only_the_clocks_that_listen(
+    registry: Registry, named: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also when the agreements are too many to name in the reads (`named` 0)."""
+    monkeypatch.setattr(indexed_module, "MAX_NAMED", named)
+    records, found = generated(8, count=12, per=10)
+    put(registry, records, found)
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    trigger = Event.model_validate(
+        {
+            "id": "new-trigger",
+            "kind": "trigger",
+            "subkind": "significant_escalation",
+            "at": "2026-06-01T09:00:00+03:00",
+            "sources": [SOURCE],
+        }
+    )
+    registry.record_event(trigger, "test", _no_problems)
+    with registry.reader().connect() as connection:
+        touched = reevaluate(RuleReads(connection), trigger, now)
+    listening = {
+        (a.id, m.id)
+        for a in records
+        for m in a.mechanisms
+        if m.kind == "consultation_on_trigger"
+        and m.starts_on == "trigger"
+        and "significant_escalation" in m.triggers
+    }
+    expected = [o for o in whole(registry, now) if (o.agreement, o.mechanism) in listening]
+    assert shown(touched) == shown(expected)
+    opened = [o for o in touched if o.opened_by == "new-trigger"]
+    assert opened and all(o.state == "open" for o in opened)
+    assert len({o.agreement for o in touched}) < len(records)  # not every agreement
+
+
+def test_a_meeting_naming_no_agreement_touches_nothing(tmp_path: Path) -> None:
+    meeting = Event.model_validate(
+        {"id": "m", "kind": "meeting", "on": "2025-01-01", "sources": [SOURCE]}
+    )
+
+    class Nothing:
+        def agreements(self, ids: object = None) -> list[Agreement]:
+            raise AssertionError("nothing should be read")
+
+    assert reevaluate(Nothing(), meeting, NOWS[1]) == []  # type: ignore[arg-type]
+
+
+def test_status_reads_one_agreements_events_and_says_the_same(registry: Registry) -> None:
+    """A provision's status from the agreement's own events and the registry-wide
+    triggers is the one every event gives."""
+    records, found = generated(9, count=12, per=20)
+    put(registry, records, found)
+    engine = registry.reader()
+    every = store_events.read_events(engine)
+    for now in NOWS[1:]:
+        for record in records:
+            with engine.connect() as connection:
+                own = agreement_events(connection, record.id)
+            assert len(own) < len(every)
+            expected = assess_agreement(record, evaluate([record], every, now), every, now)
+            got = assess_agreement(record, evaluate([record], own, now), own, now)
+            assert got.as_dict() == expected.as_dict()
