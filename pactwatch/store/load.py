@@ -83,17 +83,22 @@ def _clear(connection: Connection) -> None:
             connection.execute(table.delete())
 
 
-AGREEMENT_PARTS = (
-    tables.agreement_parties,
-    tables.signatories,
-    tables.sources,
-    tables.provisions,
+PROVISION_LISTS = (
     tables.provision_domains,
     tables.provision_parties,
     tables.provision_partners,
     tables.provision_instruments,
     tables.provision_flags,
     tables.spans,
+)
+"""The tables that hold a provision's lists, one row per item."""
+
+AGREEMENT_PARTS = (
+    tables.agreement_parties,
+    tables.signatories,
+    tables.sources,
+    tables.provisions,
+    *PROVISION_LISTS,
     tables.mechanisms,
     tables.mentions,
     versions.agreement_versions,

@@ -42,16 +42,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.store import fts, summary, tables, versions, write
-from pactwatch.store.load import provision_json, provision_rows
-
-PROVISION_LISTS = (
-    tables.provision_domains,
-    tables.provision_parties,
-    tables.provision_partners,
-    tables.provision_instruments,
-    tables.provision_flags,
-    tables.spans,
-)
+from pactwatch.store.load import PROVISION_LISTS, provision_json, provision_rows
 
 
 def save_provision(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import (
@@ -168,21 +168,7 @@ def refresh_agreement(
     gone = [k for k in stored if k not in fresh]
     added = [k for k in fresh if k not in stored]
     moved = [k for k in fresh if k in stored and stored[k] != fresh[k]]
-    where = [f.c.agreement_id == agreement.id, *[c == bindparam("k_" + c.name) for c in key]]
-    if gone:
-        connection.execute(delete(f).where(*where), [_named(k) for k in gone])
-    if moved:
-        connection.execute(
-            update(f).where(*where).values(n=bindparam("new_n")),
-            [{**_named(k), "new_n": fresh[k]} for k in moved],
-        )
-    if added:
-        names = ("domain", "co_domain", "actor", "kind")
-        rows = [
-            {"agreement_id": agreement.id, **dict(zip(names, k, strict=True)), "n": fresh[k]}
-            for k in added
-        ]
-        connection.execute(insert(f), rows)
+    _write_cube(connection, agreement.id, fresh, gone, moved, added)
     domains = {k[1] for k in [*gone, *added, *moved] if k[0] == ANY and k[2] == ANY}
     partners = partners_of(agreement)
     before = set(partners_before) - {HOME_PARTY}
@@ -217,10 +203,32 @@ def move_provision(
         )
     }
     fresh = {k: stored.get(k, 0) + n for k, n in changed.items()}
-    where = [f.c.agreement_id == agreement_id, *[c == bindparam("k_" + c.name) for c in key]]
     gone = [k for k, n in fresh.items() if n <= 0 and k in stored]
     moved = [k for k, n in fresh.items() if n > 0 and k in stored]
     added = [k for k, n in fresh.items() if n > 0 and k not in stored]
+    _write_cube(connection, agreement_id, fresh, gone, moved, added)
+    domains = {k[1] for k in changed if k[0] == ANY and k[2] == ANY} - {ANY}
+    if not domains:
+        return
+    ap = tables.agreement_parties
+    parties = connection.execute(select(ap.c.party).where(ap.c.agreement_id == agreement_id))
+    refresh_partners(connection, {str(p) for p in parties.scalars()} - {HOME_PARTY}, domains)
+    render_matrix(connection)
+
+
+def _write_cube(
+    connection: Connection,
+    agreement_id: str,
+    fresh: Mapping[tuple[str, str, str, str], int],
+    gone: Sequence[tuple[str, str, str, str]],
+    moved: Sequence[tuple[str, str, str, str]],
+    added: Sequence[tuple[str, str, str, str]],
+) -> None:
+    """Bring an agreement's cube rows to `fresh`: delete the `gone`, update the `moved`,
+    insert the `added` (the one way both a whole refresh and a provision's move write it)."""
+    f = provision_facets
+    key = (f.c.domain, f.c.co_domain, f.c.actor, f.c.kind)
+    where = [f.c.agreement_id == agreement_id, *[c == bindparam("k_" + c.name) for c in key]]
     if gone:
         connection.execute(delete(f).where(*where), [_named(k) for k in gone])
     if moved:
@@ -235,13 +243,6 @@ def move_provision(
             for k in added
         ]
         connection.execute(insert(f), rows)
-    domains = {k[1] for k in changed if k[0] == ANY and k[2] == ANY} - {ANY}
-    if not domains:
-        return
-    ap = tables.agreement_parties
-    parties = connection.execute(select(ap.c.party).where(ap.c.agreement_id == agreement_id))
-    refresh_partners(connection, {str(p) for p in parties.scalars()} - {HOME_PARTY}, domains)
-    render_matrix(connection)
 
 
 def _named(key: tuple[str, str, str, str]) -> dict[str, str]:
