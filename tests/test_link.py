@@ -108,7 +108,7 @@ def test_a_dateline_without_a_year_follows_the_dates_the_report_names(
     )
     [found] = propose(text, agreements)
     assert found.on == "2025-01-30"
-    assert _refs([found]) == {"ua-it-2024/air-defence"}
+    assert _refs([found]) == {"ua-it-2024/security-assistance-equipment"}
 
 
 def test_a_place_is_not_an_actor(agreements: list[Agreement]) -> None:
