@@ -25,14 +25,22 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pactwatch.api.compare import compare_answer, search_answer
 from pactwatch.api.config import ServiceConfig
-from pactwatch.api.provisions import Kind, SortName, provision_query, provisions_answer
+from pactwatch.api.provisions import (
+    MAX_LENGTH,
+    MAX_LIMIT,
+    PARTY,
+    Kind,
+    SortName,
+    provision_query,
+    provisions_answer,
+)
 
-PARTY = re.compile(r"[A-Z]{2,4}")
+PARTY_RE = re.compile(PARTY)
 LIMIT = re.compile(r"[1-9][0-9]{0,3}")
 KINDS = frozenset(get_args(Kind))
 SORTS = frozenset(get_args(SortName))
-FILTERS = {"agreement": 120, "domain": None, "q": 200, "cursor": 500}
-"""Free-text parameters and their length limits (the routes' `max_length`)."""
+FILTERS: dict[str, int | None] = {**MAX_LENGTH, "domain": None}
+"""Free-text parameters and their length limits (the route's own)."""
 
 Answer = Callable[[Request, ServiceConfig, dict[str, str]], Awaitable[Response | None]]
 
@@ -47,7 +55,7 @@ def _checked(params: dict[str, str], extra: frozenset[str]) -> dict[str, Any] | 
                 return None
             out[name] = value
         elif name in ("actor", "beneficiary", "partner"):
-            if PARTY.fullmatch(value) is None:
+            if PARTY_RE.fullmatch(value) is None:
                 return None
             out[name] = value
         elif name == "kind":
@@ -59,7 +67,7 @@ def _checked(params: dict[str, str], extra: frozenset[str]) -> dict[str, Any] | 
                 return None
             out[name] = value
         elif name == "limit":
-            if LIMIT.fullmatch(value) is None or int(value) > 1000:
+            if LIMIT.fullmatch(value) is None or int(value) > MAX_LIMIT:
                 return None
             out[name] = int(value)
         elif name not in extra:

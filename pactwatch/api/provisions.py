@@ -29,6 +29,9 @@ Config = Annotated[ServiceConfig, Depends(config)]
 SortName = Literal["agreement", "-agreement", "signed_on", "-signed_on", "domain", "-domain", "id"]
 Kind = Literal["action", "support", "declaration", "mechanism"]
 PARTY = r"^[A-Z]{2,4}$"
+MAX_LENGTH = {"agreement": 120, "q": 200, "cursor": 500}
+"""The free-text parameters' length limits (the route's, and `fast_reads`' same checks)."""
+MAX_LIMIT = 1000
 CSV_COLUMNS = (
     "agreement_id", "id", "section", "actors", "beneficiaries", "action", "object", "domains",
     "kind", "partners", "instruments", "condition", "timing", "amount", "flags",
@@ -46,16 +49,18 @@ class ProvisionQuery:
 
 
 async def provision_query(
-    agreement: Annotated[str | None, Query(max_length=120)] = None,
+    agreement: Annotated[str | None, Query(max_length=MAX_LENGTH["agreement"])] = None,
     domain: Annotated[str | None, Query(description="taxonomy id, e.g. air_defence")] = None,
     actor: Annotated[str | None, Query(pattern=PARTY)] = None,
     beneficiary: Annotated[str | None, Query(pattern=PARTY)] = None,
     kind: Kind | None = None,
     partner: Annotated[str | None, Query(pattern=PARTY, description="a party")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="full-text query")] = None,
+    q: Annotated[
+        str | None, Query(max_length=MAX_LENGTH["q"], description="full-text query")
+    ] = None,
     sort: SortName = "agreement",
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    cursor: Annotated[str | None, Query(max_length=MAX_LENGTH["cursor"])] = None,
 ) -> ProvisionQuery:
     if domain is not None and domain not in domain_ids():
         raise ApiError(422, "unknown-domain", f"domain: {domain!r} is not a taxonomy id", "domain")

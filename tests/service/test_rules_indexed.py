@@ -14,12 +14,13 @@ import random
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from sqlalchemy import update
 
 from pactwatch.model import Agreement, Event, Problem
+from pactwatch.model.event import EventKind
 from pactwatch.rules import Obligation, evaluate
 from pactwatch.rules import indexed as indexed_module
 from pactwatch.rules.indexed import Due, evaluate_indexed, reevaluate
@@ -80,17 +81,7 @@ def test_every_rule_case_reads_the_same(registry: Registry, case: RuleCase) -> N
 
 # A generated registry -------------------------------------------------------------------
 
-KINDS: list[Any] = [
-    "delivery",
-    "training",
-    "meeting",
-    "consultation",
-    "trigger",
-    "request",
-    "payment",
-    "statement",
-    "end_condition",
-]
+KINDS: list[Any] = list(get_args(EventKind))
 
 
 def _zone(hours: int) -> timezone:
