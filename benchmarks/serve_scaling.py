@@ -1,7 +1,7 @@
 """How the service scales: every query at several registry sizes, on SQLite and PostgreSQL.
 
     .venv/bin/python -m benchmarks.serve_scaling [--sizes 10000,100000,1000000]
-        [--backends sqlite,postgresql] [--seconds 5] [--keep FOLDER]
+        [--backends sqlite,postgresql] [--seconds 5] [--keep FOLDER] [--workers N]
 
 For each size, builds the synthetic registry of `serve_load` (50 agreements) on each
 backend (PostgreSQL: the server in PACTWATCH_BENCH_PG_URL, in a schema of its own), prints
@@ -116,9 +116,15 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process (and its reaped children) has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / TICK
+    """User + system CPU time a process, its reaped children and its live descendants (a
+    service's worker processes) have used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:  # ended meanwhile
+        return 0.0
+    children = [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    return sum(int(v) for v in fields[11:15]) / TICK + sum(cpu_seconds(c) for c in children)
 
 
 @dataclass(frozen=True)
@@ -152,10 +158,15 @@ def queries(base: str, aid: str) -> dict[str, str]:
     }
 
 
+WORKERS = [1]
+"""The service's worker processes (`--workers`), set once by `main`."""
+
+
 def start(registry: Registry, cache: bool) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     bin_dir = Path(sys.executable).parent
     command = [str(bin_dir / "pactwatch"), "serve", "--db", registry.url, "--port", str(port)]
+    command += ["--workers", str(WORKERS[0])]
     process = serve([*command, "--cache" if cache else "--no-cache"], port)
     return f"http://127.0.0.1:{port}", process
 
@@ -293,7 +304,14 @@ def main() -> None:
         help="only the filtered JSON, search and matrix rows: at 1,000,000 provisions an "
         "agreement page and a whole-agreement write outlast wrk's timeout",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="the service's worker processes (default: one per core; Datasette runs one)",
+    )
     options = parser.parse_args()
+    WORKERS[0] = options.workers
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     sizes = [int(s) for s in options.sizes.split(",")]
@@ -342,7 +360,8 @@ def main() -> None:
         "Datasette's filtered JSON, p99 under 50 ms at 32 connections; the agreement page "
         "under 50 ms p50; while 2 curators edit, readers' p99 under 100 ms and writes' p99 "
         "under 50 ms. PostgreSQL rows are compared with Datasette on the SQLite file of the "
-        f"same size. Load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
+        f"same size. Load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+        f"the service ran {options.workers} worker process(es)."
     )
 
 

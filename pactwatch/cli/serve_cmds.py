@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -11,6 +11,9 @@ from rich.console import Console
 from pactwatch import verbs
 from pactwatch.cli.errors import fail
 from pactwatch.cli.options import DbOption, SourcesOption
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def serve(
@@ -21,18 +24,35 @@ def serve(
     cache: Annotated[
         bool, typer.Option(help="Keep rendered responses until the registry changes.")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes answering requests (one per core uses them all; each keeps "
+            "its own response cache).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the registry: web pages at / and the JSON API at /api/v1."""
     import uvicorn
 
     from pactwatch.store import database_url
 
-    app = verbs.service(db, sources, cache)
+    if workers == 1:
+        app: FastAPI | str = verbs.service(db, sources, cache)
+        verbs.settle_heap()
+    else:
+        verbs.prepare_workers(db, sources, cache)
+        app = verbs.WORKER_APP
     Console(stderr=True).print(
         f"serving {database_url(db)} at [bold]http://{host}:{port}/[/bold] "
-        f"(API: http://{host}:{port}/api/v1/openapi.json); Ctrl-C stops"
+        f"(API: http://{host}:{port}/api/v1/openapi.json)"
+        f"{f' in {workers} worker processes' if workers > 1 else ''}; Ctrl-C stops"
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(
+        app, factory=workers > 1, host=host, port=port, workers=workers, log_level="warning"
+    )
 
 
 token_app = typer.Typer(help="Curator tokens for API writes.", no_args_is_help=True)

@@ -11,7 +11,6 @@ is seen by a service already running on the same database, as a curator's POST i
 from __future__ import annotations
 
 import getpass
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pactwatch.store.events import event_by_fingerprint
 from pactwatch.store.load import LoadReport, create_schema, load_registry
 from pactwatch.store.read import ensure_loaded
 from pactwatch.store.tokens import TokenInfo as TokenInfo
+from pactwatch.store.write_queue import WriteQueue, lock_path
 
 Listener = Callable[[frozenset[str] | None, tuple[str, str] | None], None]
 """Told after a commit which agreements changed (None: the whole registry, as a load) and
@@ -51,9 +51,9 @@ class Registry:
     engine: Engine
     url: str
     listeners: list[Listener]
-    writing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-    """On SQLite, this process's writers queue here rather than in SQLite's busy handler,
-    which sleeps in steps of up to 100 ms: a waiting write starts as soon as the last ends."""
+    writing: WriteQueue = field(default_factory=WriteQueue, repr=False, compare=False)
+    """On SQLite, writers queue here rather than in SQLite's busy handler (`write_queue`
+    says why); `share_writes` makes the queue reach other processes."""
 
     @classmethod
     def open(cls, db: str | None = None, *, must_exist: bool = True) -> Registry:
@@ -73,6 +73,13 @@ class Registry:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def share_writes(self) -> None:
+        """Queue this registry's SQLite writers with other processes' (several workers of
+        one service on one file); a no-op on other databases."""
+        target = sqlite_file(self.url)
+        if target is not None:
+            self.writing.shared = lock_path(target)
 
     def __enter__(self) -> Registry:
         return self
@@ -95,7 +102,7 @@ class Registry:
         """One transaction; after it commits, listeners hear what `_changed` recorded."""
         changed: list[frozenset[str] | None] = []
         generations: list[str] = []  # before the first change, after each change
-        queue = self.writing if self.engine.dialect.name == "sqlite" else nullcontext()
+        queue = self.writing.turn() if self.engine.dialect.name == "sqlite" else nullcontext()
         with queue, self.engine.begin() as connection:
             connection.info[_CHANGED] = changed
             connection.info[_GENERATIONS] = generations

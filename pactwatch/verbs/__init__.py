@@ -31,7 +31,15 @@ if TYPE_CHECKING:
         status,
         trigger,
     )
-    from pactwatch.verbs.service import create_token, list_tokens, revoke_token, service
+    from pactwatch.verbs.service import (
+        WORKER_APP,
+        create_token,
+        list_tokens,
+        prepare_workers,
+        revoke_token,
+        service,
+        settle_heap,
+    )
 
 _GROUPS = {
     "exports": ("export", "export_to", "import_agreement"),
@@ -48,11 +56,20 @@ _GROUPS = {
         "status",
         "trigger",
     ),
-    "service": ("create_token", "list_tokens", "revoke_token", "service"),
+    "service": (
+        "WORKER_APP",
+        "create_token",
+        "list_tokens",
+        "prepare_workers",
+        "revoke_token",
+        "service",
+        "settle_heap",
+    ),
 }
 _GROUP_OF = {name: group for group, names in _GROUPS.items() for name in names}
 
 __all__ = [
+    "WORKER_APP",
     "DueReport",
     "EventAdded",
     "LoadRefused",
@@ -69,9 +86,11 @@ __all__ = [
     "load",
     "notify",
     "notify_feed",
+    "prepare_workers",
     "registry",
     "revoke_token",
     "service",
+    "settle_heap",
     "status",
     "trigger",
     "validate",

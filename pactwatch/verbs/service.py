@@ -2,33 +2,88 @@
 
 from __future__ import annotations
 
+import gc
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from pactwatch.settings import source_dirs
+from pactwatch.settings import DB_ENV, SOURCES_ENV, default_db, source_dirs
 from pactwatch.sources import SourceLibrary
 from pactwatch.store.registry import Registry, TokenInfo
 from pactwatch.verbs.registry import Db, opened
 
 
 def service(
-    db: str | None = None, sources: Path | Sequence[Path] | None = None, cache: bool = True
+    db: str | None = None,
+    sources: Path | Sequence[Path] | None = None,
+    cache: bool = True,
+    shared: bool = False,
 ) -> FastAPI:
     """The web service (API and pages) on a registry, its schema migrated first.
 
     `cache=False` turns off the in-process response cache (ETags and 304s stay).
+    `shared`: other processes serve the same registry (`serve --workers`), so writers
+    queue with theirs, and every request reads the generation afresh: another worker's
+    write must change this one's ETags and cached answers at once, not a second later.
     """
     from pactwatch.api import ServiceConfig
     from pactwatch.web import create_app
 
     registry = Registry.open(db, must_exist=False)
     registry.create_schema()
+    if shared:
+        registry.share_writes()
     library = SourceLibrary(sources if sources else source_dirs())
-    config = ServiceConfig(registry.engine, library, cache_responses=cache, registry=registry)
+    config = ServiceConfig(
+        registry.engine,
+        library,
+        cache_responses=cache,
+        registry=registry,
+        generation_ttl=0.0 if shared else ServiceConfig.generation_ttl,
+    )
     return create_app(config)
+
+
+CACHE_ENV = "PACTWATCH_SERVE_CACHE"
+WORKER_APP = "pactwatch.verbs.service:worker_service"
+"""The import path uvicorn gives each worker process (`serve --workers`)."""
+
+
+def prepare_workers(db: str | None, sources: Path | Sequence[Path] | None, cache: bool) -> None:
+    """Migrate the registry once, then hand the options to the worker processes.
+
+    uvicorn starts each worker in a fresh interpreter and names its app only by import
+    path, so the options travel in the environment the workers inherit: the registry
+    and sources in their usual variables, the cache in its own.
+    """
+    with opened(db, must_exist=False) as registry:
+        registry.create_schema()
+    os.environ[DB_ENV] = db or default_db()
+    if sources:
+        folders = [sources] if isinstance(sources, Path) else list(sources)
+        os.environ[SOURCES_ENV] = os.pathsep.join(str(folder) for folder in folders)
+    os.environ[CACHE_ENV] = "1" if cache else "0"
+
+
+def worker_service() -> FastAPI:
+    """The app of one worker process of `pactwatch serve --workers N` (`prepare_workers`)."""
+    app = service(cache=os.environ.get(CACHE_ENV, "1") != "0", shared=True)
+    settle_heap()
+    return app
+
+
+def settle_heap() -> None:
+    """Exempt what exists once the app is built from the garbage collector's full passes.
+
+    The app's objects (routes, schemas, the taxonomy, compiled statements) live as long
+    as the process, yet every full collection walks them all, pausing every request in
+    flight for as long; frozen, a full pass walks only what requests made since.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_token(name: str, db: Db = None, expires_at: datetime | None = None) -> str:
