@@ -242,7 +242,7 @@ def provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[Ro
                 "search_text": search_text(p),
             }
         ],
-        tables.provision_domains: _children(aid, p.id, p.domains, lambda d: {"domain": d}),
+        tables.provision_domains: _provision_domain_rows(aid, position, p),
         tables.provision_parties: _children(
             aid, p.id, parties, lambda rp: {"role": rp[0], "party": rp[1]}
         ),
@@ -256,6 +256,22 @@ def provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[Ro
             lambda s: {"source_id": s.source, "start": s.start, "end": s.end},
         ),
     }
+
+
+def _provision_domain_rows(aid: str, position: int, p: Provision) -> list[Row]:
+    """A provision's domain rows; the first of each domain carries the provision's own
+    position, so a domain filter in agreement order walks one index (`query.py`) and meets
+    each provision once even if its list names a domain twice."""
+    first = {domain: i for i, domain in reversed(list(enumerate(p.domains)))}
+    return _children(
+        aid,
+        p.id,
+        enumerate(p.domains),
+        lambda item: {
+            "domain": item[1],
+            "provision_position": position if first[item[1]] == item[0] else None,
+        },
+    )
 
 
 def search_text(p: Provision) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -190,9 +190,13 @@ def provision_page(
 
     def build() -> Select[Any]:
         key = sort.key()
-        query: Select[Any] = select(p.c.agreement_id, p.c.record, *key).where(
-            *conditions(_template(f), dialect)
-        )
+        if walk:
+            query = _domain_walk(f, dialect)
+            key = [pd.c.agreement_id, pd.c.provision_position]
+        else:
+            query = select(p.c.agreement_id, p.c.record, *key).where(
+                *conditions(_template(f), dialect)
+            )
         if after is not None:
             bound = tuple_(*key)
             values = tuple_(*[bindparam(f"k{i}", type_=k.type) for i, k in enumerate(key)])
@@ -200,7 +204,8 @@ def provision_page(
         order = [k.desc() if sort.descending else k.asc() for k in key]
         return query.order_by(*order).limit(bindparam("f_limit"))
 
-    shape = ("page", dialect, sort.name, sort.descending, after is not None)
+    walk = walks_domain(f, sort)
+    shape = ("page", dialect, sort.name, sort.descending, after is not None, walk)
     params = {**_values(f), "f_limit": limit + 1}
     if after is not None:
         params.update({f"k{i}": v for i, v in enumerate(sort.decode(after))})
@@ -209,6 +214,29 @@ def provision_page(
     if len(rows) > limit:
         page.next_key = [_jsonable(v) for v in page.items[-1].key]
     return page
+
+
+def walks_domain(f: ProvisionFilter, sort: Sort) -> bool:
+    """Whether a page reads a domain's entries in agreement order (`_domain_walk`)."""
+    return f.domain is not None and sort.name == "agreement"
+
+
+def _domain_walk(f: ProvisionFilter, dialect: str) -> Select[Any]:
+    """A domain-filtered page in agreement order, read from the domain's own index.
+
+    `ix_provision_domains_walk` lists a domain's provisions by (agreement, position), each
+    once (`provision_position` is set on the first row of each domain in a provision), so
+    the page reads the entries it shows and fetches their rows by key, however rare the
+    domain; walking the provisions' order and probing each one's domains read every
+    provision before the page's last. The key is the provision's own (agreement, position).
+    """
+    rest = replace(_template(f), domain=None, agreement=None)
+    walked = pd.join(p, and_(p.c.agreement_id == pd.c.agreement_id, p.c.id == pd.c.provision_id))
+    where = [pd.c.domain == bindparam("f_domain"), pd.c.provision_position.is_not(None)]
+    if f.agreement is not None:
+        where.append(pd.c.agreement_id == bindparam("f_agreement"))
+    columns = [p.c.agreement_id, p.c.record, pd.c.agreement_id, pd.c.provision_position]
+    return select(*columns).select_from(walked).where(*where, *conditions(rest, dialect))
 
 
 def _jsonable(value: Any) -> Any:

@@ -156,7 +156,13 @@ SEARCH_VECTOR = func.to_tsvector(literal_column("'english'::regconfig"), provisi
 Index("ix_provisions_search", SEARCH_VECTOR, postgresql_using="gin").ddl_if(dialect="postgresql")
 
 provision_domains = _provision_child(
-    "provision_domains", Column("domain", String, ForeignKey("domains.id"), nullable=False)
+    "provision_domains",
+    Column("domain", String, ForeignKey("domains.id"), nullable=False),
+    Column(
+        "provision_position",
+        Integer,
+        comment="the provision's position in its agreement, on the first row of each domain",
+    ),
 )
 Index(
     "ix_provision_domains_domain",
@@ -164,6 +170,15 @@ Index(
     provision_domains.c.agreement_id,
     provision_domains.c.provision_id,
 )
+Index(
+    "ix_provision_domains_walk",
+    provision_domains.c.domain,
+    provision_domains.c.agreement_id,
+    provision_domains.c.provision_position,
+    provision_domains.c.provision_id,
+)
+"""A domain's provisions are probed by id (the first index) and walked in agreement order
+(the second), so a page filtered by domain reads only the entries it shows."""
 provision_parties = _provision_child(
     "provision_parties",
     Column("role", String, nullable=False, comment="actor or beneficiary"),
