@@ -41,7 +41,7 @@ def serve(
 
     if workers == 1:
         app: FastAPI | str = verbs.service(db, sources, cache)
-        verbs.settle_heap()
+        verbs.tune_for_serving()
     else:
         verbs.prepare_workers(db, sources, cache)
         app = verbs.WORKER_APP

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         revoke_token,
         service,
         settle_heap,
+        tune_for_serving,
     )
 
 _GROUPS = {
@@ -64,6 +65,7 @@ _GROUPS = {
         "revoke_token",
         "service",
         "settle_heap",
+        "tune_for_serving",
     ),
 }
 _GROUP_OF = {name: group for group, names in _GROUPS.items() for name in names}
@@ -93,6 +95,7 @@ __all__ = [
     "settle_heap",
     "status",
     "trigger",
+    "tune_for_serving",
     "validate",
 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -71,8 +72,26 @@ def prepare_workers(db: str | None, sources: Path | Sequence[Path] | None, cache
 def worker_service() -> FastAPI:
     """The app of one worker process of `pactwatch serve --workers N` (`prepare_workers`)."""
     app = service(cache=os.environ.get(CACHE_ENV, "1") != "0", shared=True)
-    settle_heap()
+    tune_for_serving()
     return app
+
+
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread waiting for the interpreter waits before asking the running one to yield."""
+
+
+def tune_for_serving() -> None:
+    """Set the interpreter up for the service once its app is built.
+
+    Reads run on the event loop's thread; writes and page renders run on worker threads.
+    SQLite's and PostgreSQL's drivers let go of the interpreter around every statement,
+    and a thread taking it back behind a busy event loop may wait the whole switch
+    interval (5 ms by default) each time, so a write of a hundred statements beside a
+    stream of reads took several times its own work; at `SWITCH_INTERVAL` each wait is a
+    tenth as long (`benchmarks/switch_interval.py` measures both). And the heap is settled.
+    """
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    settle_heap()
 
 
 def settle_heap() -> None:
