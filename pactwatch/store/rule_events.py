@@ -20,23 +20,28 @@ and the rules filter exactly.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import (
     JSON,
     ColumnElement,
     Connection,
+    Integer,
+    String,
     and_,
     cast,
     exists,
     false,
     or_,
     select,
+    text,
+    true,
     type_coerce,
 )
 
@@ -47,6 +52,24 @@ from pactwatch.store.events import event_links, events
 
 SLACK = timedelta(days=1)
 Window = tuple[datetime, datetime]
+Pick = Literal["held", "denied", "unplaced"]
+
+
+class PeriodAsk(Protocol):
+    """One period of a recurring duty, as the rules ask about it (`rules.indexed.PeriodAsk`)."""
+
+    @property
+    def agreement(self) -> str: ...
+    @property
+    def mechanism(self) -> str: ...
+    @property
+    def provision(self) -> str | None: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def stop(self) -> datetime: ...
+    @property
+    def low(self) -> datetime: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +332,113 @@ def _precision(on: str | None) -> str:
     return {1: "year", 2: "month"}.get(len(on.split("-")), "day")
 
 
+def reducible(connection: Connection, kind: str) -> bool:
+    """Whether every event of `kind` has its facts in columns (NULL `happened`: a row
+    written before revision 0008 that it could not read), by one probe of
+    `ix_events_kind_happened`."""
+    blank = select(events.c.id).where(events.c.kind == kind, events.c.happened.is_(None))
+    return not connection.execute(select(exists(blank))).scalar_one()
+
+
+def _asked(connection: Connection, asks: Sequence[PeriodAsk]) -> Any:
+    """The asks as a table the database reads from one JSON parameter: no temporary
+    table, and one statement however many periods are asked."""
+    rows = [
+        [a.agreement, a.mechanism, a.provision, _utc(a.start), _utc(a.stop), _utc(a.low)]
+        for a in asks
+    ]
+    if connection.dialect.name == "postgresql":
+        sql = (
+            "SELECT (x.n - 1)::int AS n, x.v->>0 AS aid, x.v->>1 AS mid, x.v->>2 AS pid,"
+            " x.v->>3 AS start, x.v->>4 AS stop, x.v->>5 AS low"
+            " FROM jsonb_array_elements(CAST(:asks AS jsonb)) WITH ORDINALITY AS x(v, n)"
+        )
+    else:
+        sql = (
+            "SELECT CAST(key AS INTEGER) AS n, value->>0 AS aid, value->>1 AS mid,"
+            " value->>2 AS pid, value->>3 AS start, value->>4 AS stop, value->>5 AS low"
+            " FROM json_each(:asks)"
+        )
+    columns = {name: String for name in ("aid", "mid", "pid", "start", "stop", "low")}
+    table = text(sql).bindparams(asks=json.dumps(rows)).columns(n=Integer, **columns)
+    return table.subquery("asked")
+
+
+def _utc(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat()
+
+
+def period_meetings(
+    connection: Connection, asks: Sequence[PeriodAsk], now: datetime, pick: Pick
+) -> dict[int, FactRow]:
+    """`rules.indexed.Reads.meetings`: for each period, one probe of `ix_event_links_kind`
+    (the agreement's meetings from the period's start, or from `low` for `unplaced`, in
+    order of instant then id) that stops at the first meeting that qualifies.
+
+    Instants are compared as the UTC ISO strings the store writes (`earliest_utc`,
+    `latest_utc`), which order as the instants do."""
+    if not asks:
+        return {}
+    asked, link, e = _asked(connection, asks), event_links, events
+    start, stop = asked.c.start, asked.c.stop
+    inside = and_(link.c.earliest_utc >= start, e.c.latest_utc < stop)
+    conditions = {
+        "held": [inside, e.c.happened == true()],
+        "denied": [inside, e.c.happened == false()],
+        "unplaced": [
+            link.c.earliest_utc >= asked.c.low,
+            link.c.earliest_utc < stop,
+            e.c.latest_utc >= start,
+            ~inside,
+            e.c.happened == true(),
+        ],
+    }[pick]
+    first = (
+        select(link.c.event_id)
+        .select_from(link.join(e, e.c.id == link.c.event_id))
+        .where(
+            link.c.agreement_id == asked.c.aid,
+            link.c.kind == "meeting",
+            link.c.earliest_utc < stop,
+            link.c.earliest_utc <= _utc(now),
+            or_(
+                link.c.target == "agreement",
+                and_(link.c.target == "mechanism", link.c.target_id == asked.c.mid),
+                and_(link.c.target == "provision", link.c.target_id == asked.c.pid),
+            ),
+            e.c.draft == false(),
+            e.c.background == false(),
+            *conditions,
+        )
+        .order_by(_binary(connection, link.c.earliest_utc), _binary(connection, link.c.event_id))
+        .limit(1)
+        .correlate(asked)
+        .scalar_subquery()
+    )
+    firsts = select(asked.c.n, first.label("event_id")).subquery("firsts")
+    query = select(firsts.c.n, *_FACTS[3:]).select_from(firsts.join(e, e.c.id == firsts.c.event_id))
+    return {row[0]: _row_fact(row[1:]) for row in connection.execute(query)}
+
+
+def _row_fact(row: Sequence[Any]) -> FactRow:
+    """An event's facts from its columns (those after the link's in `_FACTS`), without
+    references: what deciding a period reads of the meeting that decides it."""
+    event_id, kind, subkind, at, on, precision, earliest, latest, happened, bg, draft = row
+    return FactRow(
+        id=event_id,
+        kind=kind,
+        subkind=subkind,
+        at=datetime.fromisoformat(at) if at is not None else None,
+        on=on,
+        date_precision=precision or _precision(on),
+        first=datetime.fromisoformat(earliest),
+        last=datetime.fromisoformat(latest),
+        happened=bool(happened),
+        background=bool(bg),
+        is_draft=bool(draft),
+    )
+
+
 @dataclass(frozen=True)
 class RuleReads:
     """The reads above on one open connection: what `rules.indexed` asks of a registry."""
@@ -338,6 +468,12 @@ class RuleReads:
             windows=windows,
             not_happened=not_happened,
         )
+
+    def reducible(self, kind: str) -> bool:
+        return reducible(self.connection, kind)
+
+    def meetings(self, asks: Sequence[PeriodAsk], now: datetime, pick: Pick) -> dict[int, FactRow]:
+        return period_meetings(self.connection, asks, now, pick)
 
     def streamed(
         self, kinds: Collection[str], now: datetime, *, agreements: Collection[str] | None = None
