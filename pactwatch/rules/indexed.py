@@ -24,6 +24,7 @@ from operator import itemgetter
 from typing import Literal, Protocol
 
 from pactwatch.model import Agreement, Event, Mechanism
+from pactwatch.model.values import Duration
 from pactwatch.rules.engine import MECHANISM_EVENTS, Evaluator
 from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.mechanisms import (
@@ -33,7 +34,6 @@ from pactwatch.rules.mechanisms import (
     EventsByKind,
     Meetings,
     Timed,
-    duration,
     period_obligation,
     recurring_periods,
     term_end,
@@ -140,7 +140,7 @@ def clock_windows(
     """The time windows in which a consultation can meet a clock these starters open,
     merged; None when there are too many to be worth reading window by window."""
     withins = {
-        duration(m.within)
+        Duration.parse(m.within)
         for a in agreements
         for m in a.mechanisms
         if m.kind == "consultation_on_trigger" and m.within is not None
@@ -249,30 +249,26 @@ class _Periods:
 
     def __init__(self, now: datetime) -> None:
         self.now = now
-        self.periods: dict[tuple[str, str], list[tuple[datetime, datetime]]] = {}
+        # (agreement, mechanism) -> each period's start, stop and place in `asks` (or -1)
+        self.periods: dict[tuple[str, str], list[tuple[datetime, datetime, int]]] = {}
         self.asks: list[PeriodAsk] = []
-        self.place: dict[tuple[str, str, datetime], int] = {}
         self.found: dict[Pick, Mapping[int, EventFacts]] = {}
 
     def ask(self, agreement: Agreement, events: EventsByKind) -> None:
         duties = [m for m in agreement.mechanisms if m.kind == "recurring"]
         end = term_end(agreement, events)[0] if duties else None
+        now, asks = self.now, self.asks
         for mechanism in duties:
-            spans = recurring_periods(agreement, mechanism, end, self.now)
-            self.periods[agreement.id, mechanism.id] = spans
-            for start, stop in spans:
-                if start <= self.now:
-                    self.place[agreement.id, mechanism.id, start] = len(self.asks)
-                    self.asks.append(
-                        PeriodAsk(
-                            agreement.id,
-                            mechanism.id,
-                            mechanism.provision,
-                            start,
-                            stop,
-                            start - WIDEST,
-                        )
-                    )
+            spans = self.periods[agreement.id, mechanism.id] = []
+            for start, stop in recurring_periods(agreement, mechanism, end, now):
+                if start > now:
+                    spans.append((start, stop, -1))
+                    continue
+                spans.append((start, stop, len(asks)))
+                ask = PeriodAsk(
+                    agreement.id, mechanism.id, mechanism.provision, start, stop, start - WIDEST
+                )
+                asks.append(ask)
 
     def read(self, reads: Reads) -> None:
         if not self.asks:
@@ -287,12 +283,11 @@ class _Periods:
             self.found[pick] = {over[i]: event for i, event in answer.items()}
 
     def obligations(self, agreement: Agreement, mechanism: Mechanism) -> Iterator[Obligation]:
-        for start, stop in self.periods.get((agreement.id, mechanism.id), ()):
-            n = self.place.get((agreement.id, mechanism.id, start))
-            decided = Meetings(
-                *(self.found.get(pick, {}).get(n) if n is not None else None for pick in PICKS)
-            )
-            yield period_obligation(agreement, mechanism, start, stop, decided, self.now)
+        held, denied, unplaced = (self.found.get(pick, {}) for pick in PICKS)
+        now, nothing = self.now, Meetings()
+        for start, stop, n in self.periods.get((agreement.id, mechanism.id), ()):
+            decided = Meetings(held.get(n), denied.get(n), unplaced.get(n)) if n >= 0 else nothing
+            yield period_obligation(agreement, mechanism, start, stop, decided, now)
 
 
 PICKS: tuple[Pick, ...] = ("held", "denied", "unplaced")

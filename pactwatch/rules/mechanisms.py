@@ -27,13 +27,6 @@ from pactwatch.rules.timing import add_duration, day_start, iso, scaled, whole_d
 Timed = tuple[datetime, str, EventFacts]
 
 
-@lru_cache(maxsize=256)
-def duration(text: str) -> Duration:
-    """A mechanism's `every` or `within`, parsed once: the same few values recur in every
-    agreement."""
-    return Duration.parse(text)
-
-
 EventsByKind = Mapping[str, Sequence[Timed]]
 
 # The widest span an imprecise date can have (a year): how far back a period looks for an
@@ -151,7 +144,7 @@ def recurring_periods(
     periods so far and the next one)."""
     if agreement.signed_on is None or mechanism.every is None:
         return []
-    every = duration(mechanism.every)
+    every = Duration.parse(mechanism.every)
     first = day_start(agreement.signed_on)
     periods: list[tuple[datetime, datetime]] = []
     k, start = 0, first
@@ -277,7 +270,7 @@ def consultation_rule(
     """Each trigger (or request) opens a clock; consultations of all parties in time meet it."""
     if mechanism.within is None or agreement.signed_on is None:
         return []
-    within = duration(mechanism.within)
+    within = Duration.parse(mechanism.within)
     signed = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
     every = named(agreement, mechanism, events.get("consultation", ()))
@@ -286,12 +279,13 @@ def consultation_rule(
     times = [t for t, _ in consultations]
     result: list[Obligation] = []
     opened: set[tuple[str | None, datetime]] = set()
+    parties = (frozenset(agreement.parties), "+".join(sorted(set(agreement.parties))))
     for start, _, event in _starters(agreement, mechanism, events):
         if start < signed or (end is not None and start >= end) or (event.subkind, start) in opened:
             continue
         opened.add((event.subkind, start))
         timed = (times, consultations)
-        result.append(_clock(agreement, mechanism, event, within, timed, denials, now))
+        result.append(_clock(agreement, mechanism, event, within, timed, denials, parties, now))
     return result
 
 
@@ -302,30 +296,32 @@ def _clock(
     within: Duration,
     timed: tuple[Sequence[datetime], Sequence[tuple[datetime, EventFacts]]],
     denials: Sequence[EventFacts],
+    parties: tuple[frozenset[str], str],
     now: datetime,
 ) -> Obligation:
     """One clock: met by consultations of every party in time; after the deadline, missed
-    only when an event records that they did not consult within this window."""
+    only when an event records that they did not consult within this window. `parties`:
+    the agreement's parties, and all of them as a rule names them."""
     assert opener.at is not None
     times, consultations = timed
     deadline, by = _deadline(opener.at, opener.at.tzinfo, within)
-    needed = set(agreement.parties)
+    needed, everyone = parties
     covered: set[str] = set()
     done: tuple[datetime, EventFacts] | None = None
     for i in range(bisect_left(times, opener.at), len(consultations)):
         at, event = consultations[i]
         if at > deadline:
             break
-        covered |= set(event.actors) & needed
+        covered |= needed.intersection(event.actors)
         if covered == needed:
             done = (at, event)
             break
     state: State
     denied: EventFacts | None = None
     if done is not None:
-        state, rule = "met", f"consultation {done[1].id} of {'+'.join(sorted(needed))} in time"
+        state, rule = "met", f"consultation {done[1].id} of {everyone} in time"
     elif now > deadline:
-        missing = "+".join(sorted(needed - covered))
+        missing = "+".join(sorted(needed - covered)) if covered else everyone
         denied = next(
             (e for e in denials if e.earliest() <= deadline and e.latest() >= opener.at), None
         )

@@ -35,9 +35,11 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     cast,
     exists,
     false,
+    null,
     or_,
     select,
     text,
@@ -47,7 +49,6 @@ from sqlalchemy import (
 
 from pactwatch.model import Agreement, Event
 from pactwatch.model.event import dated
-from pactwatch.store import tables
 from pactwatch.store.events import event_links, events
 
 SLACK = timedelta(days=1)
@@ -126,73 +127,69 @@ def _until(now: datetime) -> str:
     return (now.astimezone(UTC) + SLACK).isoformat()
 
 
-def _json_field(connection: Connection, key: str) -> ColumnElement[Any]:
-    """One top-level field of an agreement's record, read by the database's JSON functions."""
-    record = tables.agreements.c.record
+def _actors(connection: Connection) -> ColumnElement[Any]:
+    """An event's actors, as JSON text cut from its record (what a consultation's clock
+    reads beyond the columns)."""
+    record = events.c.record
     if connection.dialect.name == "postgresql":
-        return cast(record, JSON)[key]
-    return type_coerce(record, JSON)[key]
+        return cast(record, JSON)["actors"].as_string()
+    return type_coerce(record, JSON)["actors"].as_string()
 
 
 def mechanism_agreements(
     connection: Connection, ids: Collection[str] | None = None
 ) -> list[Agreement]:
     """The agreements that carry mechanisms (of `ids`, when given), in id order, with only
-    what the rules read: id, parties, signing date, term and mechanisms."""
-    a, m = tables.agreements, tables.mechanisms
-    query = (
-        select(
-            a.c.id,
-            a.c.title,
-            _json_field(connection, "parties"),
-            _json_field(connection, "signed_on"),
-            _json_field(connection, "term"),
-            _json_field(connection, "mechanisms"),
-        )
-        .where(exists(select(m.c.id).where(m.c.agreement_id == a.c.id)))
-        .order_by(_binary(connection, a.c.id))
+    what the rules read: id, parties, signing date, term and mechanisms.
+
+    The database cuts those parts out of each record into one small JSON document, which
+    the model reads in one pass (no Python dictionaries in between)."""
+    fields = ("parties", "signed_on", "term", "mechanisms")
+    if connection.dialect.name == "postgresql":
+        parts = ", ".join(f"'{f}', CAST(a.record AS json)->'{f}'" for f in fields)
+        document = f"CAST(json_build_object('id', a.id, 'title', a.title, {parts}) AS text)"
+        order = 'a.id COLLATE "C"'
+    else:
+        parts = ", ".join(f"'{f}', a.record->'$.{f}'" for f in fields)
+        document = f"json_object('id', a.id, 'title', a.title, {parts})"
+        order = "a.id"
+    sql = (
+        f"SELECT {document} FROM agreements a"
+        " WHERE EXISTS (SELECT 1 FROM mechanisms m WHERE m.agreement_id = a.id)"
     )
+    query = text(f"{sql} ORDER BY {order}")
     if ids is not None:
-        query = query.where(a.c.id.in_(sorted(ids)))
-    return [
-        Agreement.model_validate(
-            {
-                "id": row[0],
-                "title": row[1],
-                "parties": row[2],
-                "signed_on": row[3],
-                "term": row[4],
-                "mechanisms": row[5],
-            }
+        query = text(f"{sql} AND a.id IN :ids ORDER BY {order}").bindparams(
+            bindparam("ids", sorted(ids), expanding=True)
         )
-        for row in connection.execute(query)
-    ]
+    validate = Agreement.model_validate_json
+    return [validate(document) for document in connection.execute(query).scalars()]
 
 
-def _dated(query: Any, now: datetime, windows: Sequence[Window] | None) -> Any:
-    query = query.where(events.c.earliest_utc <= _until(now))
-    if windows is not None:
-        query = query.where(
-            or_(
-                false(),
-                *(
-                    events.c.earliest_utc.between(
-                        (start.astimezone(UTC) - SLACK).isoformat(),
-                        (end.astimezone(UTC) + SLACK).isoformat(),
-                    )
-                    for start, end in windows
-                ),
-            )
+def _dated(query: Any, now: datetime) -> Any:
+    return query.where(events.c.earliest_utc <= _until(now))
+
+
+def _windows(connection: Connection, windows: Sequence[Window], now: datetime) -> Any:
+    """The windows as a table of (low, high) ISO bounds, each cut at `now`: joined to the
+    kind's index, each is one range of it (an OR of ranges, the planner may scan the kind)."""
+    until = _until(now)
+    rows = [[_utc(start - SLACK), min(_utc(end + SLACK), until)] for start, end in windows]
+    if connection.dialect.name == "postgresql":
+        sql = (
+            "SELECT w->>0 AS low, w->>1 AS high"
+            " FROM jsonb_array_elements(CAST(:windows AS jsonb)) AS w"
         )
-    return query
+    else:
+        sql = "SELECT value->>0 AS low, value->>1 AS high FROM json_each(:windows)"
+    table = text(sql).bindparams(windows=json.dumps(rows)).columns(low=String, high=String)
+    return table.cte("windows").prefix_with("MATERIALIZED")
 
 
 def registry_wide(connection: Connection, kinds: Collection[str], now: datetime) -> list[Event]:
     """Events of these kinds that name no agreement (a trigger for every agreement)."""
     named = exists(select(event_links.c.event_id).where(event_links.c.event_id == events.c.id))
-    query = _dated(
-        select(events.c.record).where(events.c.kind.in_(sorted(kinds)), ~named), now, None
-    )
+    query = _dated(select(events.c.record).where(events.c.kind.in_(sorted(kinds)), ~named), now)
     return [Event.model_validate_json(r) for r in connection.execute(query).scalars()]
 
 
@@ -204,30 +201,34 @@ def linked_events(
     agreements: Collection[str] | None = None,
     windows: Sequence[Window] | None = None,
     not_happened: bool = False,
-) -> Iterator[tuple[str, Event]]:
-    """Each event of these kinds with each agreement it names, whole (for the few kinds
-    whose every event counts: triggers, requests, end conditions, consultations in a
-    clock's window), by agreement id then event id; an event once per agreement."""
+) -> Iterator[tuple[str, FactRow | Event]]:
+    """Each event of these kinds with each agreement it names (for the few kinds whose
+    every event counts: triggers, requests, end conditions, consultations in a clock's
+    window), by agreement id then event id; an event once per agreement, as a `FactRow`
+    from its columns with its actors, its references to that agreement from its links."""
     e, link = events, event_links
+    source: Any = e
+    if windows is not None:
+        span = _windows(connection, windows, now)
+        source = span.join(e, e.c.earliest_utc.between(span.c.low, span.c.high))
     query = (
-        select(link.c.agreement_id, e.c.id, e.c.record)
-        .select_from(e.join(link, link.c.event_id == e.c.id))
+        select(*_FACTS, _actors(connection) if "consultation" in kinds else null())
+        .select_from(source.join(link, link.c.event_id == e.c.id))
         .where(e.c.kind.in_(sorted(kinds)))
-        .order_by(link.c.agreement_id, e.c.id)
+        .order_by(link.c.agreement_id, e.c.id, link.c.position)
     )
     if agreements is not None:
         query = query.where(link.c.agreement_id.in_(sorted(agreements)))
-    queries = [_dated(query, now, windows)]
+    if windows is None:
+        query = _dated(query, now)
+    queries = [query]
     if not_happened:  # two probes of (kind, happened): an OR of both would scan the kind
-        queries = [q.where(e.c.happened == false()) for q in queries]
-        queries.append(_dated(query.where(e.c.happened.is_(None)), now, windows))
+        queries = [query.where(e.c.happened == false()), query.where(e.c.happened.is_(None))]
     for each in queries:
-        previous: tuple[str, str] | None = None
-        for aid, event_id, record in connection.execute(each):
-            if (aid, event_id) == previous:
-                continue
-            previous = (aid, event_id)
-            yield aid, Event.model_validate_json(record)
+        for (aid, _), same in groupby(connection.execute(each), key=itemgetter(0, 3)):
+            rows = list(same)
+            actors = rows[0][14]
+            yield aid, _fact(connection, aid, rows, tuple(json.loads(actors)) if actors else ())
 
 
 def agreement_events(connection: Connection, agreement_id: str) -> list[Event]:
@@ -289,12 +290,14 @@ def streamed_facts(
     )
     if agreements is not None:
         query = query.where(link.c.agreement_id.in_(sorted(agreements)))
-    rows = connection.execute(_dated(query, now, None).execution_options(yield_per=5000))
+    rows = connection.execute(_dated(query, now).execution_options(yield_per=5000))
     for aid, own in groupby(rows, key=itemgetter(0)):
         yield aid, [_fact(connection, aid, list(same)) for _, same in groupby(own, itemgetter(3))]
 
 
-def _fact(connection: Connection, aid: str, rows: Sequence[Any]) -> FactRow | Event:
+def _fact(
+    connection: Connection, aid: str, rows: Sequence[Any], actors: tuple[str, ...] = ()
+) -> FactRow | Event:
     """One event from its rows (one per link to `aid`, in the links' order)."""
     refs: dict[str, list[str]] = {"agreement": [], "provision": [], "mechanism": []}
     for link in rows:
@@ -322,6 +325,7 @@ def _fact(connection: Connection, aid: str, rows: Sequence[Any]) -> FactRow | Ev
         agreements=tuple(refs["agreement"]),
         provisions=tuple(refs["provision"]),
         mechanisms=tuple(refs["mechanism"]),
+        actors=actors,
     )
 
 
@@ -361,7 +365,7 @@ def _asked(connection: Connection, asks: Sequence[PeriodAsk]) -> Any:
         )
     columns = {name: String for name in ("aid", "mid", "pid", "start", "stop", "low")}
     table = text(sql).bindparams(asks=json.dumps(rows)).columns(n=Integer, **columns)
-    return table.subquery("asked")
+    return table.cte("asked").prefix_with("MATERIALIZED")
 
 
 def _utc(instant: datetime) -> str:
@@ -415,9 +419,18 @@ def period_meetings(
         .correlate(asked)
         .scalar_subquery()
     )
-    firsts = select(asked.c.n, first.label("event_id")).subquery("firsts")
-    query = select(firsts.c.n, *_FACTS[3:]).select_from(firsts.join(e, e.c.id == firsts.c.event_id))
-    return {row[0]: _row_fact(row[1:]) for row in connection.execute(query)}
+    found = connection.execute(select(asked.c.n, first)).all()
+    firsts = {n: event_id for n, event_id in found if event_id is not None}
+    if not firsts:
+        return {}
+    wanted = sorted(set(firsts.values()))
+    facts = {
+        row[0]: _row_fact(row)
+        for row in connection.execute(
+            select(*_FACTS[3:]).where(e.c.id.in_(bindparam("ids", wanted, expanding=True)))
+        )
+    }
+    return {n: facts[event_id] for n, event_id in firsts.items()}
 
 
 def _row_fact(row: Sequence[Any]) -> FactRow:
@@ -459,7 +472,7 @@ class RuleReads:
         agreements: Collection[str] | None = None,
         windows: Sequence[Window] | None = None,
         not_happened: bool = False,
-    ) -> Iterator[tuple[str, Event]]:
+    ) -> Iterator[tuple[str, FactRow | Event]]:
         return linked_events(
             self.connection,
             kinds,
