@@ -119,8 +119,27 @@ class FactRow:
 
 def _binary(connection: Connection, column: ColumnElement[str]) -> ColumnElement[str]:
     """`column` ordered by code point, as Python orders strings (SQLite's default; on
-    PostgreSQL the database's collation may not), so streams can be merged by id."""
-    return column.collate("C") if connection.dialect.name == "postgresql" else column
+    PostgreSQL the database's collation may not), so streams can be merged by id and a
+    tie on an instant goes to the smaller id. A database that already collates by code
+    point keeps its indexes' order (a COLLATE would make it sort every range it reads)."""
+    if connection.dialect.name != "postgresql" or _code_point_order(connection):
+        return column
+    return column.collate("C")
+
+
+CODE_POINT_COLLATIONS = frozenset({"C", "POSIX", "C.UTF-8", "C.utf8"})
+
+
+def _code_point_order(connection: Connection) -> bool:
+    """Whether the PostgreSQL database collates text by code point (asked once per
+    connection)."""
+    known = connection.info.get("pactwatch_code_point_order")
+    if known is None:
+        collation = connection.execute(
+            text("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        ).scalar_one()
+        known = connection.info["pactwatch_code_point_order"] = collation in CODE_POINT_COLLATIONS
+    return bool(known)
 
 
 def _until(now: datetime) -> str:
@@ -132,8 +151,10 @@ def _actors(connection: Connection) -> ColumnElement[Any]:
     reads beyond the columns)."""
     record = events.c.record
     if connection.dialect.name == "postgresql":
-        return cast(record, JSON)["actors"].as_string()
-    return type_coerce(record, JSON)["actors"].as_string()
+        found: ColumnElement[Any] = cast(record, JSON)["actors"].as_string()
+    else:
+        found = type_coerce(record, JSON)["actors"].as_string()
+    return found
 
 
 def mechanism_agreements(
@@ -146,15 +167,19 @@ def mechanism_agreements(
     the model reads in one pass (no Python dictionaries in between)."""
     fields = ("parties", "signed_on", "term", "mechanisms")
     if connection.dialect.name == "postgresql":
-        parts = ", ".join(f"'{f}', CAST(a.record AS json)->'{f}'" for f in fields)
-        document = f"CAST(json_build_object('id', a.id, 'title', a.title, {parts}) AS text)"
+        # The record parsed once per row (OFFSET 0 keeps the planner from copying the
+        # cast into each field).
+        parts = ", ".join(f"'{f}', r.record->'{f}'" for f in fields)
+        document = f"CAST(jsonb_build_object('id', a.id, 'title', a.title, {parts}) AS text)"
         order = 'a.id COLLATE "C"'
+        parsed = " CROSS JOIN LATERAL (SELECT CAST(a.record AS jsonb) AS record OFFSET 0) r"
     else:
         parts = ", ".join(f"'{f}', a.record->'$.{f}'" for f in fields)
         document = f"json_object('id', a.id, 'title', a.title, {parts})"
         order = "a.id"
+        parsed = ""
     sql = (
-        f"SELECT {document} FROM agreements a"
+        f"SELECT {document} FROM agreements a{parsed}"
         " WHERE EXISTS (SELECT 1 FROM mechanisms m WHERE m.agreement_id = a.id)"
     )
     query = text(f"{sql} ORDER BY {order}")
@@ -208,13 +233,20 @@ def linked_events(
     from its columns with its actors, its references to that agreement from its links."""
     e, link = events, event_links
     source: Any = e
-    if windows is not None:
+    ranges: list[ColumnElement[bool]] = []
+    if windows is not None and connection.dialect.name == "postgresql":
+        # PostgreSQL reads an OR of ranges as one bitmap of index ranges, and cannot
+        # estimate a joined table of windows (it would hash the whole kind).
+        until = _until(now)
+        spans = [(_utc(a - SLACK), min(_utc(b + SLACK), until)) for a, b in windows]
+        ranges = [or_(false(), *(e.c.earliest_utc.between(a, b) for a, b in spans))]
+    elif windows is not None:
         span = _windows(connection, windows, now)
         source = span.join(e, e.c.earliest_utc.between(span.c.low, span.c.high))
     query = (
         select(*_FACTS, _actors(connection) if "consultation" in kinds else null())
         .select_from(source.join(link, link.c.event_id == e.c.id))
-        .where(e.c.kind.in_(sorted(kinds)))
+        .where(e.c.kind.in_(sorted(kinds)), *ranges)
         .order_by(link.c.agreement_id, e.c.id, link.c.position)
     )
     if agreements is not None:
