@@ -270,7 +270,7 @@ def consultation_rule(
     """Each trigger (or request) opens a clock; consultations of all parties in time meet it."""
     if mechanism.within is None or agreement.signed_on is None:
         return []
-    within = Duration.parse(mechanism.within)
+    within = mechanism.within
     signed = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
     every = named(agreement, mechanism, events.get("consultation", ()))
@@ -293,7 +293,7 @@ def _clock(
     agreement: Agreement,
     mechanism: Mechanism,
     opener: EventFacts,
-    within: Duration,
+    within: str,
     timed: tuple[Sequence[datetime], Sequence[tuple[datetime, EventFacts]]],
     denials: Sequence[EventFacts],
     parties: tuple[frozenset[str], str],
@@ -355,11 +355,11 @@ def _clock(
 
 
 @lru_cache(maxsize=4096)
-def _deadline(opened: datetime, zone: tzinfo | None, within: Duration) -> tuple[datetime, str]:
+def _deadline(opened: datetime, zone: tzinfo | None, within: str) -> tuple[datetime, str]:
     """A clock's deadline and how it reads: a registry-wide trigger opens the same clock
     in every agreement that listens to it. `zone` is part of the key: equal instants in
     two zones are equal datetimes, but their deadlines read in their own zones."""
-    deadline = add_duration(opened, within)
+    deadline = add_duration(opened, Duration.parse(within))
     return deadline, iso(deadline)
 
 
