@@ -6,16 +6,20 @@ them deliveries and payments that no mechanism reads. These reads take, instead:
 
 - the agreements that carry mechanisms, with only what the rules read of them (id,
   parties, signing date, term, mechanisms), never their provisions;
-- the events of the kinds asked for (the `ix_events_kind` index), paired with each
-  agreement they name (`event_links`), optionally only inside given time windows or only
-  those that record an act did not happen (`ix_events_kind_happened`);
-- for the bulk (meetings), the event's facts from its columns (`FactRow`), one agreement
-  at a time in id order, so nothing but the current agreement's events is held.
+- the few events of the kinds whose every event counts (the `ix_events_kind` index),
+  paired with each agreement they name (`event_links`), optionally only inside given time
+  windows or only those that record an act did not happen (`ix_events_kind_happened`),
+  each a `FactRow` from its columns (no record validated);
+- for the bulk (meetings), not the events but, per period of a recurring duty, the one
+  meeting that decides it (`period_meetings`: one probe of `ix_event_links_kind` each).
+  `streamed_facts`, every meeting one agreement at a time, serves a registry holding rows
+  written before their facts were columns.
 
-Which kinds and windows are needed is the rules' knowledge (`rules/indexed.py`); this
-module only reads. Instants are compared as ISO strings in SQL with a day of slack on
-either side (PostgreSQL's collation may order punctuation differently from byte order),
-and the rules filter exactly.
+Which kinds, windows and periods are needed is the rules' knowledge (`rules/indexed.py`);
+this module only reads. Instants are compared as the UTC ISO strings the store writes,
+which order as the instants do where text is compared by code point (SQLite; PostgreSQL
+under "C" or "C.UTF-8"); under another collation, orderings say COLLATE "C" and clock
+windows are read with a day of slack, and the rules filter exactly.
 """
 
 from __future__ import annotations
@@ -142,6 +146,15 @@ def _code_point_order(connection: Connection) -> bool:
     return bool(known)
 
 
+def _slack(connection: Connection) -> timedelta:
+    """How much wider than a clock's window consultations are read: nothing where text
+    is compared by code point (the UTC ISO strings then order exactly as the instants),
+    a day where another collation may order their punctuation otherwise."""
+    if connection.dialect.name != "postgresql" or _code_point_order(connection):
+        return timedelta(0)
+    return SLACK
+
+
 def _until(now: datetime) -> str:
     return (now.astimezone(UTC) + SLACK).isoformat()
 
@@ -198,8 +211,8 @@ def _dated(query: Any, now: datetime) -> Any:
 def _windows(connection: Connection, windows: Sequence[Window], now: datetime) -> Any:
     """The windows as a table of (low, high) ISO bounds, each cut at `now`: joined to the
     kind's index, each is one range of it (an OR of ranges, the planner may scan the kind)."""
-    until = _until(now)
-    rows = [[_utc(start - SLACK), min(_utc(end + SLACK), until)] for start, end in windows]
+    until, slack = _until(now), _slack(connection)
+    rows = [[_utc(start - slack), min(_utc(end + slack), until)] for start, end in windows]
     if connection.dialect.name == "postgresql":
         sql = (
             "SELECT w->>0 AS low, w->>1 AS high"
@@ -237,8 +250,8 @@ def linked_events(
     if windows is not None and connection.dialect.name == "postgresql":
         # PostgreSQL reads an OR of ranges as one bitmap of index ranges, and cannot
         # estimate a joined table of windows (it would hash the whole kind).
-        until = _until(now)
-        spans = [(_utc(a - SLACK), min(_utc(b + SLACK), until)) for a, b in windows]
+        until, slack = _until(now), _slack(connection)
+        spans = [(_utc(a - slack), min(_utc(b + slack), until)) for a, b in windows]
         ranges = [or_(false(), *(e.c.earliest_utc.between(a, b) for a, b in spans))]
     elif windows is not None:
         span = _windows(connection, windows, now)

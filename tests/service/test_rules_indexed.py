@@ -589,3 +589,27 @@ def test_a_database_that_does_not_collate_by_code_point(
     put(registry, records, found)
     for now in NOWS[1:3]:
         assert shown(indexed(registry, now)) == shown(whole(registry, now))
+
+
+def test_a_consultation_at_the_edges_of_a_clock(registry: Registry) -> None:
+    """Clock windows are read without slack: a consultation at the trigger's instant or
+    at the very deadline meets the clock; one a second late does not, written in any zone."""
+    trigger = "2025-04-01T10:00:00+03:00"
+    events = [
+        Event.model_validate(
+            {"id": "t", "kind": "trigger", "subkind": "renewed_aggression", "at": trigger}
+            | {"sources": [SOURCE]}
+        )
+    ]
+    for aid, at in [
+        ("ua-e1", "2025-04-01T07:00:00+00:00"),  # the trigger's instant
+        ("ua-e2", "2025-04-02T09:00:00+02:00"),  # the deadline, in another zone
+        ("ua-e3", "2025-04-02T07:00:01+00:00"),  # a second late
+    ]:
+        data = {"id": f"c-{aid}", "kind": "consultation", "at": at, "actors": ["UA", "GB"]}
+        events.append(Event.model_validate(data | {"agreements": [aid], "sources": [SOURCE]}))
+    put(registry, [_duty(a) for a in ("ua-e1", "ua-e2", "ua-e3")], events)
+    expected = whole(registry, NOW_EDGE)
+    assert shown(indexed(registry, NOW_EDGE)) == shown(expected)
+    clocks = {o.agreement: o for o in expected if o.mechanism == "consult"}
+    assert [clocks[a].state for a in ("ua-e1", "ua-e2", "ua-e3")] == ["met", "met", "unrecorded"]
