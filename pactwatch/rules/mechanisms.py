@@ -308,7 +308,7 @@ def _clock(
     needed, everyone = parties
     covered: set[str] = set()
     done: tuple[datetime, EventFacts] | None = None
-    for i in range(bisect_left(times, opener.at), len(consultations)):
+    for i in range(bisect_left(times, opener.at) if times else 0, len(consultations)):
         at, event = consultations[i]
         if at > deadline:
             break
