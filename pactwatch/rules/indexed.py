@@ -18,10 +18,9 @@ agreements it names (a registry-wide trigger: those whose clocks listen to it).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from pactwatch.model import Agreement, Event, Mechanism
 from pactwatch.model.values import Duration
@@ -53,8 +52,7 @@ costs less than that many."""
 Pick = Literal["held", "denied", "unplaced"]
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodAsk:
+class PeriodAsk(NamedTuple):
     """One period of one agreement's recurring duty, as the rules ask a store about it:
     the meetings naming the mechanism `mechanism` (or its provision `provision`, or the
     agreement) dated in it. `low` is how far back a meeting known only to a month or a

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from pactwatch.model import Agreement, Mechanism
-from pactwatch.model.values import Duration
+from pactwatch.model.values import Duration, add_months
 from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.obligations import Obligation, State
 from pactwatch.rules.timing import add_duration, day_start, iso, scaled, whole_days
@@ -149,12 +149,21 @@ def recurring_periods(
     periods: list[tuple[datetime, datetime]] = []
     k, start = 0, first
     while end is None or start < end:
-        following = add_duration(first, scaled(every, k + 1))  # from `first`: no drift
+        following = _after(first, every, k + 1)  # from `first`: no drift
         periods.append((start, min(following, end) if end is not None else following))
         if end is None and start > now:
             break
         k, start = k + 1, following
     return periods
+
+
+def _after(first: datetime, every: Duration, times: int) -> datetime:
+    """`add_duration(first, scaled(every, times))`, without building the scaled duration
+    when `every` is calendar time only (years, months: the usual duty)."""
+    if every.exact:
+        return add_duration(first, scaled(every, times))
+    moved = add_months(first.date(), (every.years * 12 + every.months) * times)
+    return first.replace(year=moved.year, month=moved.month, day=moved.day)
 
 
 class Meetings(NamedTuple):
