@@ -142,6 +142,7 @@ def build(db: str, args: argparse.Namespace) -> None:
     expected = args.agreements * args.provisions * args.events + args.triggers
     with Registry.open(db, must_exist=False) as registry:
         if not args.rebuild and _count(registry) == expected:
+            registry.create_schema()  # a registry built by an older revision is migrated
             print(f"registry: {db} ({expected:,} events, reused; --rebuild to make it anew)")
             return
         started = time.perf_counter()

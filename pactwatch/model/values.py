@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -42,33 +43,36 @@ class Duration:
 
     @classmethod
     def parse(cls, text: str) -> Duration:
-        match = _DURATION.match(text)
-        if not match:
-            raise ValueError(
-                f"{text!r} is not an ISO 8601 duration (examples: 'PT24H', 'P1Y', 'P10Y')"
-            )
-        parts = {k: int(v) for k, v in match.groupdict().items() if v}
-        if any(v > MAX_DURATION_PART for v in parts.values()):
-            raise ValueError(
-                f"{text!r} is longer than any term or window ({MAX_DURATION_YEARS} years)"
-            )
-        duration = cls(
-            years=parts.get("years", 0),
-            months=parts.get("months", 0),
-            exact=timedelta(
-                weeks=parts.get("weeks", 0),
-                days=parts.get("days", 0),
-                hours=parts.get("hours", 0),
-                minutes=parts.get("minutes", 0),
-                seconds=parts.get("seconds", 0),
-            ),
-        )
-        years = duration.years + duration.months / 12 + duration.exact.days / 365.25
-        if years > MAX_DURATION_YEARS:
-            raise ValueError(
-                f"{text!r} is longer than any term or window ({MAX_DURATION_YEARS} years)"
-            )
-        return duration
+        """The duration `text` writes; a ValueError that shows the accepted form.
+
+        Parsed once per text (a duration is a value): the same few ('P1Y', 'PT24H') recur
+        in every agreement a registry reads."""
+        return _parse_duration(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse_duration(text: str) -> Duration:
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not an ISO 8601 duration (examples: 'PT24H', 'P1Y', 'P10Y')")
+    parts = {k: int(v) for k, v in match.groupdict().items() if v}
+    if any(v > MAX_DURATION_PART for v in parts.values()):
+        raise ValueError(f"{text!r} is longer than any term or window ({MAX_DURATION_YEARS} years)")
+    duration = Duration(
+        years=parts.get("years", 0),
+        months=parts.get("months", 0),
+        exact=timedelta(
+            weeks=parts.get("weeks", 0),
+            days=parts.get("days", 0),
+            hours=parts.get("hours", 0),
+            minutes=parts.get("minutes", 0),
+            seconds=parts.get("seconds", 0),
+        ),
+    )
+    years = duration.years + duration.months / 12 + duration.exact.days / 365.25
+    if years > MAX_DURATION_YEARS:
+        raise ValueError(f"{text!r} is longer than any term or window ({MAX_DURATION_YEARS} years)")
+    return duration
 
 
 def add_years(start: date, years: int) -> date:

@@ -17,24 +17,53 @@ agreements it names (a registry-wide trigger: those whose clocks listen to it).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from operator import itemgetter
+from typing import Literal, NamedTuple, Protocol
 
 from pactwatch.model import Agreement, Event, Mechanism
 from pactwatch.model.values import Duration
-from pactwatch.rules.engine import Evaluator
+from pactwatch.rules.engine import MECHANISM_EVENTS, Evaluator
 from pactwatch.rules.facts import EventFacts
-from pactwatch.rules.mechanisms import AFFECTS
+from pactwatch.rules.mechanisms import (
+    AFFECTS,
+    RULES,
+    WIDEST,
+    EventsByKind,
+    Meetings,
+    Timed,
+    period_obligation,
+    recurring_periods,
+    term_end,
+)
 from pactwatch.rules.obligations import Obligation
 from pactwatch.rules.timing import add_duration, require_aware
 
 Window = tuple[datetime, datetime]
+_ORDER = itemgetter(0, 1)
 MAX_NAMED = 500
 """Past this many agreements, reads are not limited to them by name (a long IN list)."""
 MAX_WINDOWS = 200
 """Past this many separate clock windows, all consultations are read: one range scan
 costs less than that many."""
+
+
+Pick = Literal["held", "denied", "unplaced"]
+
+
+class PeriodAsk(NamedTuple):
+    """One period of one agreement's recurring duty, as the rules ask a store about it:
+    the meetings naming the mechanism `mechanism` (or its provision `provision`, or the
+    agreement) dated in it. `low` is how far back a meeting known only to a month or a
+    year may start and still reach into the period (`mechanisms.WIDEST` before `start`)."""
+
+    agreement: str
+    mechanism: str
+    provision: str | None
+    start: datetime
+    stop: datetime
+    low: datetime
 
 
 class Reads(Protocol):
@@ -62,11 +91,31 @@ class Reads(Protocol):
         an act that did not happen) with each agreement it names."""
         ...
 
+    def reducible(self, kind: str) -> bool:
+        """Whether `meetings` can answer for every event of this kind (a row written before
+        the store kept an event's facts in columns cannot be reduced by them)."""
+        ...
+
+    def meetings(
+        self, asks: Sequence[PeriodAsk], now: datetime, pick: Pick
+    ) -> Mapping[int, EventFacts]:
+        """For each ask (by its place in `asks`), the first meeting by instant then id, of
+        those naming it that are reviewed, not background and dated by `now`, which is:
+
+        - `held`: one that happened, its whole date inside [start, stop);
+        - `denied`: one recording that it did not happen, its whole date inside;
+        - `unplaced`: one that happened, its date starting in [low, stop) and ending at or
+          after `start`, not wholly inside.
+
+        (`mechanisms.Meetings`; asks with no such meeting are left out.)"""
+        ...
+
     def streamed(
         self, kinds: Collection[str], now: datetime, *, agreements: Collection[str] | None = None
     ) -> Iterable[tuple[str, Sequence[EventFacts]]]:
         """The events of these kinds each agreement names, one agreement at a time in id
-        order; drafts and background events may be left out (no mechanism counts them)."""
+        order; drafts and background events may be left out (no mechanism counts them).
+        Read only when `reducible` says no."""
         ...
 
 
@@ -122,8 +171,11 @@ def evaluate_indexed(
 def _evaluated(
     reads: Reads, now: datetime, chosen: Sequence[Agreement], some: bool
 ) -> Iterator[Obligation]:
-    """The obligations of `chosen` (`some`: not every agreement of the registry), agreement
-    by agreement."""
+    """The obligations of `chosen` (`some`: not every agreement of the registry).
+
+    Everything but meetings is few (triggers, requests, end conditions, consultations in
+    a clock's window) and read whole; the meetings, the bulk, stay in the store, which
+    answers for each period only the meetings that decide it (`Reads.meetings`)."""
     if not chosen:
         return
     # Many names are read as all: the events of the others are skipped below.
@@ -146,8 +198,110 @@ def _evaluated(
             if (aid, event.id) not in seen:
                 seen.add((aid, event.id))
                 small.setdefault(aid, []).append(event)
-    bulk = kinds & {"meeting"}
-    stream = iter(reads.streamed(bulk, now, agreements=names) if bulk else ())
+    if "meeting" in kinds and not reads.reducible("meeting"):
+        yield from _streamed(reads, now, chosen, names, [*shared], small)
+        return
+    triggers = _timed(shared, now)
+    prepared = [(a, _by_kind(small.pop(a.id, ()), triggers, now)) for a in chosen]
+    periods = _Periods(now)
+    for agreement, events in prepared:
+        periods.ask(agreement, events)
+    periods.read(reads)
+    for agreement, events in prepared:
+        for mechanism in agreement.mechanisms:
+            if mechanism.kind == "recurring":
+                yield from periods.obligations(agreement, mechanism)
+            else:
+                yield from RULES[mechanism.kind](agreement, mechanism, events, now)
+
+
+def _timed(events: Iterable[EventFacts], now: datetime) -> list[Timed]:
+    """The events a mechanism may count, as `Evaluator` files them: reviewed, dated by
+    `now`, each `(instant, id, event)`, by instant then id."""
+    items = []
+    for event in events:
+        if event.kind not in MECHANISM_EVENTS or event.is_draft:
+            continue
+        at = event.at if event.at is not None else event.earliest()
+        if at <= now:
+            items.append((at, event.id, event))
+    items.sort(key=_ORDER)
+    return items
+
+
+def _by_kind(own: Iterable[EventFacts], triggers: list[Timed], now: datetime) -> EventsByKind:
+    """One agreement's events by kind, the registry-wide triggers among its own."""
+    found: dict[str, list[Timed]] = {}
+    for item in _timed(own, now):
+        found.setdefault(item[2].kind, []).append(item)
+    if triggers:
+        mine = found.get("trigger")
+        found["trigger"] = sorted([*mine, *triggers], key=_ORDER) if mine else triggers
+    return found
+
+
+class _Periods:
+    """The periods of every recurring duty being evaluated, and the meetings the store
+    finds to decide them: first the held meeting of each period begun by now, then, for
+    the periods over with none held, a denial or a meeting that cannot be placed."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        # (agreement, mechanism) -> each period's start, stop and place in `asks` (or -1)
+        self.periods: dict[tuple[str, str], list[tuple[datetime, datetime, int]]] = {}
+        self.asks: list[PeriodAsk] = []
+        self.found: dict[Pick, Mapping[int, EventFacts]] = {}
+
+    def ask(self, agreement: Agreement, events: EventsByKind) -> None:
+        duties = [m for m in agreement.mechanisms if m.kind == "recurring"]
+        end = term_end(agreement, events)[0] if duties else None
+        now, asks = self.now, self.asks
+        for mechanism in duties:
+            spans = self.periods[agreement.id, mechanism.id] = []
+            for start, stop in recurring_periods(agreement, mechanism, end, now):
+                if start > now:
+                    spans.append((start, stop, -1))
+                    continue
+                spans.append((start, stop, len(asks)))
+                ask = PeriodAsk(
+                    agreement.id, mechanism.id, mechanism.provision, start, stop, start - WIDEST
+                )
+                asks.append(ask)
+
+    def read(self, reads: Reads) -> None:
+        if not self.asks:
+            return
+        held = self.found["held"] = reads.meetings(self.asks, self.now, "held")
+        over = [n for n, ask in enumerate(self.asks) if n not in held and ask.stop <= self.now]
+        if not over:
+            return
+        rest = [self.asks[n] for n in over]
+        for pick in ("denied", "unplaced"):
+            answer = reads.meetings(rest, self.now, pick)
+            self.found[pick] = {over[i]: event for i, event in answer.items()}
+
+    def obligations(self, agreement: Agreement, mechanism: Mechanism) -> Iterator[Obligation]:
+        held, denied, unplaced = (self.found.get(pick, {}) for pick in PICKS)
+        now, nothing = self.now, Meetings()
+        for start, stop, n in self.periods.get((agreement.id, mechanism.id), ()):
+            decided = Meetings(held.get(n), denied.get(n), unplaced.get(n)) if n >= 0 else nothing
+            yield period_obligation(agreement, mechanism, start, stop, decided, now)
+
+
+PICKS: tuple[Pick, ...] = ("held", "denied", "unplaced")
+
+
+def _streamed(
+    reads: Reads,
+    now: datetime,
+    chosen: Sequence[Agreement],
+    names: list[str] | None,
+    shared: list[EventFacts],
+    small: dict[str, list[EventFacts]],
+) -> Iterator[Obligation]:
+    """Every meeting read, agreement by agreement, and evaluated in memory: for a store
+    holding rows whose facts are not in columns."""
+    stream = iter(reads.streamed({"meeting"}, now, agreements=names))
     pending = next(stream, None)
     for agreement in chosen:
         while pending is not None and pending[0] < agreement.id:

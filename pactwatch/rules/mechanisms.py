@@ -14,20 +14,24 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
+from typing import NamedTuple
 
 from pactwatch.model import Agreement, Mechanism
-from pactwatch.model.values import Duration
+from pactwatch.model.values import Duration, add_months
 from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.obligations import Obligation, State
 from pactwatch.rules.timing import add_duration, day_start, iso, scaled, whole_days
 
 Timed = tuple[datetime, str, EventFacts]
+
+
 EventsByKind = Mapping[str, Sequence[Timed]]
 
 # The widest span an imprecise date can have (a year): how far back a period looks for an
 # event that may still fall in it.
-_WIDEST = timedelta(days=366)
+WIDEST = timedelta(days=366)
 
 
 def naming(agreement: Agreement, mechanism: Mechanism) -> Callable[[EventFacts], bool]:
@@ -115,54 +119,103 @@ def recurring_rule(
     """One obligation per period from signing until the term ends; a meeting fulfils it."""
     if agreement.signed_on is None or mechanism.every is None:
         return []
-    every = Duration.parse(mechanism.every)
-    first = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
     found_all = named(agreement, mechanism, events.get("meeting", ()))
     meetings = [(t, e) for t, e in found_all if not e.background]
     times = [t for t, _ in meetings]
     result: list[Obligation] = []
-    k, start = 0, first
-    while end is None or start < end:
-        following = add_duration(first, scaled(every, k + 1))  # from `first`: no drift
-        stop = min(following, end) if end is not None else following
-        i = bisect_left(times, start - _WIDEST)
-        found: list[tuple[datetime, EventFacts]] = []
+    for start, stop in recurring_periods(agreement, mechanism, end, now):
+        i = bisect_left(times, start - WIDEST)
+        found: list[EventFacts] = []
         while i < len(times) and times[i] < stop:
             if meetings[i][1].latest() >= start:
-                found.append(meetings[i])
+                found.append(meetings[i][1])
             i += 1
-        result.append(_period(agreement, mechanism, start, stop, found, now))
-        if end is None and start > now:
-            break  # without an end, list the periods so far and the next one
-        k, start = k + 1, following
+        result.append(
+            period_obligation(agreement, mechanism, start, stop, picks(start, stop, found), now)
+        )
     return result
 
 
-def _period(
+def recurring_periods(
+    agreement: Agreement, mechanism: Mechanism, end: datetime | None, now: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The periods of a recurring duty, from signing until `end` (without an end, the
+    periods so far and the next one)."""
+    if agreement.signed_on is None or mechanism.every is None:
+        return []
+    every = Duration.parse(mechanism.every)
+    first = day_start(agreement.signed_on)
+    periods: list[tuple[datetime, datetime]] = []
+    k, start = 0, first
+    while end is None or start < end:
+        following = _after(first, every, k + 1)  # from `first`: no drift
+        periods.append((start, min(following, end) if end is not None else following))
+        if end is None and start > now:
+            break
+        k, start = k + 1, following
+    return periods
+
+
+def _after(first: datetime, every: Duration, times: int) -> datetime:
+    """`add_duration(first, scaled(every, times))`, without building the scaled duration
+    when `every` is calendar time only (years, months: the usual duty)."""
+    if every.exact:
+        return add_duration(first, scaled(every, times))
+    moved = add_months(first.date(), (every.years * 12 + every.months) * times)
+    return first.replace(year=moved.year, month=moved.month, day=moved.day)
+
+
+class Meetings(NamedTuple):
+    """What decides one period of a recurring duty, among the meetings that name it (not
+    background, reviewed, dated by now), each the first by instant then id:
+
+    - `held`: one that happened, whose whole date lies inside the period;
+    - `denied`: one recording that it did not happen, whose whole date lies inside;
+    - `unplaced`: one that happened, dated from `WIDEST` before the period's start to
+      before its end, whose date reaches into the period but does not lie wholly inside
+      (known only to a month that straddles the anniversary, say).
+
+    A store that cannot hold every meeting in memory finds the three by its indexes
+    (`rules/indexed.py`); `picks` finds them in a list."""
+
+    held: EventFacts | None = None
+    denied: EventFacts | None = None
+    unplaced: EventFacts | None = None
+
+
+def picks(start: datetime, stop: datetime, found: Sequence[EventFacts]) -> Meetings:
+    """`Meetings` among `found`: the meetings dated from `WIDEST` before `start` to before
+    `stop` whose dates reach `start`, in order of instant then id."""
+    inside = [e for e in found if e.earliest() >= start and e.latest() < stop]
+    placed = {e.id for e in inside}
+    return Meetings(
+        held=next((e for e in inside if e.happened), None),
+        denied=next((e for e in inside if not e.happened), None),
+        unplaced=next((e for e in found if e.happened and e.id not in placed), None),
+    )
+
+
+def period_obligation(
     agreement: Agreement,
     mechanism: Mechanism,
     start: datetime,
     stop: datetime,
-    found: Sequence[tuple[datetime, EventFacts]],
+    meetings: Meetings,
     now: datetime,
 ) -> Obligation:
-    """One period's state from the meetings whose dates may fall in it.
+    """One period's state from the meetings that decide it.
 
     A meeting meets the period when its whole date lies inside (a meeting known only to a
     month that straddles the anniversary cannot be placed, and meets neither period); a
     record that the meeting did not take place, inside the period, makes it missed.
     """
-    inside = [(t, e) for t, e in found if e.earliest() >= start and e.latest() < stop]
-    held = next(((t, e) for t, e in inside if e.happened), None)
-    denied = next((e for _, e in inside if not e.happened), None)
-    placed = {e.id for _, e in inside}
-    unplaced = next((e for _, e in found if e.happened and e.id not in placed), None)
+    held, denied, unplaced = meetings
     state: State
     if now < start:
         state, rule = "upcoming", f"period starts {iso(start)}"
     elif held is not None:
-        state, rule = "met", f"meeting {held[1].id} {held[1].dated()} falls in the period"
+        state, rule = "met", f"meeting {held.id} {held.dated()} falls in the period"
     elif now < stop:
         state, rule = "open", f"no meeting recorded yet; due before {iso(stop)}"
     elif denied is not None:
@@ -172,7 +225,7 @@ def _period(
         rule = f"no meeting recorded between {iso(start)} and {iso(stop)}"
         if unplaced is not None:
             rule += f"; meeting {unplaced.id} ({unplaced.when()}) cannot be placed in one period"
-    fulfilled = held[1] if held else None
+    fulfilled = held
     return Obligation(
         agreement=agreement.id,
         mechanism=mechanism.id,
@@ -226,7 +279,7 @@ def consultation_rule(
     """Each trigger (or request) opens a clock; consultations of all parties in time meet it."""
     if mechanism.within is None or agreement.signed_on is None:
         return []
-    within = Duration.parse(mechanism.within)
+    within = mechanism.within
     signed = day_start(agreement.signed_on)
     end, _ = term_end(agreement, events)
     every = named(agreement, mechanism, events.get("consultation", ()))
@@ -235,12 +288,13 @@ def consultation_rule(
     times = [t for t, _ in consultations]
     result: list[Obligation] = []
     opened: set[tuple[str | None, datetime]] = set()
+    parties = (frozenset(agreement.parties), "+".join(sorted(set(agreement.parties))))
     for start, _, event in _starters(agreement, mechanism, events):
         if start < signed or (end is not None and start >= end) or (event.subkind, start) in opened:
             continue
         opened.add((event.subkind, start))
         timed = (times, consultations)
-        result.append(_clock(agreement, mechanism, event, within, timed, denials, now))
+        result.append(_clock(agreement, mechanism, event, within, timed, denials, parties, now))
     return result
 
 
@@ -248,45 +302,47 @@ def _clock(
     agreement: Agreement,
     mechanism: Mechanism,
     opener: EventFacts,
-    within: Duration,
+    within: str,
     timed: tuple[Sequence[datetime], Sequence[tuple[datetime, EventFacts]]],
     denials: Sequence[EventFacts],
+    parties: tuple[frozenset[str], str],
     now: datetime,
 ) -> Obligation:
     """One clock: met by consultations of every party in time; after the deadline, missed
-    only when an event records that they did not consult within this window."""
+    only when an event records that they did not consult within this window. `parties`:
+    the agreement's parties, and all of them as a rule names them."""
     assert opener.at is not None
     times, consultations = timed
-    deadline = add_duration(opener.at, within)
-    needed = set(agreement.parties)
+    deadline, by = _deadline(opener.at, opener.at.tzinfo, within)
+    needed, everyone = parties
     covered: set[str] = set()
     done: tuple[datetime, EventFacts] | None = None
-    for i in range(bisect_left(times, opener.at), len(consultations)):
+    for i in range(bisect_left(times, opener.at) if times else 0, len(consultations)):
         at, event = consultations[i]
         if at > deadline:
             break
-        covered |= set(event.actors) & needed
+        covered |= needed.intersection(event.actors)
         if covered == needed:
             done = (at, event)
             break
     state: State
     denied: EventFacts | None = None
     if done is not None:
-        state, rule = "met", f"consultation {done[1].id} of {'+'.join(sorted(needed))} in time"
+        state, rule = "met", f"consultation {done[1].id} of {everyone} in time"
     elif now > deadline:
-        missing = "+".join(sorted(needed - covered))
+        missing = "+".join(sorted(needed - covered)) if covered else everyone
         denied = next(
             (e for e in denials if e.earliest() <= deadline and e.latest() >= opener.at), None
         )
         if denied is not None:
             state = "missed"
-            rule = f"event {denied.id} ({denied.when()}) records no consultation by {iso(deadline)}"
+            rule = f"event {denied.id} ({denied.when()}) records no consultation by {by}"
         else:
-            state, rule = "unrecorded", f"no consultation of {missing} recorded by {iso(deadline)}"
+            state, rule = "unrecorded", f"no consultation of {missing} recorded by {by}"
     else:
         state, rule = (
             "open",
-            f"{opener.kind} {opener.id} opened the clock; consult by {iso(deadline)}",
+            f"{opener.kind} {opener.id} opened the clock; consult by {by}",
         )
     return Obligation(
         agreement=agreement.id,
@@ -305,6 +361,15 @@ def _clock(
         fulfilled_precision="instant" if done else None,
         missed_by=denied.id if denied is not None else None,
     )
+
+
+@lru_cache(maxsize=4096)
+def _deadline(opened: datetime, zone: tzinfo | None, within: str) -> tuple[datetime, str]:
+    """A clock's deadline and how it reads: a registry-wide trigger opens the same clock
+    in every agreement that listens to it. `zone` is part of the key: equal instants in
+    two zones are equal datetimes, but their deadlines read in their own zones."""
+    deadline = add_duration(opened, Duration.parse(within))
+    return deadline, iso(deadline)
 
 
 Rule = Callable[[Agreement, Mechanism, EventsByKind, datetime], list[Obligation]]

@@ -43,11 +43,15 @@ def state_label(state: str, kind: str | None = None) -> str:
     return state
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Obligation:
     """One period of one mechanism of one agreement.
 
     `rule` says in words which rule decided the state, so a reader can check it.
+
+    A value: nothing changes one once it is made. It is not a frozen dataclass only
+    because `due` makes tens of thousands at a time and a frozen one costs five times as
+    much to build (every field set through `object.__setattr__`).
     """
 
     agreement: str

@@ -6,47 +6,75 @@ them deliveries and payments that no mechanism reads. These reads take, instead:
 
 - the agreements that carry mechanisms, with only what the rules read of them (id,
   parties, signing date, term, mechanisms), never their provisions;
-- the events of the kinds asked for (the `ix_events_kind` index), paired with each
-  agreement they name (`event_links`), optionally only inside given time windows or only
-  those that record an act did not happen (`ix_events_kind_happened`);
-- for the bulk (meetings), the event's facts from its columns (`FactRow`), one agreement
-  at a time in id order, so nothing but the current agreement's events is held.
+- the few events of the kinds whose every event counts (the `ix_events_kind` index),
+  paired with each agreement they name (`event_links`), optionally only inside given time
+  windows or only those that record an act did not happen (`ix_events_kind_happened`),
+  each a `FactRow` from its columns (no record validated);
+- for the bulk (meetings), not the events but, per period of a recurring duty, the one
+  meeting that decides it (`period_meetings`: one probe of `ix_event_links_kind` each).
+  `streamed_facts`, every meeting one agreement at a time, serves a registry holding rows
+  written before their facts were columns.
 
-Which kinds and windows are needed is the rules' knowledge (`rules/indexed.py`); this
-module only reads. Instants are compared as ISO strings in SQL with a day of slack on
-either side (PostgreSQL's collation may order punctuation differently from byte order),
-and the rules filter exactly.
+Which kinds, windows and periods are needed is the rules' knowledge (`rules/indexed.py`);
+this module only reads. Instants are compared as the UTC ISO strings the store writes,
+which order as the instants do where text is compared by code point (SQLite; PostgreSQL
+under "C" or "C.UTF-8"); under another collation, orderings say COLLATE "C" and clock
+windows are read with a day of slack, and the rules filter exactly.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import (
     JSON,
     ColumnElement,
     Connection,
+    Integer,
+    String,
     and_,
+    bindparam,
     cast,
     exists,
     false,
+    null,
     or_,
     select,
+    text,
+    true,
     type_coerce,
 )
 
 from pactwatch.model import Agreement, Event
 from pactwatch.model.event import dated
-from pactwatch.store import tables
 from pactwatch.store.events import event_links, events
 
 SLACK = timedelta(days=1)
 Window = tuple[datetime, datetime]
+Pick = Literal["held", "denied", "unplaced"]
+
+
+class PeriodAsk(Protocol):
+    """One period of a recurring duty, as the rules ask about it (`rules.indexed.PeriodAsk`)."""
+
+    @property
+    def agreement(self) -> str: ...
+    @property
+    def mechanism(self) -> str: ...
+    @property
+    def provision(self) -> str | None: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def stop(self) -> datetime: ...
+    @property
+    def low(self) -> datetime: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,81 +123,111 @@ class FactRow:
 
 def _binary(connection: Connection, column: ColumnElement[str]) -> ColumnElement[str]:
     """`column` ordered by code point, as Python orders strings (SQLite's default; on
-    PostgreSQL the database's collation may not), so streams can be merged by id."""
-    return column.collate("C") if connection.dialect.name == "postgresql" else column
+    PostgreSQL the database's collation may not), so streams can be merged by id and a
+    tie on an instant goes to the smaller id. A database that already collates by code
+    point keeps its indexes' order (a COLLATE would make it sort every range it reads)."""
+    if connection.dialect.name != "postgresql" or _code_point_order(connection):
+        return column
+    return column.collate("C")
+
+
+CODE_POINT_COLLATIONS = frozenset({"C", "POSIX", "C.UTF-8", "C.utf8"})
+
+
+def _code_point_order(connection: Connection) -> bool:
+    """Whether the PostgreSQL database collates text by code point (asked once per
+    connection)."""
+    known = connection.info.get("pactwatch_code_point_order")
+    if known is None:
+        collation = connection.execute(
+            text("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        ).scalar_one()
+        known = connection.info["pactwatch_code_point_order"] = collation in CODE_POINT_COLLATIONS
+    return bool(known)
+
+
+def _slack(connection: Connection) -> timedelta:
+    """How much wider than a clock's window consultations are read: nothing where text
+    is compared by code point (the UTC ISO strings then order exactly as the instants),
+    a day where another collation may order their punctuation otherwise."""
+    if connection.dialect.name != "postgresql" or _code_point_order(connection):
+        return timedelta(0)
+    return SLACK
 
 
 def _until(now: datetime) -> str:
     return (now.astimezone(UTC) + SLACK).isoformat()
 
 
-def _json_field(connection: Connection, key: str) -> ColumnElement[Any]:
-    """One top-level field of an agreement's record, read by the database's JSON functions."""
-    record = tables.agreements.c.record
+def _actors(connection: Connection) -> ColumnElement[Any]:
+    """An event's actors, as JSON text cut from its record (what a consultation's clock
+    reads beyond the columns)."""
+    record = events.c.record
     if connection.dialect.name == "postgresql":
-        return cast(record, JSON)[key]
-    return type_coerce(record, JSON)[key]
+        found: ColumnElement[Any] = cast(record, JSON)["actors"].as_string()
+    else:
+        found = type_coerce(record, JSON)["actors"].as_string()
+    return found
 
 
 def mechanism_agreements(
     connection: Connection, ids: Collection[str] | None = None
 ) -> list[Agreement]:
     """The agreements that carry mechanisms (of `ids`, when given), in id order, with only
-    what the rules read: id, parties, signing date, term and mechanisms."""
-    a, m = tables.agreements, tables.mechanisms
-    query = (
-        select(
-            a.c.id,
-            a.c.title,
-            _json_field(connection, "parties"),
-            _json_field(connection, "signed_on"),
-            _json_field(connection, "term"),
-            _json_field(connection, "mechanisms"),
-        )
-        .where(exists(select(m.c.id).where(m.c.agreement_id == a.c.id)))
-        .order_by(_binary(connection, a.c.id))
+    what the rules read: id, parties, signing date, term and mechanisms.
+
+    The database cuts those parts out of each record into one small JSON document, which
+    the model reads in one pass (no Python dictionaries in between)."""
+    fields = ("parties", "signed_on", "term", "mechanisms")
+    if connection.dialect.name == "postgresql":
+        # The record parsed once per row (OFFSET 0 keeps the planner from copying the
+        # cast into each field).
+        parts = ", ".join(f"'{f}', r.record->'{f}'" for f in fields)
+        document = f"CAST(jsonb_build_object('id', a.id, 'title', a.title, {parts}) AS text)"
+        order = 'a.id COLLATE "C"'
+        parsed = " CROSS JOIN LATERAL (SELECT CAST(a.record AS jsonb) AS record OFFSET 0) r"
+    else:
+        parts = ", ".join(f"'{f}', a.record->'$.{f}'" for f in fields)
+        document = f"json_object('id', a.id, 'title', a.title, {parts})"
+        order = "a.id"
+        parsed = ""
+    sql = (
+        f"SELECT {document} FROM agreements a{parsed}"
+        " WHERE EXISTS (SELECT 1 FROM mechanisms m WHERE m.agreement_id = a.id)"
     )
+    query = text(f"{sql} ORDER BY {order}")
     if ids is not None:
-        query = query.where(a.c.id.in_(sorted(ids)))
-    return [
-        Agreement.model_validate(
-            {
-                "id": row[0],
-                "title": row[1],
-                "parties": row[2],
-                "signed_on": row[3],
-                "term": row[4],
-                "mechanisms": row[5],
-            }
+        query = text(f"{sql} AND a.id IN :ids ORDER BY {order}").bindparams(
+            bindparam("ids", sorted(ids), expanding=True)
         )
-        for row in connection.execute(query)
-    ]
+    validate = Agreement.model_validate_json
+    return [validate(document) for document in connection.execute(query).scalars()]
 
 
-def _dated(query: Any, now: datetime, windows: Sequence[Window] | None) -> Any:
-    query = query.where(events.c.earliest_utc <= _until(now))
-    if windows is not None:
-        query = query.where(
-            or_(
-                false(),
-                *(
-                    events.c.earliest_utc.between(
-                        (start.astimezone(UTC) - SLACK).isoformat(),
-                        (end.astimezone(UTC) + SLACK).isoformat(),
-                    )
-                    for start, end in windows
-                ),
-            )
+def _dated(query: Any, now: datetime) -> Any:
+    return query.where(events.c.earliest_utc <= _until(now))
+
+
+def _windows(connection: Connection, windows: Sequence[Window], now: datetime) -> Any:
+    """The windows as a table of (low, high) ISO bounds, each cut at `now`: joined to the
+    kind's index, each is one range of it (an OR of ranges, the planner may scan the kind)."""
+    until, slack = _until(now), _slack(connection)
+    rows = [[_utc(start - slack), min(_utc(end + slack), until)] for start, end in windows]
+    if connection.dialect.name == "postgresql":
+        sql = (
+            "SELECT w->>0 AS low, w->>1 AS high"
+            " FROM jsonb_array_elements(CAST(:windows AS jsonb)) AS w"
         )
-    return query
+    else:
+        sql = "SELECT value->>0 AS low, value->>1 AS high FROM json_each(:windows)"
+    table = text(sql).bindparams(windows=json.dumps(rows)).columns(low=String, high=String)
+    return table.cte("windows").prefix_with("MATERIALIZED")
 
 
 def registry_wide(connection: Connection, kinds: Collection[str], now: datetime) -> list[Event]:
     """Events of these kinds that name no agreement (a trigger for every agreement)."""
     named = exists(select(event_links.c.event_id).where(event_links.c.event_id == events.c.id))
-    query = _dated(
-        select(events.c.record).where(events.c.kind.in_(sorted(kinds)), ~named), now, None
-    )
+    query = _dated(select(events.c.record).where(events.c.kind.in_(sorted(kinds)), ~named), now)
     return [Event.model_validate_json(r) for r in connection.execute(query).scalars()]
 
 
@@ -181,30 +239,41 @@ def linked_events(
     agreements: Collection[str] | None = None,
     windows: Sequence[Window] | None = None,
     not_happened: bool = False,
-) -> Iterator[tuple[str, Event]]:
-    """Each event of these kinds with each agreement it names, whole (for the few kinds
-    whose every event counts: triggers, requests, end conditions, consultations in a
-    clock's window), by agreement id then event id; an event once per agreement."""
+) -> Iterator[tuple[str, FactRow | Event]]:
+    """Each event of these kinds with each agreement it names (for the few kinds whose
+    every event counts: triggers, requests, end conditions, consultations in a clock's
+    window), by agreement id then event id; an event once per agreement, as a `FactRow`
+    from its columns with its actors, its references to that agreement from its links."""
     e, link = events, event_links
+    source: Any = e
+    ranges: list[ColumnElement[bool]] = []
+    if windows is not None and connection.dialect.name == "postgresql":
+        # PostgreSQL reads an OR of ranges as one bitmap of index ranges, and cannot
+        # estimate a joined table of windows (it would hash the whole kind).
+        until, slack = _until(now), _slack(connection)
+        spans = [(_utc(a - slack), min(_utc(b + slack), until)) for a, b in windows]
+        ranges = [or_(false(), *(e.c.earliest_utc.between(a, b) for a, b in spans))]
+    elif windows is not None:
+        span = _windows(connection, windows, now)
+        source = span.join(e, e.c.earliest_utc.between(span.c.low, span.c.high))
     query = (
-        select(link.c.agreement_id, e.c.id, e.c.record)
-        .select_from(e.join(link, link.c.event_id == e.c.id))
-        .where(e.c.kind.in_(sorted(kinds)))
-        .order_by(link.c.agreement_id, e.c.id)
+        select(*_FACTS, _actors(connection) if "consultation" in kinds else null())
+        .select_from(source.join(link, link.c.event_id == e.c.id))
+        .where(e.c.kind.in_(sorted(kinds)), *ranges)
+        .order_by(link.c.agreement_id, e.c.id, link.c.position)
     )
     if agreements is not None:
         query = query.where(link.c.agreement_id.in_(sorted(agreements)))
-    queries = [_dated(query, now, windows)]
+    if windows is None:
+        query = _dated(query, now)
+    queries = [query]
     if not_happened:  # two probes of (kind, happened): an OR of both would scan the kind
-        queries = [q.where(e.c.happened == false()) for q in queries]
-        queries.append(_dated(query.where(e.c.happened.is_(None)), now, windows))
+        queries = [query.where(e.c.happened == false()), query.where(e.c.happened.is_(None))]
     for each in queries:
-        previous: tuple[str, str] | None = None
-        for aid, event_id, record in connection.execute(each):
-            if (aid, event_id) == previous:
-                continue
-            previous = (aid, event_id)
-            yield aid, Event.model_validate_json(record)
+        for (aid, _), same in groupby(connection.execute(each), key=itemgetter(0, 3)):
+            rows = list(same)
+            actors = rows[0][14]
+            yield aid, _fact(connection, aid, rows, tuple(json.loads(actors)) if actors else ())
 
 
 def agreement_events(connection: Connection, agreement_id: str) -> list[Event]:
@@ -266,12 +335,14 @@ def streamed_facts(
     )
     if agreements is not None:
         query = query.where(link.c.agreement_id.in_(sorted(agreements)))
-    rows = connection.execute(_dated(query, now, None).execution_options(yield_per=5000))
+    rows = connection.execute(_dated(query, now).execution_options(yield_per=5000))
     for aid, own in groupby(rows, key=itemgetter(0)):
         yield aid, [_fact(connection, aid, list(same)) for _, same in groupby(own, itemgetter(3))]
 
 
-def _fact(connection: Connection, aid: str, rows: Sequence[Any]) -> FactRow | Event:
+def _fact(
+    connection: Connection, aid: str, rows: Sequence[Any], actors: tuple[str, ...] = ()
+) -> FactRow | Event:
     """One event from its rows (one per link to `aid`, in the links' order)."""
     refs: dict[str, list[str]] = {"agreement": [], "provision": [], "mechanism": []}
     for link in rows:
@@ -299,6 +370,7 @@ def _fact(connection: Connection, aid: str, rows: Sequence[Any]) -> FactRow | Ev
         agreements=tuple(refs["agreement"]),
         provisions=tuple(refs["provision"]),
         mechanisms=tuple(refs["mechanism"]),
+        actors=actors,
     )
 
 
@@ -307,6 +379,122 @@ def _precision(on: str | None) -> str:
     if on is None:
         return "instant"
     return {1: "year", 2: "month"}.get(len(on.split("-")), "day")
+
+
+def reducible(connection: Connection, kind: str) -> bool:
+    """Whether every event of `kind` has its facts in columns (NULL `happened`: a row
+    written before revision 0008 that it could not read), by one probe of
+    `ix_events_kind_happened`."""
+    blank = select(events.c.id).where(events.c.kind == kind, events.c.happened.is_(None))
+    return not connection.execute(select(exists(blank))).scalar_one()
+
+
+def _asked(connection: Connection, asks: Sequence[PeriodAsk]) -> Any:
+    """The asks as a table the database reads from one JSON parameter: no temporary
+    table, and one statement however many periods are asked."""
+    rows = [
+        [a.agreement, a.mechanism, a.provision, _utc(a.start), _utc(a.stop), _utc(a.low)]
+        for a in asks
+    ]
+    if connection.dialect.name == "postgresql":
+        sql = (
+            "SELECT (x.n - 1)::int AS n, x.v->>0 AS aid, x.v->>1 AS mid, x.v->>2 AS pid,"
+            " x.v->>3 AS start, x.v->>4 AS stop, x.v->>5 AS low"
+            " FROM jsonb_array_elements(CAST(:asks AS jsonb)) WITH ORDINALITY AS x(v, n)"
+        )
+    else:
+        sql = (
+            "SELECT CAST(key AS INTEGER) AS n, value->>0 AS aid, value->>1 AS mid,"
+            " value->>2 AS pid, value->>3 AS start, value->>4 AS stop, value->>5 AS low"
+            " FROM json_each(:asks)"
+        )
+    columns = {name: String for name in ("aid", "mid", "pid", "start", "stop", "low")}
+    table = text(sql).bindparams(asks=json.dumps(rows)).columns(n=Integer, **columns)
+    return table.cte("asked").prefix_with("MATERIALIZED")
+
+
+def _utc(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat()
+
+
+def period_meetings(
+    connection: Connection, asks: Sequence[PeriodAsk], now: datetime, pick: Pick
+) -> dict[int, FactRow]:
+    """`rules.indexed.Reads.meetings`: for each period, one probe of `ix_event_links_kind`
+    (the agreement's meetings from the period's start, or from `low` for `unplaced`, in
+    order of instant then id) that stops at the first meeting that qualifies.
+
+    Instants are compared as the UTC ISO strings the store writes (`earliest_utc`,
+    `latest_utc`), which order as the instants do."""
+    if not asks:
+        return {}
+    asked, link, e = _asked(connection, asks), event_links, events
+    start, stop = asked.c.start, asked.c.stop
+    inside = and_(link.c.earliest_utc >= start, e.c.latest_utc < stop)
+    conditions = {
+        "held": [inside, e.c.happened == true()],
+        "denied": [inside, e.c.happened == false()],
+        "unplaced": [
+            link.c.earliest_utc >= asked.c.low,
+            link.c.earliest_utc < stop,
+            e.c.latest_utc >= start,
+            ~inside,
+            e.c.happened == true(),
+        ],
+    }[pick]
+    first = (
+        select(link.c.event_id)
+        .select_from(link.join(e, e.c.id == link.c.event_id))
+        .where(
+            link.c.agreement_id == asked.c.aid,
+            link.c.kind == "meeting",
+            link.c.earliest_utc < stop,
+            link.c.earliest_utc <= _utc(now),
+            or_(
+                link.c.target == "agreement",
+                and_(link.c.target == "mechanism", link.c.target_id == asked.c.mid),
+                and_(link.c.target == "provision", link.c.target_id == asked.c.pid),
+            ),
+            e.c.draft == false(),
+            e.c.background == false(),
+            *conditions,
+        )
+        .order_by(_binary(connection, link.c.earliest_utc), _binary(connection, link.c.event_id))
+        .limit(1)
+        .correlate(asked)
+        .scalar_subquery()
+    )
+    found = connection.execute(select(asked.c.n, first)).all()
+    firsts = {n: event_id for n, event_id in found if event_id is not None}
+    if not firsts:
+        return {}
+    wanted = sorted(set(firsts.values()))
+    facts = {
+        row[0]: _row_fact(row)
+        for row in connection.execute(
+            select(*_FACTS[3:]).where(e.c.id.in_(bindparam("ids", wanted, expanding=True)))
+        )
+    }
+    return {n: facts[event_id] for n, event_id in firsts.items()}
+
+
+def _row_fact(row: Sequence[Any]) -> FactRow:
+    """An event's facts from its columns (those after the link's in `_FACTS`), without
+    references: what deciding a period reads of the meeting that decides it."""
+    event_id, kind, subkind, at, on, precision, earliest, latest, happened, bg, draft = row
+    return FactRow(
+        id=event_id,
+        kind=kind,
+        subkind=subkind,
+        at=datetime.fromisoformat(at) if at is not None else None,
+        on=on,
+        date_precision=precision or _precision(on),
+        first=datetime.fromisoformat(earliest),
+        last=datetime.fromisoformat(latest),
+        happened=bool(happened),
+        background=bool(bg),
+        is_draft=bool(draft),
+    )
 
 
 @dataclass(frozen=True)
@@ -329,7 +517,7 @@ class RuleReads:
         agreements: Collection[str] | None = None,
         windows: Sequence[Window] | None = None,
         not_happened: bool = False,
-    ) -> Iterator[tuple[str, Event]]:
+    ) -> Iterator[tuple[str, FactRow | Event]]:
         return linked_events(
             self.connection,
             kinds,
@@ -338,6 +526,12 @@ class RuleReads:
             windows=windows,
             not_happened=not_happened,
         )
+
+    def reducible(self, kind: str) -> bool:
+        return reducible(self.connection, kind)
+
+    def meetings(self, asks: Sequence[PeriodAsk], now: datetime, pick: Pick) -> dict[int, FactRow]:
+        return period_meetings(self.connection, asks, now, pick)
 
     def streamed(
         self, kinds: Collection[str], now: datetime, *, agreements: Collection[str] | None = None

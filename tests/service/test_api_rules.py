@@ -312,7 +312,12 @@ def test_an_event_stored_before_the_year_bounds_can_be_deleted(writable: Service
             )
             connection.execute(
                 insert(store_events.event_links).values(
-                    event_id="far", position=0, agreement_id="ua-ro-2024", target="agreement"
+                    event_id="far",
+                    position=0,
+                    agreement_id="ua-ro-2024",
+                    target="agreement",
+                    kind="meeting",
+                    earliest_utc="9999-12-31T23:00:00+00:00",
                 )
             )
     finally:

@@ -26,6 +26,7 @@ from pactwatch.rules import indexed as indexed_module
 from pactwatch.rules.indexed import Due, evaluate_indexed, reevaluate
 from pactwatch.rules.status import assess_agreement
 from pactwatch.store import events as store_events
+from pactwatch.store import rule_events
 from pactwatch.store.registry import Registry
 from pactwatch.store.rule_events import FactRow, RuleReads, agreement_events, streamed_facts
 from tests.rule_case import RuleCase, read_cases
@@ -404,3 +405,211 @@ def test_status_reads_one_agreements_events_and_says_the_same(registry: Registry
             expected = assess_agreement(record, evaluate([record], every, now), every, now)
             got = assess_agreement(record, evaluate([record], own, now), own, now)
             assert got.as_dict() == expected.as_dict()
+
+
+# The store's reduction of meetings, edge by edge ---------------------------------------
+#
+# `due` asks the store only for the meeting that decides each period (`Reads.meetings`).
+# Each test below sets up one edge that reduction could get wrong, checks the answer means
+# what the rules say, and holds it beside the whole-memory answer.
+
+NOW_EDGE = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def _duty(aid: str, partner: str = "GB") -> Agreement:
+    """Signed 2024-03-01, a yearly dialogue on provision p1, a 24-hour clock on p0."""
+    return Agreement.model_validate(
+        {
+            "id": aid,
+            "title": f"Agreement {aid}",
+            "parties": ["UA", partner],
+            "signed_on": "2024-03-01",
+            "term": {"years": 10},
+            "provisions": [
+                {"id": f"p{j}", "action": "do", "object": f"thing {j}", "domains": ["other"]}
+                for j in range(3)
+            ],
+            "mechanisms": [
+                {"id": "term", "kind": "term"},
+                {"id": "dialogue", "kind": "recurring", "every": "P1Y", "provision": "p1"},
+                {
+                    "id": "consult",
+                    "kind": "consultation_on_trigger",
+                    "within": "PT24H",
+                    "triggers": ["renewed_aggression"],
+                    "provision": "p0",
+                },
+            ],
+        }
+    )
+
+
+def _meeting(event_id: str, **fields: Any) -> Event:
+    data: dict[str, Any] = {"id": event_id, "kind": "meeting", "sources": [SOURCE]}
+    data["description"] = f"meeting {event_id}"
+    return Event.model_validate({**data, **fields})
+
+
+def _periods(registry: Registry, aid: str = "ua-e1") -> list[Obligation]:
+    """The dialogue's periods, after checking the indexed answer is the whole one."""
+    expected = whole(registry, NOW_EDGE)
+    assert shown(indexed(registry, NOW_EDGE)) == shown(expected)
+    return [o for o in expected if o.agreement == aid and o.mechanism == "dialogue"]
+
+
+def test_a_tie_on_the_instant_goes_to_the_smaller_id(registry: Registry) -> None:
+    """Two meetings at one instant (written in two zones): the smaller id meets the
+    period; a background or draft meeting at an earlier instant counts for nothing."""
+    same = "2024-06-01T12:00:00+00:00"
+    put(
+        registry,
+        [_duty("ua-e1")],
+        [
+            _meeting("m-b", at=same, mechanisms=["ua-e1/dialogue"]),
+            _meeting("m-a", at="2024-06-01T15:00:00+03:00", mechanisms=["ua-e1/dialogue"]),
+            _meeting("m-0", at="2024-05-01T12:00:00+00:00", agreements=["ua-e1"], background=True),
+            _meeting(
+                "m-00",
+                at="2024-04-01T12:00:00+00:00",
+                agreements=["ua-e1"],
+                review={"state": "draft"},
+            ),
+        ],
+    )
+    first = _periods(registry)[0]
+    assert (first.state, first.fulfilled_by) == ("met", "m-a")
+    assert first.fulfilled_on == "2024-06-01T15:00+03:00"  # as recorded, in its own zone
+
+
+def test_a_period_is_decided_at_its_edges(registry: Registry) -> None:
+    """A meeting at the very start of a period is in it; one at the very end of a period
+    is in the next; a day's date on the period's last day is inside; a year that
+    straddles the anniversary meets neither period and is named as unplaced."""
+    put(
+        registry,
+        [_duty("ua-e1"), _duty("ua-e2")],
+        [
+            _meeting("m-start", at="2024-03-01T00:00:00+00:00", mechanisms=["ua-e1/dialogue"]),
+            _meeting("m-end", at="2025-03-01T00:00:00+00:00", mechanisms=["ua-e1/dialogue"]),
+            _meeting("m-last-day", on="2025-02-28", mechanisms=["ua-e2/dialogue"]),
+            _meeting("m-year", on="2025", mechanisms=["ua-e2/dialogue"]),
+        ],
+    )
+    one, two = _periods(registry, "ua-e1")[:2]
+    assert (one.state, one.fulfilled_by) == ("met", "m-start")
+    assert (two.state, two.fulfilled_by) == ("met", "m-end")
+    first, second, third = _periods(registry, "ua-e2")[:3]
+    assert (first.state, first.fulfilled_by) == ("met", "m-last-day")
+    assert second.state == "unrecorded" and "meeting m-year (2025) cannot be placed" in second.rule
+    assert third.state == "open" and third.fulfilled_by is None  # 2026-03-01 .. 2027-03-01
+
+
+def test_a_denial_and_a_retracted_meeting(registry: Registry) -> None:
+    """A record that the meeting was not held makes the period missed; a meeting recorded
+    and then deleted counts for nothing; a meeting dated after now does not meet the
+    running period."""
+    put(
+        registry,
+        [_duty("ua-e1")],
+        [
+            _meeting("m-no", on="2024-09-10", happened=False, agreements=["ua-e1"]),
+            _meeting("m-late", at="2026-12-01T00:00:00+00:00", mechanisms=["ua-e1/dialogue"]),
+        ],
+    )
+    gone = _meeting("m-gone", at="2025-05-05T10:00:00+00:00", mechanisms=["ua-e1/dialogue"])
+    registry.record_event(gone, "test", _no_problems)
+    assert _periods(registry)[1].fulfilled_by == "m-gone"
+    registry.delete_event("m-gone", "test")
+    first, second, third = _periods(registry)[:3]
+    assert (first.state, first.missed_by) == ("missed", "m-no")
+    assert (second.state, second.fulfilled_by) == ("unrecorded", None)
+    assert (third.state, third.fulfilled_by) == ("open", None)
+
+
+def test_a_meeting_naming_several_agreements_meets_each(registry: Registry) -> None:
+    """One meeting naming two agreements' dialogues meets both; a meeting naming another
+    provision of the agreement meets nothing, one naming the agreement itself does."""
+    put(
+        registry,
+        [_duty("ua-e1"), _duty("ua-e2", "DE"), _duty("ua-e3", "FR")],
+        [
+            _meeting("m-both", on="2024-07-01", mechanisms=["ua-e1/dialogue", "ua-e2/dialogue"]),
+            _meeting("m-other", on="2025-07-01", provisions=["ua-e3/p2"]),
+            _meeting("m-own", on="2025-08-01", provisions=["ua-e3/p1"], agreements=["ua-e2"]),
+        ],
+    )
+    assert _periods(registry, "ua-e1")[0].fulfilled_by == "m-both"
+    assert [o.fulfilled_by for o in _periods(registry, "ua-e2")[:2]] == ["m-both", "m-own"]
+    assert [o.state for o in _periods(registry, "ua-e3")[:2]] == ["unrecorded", "met"]
+    assert _periods(registry, "ua-e3")[1].fulfilled_by == "m-own"
+
+
+def test_no_event_is_no_finding(registry: Registry) -> None:
+    """With nothing recorded, every period passed is 'no meeting recorded', never missed,
+    and nothing is read for the periods to come."""
+    put(registry, [_duty("ua-e1")], [])
+    periods = _periods(registry)
+    assert [o.state for o in periods[:3]] == ["unrecorded", "unrecorded", "open"]
+    assert {o.state for o in periods[3:]} == {"upcoming"}
+    assert periods[0].label == "no meeting recorded"
+    assert not any(o.fulfilled_by or o.missed_by for o in periods)
+
+
+def test_the_store_is_asked_only_about_periods_begun(registry: Registry) -> None:
+    """Periods to come are never asked about; a denial or an unplaced meeting is asked
+    only for the periods over with none held."""
+    put(
+        registry,
+        [_duty("ua-e1")],
+        [_meeting("m-1", on="2024-05-01", mechanisms=["ua-e1/dialogue"])],
+    )
+    asked: list[tuple[str, int]] = []
+    with registry.reader().connect() as connection:
+        reads = RuleReads(connection)
+        real = reads.meetings
+
+        def meetings(asks: Any, now: datetime, pick: Any) -> Any:
+            asked.append((pick, len(asks)))
+            assert all(a.start <= now for a in asks)
+            return real(asks, now, pick)
+
+        object.__setattr__(reads, "meetings", meetings)
+        found = evaluate_indexed(reads, NOW_EDGE)
+    assert asked == [("held", 3), ("denied", 1), ("unplaced", 1)]
+    assert shown(found) == shown(whole(registry, NOW_EDGE))
+
+
+def test_a_database_that_does_not_collate_by_code_point(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL under another collation, ids and instants are ordered with COLLATE
+    "C" (no longer by the index); the answer stays the whole one."""
+    monkeypatch.setattr(rule_events, "_code_point_order", lambda connection: False)
+    records, found = generated(10)
+    put(registry, records, found)
+    for now in NOWS[1:3]:
+        assert shown(indexed(registry, now)) == shown(whole(registry, now))
+
+
+def test_a_consultation_at_the_edges_of_a_clock(registry: Registry) -> None:
+    """Clock windows are read without slack: a consultation at the trigger's instant or
+    at the very deadline meets the clock; one a second late does not, written in any zone."""
+    trigger = "2025-04-01T10:00:00+03:00"
+    events = [
+        Event.model_validate(
+            {"id": "t", "kind": "trigger", "subkind": "renewed_aggression", "at": trigger}
+            | {"sources": [SOURCE]}
+        )
+    ]
+    for aid, at in [
+        ("ua-e1", "2025-04-01T07:00:00+00:00"),  # the trigger's instant
+        ("ua-e2", "2025-04-02T09:00:00+02:00"),  # the deadline, in another zone
+        ("ua-e3", "2025-04-02T07:00:01+00:00"),  # a second late
+    ]:
+        data = {"id": f"c-{aid}", "kind": "consultation", "at": at, "actors": ["UA", "GB"]}
+        events.append(Event.model_validate(data | {"agreements": [aid], "sources": [SOURCE]}))
+    put(registry, [_duty(a) for a in ("ua-e1", "ua-e2", "ua-e3")], events)
+    expected = whole(registry, NOW_EDGE)
+    assert shown(indexed(registry, NOW_EDGE)) == shown(expected)
+    clocks = {o.agreement: o for o in expected if o.mechanism == "consult"}
+    assert [clocks[a].state for a in ("ua-e1", "ua-e2", "ua-e3")] == ["met", "met", "unrecorded"]
