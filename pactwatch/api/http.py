@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pactwatch.api.cache import Depends
 from pactwatch.api.config import ServiceConfig
+from pactwatch.api.held_reads import held_reads
 from pactwatch.store import state
 from pactwatch.store.engine import reader
 from pactwatch.store.state import digest
@@ -74,6 +75,8 @@ async def conditional(
         started = cache.start()
         if quick and config.engine.dialect.name == "sqlite":
             cached = produce()
+        elif quick:
+            cached = await held_reads(config.engine).run(produce)
         else:
             cached = await run_in_threadpool(produce)
         if config.cache_responses:
