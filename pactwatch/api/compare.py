@@ -59,10 +59,10 @@ def search_view(engine: Engine, pq: ProvisionQuery) -> dict[str, Any]:
 def matrix_bytes(engine: Engine) -> bytes:
     """`matrix_view` as JSON: the answer every write keeps rendered in the summary."""
     with read_connection(engine) as connection:
-        body = summary.document(connection, summary.MATRIX)
+        body = query.document_bytes(connection, summary.MATRIX)
         if body is None:  # a registry written before the summary existed
-            body = summary.matrix_body(connection)
-    return body.encode()
+            body = summary.matrix_body(connection).encode()
+    return body
 
 
 @router.get("/compare", summary="Partners x domains: counts and the provisions behind each cell")

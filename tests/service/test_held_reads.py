@@ -1,0 +1,137 @@
+"""PostgreSQL's quick reads: the driver's cursor and the held connections answer as before.
+
+`store.cursor_rows` sends the statements the query module builds once to psycopg's cursor,
+past SQLAlchemy's result machinery; `api.held_reads` runs the quick answers on threads
+that keep their connection. Each page, count, facet list and document they give must be
+what `Connection.execute` gives for the same statement (on SQLite, where the cursor path
+is not taken, the two are trivially the same), and a held connection the server dropped
+must be replaced without the reader seeing an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, text
+
+from pactwatch.api.held_reads import held_reads
+from pactwatch.store import cursor_rows, open_engine, query, summary
+from tests.service.conftest import Service, make_service
+
+FILTERS = [
+    query.ProvisionFilter(),
+    query.ProvisionFilter(domain="air_defence"),
+    query.ProvisionFilter(agreement="ua-ro-2024", kind="action"),
+    query.ProvisionFilter(actor="RO", partner="RO"),
+    query.ProvisionFilter(beneficiary="UA", domain="training"),
+]
+
+
+def _through_sqlalchemy(
+    connection: Connection, statement: Any, params: dict[str, Any], text_as_bytes: bool = False
+) -> Sequence[Sequence[Any]]:
+    rows = connection.execute(statement, params).all()
+    if text_as_bytes:
+        return [tuple(v.encode() if isinstance(v, str) else v for v in r) for r in rows]
+    return rows
+
+
+def _walk(connection: Connection, f: query.ProvisionFilter, sort: query.Sort) -> list[Any]:
+    """Every page of a filter in a sort, 7 at a time, with the cursors between them."""
+    pages: list[Any] = []
+    after = None
+    while True:
+        page = query.provision_page(connection, f, sort, 7, after)
+        pages.append(([(r.agreement_id, r.record, r.key) for r in page.items], page.next_key))
+        if page.next_key is None or len(pages) > 40:
+            return pages
+        after = page.next_key
+
+
+def _answers(connection: Connection) -> list[Any]:
+    out: list[Any] = [query.document_bytes(connection, summary.MATRIX)]
+    for f in FILTERS:
+        out += [query.count_provisions(connection, f), query.facets(connection, f)]
+        for name in query.SORTS:
+            for descending in (False, True):
+                out.append(_walk(connection, f, query.Sort(name, descending)))
+    return out
+
+
+def test_the_cursor_answers_as_sqlalchemy_does(
+    loaded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = open_engine(loaded)
+    try:
+        with engine.connect() as connection:
+            direct = _answers(connection)
+            monkeypatch.setattr(cursor_rows, "rows", _through_sqlalchemy)
+            through = _answers(connection)
+            stored = summary.document(connection, summary.MATRIX)
+    finally:
+        engine.dispose()
+    assert direct == through
+    assert stored is not None and direct[0] == stored.encode()
+    assert any(isinstance(x, list) and len(x) > 1 for x in direct)  # cursors were followed
+
+
+def test_the_cursor_path_tells_the_engine_each_statement(loaded: str) -> None:
+    """What listens to the engine (the query-plan tests) sees the cursor's statements."""
+    from sqlalchemy import event
+
+    engine = open_engine(loaded)
+    seen: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _capture(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    try:
+        with engine.connect() as connection:
+            query.provision_page(connection, FILTERS[1], query.Sort("agreement"), 5)
+            query.document_bytes(connection, summary.MATRIX)
+    finally:
+        engine.dispose()
+    assert any("provision_domains" in s for s in seen), seen
+    assert any("summary_documents" in s for s in seen), seen
+
+
+def _backends(service: Service) -> int:
+    """End every other connection of this user to this database; how many there were."""
+    engine = open_engine(service.url)
+    try:
+        with engine.connect() as connection:
+            ended = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND usename = current_user "
+                    "AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(ended)
+
+
+def test_a_dropped_held_connection_is_replaced(loaded: str) -> None:
+    if not loaded.startswith("postgresql"):
+        pytest.skip("held connections are PostgreSQL's (SQLite answers on the event loop)")
+    service = make_service(loaded)
+    paths = [
+        "/api/v1/provisions?domain=air_defence&limit=3",
+        "/api/v1/search?domain=training&limit=2",
+        "/api/v1/compare",
+    ]
+    try:
+        service.client.app.state.config.cache_responses = False  # type: ignore[attr-defined]
+        with service.client as client:
+            before = [client.get(p) for p in paths]
+            assert held_reads(service.client.app.state.config.engine)._threads > 0  # type: ignore[attr-defined]
+            assert _backends(service) > 0
+            after = [client.get(p) for p in paths]
+    finally:
+        service.close()
+    assert [r.status_code for r in before] == [200, 200, 200]
+    assert [(r.status_code, r.content) for r in after] == [(200, b.content) for b in before]
