@@ -10,13 +10,14 @@ must be replaced without the reader seeing an error.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, text
 
-from pactwatch.api.held_reads import held_reads
+from pactwatch.api.held_reads import held_reads, read_connection
 from pactwatch.store import cursor_rows, open_engine, query, summary
 from tests.service.conftest import Service, make_service
 
@@ -115,9 +116,12 @@ def _backends(service: Service) -> int:
     return int(ended)
 
 
+ON_POSTGRESQL = pytest.mark.parametrize("loaded", ["postgresql"], indirect=True)
+"""Held connections are PostgreSQL's (SQLite answers quick reads on the event loop)."""
+
+
+@ON_POSTGRESQL
 def test_a_dropped_held_connection_is_replaced(loaded: str) -> None:
-    if not loaded.startswith("postgresql"):
-        pytest.skip("held connections are PostgreSQL's (SQLite answers on the event loop)")
     service = make_service(loaded)
     paths = [
         "/api/v1/provisions?domain=air_defence&limit=3",
@@ -135,3 +139,27 @@ def test_a_dropped_held_connection_is_replaced(loaded: str) -> None:
         service.close()
     assert [r.status_code for r in before] == [200, 200, 200]
     assert [(r.status_code, r.content) for r in after] == [(200, b.content) for b in before]
+
+
+@ON_POSTGRESQL
+def test_held_reads_keep_one_autocommit_connection(loaded: str) -> None:
+    """A quick read sends its statements alone: no checkout, ping, BEGIN or ROLLBACK."""
+    engine = open_engine(loaded)
+    held = held_reads(engine)
+
+    def produce() -> tuple[int, bool, str]:
+        with read_connection(engine) as connection:
+            query.provision_page(connection, FILTERS[1], query.Sort("agreement"), 5)
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            return driver.info.backend_pid, driver.autocommit, driver.info.transaction_status.name
+
+    async def twice() -> list[tuple[int, bool, str]]:
+        return [await held.run(produce), await held.run(produce)]
+
+    try:
+        first, second = asyncio.run(twice())
+    finally:
+        engine.dispose()
+    assert first == second  # the same backend both times: the connection was kept
+    assert first[1:] == (True, "IDLE")  # autocommit: no transaction left open after a read
