@@ -50,6 +50,7 @@ class HeldReads:
         self._lock = threading.Lock()
         self._threads = 0
         self._idle = 0
+        self._held: dict[int, Connection] = {}
 
     async def run(self, produce: Callable[[], T]) -> T:
         """`produce()` on a worker whose connection `read_connection` hands out."""
@@ -60,6 +61,18 @@ class HeldReads:
                 self._threads += 1
                 threading.Thread(target=self._work, name="held-read", daemon=True).start()
         return await asyncio.wrap_future(future)
+
+    def connections(self) -> list[Connection]:
+        """The connections the workers hold now (one per worker)."""
+        with self._lock:
+            return list(self._held.values())
+
+    def _hold(self, connection: Connection | None) -> None:
+        with self._lock:
+            if connection is None:
+                self._held.pop(threading.get_ident(), None)
+            else:
+                self._held[threading.get_ident()] = connection
 
     def _work(self) -> None:
         connection: Connection | None = None
@@ -82,6 +95,7 @@ class HeldReads:
                     continue
                 connection = self._answer(connection, produce, future)
         finally:
+            self._hold(None)
             if connection is not None:
                 connection.close()
 
@@ -96,6 +110,7 @@ class HeldReads:
                 except BaseException as error:
                     future.set_exception(error)
                     return None
+                self._hold(connection)
             _local.held = (self.source, connection)
             try:
                 future.set_result(produce())
@@ -104,6 +119,7 @@ class HeldReads:
                 if not error.connection_invalidated:
                     future.set_exception(error)
                     return connection
+                self._hold(None)
                 connection.close()
                 connection = None
                 if attempt == 2:
