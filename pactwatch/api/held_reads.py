@@ -6,7 +6,7 @@ pool's 10 connections, so most requests opened an overflow connection (a new ser
 backend) and closed it afterwards; each checkout pinged the server, and each read was
 wrapped in BEGIN ... ROLLBACK, four round trips for one SELECT. Here a quick answer runs
 on one of `WORKERS` threads, each holding an autocommit connection of the same engine
-for as long as it is busy (a statement is its own snapshot, as under READ COMMITTED, the
+for as long as the thread lives (a statement is its own snapshot, as under READ COMMITTED, the
 engine's default, where each statement of a transaction also sees its own), so a read is
 its statements alone, prepared by psycopg after a few executions on that connection.
 
@@ -153,4 +153,5 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
     try:
         yield connection
     finally:
-        connection.rollback()  # ends SQLAlchemy's autobegun transaction: no round trip
+        if not connection.invalidated:  # a lost one is replaced by the worker
+            connection.rollback()  # ends SQLAlchemy's autobegun transaction: no round trip

@@ -53,7 +53,8 @@ async def conditional(
     Runs on the event loop; only a cache miss (and a stale generation) goes to a worker
     thread, so a cached answer costs no thread hand-off. A `quick` producer (a few index
     lookups and bytes joined, no page rendering) runs on the loop itself on SQLite, where
-    the hand-off to a thread costs more than the query.
+    the hand-off to a thread costs more than the query, and elsewhere on a thread that
+    keeps its connection (`held_reads`).
 
     `etag` overrides the generation-based tag (an agreement carries its own write ETag);
     `vary` names whatever else the response depends on (a page showing today's date);
