@@ -55,10 +55,11 @@ class HeldReads:
     async def run(self, produce: Callable[[], T]) -> T:
         """`produce()` on a worker whose connection `read_connection` hands out."""
         future: Future[T] = Future()
-        self._tasks.put((produce, future))
         with self._lock:
-            if self._idle == 0 and self._threads < self.workers:
+            self._tasks.put((produce, future))
+            if self._tasks.qsize() > self._idle and self._threads < self.workers:
                 self._threads += 1
+                self._idle += 1  # it takes a task as soon as it starts
                 threading.Thread(target=self._work, name="held-read", daemon=True).start()
         return await asyncio.wrap_future(future)
 
@@ -75,61 +76,67 @@ class HeldReads:
                 self._held[threading.get_ident()] = connection
 
     def _work(self) -> None:
+        """Take reads until idle for `idle_s`. A worker counts as idle again before it hands
+        its answer back, so the reader's next read finds it rather than starting another."""
         connection: Connection | None = None
         try:
             while True:
-                with self._lock:
-                    self._idle += 1
                 try:
                     produce, future = self._tasks.get(timeout=self.idle_s)
                 except queue.Empty:
                     with self._lock:
-                        self._idle -= 1
-                        if self._tasks.empty():
+                        if self._tasks.qsize() == 0:
+                            self._idle -= 1
                             self._threads -= 1
                             return
                     continue
                 with self._lock:
                     self._idle -= 1
-                if not future.set_running_or_notify_cancel():
-                    continue
-                connection = self._answer(connection, produce, future)
+                if future.set_running_or_notify_cancel():
+                    connection, outcome = self._answer(connection, produce)
+                else:
+                    outcome = None
+                with self._lock:
+                    self._idle += 1
+                if outcome is not None:
+                    result, error = outcome
+                    if error is None:
+                        future.set_result(result)
+                    else:
+                        future.set_exception(error)
         finally:
             self._hold(None)
             if connection is not None:
                 connection.close()
 
     def _answer(
-        self, connection: Connection | None, produce: Callable[[], Any], future: Future[Any]
-    ) -> Connection | None:
-        """Run one read; returns the connection to keep (None once it was lost)."""
+        self, connection: Connection | None, produce: Callable[[], Any]
+    ) -> tuple[Connection | None, tuple[Any, BaseException | None]]:
+        """Run one read: the connection to keep (None once it was lost), and the answer or
+        the error."""
         for attempt in (1, 2):
             if connection is None:
                 try:
                     connection = self.engine.connect()
                 except BaseException as error:
-                    future.set_exception(error)
-                    return None
+                    return None, (None, error)
                 self._hold(connection)
             _local.held = (self.source, connection)
             try:
-                future.set_result(produce())
-                return connection
+                return connection, (produce(), None)
             except DBAPIError as error:
                 if not error.connection_invalidated:
-                    future.set_exception(error)
-                    return connection
+                    return connection, (None, error)
                 self._hold(None)
                 connection.close()
                 connection = None
                 if attempt == 2:
-                    future.set_exception(error)
+                    return None, (None, error)
             except BaseException as error:
-                future.set_exception(error)
-                return connection
+                return connection, (None, error)
             finally:
                 _local.held = None
-        return connection
+        raise AssertionError("unreachable: the second attempt returns")
 
 
 def held_reads(engine: Engine) -> HeldReads:
