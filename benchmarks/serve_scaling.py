@@ -15,6 +15,10 @@ off: the readers' p50/p99 and the writes' p50/p99 (each write is one provision o
 agreement with 200 or 2,000 provisions, the writes per second both curators together);
 then the same writes with no readers, the write path's own latency.
 
+"cpu ms" is CPU per request of the serving processes: the service, and on PostgreSQL
+also the database server's backends of that database ("db ms", read from /proc), since
+Datasette and the SQLite service run their queries in-process.
+
 Figures only, no thresholds: the machine may be shared, so compare rows of one run.
 The floors the service is held to are printed beside them.
 """
@@ -34,7 +38,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from benchmarks.serve_load import (
     Figures,
@@ -127,22 +131,94 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(v) for v in fields[11:15]) / TICK + sum(cpu_seconds(c) for c in children)
 
 
+class BackendCpu:
+    """CPU used by the PostgreSQL server's backends of one database while a block runs.
+
+    The server is another process: without its share, a PostgreSQL row's CPU per request
+    would leave out the queries themselves, which Datasette's and SQLite's rows include.
+    Backends are found in /proc by the title PostgreSQL gives them (user, database,
+    client); one that ends during the block counts up to its last sample.
+    """
+
+    INTERVAL_S = 0.1
+
+    def __init__(self, database: str) -> None:
+        self.title = f" {database} ".encode()
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._follow, daemon=True)
+
+    def _sample(self) -> dict[int, float]:
+        found: dict[int, float] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                title = Path(f"/proc/{entry}/cmdline").read_bytes()
+                if title.startswith(b"postgres: ") and self.title in title:
+                    found[int(entry)] = cpu_seconds(int(entry))
+            except OSError:  # ended between the listing and the read
+                continue
+        return found
+
+    def _follow(self) -> None:
+        while not self._done.wait(self.INTERVAL_S):
+            self.last.update(self._sample())
+
+    def __enter__(self) -> BackendCpu:
+        self.first = self._sample()
+        self.last = dict(self.first)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join()
+        self.last.update(self._sample())
+
+    @property
+    def seconds(self) -> float:
+        return sum(used - self.first.get(pid, 0.0) for pid, used in self.last.items())
+
+
 @dataclass(frozen=True)
 class Measured:
     figures: Figures
     cpu_ms: float
-    """Server CPU per request: steadier than req/s on a machine shared with other work."""
+    """Server CPU per request: steadier than req/s on a machine shared with other work.
+    On PostgreSQL, the service's and the database server's backends' together."""
+    db_ms: float = 0.0
+    """Of `cpu_ms`, the PostgreSQL backends' share."""
 
 
 def measured(
-    label: str, url: str, seconds: int, process: subprocess.Popen[bytes], connections: int = 32
+    label: str,
+    url: str,
+    seconds: int,
+    process: subprocess.Popen[bytes],
+    connections: int = 32,
+    database: str | None = None,
 ) -> Measured:
+    backends = BackendCpu(database) if database else None
     before = cpu_seconds(process.pid)
-    figures = wrk(label, url, seconds, connections)
+    if backends is None:
+        figures = wrk(label, url, seconds, connections)
+    else:
+        with backends:
+            figures = wrk(label, url, seconds, connections)
     used = cpu_seconds(process.pid) - before
+    db = backends.seconds if backends else 0.0
     # wrk's 1 s warm-up is included in `used`: count its requests at the measured rate
     requests = figures.rps * (seconds + 1) if figures.rps else 0
-    return Measured(figures, used * 1000 / requests if requests else float("nan"))
+    if not requests:
+        return Measured(figures, float("nan"), float("nan"))
+    return Measured(figures, (used + db) * 1000 / requests, db * 1000 / requests)
+
+
+def database_of(registry: Registry) -> str | None:
+    """The PostgreSQL database whose backends serve `registry` (None on SQLite)."""
+    return make_url(registry.url).database if registry.backend == "postgresql" else None
 
 
 def target() -> str:
@@ -173,17 +249,19 @@ def start(registry: Registry, cache: bool) -> tuple[str, subprocess.Popen[bytes]
 
 def measure(registry: Registry, seconds: int, aid: str, pages: bool = True) -> list[Measured]:
     rows: list[Measured] = []
+    database = database_of(registry)
     for cache in (False, True):
         tag = "cached" if cache else "no cache"
         base, process = start(registry, cache)
         try:
             for name, url in queries(base, aid).items():
                 if pages or name != "agreement page":
-                    rows.append(measured(f"{name} ({tag})", url, seconds, process))
+                    label = f"{name} ({tag})"
+                    rows.append(measured(label, url, seconds, process, 32, database))
             if not cache and pages:
                 page = queries(base, aid)["agreement page"]
                 label = "agreement page, 1 connection (no cache)"
-                rows.append(measured(label, page, seconds, process, 1))
+                rows.append(measured(label, page, seconds, process, 1, database))
         finally:
             stop(process)
     return rows
@@ -271,6 +349,7 @@ def editors(
             queries(base, aid)["filtered JSON"],
             seconds,
             process,
+            database=database_of(registry),
         )
     finally:
         done.set()
@@ -318,7 +397,8 @@ def main() -> None:
     backends = options.backends.split(",")
     aid = target()
     print(f"{'backend':10} {'provisions':>10} {'query':48} {'req/s':>8} {'p50 ms':>8} "
-          f"{'p99 ms':>8} {'non-2xx':>7} {'x ds':>6} {'cpu ms':>7} {'x ds cpu':>8}")  # fmt: skip
+          f"{'p99 ms':>8} {'non-2xx':>7} {'x ds':>6} {'cpu ms':>7} {'x ds cpu':>8} "
+          f"{'db ms':>6}")  # fmt: skip
     with tempfile.TemporaryDirectory() as scratch:
         folder = options.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -371,7 +451,8 @@ def _row(backend: str, size: int, m: Measured, peer: Measured | None) -> None:
     cpu_ratio = peer.cpu_ms / m.cpu_ms if peer and m.cpu_ms else float("nan")
     print(
         f"{backend:10} {size:>10,} {f.label:48} {f.rps:8.0f} {f.p50_ms:8.1f} {f.p99_ms:8.1f} "
-        f"{f.errors:7d} {ratio:6.2f} {m.cpu_ms:7.2f} {cpu_ratio:8.2f}",
+        f"{f.errors:7d} {ratio:6.2f} {m.cpu_ms:7.2f} {cpu_ratio:8.2f}"
+        + (f" {m.db_ms:6.2f}" if m.db_ms else ""),
         flush=True,
     )
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import Engine
 
 from pactwatch.api.config import ServiceConfig, config
+from pactwatch.api.held_reads import read_connection
 from pactwatch.api.http import conditional
 from pactwatch.api.provisions import ProvisionQuery, depends_on, provision_query
 from pactwatch.model.codes import party_name
@@ -57,11 +58,11 @@ def search_view(engine: Engine, pq: ProvisionQuery) -> dict[str, Any]:
 
 def matrix_bytes(engine: Engine) -> bytes:
     """`matrix_view` as JSON: the answer every write keeps rendered in the summary."""
-    with reader(engine).connect() as connection:
-        body = summary.document(connection, summary.MATRIX)
+    with read_connection(engine) as connection:
+        body = query.document_bytes(connection, summary.MATRIX)
         if body is None:  # a registry written before the summary existed
-            body = summary.matrix_body(connection)
-    return body.encode()
+            body = summary.matrix_body(connection).encode()
+    return body
 
 
 @router.get("/compare", summary="Partners x domains: counts and the provisions behind each cell")
@@ -78,7 +79,7 @@ async def compare_answer(request: Request, cfg: ServiceConfig) -> Response:
 
 def search_bytes(engine: Engine, pq: ProvisionQuery) -> bytes:
     """`search_view` as JSON; each item's stored contract JSON is spliced in, not re-parsed."""
-    with reader(engine).connect() as connection:
+    with read_connection(engine) as connection:
         page = query.provision_page(connection, pq.filter, pq.sort, pq.limit, pq.after)
         facets = query.facets(connection, pq.filter)
     total = query.total_of(facets)

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pactwatch.api.cache import Depends
 from pactwatch.api.config import ServiceConfig
+from pactwatch.api.held_reads import held_reads
 from pactwatch.store import state
 from pactwatch.store.engine import reader
 from pactwatch.store.state import digest
@@ -52,7 +53,8 @@ async def conditional(
     Runs on the event loop; only a cache miss (and a stale generation) goes to a worker
     thread, so a cached answer costs no thread hand-off. A `quick` producer (a few index
     lookups and bytes joined, no page rendering) runs on the loop itself on SQLite, where
-    the hand-off to a thread costs more than the query.
+    the hand-off to a thread costs more than the query, and elsewhere on a thread that
+    keeps its connection (`held_reads`).
 
     `etag` overrides the generation-based tag (an agreement carries its own write ETag);
     `vary` names whatever else the response depends on (a page showing today's date);
@@ -74,6 +76,8 @@ async def conditional(
         started = cache.start()
         if quick and config.engine.dialect.name == "sqlite":
             cached = produce()
+        elif quick:
+            cached = await held_reads(config.engine).run(produce)
         else:
             cached = await run_in_threadpool(produce)
         if config.cache_responses:

@@ -17,12 +17,12 @@ from pactwatch.api.body import MERGE_PATCH, OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.downloads import as_download
 from pactwatch.api.errors import ApiError
+from pactwatch.api.held_reads import read_connection
 from pactwatch.api.http import conditional
 from pactwatch.api.views import checker, with_url_id
 from pactwatch.export.cells import neutral
 from pactwatch.model.taxonomy import domain_ids
 from pactwatch.store import query, write
-from pactwatch.store.engine import reader
 
 router = APIRouter(prefix="/api/v1", tags=["provisions"])
 Config = Annotated[ServiceConfig, Depends(config)]
@@ -112,7 +112,7 @@ def decode_cursor(cursor: str | None, sort: str) -> list[Any] | None:
 
 
 def _page(cfg: ServiceConfig, pq: ProvisionQuery) -> query.ProvisionPage:
-    with reader(cfg.engine).connect() as connection:
+    with read_connection(cfg.engine) as connection:
         try:
             return query.provision_page(connection, pq.filter, pq.sort, pq.limit, pq.after)
         except ValueError:

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from pactwatch.store import fts, summary, tables
+from pactwatch.store import cursor_rows, fts, summary, tables
 
 p, a = tables.provisions, tables.agreements
 pd, pp, ap = tables.provision_domains, tables.provision_parties, tables.agreement_parties
@@ -169,6 +169,16 @@ def _statement(key: tuple[Any, ...], f: ProvisionFilter, build: Any) -> Any:
     return found
 
 
+def _rows(
+    connection: Connection, f: ProvisionFilter, statement: Any, params: dict[str, Any]
+) -> Sequence[Sequence[Any]]:
+    """A statement's rows: one built once per shape goes to the driver's cursor
+    (`cursor_rows`); a text query, built per call, through SQLAlchemy."""
+    if f.q is not None:
+        return connection.execute(statement, params).all()
+    return cursor_rows.rows(connection, statement, params)
+
+
 def _child_in(table: Any, **where: str) -> ColumnElement[bool]:
     """The provision is among those with a child row of these values (index-driven)."""
     rows = select(table.c.agreement_id, table.c.provision_id).where(
@@ -209,7 +219,7 @@ def provision_page(
     params = {**_values(f), "f_limit": limit + 1}
     if after is not None:
         params.update({f"k{i}": v for i, v in enumerate(sort.decode(after))})
-    rows = connection.execute(_statement(shape, f, build), params).all()
+    rows = _rows(connection, f, _statement(shape, f, build), params)
     page = ProvisionPage([ProvisionRow(str(r[0]), str(r[1]), list(r[2:])) for r in rows[:limit]])
     if len(rows) > limit:
         page.next_key = [_jsonable(v) for v in page.items[-1].key]
@@ -252,14 +262,14 @@ def count_provisions(connection: Connection, f: ProvisionFilter) -> int:
             return select(func.coalesce(func.sum(pf.c.n), 0)).where(*_cube_where(_template(f)))
 
         total = _statement(("cube-count",), f, cube)
-        return int(connection.execute(total, {**_values(f), "any": summary.ANY}).scalar_one())
+        return int(_rows(connection, f, total, {**_values(f), "any": summary.ANY})[0][0])
 
     def live() -> Any:
         where = conditions(_template(f), dialect, probe=False)
         return select(func.count()).select_from(p).where(*where)
 
     query = _statement(("count", dialect), f, live)
-    return int(connection.execute(query, _values(f)).scalar_one())
+    return int(_rows(connection, f, query, _values(f))[0][0])
 
 
 def summarised(f: ProvisionFilter) -> bool:
@@ -311,7 +321,7 @@ def _cube_facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[t
 
     statement = _statement(("cube-facets",), f, build)
     out: dict[str, list[tuple[str, int]]] = {name: [] for name in columns}
-    for name, value, n in connection.execute(statement, {**_values(f), "any": summary.ANY}):
+    for name, value, n in _rows(connection, f, statement, {**_values(f), "any": summary.ANY}):
         out[str(name)].append((str(value), int(n)))
     if f.actor is not None:
         out["actor"] = _co_actors(connection, f)
@@ -386,6 +396,19 @@ def total_of(facets: dict[str, list[tuple[str, int]]]) -> int:
 
 
 CELL_IDS = summary.CELL_IDS
+_DOCUMENT = select(summary.summary_documents.c.body).where(
+    summary.summary_documents.c.name == bindparam("name")
+)
+
+
+def document_bytes(connection: Connection, name: str) -> bytes | None:
+    """A rendered summary document (`summary.document`) as the UTF-8 bytes the API sends:
+    on PostgreSQL fetched as bytes, so a matrix of 0.9 MB is neither decoded nor encoded."""
+    found = cursor_rows.rows(connection, _DOCUMENT, {"name": name}, text_as_bytes=True)
+    if not found:
+        return None
+    body = found[0][0]
+    return body if isinstance(body, bytes) else str(body).encode("utf-8")
 
 
 def matrix_partners(connection: Connection) -> list[str]:

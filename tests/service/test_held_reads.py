@@ -1,0 +1,174 @@
+"""PostgreSQL's quick reads: the driver's cursor and the held connections answer as before.
+
+`store.cursor_rows` sends the statements the query module builds once to psycopg's cursor,
+past SQLAlchemy's result machinery; `api.held_reads` runs the quick answers on threads
+that keep their connection. Each page, count, facet list and document they give must be
+what `Connection.execute` gives for the same statement (on SQLite, where the cursor path
+is not taken, the two are trivially the same), and a held connection the server dropped
+must be replaced without the reader seeing an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, text
+
+from pactwatch.api.held_reads import held_reads, read_connection
+from pactwatch.store import cursor_rows, open_engine, query, summary
+from tests.service.conftest import Service, make_service
+
+FILTERS = [
+    query.ProvisionFilter(),
+    query.ProvisionFilter(domain="air_defence"),
+    query.ProvisionFilter(agreement="ua-ro-2024", kind="action"),
+    query.ProvisionFilter(actor="RO", partner="RO"),
+    query.ProvisionFilter(beneficiary="UA", domain="training"),
+]
+
+
+def _through_sqlalchemy(
+    connection: Connection, statement: Any, params: dict[str, Any], text_as_bytes: bool = False
+) -> Sequence[Sequence[Any]]:
+    rows = connection.execute(statement, params).all()
+    if text_as_bytes:
+        return [tuple(v.encode() if isinstance(v, str) else v for v in r) for r in rows]
+    return rows
+
+
+def _walk(connection: Connection, f: query.ProvisionFilter, sort: query.Sort) -> list[Any]:
+    """Every page of a filter in a sort, 7 at a time, with the cursors between them."""
+    pages: list[Any] = []
+    after = None
+    while True:
+        page = query.provision_page(connection, f, sort, 7, after)
+        pages.append(([(r.agreement_id, r.record, r.key) for r in page.items], page.next_key))
+        if page.next_key is None or len(pages) > 40:
+            return pages
+        after = page.next_key
+
+
+def _answers(connection: Connection) -> list[Any]:
+    out: list[Any] = [query.document_bytes(connection, summary.MATRIX)]
+    for f in FILTERS:
+        out += [query.count_provisions(connection, f), query.facets(connection, f)]
+        for name in query.SORTS:
+            for descending in (False, True):
+                out.append(_walk(connection, f, query.Sort(name, descending)))
+    return out
+
+
+def test_the_cursor_answers_as_sqlalchemy_does(
+    loaded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = open_engine(loaded)
+    try:
+        with engine.connect() as connection:
+            direct = _answers(connection)
+            monkeypatch.setattr(cursor_rows, "rows", _through_sqlalchemy)
+            through = _answers(connection)
+            stored = summary.document(connection, summary.MATRIX)
+    finally:
+        engine.dispose()
+    assert direct == through
+    assert stored is not None and direct[0] == stored.encode()
+    assert any(isinstance(x, list) and len(x) > 1 for x in direct)  # cursors were followed
+
+
+def test_the_cursor_path_tells_the_engine_each_statement(loaded: str) -> None:
+    """What listens to the engine (the query-plan tests) sees the cursor's statements."""
+    from sqlalchemy import event
+
+    engine = open_engine(loaded)
+    seen: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _capture(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    try:
+        with engine.connect() as connection:
+            query.provision_page(connection, FILTERS[1], query.Sort("agreement"), 5)
+            query.document_bytes(connection, summary.MATRIX)
+    finally:
+        engine.dispose()
+    assert any("provision_domains" in s for s in seen), seen
+    assert any("summary_documents" in s for s in seen), seen
+
+
+def _held_pids(service: Service) -> set[int]:
+    engine = service.client.app.state.config.engine  # type: ignore[attr-defined]
+    pids = set()
+    for held in held_reads(engine).connections():
+        driver = held.connection.driver_connection
+        assert driver is not None
+        pids.add(driver.info.backend_pid)
+    return pids
+
+
+def _end_held(service: Service) -> set[int]:
+    """End the server backends of the service's held connections; their process ids.
+
+    Only those: other tests, in other workers, share the server and its database."""
+    pids = _held_pids(service)
+    killer = open_engine(service.url)
+    try:
+        with killer.connect() as connection:
+            for pid in pids:
+                connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        killer.dispose()
+    return pids
+
+
+ON_POSTGRESQL = pytest.mark.parametrize("loaded", ["postgresql"], indirect=True)
+"""Held connections are PostgreSQL's (SQLite answers quick reads on the event loop)."""
+
+
+@ON_POSTGRESQL
+def test_a_dropped_held_connection_is_replaced(loaded: str) -> None:
+    service = make_service(loaded)
+    paths = [
+        "/api/v1/provisions?domain=air_defence&limit=3",
+        "/api/v1/search?domain=training&limit=2",
+        "/api/v1/compare",
+    ]
+    try:
+        service.client.app.state.config.cache_responses = False  # type: ignore[attr-defined]
+        with service.client as client:
+            before = [client.get(p) for p in paths]
+            ended = _end_held(service)
+            after = [client.get(p) for p in paths]
+            now = _held_pids(service)
+    finally:
+        service.close()
+    assert [r.status_code for r in before] == [200, 200, 200]
+    assert [(r.status_code, r.content) for r in after] == [(200, b.content) for b in before]
+    assert ended and now - ended  # a lost connection was replaced by a new one
+
+
+@ON_POSTGRESQL
+def test_held_reads_keep_one_autocommit_connection(loaded: str) -> None:
+    """A quick read sends its statements alone: no checkout, ping, BEGIN or ROLLBACK."""
+    engine = open_engine(loaded)
+    held = held_reads(engine)
+
+    def produce() -> tuple[int, bool, str]:
+        with read_connection(engine) as connection:
+            query.provision_page(connection, FILTERS[1], query.Sort("agreement"), 5)
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            return driver.info.backend_pid, driver.autocommit, driver.info.transaction_status.name
+
+    async def twice() -> list[tuple[int, bool, str]]:
+        return [await held.run(produce), await held.run(produce)]
+
+    try:
+        first, second = asyncio.run(twice())
+    finally:
+        engine.dispose()
+    assert first == second  # the same backend both times: the connection was kept
+    assert first[1:] == (True, "IDLE")  # autocommit: no transaction left open after a read
