@@ -140,11 +140,37 @@ def partners_of(agreement: Agreement) -> set[str]:
 
 def rebuild(connection: Connection, agreements: Sequence[Agreement]) -> None:
     """Fill both tables for a whole load (the caller has emptied them)."""
-    rows = [row for a in agreements for row in facet_rows(a)]
+    rows = [row for a in agreements for row in cube_rows(a)]
     if rows:
         connection.execute(insert(provision_facets), rows)
+    render_cells(connection, agreements)
+
+
+def render_cells(connection: Connection, agreements: Sequence[Agreement]) -> None:
+    """The matrix cells and the compare answer, from a cube already filled for a load."""
     refresh_partners(connection, {p for a in agreements for p in partners_of(a)})
     render_matrix(connection)
+
+
+def cube_rows(agreement: Agreement) -> list[dict[str, object]]:
+    """`facet_rows` for a whole load: provisions with the same domains, actors and kind
+    count together, so the cube is expanded once per such signature, not per provision
+    (a million provisions fall into a few hundred thousand signatures at most)."""
+    signatures = Counter(
+        (tuple(dict.fromkeys(p.domains)), tuple(dict.fromkeys(p.actors)), p.kind)
+        for p in agreement.provisions
+    )
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    for (domains, actors, kind), n in signatures.items():
+        each = (*domains, ANY)
+        for x in (*actors, ANY):
+            for d in each:
+                for o in each:
+                    counts[(d, o, x, kind)] += n
+    return [
+        {"agreement_id": agreement.id, "domain": d, "co_domain": o, "actor": x, "kind": k, "n": n}
+        for (d, o, x, k), n in sorted(counts.items())
+    ]
 
 
 def refresh_agreement(
