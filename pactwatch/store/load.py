@@ -115,7 +115,7 @@ def _write_all(connection: Connection, agreements: Sequence[Agreement], *, defer
         writer.flush_if_full()
     writer.flush()
     bulk.restore(connection, deferred, names)
-    summary.render_cells(connection, agreements)
+    summary.render_cells(connection)
     return generation
 
 
