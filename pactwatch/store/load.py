@@ -120,7 +120,7 @@ def _write_all(connection: Connection, agreements: Sequence[Agreement], *, defer
 
 
 def _is_empty(connection: Connection) -> bool:
-    return connection.execute(select(tables.provisions.c.id).limit(1)).first() is None
+    return connection.execute(select(tables.agreements.c.id).limit(1)).first() is None
 
 
 def _is_sqlite(connection: Connection) -> bool:
