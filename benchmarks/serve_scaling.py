@@ -49,6 +49,7 @@ from benchmarks.serve_load import (
     wrk,
 )
 from pactwatch import verbs
+from pactwatch.model import Agreement
 from pactwatch.store import load_registry, open_engine
 
 PG_ENV = "PACTWATCH_BENCH_PG_URL"
@@ -81,10 +82,9 @@ def reused(size: int, folder: Path) -> Registry | None:
     return Registry("sqlite", size, str(db), took, db.stat().st_size / 1e6)
 
 
-def build(backend: str, size: int, folder: Path) -> Registry:
+def build(backend: str, size: int, folder: Path, agreements: list[Agreement]) -> Registry:
     if backend == "sqlite" and (found := reused(size, folder)) is not None:
         return found
-    agreements = synthetic_registry(50, size)
     if backend == "sqlite":
         url = str(folder / f"bench-{size}.db")
     else:
@@ -404,8 +404,9 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for size in sizes:
             peer: Measured | None = None
+            agreements = synthetic_registry(50, size)  # made once, loaded on each backend
             for backend in backends:
-                registry = build(backend, size, folder)
+                registry = build(backend, size, folder, agreements)
                 print(
                     f"{backend:10} {size:>10,} loaded in {registry.load_s:.1f} s, "
                     f"{registry.mb:.0f} MB",

@@ -7,6 +7,7 @@ constraint, crash mid-way) leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
-from pactwatch.store import fts, state, summary, tables, versions
+from pactwatch.store import bulk, fts, state, summary, tables, versions
 from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
@@ -61,19 +62,69 @@ def load_registry(
 ) -> LoadReport:
     """Replace the registry's content with these agreements, all or nothing.
 
-    `also` writes more rows (e.g. events) inside the same transaction.
+    `also` writes more rows (e.g. events) inside the same transaction. The rows go through
+    the database's bulk path (`bulk.py`); what they are is `agreement_rows`, the same rows
+    a curator's write makes.
     """
-    with engine.begin() as connection:
-        create_schema(connection)
-        _clear(connection)
-        _insert(connection, tables.domains, _domain_rows())
-        insert_agreements(connection, agreements)
-        summary.rebuild(connection, agreements)
-        if also is not None:
-            also(connection)
-        fts.rebuild(connection)
-        state.set_generation(connection, state.digest(record_json(a) for a in agreements))
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived rows: the collector would rescan them all
+    try:
+        with engine.begin() as connection, bulk.tuned(connection):
+            create_schema(connection)
+            fresh = _is_empty(connection)
+            _clear(connection)
+            generation = _write_all(connection, agreements, defer=fresh or _is_sqlite(connection))
+            if also is not None:
+                also(connection)
+            fts.rebuild(connection)
+            state.set_generation(connection, generation)
+    finally:
+        if collecting:
+            gc.enable()
     return LoadReport(len(agreements), sum(len(a.provisions) for a in agreements))
+
+
+def _write_all(connection: Connection, agreements: Sequence[Agreement], *, defer: bool) -> str:
+    """Write every agreement's rows and the summaries; return the registry's generation.
+
+    With `defer`, the secondary indexes of the tables filled here (and PostgreSQL's
+    foreign keys) are built after their rows. That is always safe on SQLite, whose readers
+    keep their snapshot (WAL) whatever the writer does to the schema; on PostgreSQL
+    dropping an index or a key locks its table until the load commits, so only a load into
+    an empty registry (nobody is reading it yet) defers.
+    """
+    writer = bulk.RowWriter(connection)
+    names = [t.name for t in BULK_TABLES]
+    deferred = bulk.defer_checks(connection, names) if defer else []
+    writer.add(tables.domains, list(_domain_rows()))
+
+    def records() -> Iterator[str]:
+        """Each agreement's record JSON, as its rows are handed to the writer (the
+        generation is their digest, so no record is kept after its rows are written)."""
+        for agreement in agreements:
+            rows = agreement_rows(agreement)
+            for table in tables.metadata.sorted_tables:
+                if table in rows:
+                    writer.add(table, rows[table])
+            writer.flush_if_full()
+            yield str(rows[tables.agreements][0]["record"])
+
+    generation = state.digest(records())
+    for agreement in agreements:
+        writer.add(summary.provision_facets, summary.cube_rows(agreement))
+        writer.flush_if_full()
+    writer.flush()
+    bulk.restore(connection, deferred, names)
+    summary.render_cells(connection)
+    return generation
+
+
+def _is_empty(connection: Connection) -> bool:
+    return connection.execute(select(tables.agreements.c.id).limit(1)).first() is None
+
+
+def _is_sqlite(connection: Connection) -> bool:
+    return connection.dialect.name == "sqlite"
 
 
 def _clear(connection: Connection) -> None:
@@ -104,6 +155,9 @@ AGREEMENT_PARTS = (
     versions.agreement_versions,
 )
 """Tables holding one agreement's record, below its own row (rewritten on every edit)."""
+
+BULK_TABLES = (tables.domains, tables.agreements, *AGREEMENT_PARTS, summary.provision_facets)
+"""The tables a load fills through `bulk.RowWriter`."""
 
 
 def replace_agreement(connection: Connection, agreement: Agreement, version: int) -> None:
@@ -172,12 +226,17 @@ def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
     data = agreement.model_dump(mode="json")
     rows: dict[Table, list[Row]] = defaultdict(list)
     rows[versions.agreement_versions].append(versions.version_row(aid, data))
+    dumped = data["provisions"]
+    for position, provision in enumerate(agreement.provisions):
+        for table, items in provision_rows(aid, position, provision, dumped[position]).items():
+            rows[table].extend(items)
+    record = _spliced(data, [str(row["record"]) for row in rows[tables.provisions]])
     rows[tables.agreements].append({
         "id": aid, "title": agreement.title, "kind": agreement.kind,
         "signed_on": agreement.signed_on, "signed_at": agreement.signed_at,
         "legal_nature": agreement.legal_nature, "term_years": agreement.term.years,
         "ends_on": agreement.term.ends_on, "provision_count": len(agreement.provisions),
-        "record": json.dumps(data, ensure_ascii=False),
+        "record": record,
     })  # fmt: skip
     rows[tables.agreement_parties] = [
         {"agreement_id": aid, "position": i, "party": p} for i, p in enumerate(agreement.parties)
@@ -192,9 +251,6 @@ def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
         for s in agreement.sources
     ]  # fmt: skip
     signed_key = agreement.signed_on or SIGNED_UNKNOWN
-    for position, provision in enumerate(agreement.provisions):
-        for table, items in provision_rows(aid, position, provision).items():
-            rows[table].extend(items)
     for row in rows[tables.provisions]:
         row["signed_key"] = signed_key
     rows[tables.mechanisms] = [
@@ -210,6 +266,21 @@ def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
     return rows
 
 
+def _spliced(data: dict[str, Any], provisions: list[str]) -> str:
+    """`json.dumps(data, ensure_ascii=False)` with the provisions' JSON already encoded:
+    json writes an object as `{"key": value, ...}` and a list as `[item, ...]`, so joining
+    the parts the same way gives the same text, and no provision is encoded twice."""
+    parts = []
+    for key, value in data.items():
+        text = (
+            "[" + ", ".join(provisions) + "]"
+            if key == "provisions"
+            else json.dumps(value, ensure_ascii=False)
+        )
+        parts.append(json.dumps(key, ensure_ascii=False) + ": " + text)
+    return "{" + ", ".join(parts) + "}"
+
+
 def _children(aid: str, pid: str, values: Iterable[Any], to_row: Callable[[Any], Row]) -> list[Row]:
     return [
         {"agreement_id": aid, "provision_id": pid, "position": position, **to_row(value)}
@@ -217,8 +288,13 @@ def _children(aid: str, pid: str, values: Iterable[Any], to_row: Callable[[Any],
     ]
 
 
-def provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[Row]]:
-    """The rows one provision contributes (its own and its lists'), without `signed_key`."""
+def provision_rows(
+    aid: str, position: int, p: Provision, dumped: dict[str, Any] | None = None
+) -> dict[Table, list[Row]]:
+    """The rows one provision contributes (its own and its lists'), without `signed_key`.
+
+    `dumped` is the provision's `model_dump(mode="json")` when the caller has it already
+    (a load dumps each agreement once), so the record is not dumped a second time."""
     amount = p.amount
     parties = [("actor", c) for c in p.actors] + [("beneficiary", c) for c in p.beneficiaries]
     return {
@@ -238,7 +314,9 @@ def provision_rows(aid: str, position: int, p: Provision) -> dict[Table, list[Ro
                 "amount_value": amount.value if amount else None,
                 "amount_currency": amount.currency if amount else None,
                 "amount_period": amount.period if amount else None,
-                "record": provision_json(p),
+                "record": provision_json(p)
+                if dumped is None
+                else json.dumps(dumped, ensure_ascii=False),
                 "search_text": search_text(p),
             }
         ],

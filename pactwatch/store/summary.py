@@ -140,11 +140,89 @@ def partners_of(agreement: Agreement) -> set[str]:
 
 def rebuild(connection: Connection, agreements: Sequence[Agreement]) -> None:
     """Fill both tables for a whole load (the caller has emptied them)."""
-    rows = [row for a in agreements for row in facet_rows(a)]
+    rows = [row for a in agreements for row in cube_rows(a)]
     if rows:
         connection.execute(insert(provision_facets), rows)
-    refresh_partners(connection, {p for a in agreements for p in partners_of(a)})
+    render_cells(connection)
+
+
+def render_cells(connection: Connection) -> None:
+    """The matrix cells and the compare answer, from a cube already filled for a load.
+
+    Every cell at once, in two statements: `refresh_partners` asks for each partner's
+    cells one domain at a time, and at a million provisions PostgreSQL answers each of
+    those 1,400 questions by reading the domain's every row. The cells are the same,
+    written in the same order.
+    """
+    f, ap, pd, mc = (
+        provision_facets,
+        tables.agreement_parties,
+        tables.provision_domains,
+        matrix_cells,
+    )
+    owned = select(ap.c.agreement_id, ap.c.party).where(ap.c.party != HOME_PARTY).distinct()
+    pairs = owned.subquery()
+    counts = connection.execute(
+        select(pairs.c.party, f.c.co_domain, func.sum(f.c.n))
+        .join_from(f, pairs, pairs.c.agreement_id == f.c.agreement_id)
+        .where(f.c.domain == ANY, f.c.actor == ANY, f.c.co_domain != ANY)
+        .group_by(pairs.c.party, f.c.co_domain)
+        .order_by(pairs.c.party, f.c.co_domain)
+    ).all()
+    rank = func.row_number().over(
+        partition_by=(pairs.c.party, pd.c.domain), order_by=(pd.c.agreement_id, pd.c.provision_id)
+    )
+    ranked = (
+        select(pairs.c.party, pd.c.domain, pd.c.agreement_id, pd.c.provision_id, rank.label("rank"))
+        .join_from(pd, pairs, pairs.c.agreement_id == pd.c.agreement_id)
+        .subquery()
+    )
+    first: dict[tuple[str, str], list[str]] = {}
+    for party, domain, aid, pid in connection.execute(
+        select(ranked.c.party, ranked.c.domain, ranked.c.agreement_id, ranked.c.provision_id)
+        .where(ranked.c.rank <= CELL_IDS)
+        .order_by(ranked.c.party, ranked.c.domain, ranked.c.rank)
+    ):
+        first.setdefault((str(party), str(domain)), []).append(f"{aid}/{pid}")
+    by_partner: dict[str, list[dict[str, object]]] = {}
+    for party, domain, n in counts:
+        if not n:
+            continue
+        cell = {
+            "partner": party,
+            "domain": str(domain),
+            "count": int(n),
+            "provisions": first.get((str(party), str(domain)), []),
+            "url": f"/api/v1/provisions?partner={party}&domain={domain}",
+        }
+        by_partner.setdefault(str(party), []).append(
+            {"partner": party, "domain": domain, "n": int(n), "cell": json.dumps(cell)}
+        )
+    connection.execute(delete(mc))
+    for partner in sorted(by_partner):
+        connection.execute(insert(mc), by_partner[partner])
     render_matrix(connection)
+
+
+def cube_rows(agreement: Agreement) -> list[dict[str, object]]:
+    """`facet_rows` for a whole load: provisions with the same domains, actors and kind
+    count together, so the cube is expanded once per such signature, not per provision
+    (a million provisions fall into a few hundred thousand signatures at most)."""
+    signatures = Counter(
+        (tuple(dict.fromkeys(p.domains)), tuple(dict.fromkeys(p.actors)), p.kind)
+        for p in agreement.provisions
+    )
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    for (domains, actors, kind), n in signatures.items():
+        each = (*domains, ANY)
+        for x in (*actors, ANY):
+            for d in each:
+                for o in each:
+                    counts[(d, o, x, kind)] += n
+    return [
+        {"agreement_id": agreement.id, "domain": d, "co_domain": o, "actor": x, "kind": k, "n": n}
+        for (d, o, x, k), n in sorted(counts.items())
+    ]
 
 
 def refresh_agreement(
