@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
-from pactwatch.store import fts, state, summary, tables, versions
+from pactwatch.store import fts, records, state, summary, tables, versions
 from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
@@ -106,8 +106,9 @@ AGREEMENT_PARTS = (
 """Tables holding one agreement's record, below its own row (rewritten on every edit)."""
 
 
-def replace_agreement(connection: Connection, agreement: Agreement, version: int) -> None:
+def replace_agreement(connection: Connection, agreement: Agreement, version: int) -> str:
     """Write a new record for one agreement (a curator's edit); the caller owns the txn.
+    Returns the record's content version.
 
     The agreement's own row is updated in place, never deleted: concurrent writers wait on
     its lock and then see the new version, and rows elsewhere that refer to it (events)
@@ -129,6 +130,7 @@ def replace_agreement(connection: Connection, agreement: Agreement, version: int
         _insert(connection, table, rows.get(table, ()))
     fts.refresh(connection, agreement.id)
     summary.refresh_agreement(connection, agreement, before)
+    return str(rows[versions.agreement_versions][0]["version"])
 
 
 def _insert(connection: Connection, table: Table, rows: Iterable[Row]) -> None:
@@ -172,12 +174,13 @@ def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
     data = agreement.model_dump(mode="json")
     rows: dict[Table, list[Row]] = defaultdict(list)
     rows[versions.agreement_versions].append(versions.version_row(aid, data))
+    record, provisions_at = records.stored_record(data)
     rows[tables.agreements].append({
         "id": aid, "title": agreement.title, "kind": agreement.kind,
         "signed_on": agreement.signed_on, "signed_at": agreement.signed_at,
         "legal_nature": agreement.legal_nature, "term_years": agreement.term.years,
         "ends_on": agreement.term.ends_on, "provision_count": len(agreement.provisions),
-        "record": json.dumps(data, ensure_ascii=False),
+        "record": record, "provisions_at": provisions_at,
     })  # fmt: skip
     rows[tables.agreement_parties] = [
         {"agreement_id": aid, "position": i, "party": p} for i, p in enumerate(agreement.parties)

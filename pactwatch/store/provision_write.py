@@ -3,15 +3,12 @@
 Replacing the whole agreement for a one-provision edit (`write.save_provision`) validates,
 serialises and rewrites every provision: at 2,000 provisions that is seconds per write.
 Here an edit of an existing provision costs what the provision costs, in the caller's
-transaction: its row, the list rows that differ, its FTS row, the cube rows whose counts
-move (`summary.move_provision`), the agreement's record, version and content version,
-and one history row with that provision before and after.
-
-The stored record stays exactly what a full rewrite would store: a provision's stored
-JSON (`provisions.record`) is the very text it has inside the agreement's record (both are
-`json.dumps` of the same dump), so the new record is the old one with that text replaced,
-and the sorted-key text the content version hashes is spliced the same way. Where the
-text is not found (a record written by an older model), the whole record is rewritten.
+transaction: its row (whose `record` is its part of the agreement's record: `records.py`),
+the list rows that differ, its FTS row, the cube rows whose counts move
+(`summary.move_provision`), the agreement's version, its content version (the old
+provision's hash out of the sum, the new one's in: `content_hash.py`), and one history row
+with that provision before and after. Nothing here reads or writes a text the size of
+the agreement.
 
 Checks: the new provision is validated alone and checked inside the agreement's head
 (its sources, structure, term), so every problem it can cause is found with the path a
@@ -22,27 +19,49 @@ were checked when they were written. Creating a provision goes through the full 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import (
-    ColumnElement,
     Connection,
-    Text,
-    cast,
     delete,
-    func,
     insert,
     literal_column,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
 from pactwatch.model import Agreement, Problem, Provision
-from pactwatch.store import fts, summary, tables, versions, write
+from pactwatch.store import content_hash, fts, summary, tables, versions, write
 from pactwatch.store.load import PROVISION_LISTS, provision_json, provision_rows
+
+
+@dataclass(frozen=True)
+class _Locked:
+    """What an edit reads about the agreement, in the statement that locks its row."""
+
+    content_version: str
+    version: int
+    content_sum: bytes
+    unreviewed: int
+    head: str
+
+
+def _lock(connection: Connection, agreement_id: str) -> _Locked | None:
+    a, v = tables.agreements, versions.agreement_versions
+    query = (
+        select(v.c.version, a.c.version, v.c.content_sum, v.c.unreviewed, v.c.head)
+        .join_from(a, v, v.c.agreement_id == a.c.id)
+        .where(a.c.id == agreement_id)
+    )
+    if not _sqlite(connection):
+        query = query.with_for_update(of=a)
+    row = connection.execute(query).one_or_none()
+    if row is None:
+        return None
+    return _Locked(str(row[0]), int(row[1]), bytes(row[2]), int(row[3]), str(row[4]))
 
 
 def save_provision(
@@ -57,11 +76,10 @@ def save_provision(
     """Add a provision (the full write) or replace one (a `Patch`: merge into it) in place."""
     if create:
         return write.save_provision(connection, agreement_id, data, actor, check, if_match, create)
-    current = write.read_current(connection, agreement_id)
-    if current is None:
+    locked = _lock(connection, agreement_id)
+    if locked is None:
         raise write.unknown(agreement_id)
-    write.check_match(current, if_match)
-    record, version = current
+    write.check_match((locked.content_version, locked.version), if_match)
     pid = str(data.target_id if isinstance(data, write.Patch) else data.get("id", ""))
     p = tables.provisions
     rowid = literal_column("provisions.rowid") if _sqlite(connection) else p.c.position
@@ -72,30 +90,26 @@ def save_provision(
     ).one_or_none()
     if found is None:
         raise write.WriteRejected.one(404, "id", "unknown-provision", f"no provision {pid!r}")
-    position, old_json, row_number = int(found[0]), found[1], int(found[2])
-    spliced = _splice_at(record, old_json)
-    if spliced is None:  # not stored as a full write would store it: rewrite the whole
-        return write.save_provision(connection, agreement_id, data, actor, check, if_match)
+    position, old_json, row_number = int(found[0]), str(found[1]), int(found[2])
     old = json.loads(old_json)
     if isinstance(data, write.Patch):
         merged = write.merge_patch(old, data.changes)
         if isinstance(merged, dict):
             merged["id"] = pid
         data = write.as_object(merged)
-    new = _validated(connection, agreement_id, position, data, check)
+    new = _validated(locked.head, position, data, check)
     before = Provision.model_validate(old)
     new_json = provision_json(new)
-    after_record = record[: spliced[0]] + new_json + record[spliced[1] :]
-    version += 1
+    version = locked.version + 1
     _write_rows(connection, agreement_id, position, before, new)
     if _sqlite(connection):
         _reindex(connection, agreement_id, pid, row_number)
     summary.move_provision(connection, agreement_id, before, new)
     a = tables.agreements
-    connection.execute(
-        update(a).where(a.c.id == agreement_id).values(record=after_record, version=version)
+    connection.execute(update(a).where(a.c.id == agreement_id).values(version=version))
+    content_version = _new_version(
+        connection, agreement_id, locked, position, old, json.loads(new_json)
     )
-    _new_version(connection, agreement_id, old, json.loads(new_json), after_record)
     write.record_history(
         connection,
         actor,
@@ -104,31 +118,15 @@ def save_provision(
         before.model_dump_json(),
         new_json,
     )
-    return write.Written(None, version, write.etag(after_record, version), provision=new)
+    etag = write.etag(content_version, version)
+    return write.Written(None, version, etag, provision=new)
 
 
 def _sqlite(connection: Connection) -> bool:
     return connection.dialect.name == "sqlite"
 
 
-def _splice_at(record: str, piece: str | None) -> tuple[int, int] | None:
-    """Where `piece` (a provision's stored JSON) stands in the agreement's record.
-
-    The record holds it as one element of the provisions array, after `[` or `, ` and
-    before `,` or `]`; JSON escapes every quote inside a string, so an object's text can
-    only match at an object of the same content, and no two provisions share an id."""
-    if not piece:
-        return None
-    start = record.find(piece, record.find('"provisions": ['))
-    stop = start + len(piece)
-    if start < 0 or record[start - 1] not in "[ " or record[stop : stop + 1] not in (",", "]"):
-        return None
-    return start, stop
-
-
-def _validated(
-    connection: Connection, agreement_id: str, position: int, data: dict[str, Any], check: Any
-) -> Provision:
+def _validated(head: str, position: int, data: dict[str, Any], check: Any) -> Provision:
     """The provision, validated alone and checked as part of the agreement's head."""
     where = f"provisions.{position}"
     try:
@@ -144,14 +142,6 @@ def _validated(
             for e in error.errors(include_url=False)
         ]
         raise write.WriteRejected(422, problems) from None
-    v, a = versions.agreement_versions, tables.agreements
-    head = connection.execute(
-        select(v.c.head).where(v.c.agreement_id == agreement_id)
-    ).scalar_one_or_none()
-    if head is None:  # kept since revision 0007; cut from the record otherwise
-        head = connection.execute(
-            select(_head_json(connection)).where(a.c.id == agreement_id)
-        ).scalar_one()
     probe = Agreement.model_validate_json(head).model_copy(
         update={"provisions": [provision], "mechanisms": []}
     )
@@ -159,14 +149,6 @@ def _validated(
     if problems:
         raise write.WriteRejected(422, problems)
     return provision
-
-
-def _head_json(connection: Connection) -> ColumnElement[Any]:
-    """The record without its provisions, cut by the database (never parsed whole here)."""
-    record = tables.agreements.c.record
-    if _sqlite(connection):
-        return func.json_remove(record, "$.provisions")
-    return cast(cast(record, JSONB).op("-")(literal_column("'provisions'::text")), Text)
 
 
 def _moved(problem: Problem, where: str) -> Problem:
@@ -219,31 +201,24 @@ def _reindex(connection: Connection, agreement_id: str, pid: str, rowid: int) ->
 def _new_version(
     connection: Connection,
     agreement_id: str,
+    locked: _Locked,
+    position: int,
     old: dict[str, Any],
     new: dict[str, Any],
-    record: str,
-) -> None:
-    """The content version and unreviewed count after the edit, from the stored text."""
+) -> str:
+    """The content version and unreviewed count after the edit: the provision's old hash
+    out of the stored sum and its new one in."""
+    total = content_hash.combine(
+        locked.content_sum,
+        add=[content_hash.provision_part(position, new)],
+        remove=[content_hash.provision_part(position, old)],
+    )
+    counted = locked.unreviewed - versions.unreviewed(old) + versions.unreviewed(new)
+    content_version = content_hash.version_of_sum(total)
     v = versions.agreement_versions
-    stored = connection.execute(
-        select(v.c.canonical, v.c.unreviewed).where(v.c.agreement_id == agreement_id)
-    ).one_or_none()
-    piece = versions.canonical(old)
-    at = None if stored is None else _splice_at(str(stored[0]), piece)
-    if stored is None or at is None:
-        row = versions.version_row(agreement_id, json.loads(record))
-        connection.execute(delete(v).where(v.c.agreement_id == agreement_id))
-        connection.execute(insert(v).values(**row))
-        return
-    canonical = str(stored[0])
-    canonical = canonical[: at[0]] + versions.canonical(new) + canonical[at[1] :]
-    counted = int(stored[1]) - versions.unreviewed(old) + versions.unreviewed(new)
     connection.execute(
         update(v)
         .where(v.c.agreement_id == agreement_id)
-        .values(
-            canonical=canonical,
-            version=versions.version_of_text(canonical),
-            unreviewed=counted,
-        )
+        .values(content_sum=total, version=content_version, unreviewed=counted)
     )
+    return content_version

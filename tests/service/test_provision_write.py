@@ -1,10 +1,12 @@
 """An edit of one provision leaves the registry exactly as a rewrite of the whole record would.
 
 Each case edits a provision through `provision_write.save_provision` (the curator's path),
-snapshots every row the agreement owns, the summary tables and the search index, rolls
-back, then stores the same edited record with `load.replace_agreement` and snapshots
-again: the two must be equal, on SQLite and PostgreSQL. The whole-record path is made
-to fail inside the edit, so a silent fallback to it cannot pass these tests.
+snapshots every row the agreement owns, the summary tables, the search index, the whole
+record a reader assembles and the compare answer, rolls back, then stores the same edited
+record with `load.replace_agreement` and snapshots again: the two must be equal, on SQLite
+and PostgreSQL, and the assembled record must be the text `record_json` gives. The
+whole-record path is made to fail inside the edit, so a silent fallback to it cannot pass
+these tests.
 """
 
 from __future__ import annotations
@@ -21,14 +23,24 @@ from pactwatch.curate.validate import check_agreement
 from pactwatch.model import Agreement, Problem
 from pactwatch.settings import source_dirs
 from pactwatch.sources import SourceLibrary
-from pactwatch.store import fts, open_engine, provision_write, summary, tables, versions, write
+from pactwatch.store import (
+    fts,
+    open_engine,
+    provision_write,
+    records,
+    summary,
+    tables,
+    versions,
+    write,
+)
 from pactwatch.store.load import record_json, replace_agreement
 from pactwatch.web.citing import version_of
 from tests.service.conftest import DATA
 
 AID = "ua-ro-2024"
 Edit = Callable[[dict[str, Any]], dict[str, Any] | write.Patch]
-WHOLE_REGISTRY = (summary.provision_facets, summary.matrix_cells, summary.summary_documents)
+WHOLE_REGISTRY = (summary.provision_facets, summary.matrix_cells)
+ASSEMBLED = "(the whole record and the compare answer, as readers get them)"
 
 
 def _check(agreement: Agreement) -> list[Problem]:
@@ -64,6 +76,10 @@ def snapshot(connection: Connection, aid: str) -> dict[str, list[str]]:
         else:
             continue
         out[table.name] = sorted(repr(tuple(r)) for r in connection.execute(query))
+    whole = records.read(connection, aid)
+    assert whole is not None
+    matrix = summary.document(connection, summary.MATRIX) or summary.matrix_body(connection)
+    out[ASSEMBLED] = [whole.record, str(whole.version), whole.content_version, matrix]
     if connection.dialect.name == "sqlite":
         columns = ", ".join(("agreement_id", "provision_id", *fts.FTS_COLUMNS))
         rows = connection.execute(
@@ -74,9 +90,9 @@ def snapshot(connection: Connection, aid: str) -> dict[str, list[str]]:
 
 
 def _stored(connection: Connection, aid: str) -> tuple[dict[str, Any], int]:
-    a = tables.agreements
-    record, version = connection.execute(select(a.c.record, a.c.version).where(a.c.id == aid)).one()
-    return json.loads(record), int(version)
+    found = records.read(connection, aid)
+    assert found is not None
+    return json.loads(found.record), found.version
 
 
 Snapshot = dict[str, list[str]]
@@ -100,7 +116,8 @@ def both_ways(engine: Engine, pid: str, edit: Edit) -> tuple[Snapshot, Snapshot,
             agreement = Agreement.model_validate(record)
             replace_agreement(connection, agreement, version + 1)
             whole = snapshot(connection, AID)
-            same_etag = written.etag == write.etag(record_json(agreement), version + 1)
+            same_etag = written.etag == write.etag(version_of(agreement), version + 1)
+            assert whole[ASSEMBLED][0] == record_json(agreement)
             transaction.rollback()
     return incremental, whole, same_etag, version_of(agreement)
 
