@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import (
     Connection,
+    Select,
+    and_,
+    bindparam,
     delete,
     insert,
     literal_column,
@@ -40,28 +44,81 @@ from pactwatch.store.load import PROVISION_LISTS, provision_json, provision_rows
 
 @dataclass(frozen=True)
 class _Locked:
-    """What an edit reads about the agreement, in the statement that locks its row."""
+    """What an edit reads about the agreement and the provision, in the statement that
+    locks the agreement's row (`position` None: no such provision)."""
 
     content_version: str
     version: int
     content_sum: bytes
     unreviewed: int
     head: str
+    position: int | None
+    record: str
+    rowid: int
 
 
-def _lock(connection: Connection, agreement_id: str) -> _Locked | None:
-    a, v = tables.agreements, versions.agreement_versions
+@cache
+def _lock_query(dialect: str) -> Select[Any]:
+    """The locking read, built once per dialect (building a statement costs more than
+    running this one; so do the other statements of an edit, built below)."""
+    a, v, p = tables.agreements, versions.agreement_versions, tables.provisions
+    rowid = literal_column("provisions.rowid") if dialect == "sqlite" else p.c.position
     query = (
         select(v.c.version, a.c.version, v.c.content_sum, v.c.unreviewed, v.c.head)
+        .add_columns(p.c.position, p.c.record, rowid)
         .join_from(a, v, v.c.agreement_id == a.c.id)
-        .where(a.c.id == agreement_id)
+        .outerjoin(p, and_(p.c.agreement_id == a.c.id, p.c.id == bindparam("pid")))
+        .where(a.c.id == bindparam("aid"))
     )
-    if not _sqlite(connection):
-        query = query.with_for_update(of=a)
-    row = connection.execute(query).one_or_none()
+    return query if dialect == "sqlite" else query.with_for_update(of=a)
+
+
+_P = tables.provisions
+_KEPT = ("agreement_id", "id", "position", "signed_key")
+"""A provision's edit keeps its key, its place and its agreement's signing date."""
+_PROVISION_COLUMNS = [c.name for c in _P.c if c.name not in _KEPT]
+_UPDATE_PROVISION = (
+    update(_P)
+    .where(_P.c.agreement_id == bindparam("aid"), _P.c.id == bindparam("pid"))
+    .values({name: bindparam("v_" + name) for name in _PROVISION_COLUMNS})
+)
+_CLEAR_LIST = {
+    table: delete(table).where(
+        table.c.agreement_id == bindparam("aid"), table.c.provision_id == bindparam("pid")
+    )
+    for table in PROVISION_LISTS
+}
+_FILL_LIST = {table: insert(table) for table in PROVISION_LISTS}
+_FTS_OWNER = text(f"SELECT agreement_id, provision_id FROM {fts.FTS_TABLE} WHERE rowid = :r")
+_FTS_DELETE = text(f"DELETE FROM {fts.FTS_TABLE} WHERE rowid = :r")
+_FTS_DELETE_SLOW = text(
+    f"DELETE FROM {fts.FTS_TABLE} WHERE agreement_id = :a AND provision_id = :p"
+)
+_FTS_FILL = text(fts.FILL_ONE)
+_A = tables.agreements
+_BUMP = update(_A).where(_A.c.id == bindparam("aid")).values(version=bindparam("v_version"))
+_V = versions.agreement_versions
+_NEW_VERSION = (
+    update(_V)
+    .where(_V.c.agreement_id == bindparam("aid"))
+    .values(
+        content_sum=bindparam("v_sum"),
+        version=bindparam("v_version"),
+        unreviewed=bindparam("v_unreviewed"),
+    )
+)
+
+
+def _lock(connection: Connection, agreement_id: str, pid: str) -> _Locked | None:
+    query = _lock_query(connection.dialect.name)
+    row = connection.execute(query, {"aid": agreement_id, "pid": pid}).one_or_none()
     if row is None:
         return None
-    return _Locked(str(row[0]), int(row[1]), bytes(row[2]), int(row[3]), str(row[4]))
+    position = None if row[5] is None else int(row[5])
+    return _Locked(
+        str(row[0]), int(row[1]), bytes(row[2]), int(row[3]), str(row[4]),
+        position, str(row[6] or ""), int(row[7] or 0),
+    )  # fmt: skip
 
 
 def save_provision(
@@ -76,22 +133,15 @@ def save_provision(
     """Add a provision (the full write) or replace one (a `Patch`: merge into it) in place."""
     if create:
         return write.save_provision(connection, agreement_id, data, actor, check, if_match, create)
-    locked = _lock(connection, agreement_id)
+    pid = str(data.target_id if isinstance(data, write.Patch) else data.get("id", ""))
+    locked = _lock(connection, agreement_id, pid)
     if locked is None:
         raise write.unknown(agreement_id)
     write.check_match((locked.content_version, locked.version), if_match)
-    pid = str(data.target_id if isinstance(data, write.Patch) else data.get("id", ""))
-    p = tables.provisions
-    rowid = literal_column("provisions.rowid") if _sqlite(connection) else p.c.position
-    found = connection.execute(
-        select(p.c.position, p.c.record, rowid).where(
-            p.c.agreement_id == agreement_id, p.c.id == pid
-        )
-    ).one_or_none()
-    if found is None:
+    if locked.position is None:
         raise write.WriteRejected.one(404, "id", "unknown-provision", f"no provision {pid!r}")
-    position, old_json, row_number = int(found[0]), str(found[1]), int(found[2])
-    old = json.loads(old_json)
+    position, row_number = locked.position, locked.rowid
+    old = json.loads(locked.record)
     if isinstance(data, write.Patch):
         merged = write.merge_patch(old, data.changes)
         if isinstance(merged, dict):
@@ -105,8 +155,7 @@ def save_provision(
     if _sqlite(connection):
         _reindex(connection, agreement_id, pid, row_number)
     summary.move_provision(connection, agreement_id, before, new)
-    a = tables.agreements
-    connection.execute(update(a).where(a.c.id == agreement_id).values(version=version))
+    connection.execute(_BUMP, {"aid": agreement_id, "v_version": version})
     content_version = _new_version(
         connection, agreement_id, locked, position, old, json.loads(new_json)
     )
@@ -165,37 +214,25 @@ def _write_rows(
     """The provision's row, and the list tables whose rows differ (deleted and inserted)."""
     old = provision_rows(agreement_id, position, before)
     new = provision_rows(agreement_id, position, after)
-    p = tables.provisions
-    row = {k: v for k, v in new[p][0].items() if k not in ("agreement_id", "id", "position")}
-    connection.execute(
-        update(p).where(p.c.agreement_id == agreement_id, p.c.id == after.id).values(**row)
-    )
+    row = new[_P][0]
+    values = {"v_" + name: row[name] for name in _PROVISION_COLUMNS}
+    connection.execute(_UPDATE_PROVISION, {"aid": agreement_id, "pid": after.id, **values})
     for table in PROVISION_LISTS:
         if old[table] == new[table]:
             continue
-        connection.execute(
-            delete(table).where(
-                table.c.agreement_id == agreement_id, table.c.provision_id == after.id
-            )
-        )
+        connection.execute(_CLEAR_LIST[table], {"aid": agreement_id, "pid": after.id})
         if new[table]:
-            connection.execute(insert(table), new[table])
+            connection.execute(_FILL_LIST[table], new[table])
 
 
 def _reindex(connection: Connection, agreement_id: str, pid: str, rowid: int) -> None:
     """Replace the provision's FTS row: found by rowid when it shares the provision's."""
-    table = fts.FTS_TABLE
-    owner = connection.execute(
-        text(f"SELECT agreement_id, provision_id FROM {table} WHERE rowid = :r"), {"r": rowid}
-    ).one_or_none()
+    owner = connection.execute(_FTS_OWNER, {"r": rowid}).one_or_none()
     if owner is not None and tuple(owner) == (agreement_id, pid):
-        connection.execute(text(f"DELETE FROM {table} WHERE rowid = :r"), {"r": rowid})
+        connection.execute(_FTS_DELETE, {"r": rowid})
     else:  # indexed before rowids were shared: find it the slow way
-        connection.execute(
-            text(f"DELETE FROM {table} WHERE agreement_id = :a AND provision_id = :p"),
-            {"a": agreement_id, "p": pid},
-        )
-    connection.execute(text(fts.FILL_ONE), {"a": agreement_id, "p": pid})
+        connection.execute(_FTS_DELETE_SLOW, {"a": agreement_id, "p": pid})
+    connection.execute(_FTS_FILL, {"a": agreement_id, "p": pid})
 
 
 def _new_version(
@@ -215,10 +252,6 @@ def _new_version(
     )
     counted = locked.unreviewed - versions.unreviewed(old) + versions.unreviewed(new)
     content_version = content_hash.version_of_sum(total)
-    v = versions.agreement_versions
-    connection.execute(
-        update(v)
-        .where(v.c.agreement_id == agreement_id)
-        .values(content_sum=total, version=content_version, unreviewed=counted)
-    )
+    values = {"v_sum": total, "v_version": content_version, "v_unreviewed": counted}
+    connection.execute(_NEW_VERSION, {"aid": agreement_id, **values})
     return content_version

@@ -127,18 +127,22 @@ def record_history(
     kind, agreement_id, provision_id = entity
     action = "create" if before is None else "delete" if after is None else "update"
     connection.execute(
-        insert(tables.history).values(
-            at=datetime.now(UTC),
-            actor=actor,
-            entity=kind,
-            action=action,
-            agreement_id=agreement_id,
-            provision_id=provision_id,
-            version=version,
-            before=before,
-            after=after,
-        )
+        _HISTORY,
+        {
+            "at": datetime.now(UTC),
+            "actor": actor,
+            "entity": kind,
+            "action": action,
+            "agreement_id": agreement_id,
+            "provision_id": provision_id,
+            "version": version,
+            "before": before,
+            "after": after,
+        },
     )
+
+
+_HISTORY = insert(tables.history)
 
 
 def save_agreement(
