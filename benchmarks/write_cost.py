@@ -20,7 +20,8 @@ shown beside the client's. The edits go through the curator's check (`check_agre
 over the sources on this machine) as the API's do.
 
 Run: .venv/bin/python -m benchmarks.write_cost [--sizes 2000,20000]
-     [--pg postgresql://...] (PostgreSQL: works in a schema of its own, dropped after)
+     [--backends sqlite,postgresql] [--pg postgresql://...] (default PACTWATCH_TEST_PG_URL;
+     PostgreSQL: works in a schema of its own, dropped after)
 """
 
 from __future__ import annotations
@@ -177,16 +178,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000")
     parser.add_argument("--pg", default=os.environ.get("PACTWATCH_TEST_PG_URL", ""))
+    parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
     print(f"{'backend':10} {'per agr.':>7} {'':28} {'cpu ms':>9} {'server ms':>9} {'x floor':>9}")
+    backends = options.backends.split(",")
     with tempfile.TemporaryDirectory() as folder:
-        for size in sizes:
+        for size in sizes if "sqlite" in backends else []:
             db = str(Path(folder) / f"write-{size}.db")
             run(db, "sqlite", size, options.edits, options.repeat, False)
-    if options.pg:
+    if options.pg and "postgresql" in backends:
         with postgresql(options.pg) as url:
             for size in sizes:
                 run(url, "postgresql", size, options.edits, options.repeat, True)

@@ -47,6 +47,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -213,15 +214,42 @@ def _add_to_cube(
 ) -> None:
     """Add each key's difference to its count without reading the cube first: one upsert
     of every key (`n = n + difference`), then the keys that fell to zero deleted."""
-    names = ("domain", "co_domain", "actor", "kind")
+    if connection.dialect.name == "postgresql":
+        keys = sorted(changed)
+        columns = {name: [k[i] for k in keys] for i, name in enumerate(_KEY_NAMES)}
+        numbers = [changed[k] for k in keys]
+        connection.execute(_PG_UPSERT, {"aid": agreement_id, **columns, "n": numbers})
+        if any(n < 0 for n in numbers):
+            connection.execute(_PG_DROP_EMPTY, {"aid": agreement_id, **columns})
+        return
     rows = [
-        {"agreement_id": agreement_id, **dict(zip(names, k, strict=True)), "n": n}
+        {"agreement_id": agreement_id, **dict(zip(_KEY_NAMES, k, strict=True)), "n": n}
         for k, n in sorted(changed.items())
     ]
     connection.execute(_upsert(connection.dialect.name), rows)
     fallen = [{"aid": agreement_id, **_named(k)} for k, n in changed.items() if n < 0]
     if fallen:
         connection.execute(_DROP_EMPTY, fallen)
+
+
+_KEY_NAMES = ("domain", "co_domain", "actor", "kind")
+_UNNEST = (
+    "unnest(CAST(:domain AS text[]), CAST(:co_domain AS text[]), CAST(:actor AS text[]), "
+    "CAST(:kind AS text[])"
+)
+_PG_UPSERT = text(
+    "INSERT INTO provision_facets (agreement_id, domain, co_domain, actor, kind, n) "
+    f"SELECT :aid, d, o, x, k, n FROM {_UNNEST}, CAST(:n AS integer[])) AS t(d, o, x, k, n) "
+    "ON CONFLICT (agreement_id, domain, co_domain, actor, kind) "
+    "DO UPDATE SET n = provision_facets.n + excluded.n"
+)
+"""PostgreSQL: every key's difference in one statement (psycopg runs an executemany as one
+statement per row, each costing the client a quarter of a millisecond)."""
+_PG_DROP_EMPTY = text(
+    f"DELETE FROM provision_facets AS f USING {_UNNEST}) AS t(d, o, x, k) "
+    "WHERE f.agreement_id = :aid AND f.domain = t.d AND f.co_domain = t.o "
+    "AND f.actor = t.x AND f.kind = t.k AND f.n <= 0"
+)
 
 
 @cache
