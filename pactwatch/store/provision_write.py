@@ -30,6 +30,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    func,
     insert,
     literal_column,
     select,
@@ -55,6 +56,8 @@ class _Locked:
     position: int | None
     record: str
     rowid: int
+    parties: str
+    """The agreement's parties, comma-separated (for the matrix cells an edit may move)."""
 
 
 @cache
@@ -62,10 +65,13 @@ def _lock_query(dialect: str) -> Select[Any]:
     """The locking read, built once per dialect (building a statement costs more than
     running this one; so do the other statements of an edit, built below)."""
     a, v, p = tables.agreements, versions.agreement_versions, tables.provisions
+    ap = tables.agreement_parties
     rowid = literal_column("provisions.rowid") if dialect == "sqlite" else p.c.position
+    joined = func.group_concat if dialect == "sqlite" else func.string_agg
+    parties = select(joined(ap.c.party, ",")).where(ap.c.agreement_id == a.c.id)
     query = (
         select(v.c.version, a.c.version, v.c.content_sum, v.c.unreviewed, v.c.head)
-        .add_columns(p.c.position, p.c.record, rowid)
+        .add_columns(p.c.position, p.c.record, rowid, parties.correlate(a).scalar_subquery())
         .join_from(a, v, v.c.agreement_id == a.c.id)
         .outerjoin(p, and_(p.c.agreement_id == a.c.id, p.c.id == bindparam("pid")))
         .where(a.c.id == bindparam("aid"))
@@ -107,6 +113,18 @@ _NEW_VERSION = (
         unreviewed=bindparam("v_unreviewed"),
     )
 )
+_HISTORY = insert(tables.history)
+_PG_FINISH = text(
+    "WITH bump AS (UPDATE agreements SET version = :version WHERE id = :aid), "
+    "versioned AS (UPDATE agreement_versions SET content_sum = :v_sum, version = :v_version, "
+    "unreviewed = :v_unreviewed WHERE agreement_id = :aid) "
+    "INSERT INTO history "
+    "(at, actor, entity, action, agreement_id, provision_id, version, before, after) "
+    "VALUES (:at, :actor, :entity, :action, :agreement_id, :provision_id, :version, "
+    ":before, :after)"
+)
+"""PostgreSQL: the version, the content version and the history row in one statement
+(each statement costs the client about a quarter of a millisecond there)."""
 
 
 def _lock(connection: Connection, agreement_id: str, pid: str) -> _Locked | None:
@@ -117,7 +135,7 @@ def _lock(connection: Connection, agreement_id: str, pid: str) -> _Locked | None
     position = None if row[5] is None else int(row[5])
     return _Locked(
         str(row[0]), int(row[1]), bytes(row[2]), int(row[3]), str(row[4]),
-        position, str(row[6] or ""), int(row[7] or 0),
+        position, str(row[6] or ""), int(row[7] or 0), str(row[8] or ""),
     )  # fmt: skip
 
 
@@ -154,19 +172,19 @@ def save_provision(
     _write_rows(connection, agreement_id, position, before, new)
     if _sqlite(connection):
         _reindex(connection, agreement_id, pid, row_number)
-    summary.move_provision(connection, agreement_id, before, new)
-    connection.execute(_BUMP, {"aid": agreement_id, "v_version": version})
-    content_version = _new_version(
-        connection, agreement_id, locked, position, old, json.loads(new_json)
+    parties = locked.parties.split(",") if locked.parties else []
+    summary.move_provision(connection, agreement_id, before, new, parties)
+    total, content_version, counted = _new_version(locked, position, old, json.loads(new_json))
+    history = write.history_row(
+        actor, ("provision", agreement_id, pid), version, before.model_dump_json(), new_json
     )
-    write.record_history(
-        connection,
-        actor,
-        ("provision", agreement_id, pid),
-        version,
-        before.model_dump_json(),
-        new_json,
-    )
+    versioned = {"v_sum": total, "v_version": content_version, "v_unreviewed": counted}
+    if _sqlite(connection):
+        connection.execute(_BUMP, {"aid": agreement_id, "v_version": version})
+        connection.execute(_NEW_VERSION, {"aid": agreement_id, **versioned})
+        connection.execute(_HISTORY, history)
+    else:
+        connection.execute(_PG_FINISH, {"aid": agreement_id, **versioned, **history})
     etag = write.etag(content_version, version)
     return write.Written(None, version, etag, provision=new)
 
@@ -236,22 +254,14 @@ def _reindex(connection: Connection, agreement_id: str, pid: str, rowid: int) ->
 
 
 def _new_version(
-    connection: Connection,
-    agreement_id: str,
-    locked: _Locked,
-    position: int,
-    old: dict[str, Any],
-    new: dict[str, Any],
-) -> str:
-    """The content version and unreviewed count after the edit: the provision's old hash
-    out of the stored sum and its new one in."""
+    locked: _Locked, position: int, old: dict[str, Any], new: dict[str, Any]
+) -> tuple[bytes, str, int]:
+    """The content sum, version and unreviewed count after the edit: the provision's old
+    hash out of the stored sum and its new one in."""
     total = content_hash.combine(
         locked.content_sum,
         add=[content_hash.provision_part(position, new)],
         remove=[content_hash.provision_part(position, old)],
     )
     counted = locked.unreviewed - versions.unreviewed(old) + versions.unreviewed(new)
-    content_version = content_hash.version_of_sum(total)
-    values = {"v_sum": total, "v_version": content_version, "v_unreviewed": counted}
-    connection.execute(_NEW_VERSION, {"aid": agreement_id, **values})
-    return content_version
+    return total, content_hash.version_of_sum(total), counted

@@ -185,7 +185,11 @@ def refresh_agreement(
 
 
 def move_provision(
-    connection: Connection, agreement_id: str, before: Provision, after: Provision
+    connection: Connection,
+    agreement_id: str,
+    before: Provision,
+    after: Provision,
+    parties: Iterable[str] | None = None,
 ) -> None:
     """One provision of an agreement changed (inside the write): move its counts.
 
@@ -193,7 +197,8 @@ def move_provision(
     that keeps a provision's domains, actors and kind writes nothing here; the matrix
     cells of the domains whose counts moved are recomputed, and only then is the rendered
     matrix dropped (`drop_matrix`): the next reader renders it from the cells. The cells
-    are what `refresh_agreement` makes of the whole new record.
+    are what `refresh_agreement` makes of the whole new record. `parties`: the
+    agreement's, when the caller has read them.
     """
     delta = provision_counts(after)
     delta.subtract(provision_counts(before))
@@ -204,7 +209,8 @@ def move_provision(
     domains = {k[1] for k in changed if k[0] == ANY and k[2] == ANY} - {ANY}
     if not domains:
         return
-    parties = connection.execute(_PARTIES, {"aid": agreement_id}).scalars()
+    if parties is None:
+        parties = connection.execute(_PARTIES, {"aid": agreement_id}).scalars()
     refresh_partners(connection, {str(p) for p in parties} - {HOME_PARTY}, domains)
     drop_matrix(connection)
 

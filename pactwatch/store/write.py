@@ -124,22 +124,30 @@ def record_history(
     after: str | None,
 ) -> None:
     """Append one history row; the caller's transaction makes it part of the write."""
+    connection.execute(_HISTORY, history_row(actor, entity, version, before, after))
+
+
+def history_row(
+    actor: str,
+    entity: tuple[str, str, str | None],
+    version: int,
+    before: str | None,
+    after: str | None,
+) -> dict[str, Any]:
+    """The values of one history row (what `record_history` inserts)."""
     kind, agreement_id, provision_id = entity
     action = "create" if before is None else "delete" if after is None else "update"
-    connection.execute(
-        _HISTORY,
-        {
-            "at": datetime.now(UTC),
-            "actor": actor,
-            "entity": kind,
-            "action": action,
-            "agreement_id": agreement_id,
-            "provision_id": provision_id,
-            "version": version,
-            "before": before,
-            "after": after,
-        },
-    )
+    return {
+        "at": datetime.now(UTC),
+        "actor": actor,
+        "entity": kind,
+        "action": action,
+        "agreement_id": agreement_id,
+        "provision_id": provision_id,
+        "version": version,
+        "before": before,
+        "after": after,
+    }
 
 
 _HISTORY = insert(tables.history)
