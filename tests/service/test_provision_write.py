@@ -24,6 +24,7 @@ from pactwatch.model import Agreement, Problem
 from pactwatch.settings import source_dirs
 from pactwatch.sources import SourceLibrary
 from pactwatch.store import (
+    content_hash,
     fts,
     open_engine,
     provision_write,
@@ -209,3 +210,48 @@ def test_rejected_edit_names_the_same_problems(engine: Engine, name: str) -> Non
             transaction.rollback()
     assert refused[0] == refused[1]
     assert refused[0] and all(p.path.startswith("provisions.1") for p in refused[0])
+
+
+def test_revision_0010_splits_stored_records_and_back(engine: Engine) -> None:
+    """A registry stored before 0010 (whole records, sorted-key texts, versions as then
+    defined) is split into parts and back without a byte of any record changing; an edit
+    after the upgrade keeps the assembled record equal to `record_json`'s."""
+    from alembic import command
+
+    from pactwatch.store.migrate import alembic_config, migrate
+
+    with engine.connect() as connection:
+        before = records.read(connection, AID)
+    assert before is not None
+    whole = json.loads(before.record)
+    new_version = version_of(Agreement.model_validate(whole))
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0008")
+    with engine.connect() as connection:
+        a = tables.agreements
+        stored = connection.execute(select(a.c.record).where(a.c.id == AID)).scalar_one()
+        old_version = connection.execute(
+            text("SELECT version FROM agreement_versions WHERE agreement_id = :a"), {"a": AID}
+        ).scalar_one()
+    assert stored == before.record == record_json(Agreement.model_validate(whole))
+    assert old_version == content_hash.legacy_version(whole) != new_version
+    with engine.begin() as connection:  # a row whose JSON a load never wrote
+        connection.execute(
+            text("UPDATE provisions SET record = NULL WHERE agreement_id = :a AND id = :p"),
+            {"a": AID, "p": "transit"},
+        )
+        migrate(connection)
+    with engine.begin() as connection:
+        found = records.read(connection, AID)
+        assert found is not None and found.record == stored
+        assert found.content_version == new_version
+        patriot = next(p for p in whole["provisions"] if p["id"] == "patriot")
+        written = provision_write.save_provision(
+            connection, AID, {**patriot, "timing": "2031"}, "ana", _check, "*"
+        )
+        after = records.read(connection, AID)
+    assert after is not None and written.provision is not None
+    edited = Agreement.model_validate(json.loads(after.record))
+    assert after.record == record_json(edited)
+    assert edited.provision("patriot") == written.provision
+    assert after.content_version == version_of(edited)

@@ -14,6 +14,7 @@ sorted-key texts back, with the versions as they were defined then.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -68,6 +69,7 @@ def _split(bind: sa.Connection) -> None:
     for agreement_id, record in rows:
         data = json.loads(record)
         head, at = records.stored_record(data)
+        _provisions_as_in(bind, str(agreement_id), str(record), data, head, at)
         bind.execute(
             sa.text("UPDATE agreements SET record = :r, provisions_at = :at WHERE id = :i"),
             {"r": head, "at": at, "i": agreement_id},
@@ -80,6 +82,33 @@ def _split(bind: sa.Connection) -> None:
             ),
             {"s": total, "v": content_hash.version_of_sum(total), "i": agreement_id},
         )
+
+
+def _provisions_as_in(
+    bind: sa.Connection, agreement_id: str, record: str, data: dict[str, Any], head: str, at: int
+) -> None:
+    """Make each provision's stored JSON the very text it has inside the whole record (so
+    the record assembled from the parts is the stored one), or refuse to go on."""
+    import json
+
+    from pactwatch.store import records
+
+    def assembled() -> str:
+        texts = bind.execute(
+            sa.text("SELECT record FROM provisions WHERE agreement_id = :i ORDER BY position"),
+            {"i": agreement_id},
+        ).scalars()
+        return records.whole(head, at, ", ".join(str(t) for t in texts))
+
+    if assembled() == record:
+        return
+    for position, provision in enumerate(data.get("provisions", ())):
+        bind.execute(
+            sa.text("UPDATE provisions SET record = :r WHERE agreement_id = :i AND position = :n"),
+            {"r": json.dumps(provision, ensure_ascii=False), "i": agreement_id, "n": position},
+        )
+    if assembled() != record:
+        raise RuntimeError(f"agreement {agreement_id}: its provisions' rows differ from its record")
 
 
 def downgrade() -> None:
