@@ -97,8 +97,10 @@ def get_history(
 ) -> Response:
     """Keyset pages bounded in entries and in bytes; `actor` is null without a valid token,
     so curators' token names are not published."""
-    _found(cfg, agreement_id)
     with reader(cfg.engine).connect() as connection:
+        if not records.exists(connection, agreement_id):
+            message = f"no agreement with id {agreement_id!r}"
+            raise ApiError(404, "unknown-agreement", message, "id")
         page = write.history_page(connection, agreement_id, after, limit)
     items = [
         {

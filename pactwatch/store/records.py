@@ -94,3 +94,9 @@ def read_all(connection: Connection, ids: list[str] | None = None) -> list[str]:
     if ids is not None:
         query = query.where(a.c.id.in_(ids))
     return [whole(str(r[0]), r[1], r[2]) for r in connection.execute(query)]
+
+
+def exists(connection: Connection, agreement_id: str) -> bool:
+    """Whether the agreement is stored (without assembling its record)."""
+    a = tables.agreements
+    return connection.execute(select(a.c.id).where(a.c.id == agreement_id)).first() is not None
