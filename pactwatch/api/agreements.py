@@ -17,7 +17,7 @@ from pactwatch.api.http import conditional
 from pactwatch.api.params import IsoDate
 from pactwatch.api.views import agreement_bytes, checker, source_view, summaries, with_url_id
 from pactwatch.model import Agreement
-from pactwatch.store import query, write
+from pactwatch.store import query, records, write
 from pactwatch.store.engine import reader
 
 router = APIRouter(prefix="/api/v1", tags=["agreements"])
@@ -44,9 +44,9 @@ async def list_agreements(
     return await conditional(request, cfg, lambda: (dumps(summaries(cfg.engine, f)), JSON))
 
 
-def _found(cfg: ServiceConfig, agreement_id: str) -> tuple[str, int]:
+def _found(cfg: ServiceConfig, agreement_id: str) -> records.Stored:
     with reader(cfg.engine).connect() as connection:
-        found = query.agreement_record(connection, agreement_id)
+        found = records.read(connection, agreement_id)
     if found is None:
         raise ApiError(404, "unknown-agreement", f"no agreement with id {agreement_id!r}", "id")
     return found
@@ -57,12 +57,12 @@ def _found(cfg: ServiceConfig, agreement_id: str) -> tuple[str, int]:
     summary="One agreement as contract JSON (the bytes `pactwatch export json` writes)",
 )
 async def get_agreement(agreement_id: str, request: Request, cfg: Config) -> Response:
-    record, version = await run_in_threadpool(_found, cfg, agreement_id)
-    tag = write.etag(record, version)
+    found = await run_in_threadpool(_found, cfg, agreement_id)
+    tag = write.etag(found.content_version, found.version)
     return await conditional(
         request,
         cfg,
-        lambda: (agreement_bytes(record), JSON),
+        lambda: (agreement_bytes(found.record), JSON),
         etag=tag,
         depends=frozenset({agreement_id}),
     )
@@ -74,7 +74,7 @@ async def get_agreement(agreement_id: str, request: Request, cfg: Config) -> Res
 )
 async def get_source(agreement_id: str, source_id: str, request: Request, cfg: Config) -> Response:
     def produce() -> tuple[bytes, str]:
-        agreement = Agreement.model_validate_json(_found(cfg, agreement_id)[0])
+        agreement = Agreement.model_validate_json(_found(cfg, agreement_id).record)
         if agreement.source(source_id) is None:
             message = f"{agreement_id} has no source {source_id!r}"
             raise ApiError(404, "unknown-source", message, "id")
@@ -97,8 +97,10 @@ def get_history(
 ) -> Response:
     """Keyset pages bounded in entries and in bytes; `actor` is null without a valid token,
     so curators' token names are not published."""
-    _found(cfg, agreement_id)
     with reader(cfg.engine).connect() as connection:
+        if not records.exists(connection, agreement_id):
+            message = f"no agreement with id {agreement_id!r}"
+            raise ApiError(404, "unknown-agreement", message, "id")
         page = write.history_page(connection, agreement_id, after, limit)
     items = [
         {

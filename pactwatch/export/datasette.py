@@ -17,7 +17,10 @@ from pactwatch.store import tables
 
 DATABASE = "pactwatch"  # Datasette names a database after the file: pactwatch.db
 TABLES: dict[str, str] = {
-    "agreements": "One row per agreement; `record` holds the whole contract JSON.",
+    "agreements": (
+        "One row per agreement; `record` holds the contract JSON with its provisions array "
+        "empty (each provision's JSON is its row's `record`)."
+    ),
     "domains": "The domain taxonomy: ids, labels and definitions.",
     "agreement_parties": "Parties of each agreement, in order.",
     "signatories": "Who signed each agreement, for which party.",
@@ -45,7 +48,7 @@ COLUMNS: dict[str, str] = {
     "term_years": "Term in years.",
     "ends_on": "End of the term.",
     "provision_count": "Number of coded provisions.",
-    "record": "The whole contract record as JSON, exactly as loaded.",
+    "record": "The contract record as JSON, as loaded (an agreement's with no provisions).",
     "label": "Readable name.",
     "definition": "What the domain covers.",
     "party": "Party code: ISO 3166-1 alpha-2, or EU, NATO.",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, select
 
 from pactwatch.model import Agreement, Event, Problem
-from pactwatch.store import tables
+from pactwatch.store import records, tables
 from pactwatch.store.events import (
     event_by_fingerprint,
     event_by_id,
@@ -57,10 +57,11 @@ def save_event(connection: Connection, event: Event, actor: str, check: EventChe
         raise id_taken(event.id)
     named = sorted(event.agreement_ids())
     a = tables.agreements
-    rows = connection.execute(
-        select(a.c.id, a.c.record, a.c.version).where(a.c.id.in_(named))
-    ).all()
-    agreements = {r.id: Agreement.model_validate_json(r.record) for r in rows}
+    rows = connection.execute(select(a.c.id, a.c.version).where(a.c.id.in_(named))).all()
+    agreements = {
+        agreement.id: agreement
+        for agreement in map(Agreement.model_validate_json, records.read_all(connection, named))
+    }
     problems = check(event, agreements)
     if problems:
         raise WriteRejected(422, problems)

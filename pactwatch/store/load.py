@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from pactwatch.model import Agreement, Problem, Provision
 from pactwatch.model.taxonomy import domains as taxonomy_domains
-from pactwatch.store import bulk, fts, state, summary, tables, versions
+from pactwatch.store import bulk, fts, records, state, summary, tables, versions
 from pactwatch.store.migrate import migrate
 
 Row = dict[str, Any]
@@ -160,8 +160,9 @@ BULK_TABLES = (tables.domains, tables.agreements, *AGREEMENT_PARTS, summary.prov
 """The tables a load fills through `bulk.RowWriter`."""
 
 
-def replace_agreement(connection: Connection, agreement: Agreement, version: int) -> None:
+def replace_agreement(connection: Connection, agreement: Agreement, version: int) -> str:
     """Write a new record for one agreement (a curator's edit); the caller owns the txn.
+    Returns the record's content version.
 
     The agreement's own row is updated in place, never deleted: concurrent writers wait on
     its lock and then see the new version, and rows elsewhere that refer to it (events)
@@ -183,6 +184,7 @@ def replace_agreement(connection: Connection, agreement: Agreement, version: int
         _insert(connection, table, rows.get(table, ()))
     fts.refresh(connection, agreement.id)
     summary.refresh_agreement(connection, agreement, before)
+    return str(rows[versions.agreement_versions][0]["version"])
 
 
 def _insert(connection: Connection, table: Table, rows: Iterable[Row]) -> None:
@@ -230,13 +232,13 @@ def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
     for position, provision in enumerate(agreement.provisions):
         for table, items in provision_rows(aid, position, provision, dumped[position]).items():
             rows[table].extend(items)
-    record = _spliced(data, [str(row["record"]) for row in rows[tables.provisions]])
+    record, provisions_at = records.stored_record(data)
     rows[tables.agreements].append({
         "id": aid, "title": agreement.title, "kind": agreement.kind,
         "signed_on": agreement.signed_on, "signed_at": agreement.signed_at,
         "legal_nature": agreement.legal_nature, "term_years": agreement.term.years,
         "ends_on": agreement.term.ends_on, "provision_count": len(agreement.provisions),
-        "record": record,
+        "record": record, "provisions_at": provisions_at,
     })  # fmt: skip
     rows[tables.agreement_parties] = [
         {"agreement_id": aid, "position": i, "party": p} for i, p in enumerate(agreement.parties)
@@ -264,21 +266,6 @@ def agreement_rows(agreement: Agreement) -> dict[Table, list[Row]]:
         for i, m in enumerate(agreement.mentions)
     ]
     return rows
-
-
-def _spliced(data: dict[str, Any], provisions: list[str]) -> str:
-    """`json.dumps(data, ensure_ascii=False)` with the provisions' JSON already encoded:
-    json writes an object as `{"key": value, ...}` and a list as `[item, ...]`, so joining
-    the parts the same way gives the same text, and no provision is encoded twice."""
-    parts = []
-    for key, value in data.items():
-        text = (
-            "[" + ", ".join(provisions) + "]"
-            if key == "provisions"
-            else json.dumps(value, ensure_ascii=False)
-        )
-        parts.append(json.dumps(key, ensure_ascii=False) + ": " + text)
-    return "{" + ", ".join(parts) + "}"
 
 
 def _children(aid: str, pid: str, values: Iterable[Any], to_row: Callable[[Any], Row]) -> list[Row]:

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from pactwatch.store import cursor_rows, fts, summary, tables
+from pactwatch.store import cursor_rows, fts, records, summary, tables
 
 p, a = tables.provisions, tables.agreements
 pd, pp, ap = tables.provision_domains, tables.provision_parties, tables.agreement_parties
@@ -465,11 +465,9 @@ def agreement_ids(connection: Connection, f: AgreementFilter) -> list[str]:
 
 
 def agreement_record(connection: Connection, agreement_id: str) -> tuple[str, int] | None:
-    """The stored contract JSON and version of one agreement."""
-    row = connection.execute(
-        select(a.c.record, a.c.version).where(a.c.id == agreement_id)
-    ).one_or_none()
-    return None if row is None else (str(row[0]), int(row[1]))
+    """The stored contract JSON and version of one agreement (assembled: `records.py`)."""
+    found = records.read(connection, agreement_id)
+    return None if found is None else (found.record, found.version)
 
 
 def _json_text(dialect: str, column: Any, *path: str) -> ColumnElement[Any]:

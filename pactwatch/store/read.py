@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Engine, inspect, select
 
 from pactwatch.model import Agreement, PactwatchError
-from pactwatch.store import fts, tables
+from pactwatch.store import fts, records, tables
 
 
 @dataclass(frozen=True)
@@ -64,19 +64,13 @@ def list_agreements(engine: Engine) -> list[AgreementSummary]:
 
 def get_agreement(engine: Engine, agreement_id: str) -> Agreement | None:
     with engine.connect() as connection:
-        record = connection.execute(
-            select(tables.agreements.c.record).where(tables.agreements.c.id == agreement_id)
-        ).scalar_one_or_none()
-    return None if record is None else Agreement.model_validate_json(record)
+        found = records.read(connection, agreement_id)
+    return None if found is None else Agreement.model_validate_json(found.record)
 
 
 def all_agreements(engine: Engine) -> list[Agreement]:
-    a = tables.agreements
     with engine.connect() as connection:
-        records = connection.execute(
-            select(a.c.record).order_by(a.c.signed_on.nulls_last(), a.c.id)
-        ).scalars()
-        return [Agreement.model_validate_json(r) for r in records]
+        return [Agreement.model_validate_json(r) for r in records.read_all(connection)]
 
 
 def search_provisions(engine: Engine, query: str, limit: int = 50) -> list[tuple[str, str]]:

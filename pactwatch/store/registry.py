@@ -127,7 +127,7 @@ class Registry:
         moved = connection.info.setdefault(_GENERATIONS, [])
         if not moved:
             moved.append(state.generation(connection))
-        value = state.advance(connection, change)
+        value = state.advance(connection, change, moved[-1])
         moved.append(value)
         scope = None if agreement_ids is None else frozenset(agreement_ids)
         connection.info.setdefault(_CHANGED, []).append(scope)

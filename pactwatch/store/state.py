@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from pactwatch.store import tables
 
@@ -26,11 +26,15 @@ def digest(parts: Iterable[str]) -> str:
     return h.hexdigest()[:20]
 
 
+_STATE = tables.registry_state
+_READ = select(_STATE.c.generation).where(_STATE.c.id == _ROW)
+_ADVANCE = update(_STATE).where(_STATE.c.id == _ROW).values(generation=bindparam("value"))
+"""Built once: every write reads and advances the generation."""
+
+
 def generation(connection: Connection) -> str:
     """The current generation ("empty" before the first load)."""
-    value = connection.execute(
-        select(tables.registry_state.c.generation).where(tables.registry_state.c.id == _ROW)
-    ).scalar_one_or_none()
+    value = connection.execute(_READ).scalar_one_or_none()
     return str(value) if value is not None else "empty"
 
 
@@ -39,12 +43,9 @@ def set_generation(connection: Connection, value: str) -> None:
     connection.execute(insert(tables.registry_state).values(id=_ROW, generation=value))
 
 
-def advance(connection: Connection, change: str) -> str:
-    """A new generation after a write: the previous one chained with what changed."""
-    value = digest([generation(connection), change])
-    connection.execute(
-        update(tables.registry_state)
-        .where(tables.registry_state.c.id == _ROW)
-        .values(generation=value)
-    )
+def advance(connection: Connection, change: str, current: str | None = None) -> str:
+    """A new generation after a write: the previous one (`current`, when the caller read
+    it in this transaction) chained with what changed."""
+    value = digest([generation(connection) if current is None else current, change])
+    connection.execute(_ADVANCE, {"value": value})
     return value

@@ -74,7 +74,17 @@ agreements = Table(
     Column("term_years", Integer),
     Column("ends_on", Date),
     Column("provision_count", Integer, nullable=False),
-    Column("record", Text, nullable=False, comment="the contract JSON, as loaded"),
+    Column(
+        "record",
+        Text,
+        nullable=False,
+        comment="the contract JSON with its provisions array empty (each is provisions.record)",
+    ),
+    Column(
+        "provisions_at",
+        Integer,
+        comment="where the provisions' records go in `record` (null: `record` is whole)",
+    ),
     Column(
         "version",
         Integer,

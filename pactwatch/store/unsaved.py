@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, inspect, select
 
 from pactwatch.model import Agreement, Event
-from pactwatch.store import tables
+from pactwatch.store import content_hash, tables, versions
 from pactwatch.store.events import events
 from pactwatch.store.load import record_json
 
@@ -85,15 +85,24 @@ def unsaved(
 
 
 def _edited(connection: Connection, incoming: Mapping[str, Agreement]) -> list[str]:
-    h, a = tables.history, tables.agreements
+    """Agreements whose last write is still their current record and differs from data/:
+    compared by content version (a registry older than revision 0010, by the whole
+    record it stores)."""
+    h, a, v = tables.history, tables.agreements, versions.agreement_versions
     latest = (
         select(h.c.agreement_id, func.max(h.c.id).label("last"))
         .where(h.c.entity.in_(("agreement", "provision")))
         .group_by(h.c.agreement_id)
         .subquery()
     )
+    parts = {c["name"] for c in inspect(connection).get_columns("agreements")}
+    by_version = "provisions_at" in parts
+    stored = v.c.version if by_version else a.c.record
+    query = select(a.c.id, stored.label("stored"), a.c.version, h.c.version.label("written"))
+    if by_version:
+        query = query.join(v, v.c.agreement_id == a.c.id)
     rows = connection.execute(
-        select(a.c.id, a.c.record, a.c.version, h.c.version.label("written"), h.c.action)
+        query.add_columns(h.c.action)
         .join(latest, latest.c.agreement_id == a.c.id)
         .join(h, h.c.id == latest.c.last)
         .order_by(a.c.id)
@@ -105,6 +114,12 @@ def _edited(connection: Connection, incoming: Mapping[str, Agreement]) -> list[s
         if int(row.version) == 1 and row.action != "create":
             continue
         new = incoming.get(str(row.id))
-        if new is None or record_json(new) != row.record:
+        if new is None or _content(new, by_version) != row.stored:
             edited.append(str(row.id))
     return edited
+
+
+def _content(agreement: Agreement, by_version: bool) -> str:
+    if by_version:
+        return content_hash.version_of_record(agreement.model_dump(mode="json"))
+    return record_json(agreement)

@@ -1,29 +1,37 @@
 """What a page says about a whole agreement, kept beside it so no page reads the whole record.
 
-An agreement's content version (the one its citation and permalinks carry) is the sha256
-of its contract JSON with sorted keys; the agreement page also says how many provisions
-nobody has reviewed. Computing either reads every provision: at 2,000 provisions that is
-tens of milliseconds per page. `agreement_versions` keeps both, with the sorted-key text
-the version hashes, so a write of one provision replaces that provision's part of the
-text and hashes it again (a splice and one sha256) instead of serialising the record.
-A load and a whole-record write fill the row from the record (`version_row`). The row
+An agreement's content version (the one its citation and permalinks carry) is a hash of
+its parts (`content_hash.py`); the agreement page also says how many provisions nobody has
+reviewed. Computing either reads every provision: at 2,000 provisions that is tens of
+milliseconds per page. `agreement_versions` keeps both, with the sum of the parts' hashes
+the version is made from, so a write of one provision subtracts that provision's old hash
+and adds its new one (two small hashes, whatever the agreement's size) instead of
+serialising the record. A load and a whole-record write fill the row from the record
+(`version_row`). The row
 also keeps the record's head (everything but the provisions), which no provision edit
 changes, so the page never has the database cut a megabyte of JSON per request.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, ForeignKey, Integer, String, Table, Text, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    select,
+)
 
-from pactwatch.store import tables
-
-VERSION_DIGITS = 12
+from pactwatch.store import content_hash, tables
 
 agreement_versions = Table(
     "agreement_versions",
@@ -48,22 +56,13 @@ agreement_versions = Table(
         comment="the contract JSON without its provisions, as the agreement page reads it",
     ),
     Column(
-        "canonical",
-        Text,
+        "content_sum",
+        LargeBinary,
         nullable=False,
-        comment="the contract JSON with sorted keys: what the version hashes",
+        comment="the sum of the head's and each provision's hash: what the version hashes",
     ),
     comment="each agreement's content version, unreviewed count and head; kept by writes",
 )
-
-
-def canonical(data: Any) -> str:
-    """JSON with sorted keys: the text a content version is the hash of."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
-def version_of_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:VERSION_DIGITS]
 
 
 def unreviewed(provision: dict[str, Any]) -> bool:
@@ -73,16 +72,16 @@ def unreviewed(provision: dict[str, Any]) -> bool:
 
 def version_row(agreement_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """The row of one agreement, from its contract JSON as a dict (`model_dump(mode="json")`)."""
-    text = canonical(data)
+    total = content_hash.of_record(data)
     provisions = data.get("provisions", ())
     return {
         "agreement_id": agreement_id,
-        "version": version_of_text(text),
+        "version": content_hash.version_of_sum(total),
         "unreviewed": sum(1 for p in provisions if unreviewed(p)),
         "head": json.dumps(
             {k: v for k, v in data.items() if k != "provisions"}, ensure_ascii=False
         ),
-        "canonical": text,
+        "content_sum": total,
     }
 
 

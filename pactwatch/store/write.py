@@ -8,7 +8,9 @@ changes nothing. A merge patch (RFC 7396) changes only the fields it names.
 
 An agreement's ETag covers the whole record, provisions included, so a provision edit
 must carry the ETag of the agreement it was read from. That is coarse but never wrong:
-two curators editing different provisions of one agreement get a 409 and re-read.
+two curators editing different provisions of one agreement get a 409 and re-read. It is
+made of the write version and the content version (`content_hash.py`), both kept beside
+the record, so checking it never reads or hashes the record itself.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, and_, func, insert, select
 
 from pactwatch.model import Agreement, PactwatchError, Problem, Provision
-from pactwatch.store import state, tables
+from pactwatch.store import records, tables, versions
 from pactwatch.store.load import ensure_domains, provision_json, record_json, replace_agreement
 
 Checker = Callable[[Agreement], list[Problem]]
@@ -54,21 +56,36 @@ class Written:
     """The provision a provision write left (None for an agreement write)."""
 
 
-def etag(record: str, version: int) -> str:
-    """A strong ETag from the version and the record's bytes."""
-    return f'"v{version}-{state.digest([record])[:16]}"'
+def etag(content_version: str, version: int) -> str:
+    """A strong ETag from the write version and the content version: every write bumps
+    the one, and the other names the content (so a reload of other content never
+    repeats an ETag)."""
+    return f'"v{version}-{content_version}"'
 
 
-def read_current(connection: Connection, agreement_id: str) -> tuple[str, int] | None:
-    a = tables.agreements
-    query = select(a.c.record, a.c.version).where(a.c.id == agreement_id)
+Current = tuple[str, int]
+"""An agreement's content version and write version, what its ETag is made of."""
+
+
+def read_current(connection: Connection, agreement_id: str) -> Current | None:
+    """The agreement's content and write versions, its row locked for this write."""
+    a, v = tables.agreements, versions.agreement_versions
+    query = select(v.c.version, a.c.version).join_from(a, v, v.c.agreement_id == a.c.id)
+    query = query.where(a.c.id == agreement_id)
     if connection.dialect.name == "postgresql":
-        query = query.with_for_update()
+        query = query.with_for_update(of=a)
     row = connection.execute(query).one_or_none()
     return None if row is None else (str(row[0]), int(row[1]))
 
 
-def check_match(current: tuple[str, int], if_match: str | None) -> None:
+def read_record(connection: Connection, agreement_id: str) -> str:
+    """The whole stored record of an agreement known to exist (after `read_current`)."""
+    stored = records.read(connection, agreement_id)
+    assert stored is not None
+    return stored.record
+
+
+def check_match(current: Current, if_match: str | None) -> None:
     if if_match is None:
         raise WriteRejected.one(
             428, "If-Match", "precondition-required", "send the ETag you read in If-Match"
@@ -107,21 +124,33 @@ def record_history(
     after: str | None,
 ) -> None:
     """Append one history row; the caller's transaction makes it part of the write."""
+    connection.execute(_HISTORY, history_row(actor, entity, version, before, after))
+
+
+def history_row(
+    actor: str,
+    entity: tuple[str, str, str | None],
+    version: int,
+    before: str | None,
+    after: str | None,
+) -> dict[str, Any]:
+    """The values of one history row (what `record_history` inserts)."""
     kind, agreement_id, provision_id = entity
     action = "create" if before is None else "delete" if after is None else "update"
-    connection.execute(
-        insert(tables.history).values(
-            at=datetime.now(UTC),
-            actor=actor,
-            entity=kind,
-            action=action,
-            agreement_id=agreement_id,
-            provision_id=provision_id,
-            version=version,
-            before=before,
-            after=after,
-        )
-    )
+    return {
+        "at": datetime.now(UTC),
+        "actor": actor,
+        "entity": kind,
+        "action": action,
+        "agreement_id": agreement_id,
+        "provision_id": provision_id,
+        "version": version,
+        "before": before,
+        "after": after,
+    }
+
+
+_HISTORY = insert(tables.history)
 
 
 def save_agreement(
@@ -149,20 +178,20 @@ def save_agreement(
         if current is None:
             raise unknown(agreement_id)
         check_match(current, if_match)
+    before = read_record(connection, agreement_id) if current else None
     if agreement is None:
-        assert current is not None and isinstance(data, Patch)
-        stored = Agreement.model_validate_json(current[0]).model_dump(mode="json")
+        assert before is not None and isinstance(data, Patch)
+        stored = Agreement.model_validate_json(before).model_dump(mode="json")
         merged = merge_patch(stored, data.changes)
         if isinstance(merged, dict):
             merged["id"] = agreement_id
         agreement = _validated(as_object(merged), check)
     version = current[1] + 1 if current else 1
     after = record_json(agreement)
-    replace_agreement(connection, agreement, version)
-    before = current[0] if current else None
+    content_version = replace_agreement(connection, agreement, version)
     entity = ("agreement", agreement.id, None)
     record_history(connection, actor, entity, version, before, after)
-    return Written(agreement, version, etag(after, version))
+    return Written(agreement, version, etag(content_version, version))
 
 
 def save_provision(
@@ -180,7 +209,8 @@ def save_provision(
     if current is None:
         raise unknown(agreement_id)
     check_match(current, if_match)
-    record = Agreement.model_validate_json(current[0]).model_dump(mode="json")
+    stored = read_record(connection, agreement_id)
+    record = Agreement.model_validate_json(stored).model_dump(mode="json")
     pid = str(data.target_id if isinstance(data, Patch) else data.get("id", ""))
     ids = [item["id"] for item in record["provisions"]]
     old = record["provisions"][ids.index(pid)] if pid in ids else None
@@ -201,13 +231,12 @@ def save_provision(
         record["provisions"][ids.index(pid)] = data
     agreement = _validated(record, check)
     version = current[1] + 1
-    replace_agreement(connection, agreement, version)
+    content_version = replace_agreement(connection, agreement, version)
     new = agreement.provision(pid)
     before = Provision.model_validate(old).model_dump_json() if old else None
     entity = ("provision", agreement_id, pid)
     record_history(connection, actor, entity, version, before, provision_json(new) if new else None)
-    after = record_json(agreement)
-    return Written(agreement, version, etag(after, version), provision=new)
+    return Written(agreement, version, etag(content_version, version), provision=new)
 
 
 @dataclass(frozen=True)

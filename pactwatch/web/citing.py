@@ -2,11 +2,13 @@
 a footnote or a reference manager takes (plain text, BibTeX, CSL-JSON).
 
 The words are read from the source text at run time (records keep offsets and the sha256,
-never the text). A version is the first 12 hex digits of the sha256 of the record's
-contract JSON: it names the content, so it survives reloads, and an old permalink still
-resolves: the store's history keeps every earlier record a curator replaced, and the page
-then says what changed since. The dataset version is the registry's generation; the
-permalink carries it as `?dataset=`, so a reader can tell which registry a footnote saw.
+never the text). A provision's version is the first 12 hex digits of the sha256 of its
+contract JSON with sorted keys, an agreement's a hash of its head's and its provisions'
+hashes (`store/content_hash.py`): either names the content, so it survives reloads, and
+an old permalink still resolves: the store's history keeps every earlier record a
+curator replaced, and the page then says what changed since. The dataset version is the
+registry's generation; the permalink carries it as `?dataset=`, so a reader can tell which
+registry a footnote saw.
 """
 
 from __future__ import annotations
@@ -23,15 +25,29 @@ from pactwatch.model import Agreement, Provision
 from pactwatch.model.citation import cite
 from pactwatch.model.codes import party_name
 from pactwatch.sources import SourceLibrary
+from pactwatch.store import content_hash
 
 VERSION_DIGITS = 12
 _SPACE = re.compile(r"\s+")
 
 
 def version_of(record: Agreement | Provision) -> str:
-    """The content version of an agreement or a provision record."""
+    """The content version of an agreement (a hash of its parts, `store/content_hash.py`)
+    or of a provision record (the sha256 of its sorted-key JSON)."""
+    if isinstance(record, Agreement):
+        return content_hash.version_of_record(record.model_dump(mode="json"))
     canonical = json.dumps(record.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:VERSION_DIGITS]
+
+
+def is_version(record: Agreement | Provision, version: str) -> bool:
+    """Whether `version` names this content: as `version_of` says, or for an agreement as
+    its version was defined before revision 0010 (so permalinks cited then resolve)."""
+    if version_of(record) == version:
+        return True
+    return isinstance(record, Agreement) and (
+        content_hash.legacy_version(record.model_dump(mode="json")) == version
+    )
 
 
 def quoted_words(

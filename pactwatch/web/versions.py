@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from pactwatch.model import Agreement, Provision
 from pactwatch.store.write import HistoryEntry
-from pactwatch.web.citing import version_of
+from pactwatch.web.citing import is_version
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,13 @@ def find_provision(
     history: list[HistoryEntry], current: Provision | None, pid: str, version: str
 ) -> Found | None:
     """The provision `pid` at `version`: now, or as a write's before/after recorded it."""
-    if current is not None and version_of(current) == version:
+    if current is not None and is_version(current, version):
         return Found(version, current.model_dump(mode="json"), [], [], True)
     touching = [e for e in history if e.entity == "agreement" or (e.provision_id == pid)]
     for i, entry in enumerate(touching):
         for when, text in ((i, entry.before), (i + 1, entry.after)):
             found = _provision_in(text, entry.entity, pid)
-            if found is not None and version_of(found) == version:
+            if found is not None and is_version(found, version):
                 then = found.model_dump(mode="json")
                 now = current.model_dump(mode="json") if current else None
                 since = [e for e in touching[when:] if e.before != e.after]
@@ -82,12 +82,12 @@ def find_provision(
 def find_agreement(history: list[HistoryEntry], current: Agreement, version: str) -> Found | None:
     """The agreement at `version`: now, or as a whole-record write recorded it (any write
     after it, provision edits included, is listed as a change since)."""
-    if version_of(current) == version:
+    if is_version(current, version):
         return Found(version, None, [], [], True)
     for i, entry in enumerate(history):
         for when, text in ((i, entry.before), (i + 1, entry.after)):
             found = _agreement_in(text, entry.entity)
-            if found is not None and version_of(found) == version:
+            if found is not None and is_version(found, version):
                 then = found.model_dump(mode="json")
                 now = current.model_dump(mode="json")
                 changes = [c for c in _changes(then, now) if c.field != "provisions"]

@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from pactwatch import verbs
+from pactwatch.store import content_hash
 from tests.service.conftest import Service
 from tests.service.test_api_write import PATRIOT, patriot, read, token
 
@@ -111,3 +112,20 @@ def test_an_old_agreement_permalink_lists_the_changes_since(writable: Service) -
     assert rows.get("signed_at") == "Washington", rows
     assert "provision patriot" in rows, rows
     assert "1 write since" in old.text and "by ben" in old.text
+
+
+def test_an_agreement_permalink_cited_before_revision_0010_still_resolves(api: Service) -> None:
+    """The agreement's version is now a hash of its parts; a permalink carrying the version
+    as defined before (the sha256 of the whole sorted-key record) names the same content."""
+    cited = api.client.get("/api/v1/agreements/ua-ro-2024/cite").json()
+    record = verbs.agreement("ua-ro-2024", api.url).model_dump(mode="json")
+    legacy = content_hash.legacy_version(record)
+    assert cited["version"] == content_hash.version_of_record(record) != legacy
+    path = urlsplit(cited["permalink"]).path
+    then = api.client.get(path.replace(cited["version"], legacy))
+    assert then.status_code == 200
+    assert "You followed a permalink to the current version" in then.text
+    unknown = api.client.get(path.replace(cited["version"], "0123456789ab"))
+    assert "This version is not in the record&#39;s history" in unknown.text or (
+        "This version is not in the record's history" in unknown.text
+    )

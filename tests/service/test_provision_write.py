@@ -1,10 +1,12 @@
 """An edit of one provision leaves the registry exactly as a rewrite of the whole record would.
 
 Each case edits a provision through `provision_write.save_provision` (the curator's path),
-snapshots every row the agreement owns, the summary tables and the search index, rolls
-back, then stores the same edited record with `load.replace_agreement` and snapshots
-again: the two must be equal, on SQLite and PostgreSQL. The whole-record path is made
-to fail inside the edit, so a silent fallback to it cannot pass these tests.
+snapshots every row the agreement owns, the summary tables, the search index, the whole
+record a reader assembles and the compare answer, rolls back, then stores the same edited
+record with `load.replace_agreement` and snapshots again: the two must be equal, on SQLite
+and PostgreSQL, and the assembled record must be the text `record_json` gives. The
+whole-record path is made to fail inside the edit, so a silent fallback to it cannot pass
+these tests.
 """
 
 from __future__ import annotations
@@ -21,14 +23,25 @@ from pactwatch.curate.validate import check_agreement
 from pactwatch.model import Agreement, Problem
 from pactwatch.settings import source_dirs
 from pactwatch.sources import SourceLibrary
-from pactwatch.store import fts, open_engine, provision_write, summary, tables, versions, write
+from pactwatch.store import (
+    content_hash,
+    fts,
+    open_engine,
+    provision_write,
+    records,
+    summary,
+    tables,
+    versions,
+    write,
+)
 from pactwatch.store.load import record_json, replace_agreement
 from pactwatch.web.citing import version_of
 from tests.service.conftest import DATA
 
 AID = "ua-ro-2024"
 Edit = Callable[[dict[str, Any]], dict[str, Any] | write.Patch]
-WHOLE_REGISTRY = (summary.provision_facets, summary.matrix_cells, summary.summary_documents)
+WHOLE_REGISTRY = (summary.provision_facets, summary.matrix_cells)
+ASSEMBLED = "(the whole record and the compare answer, as readers get them)"
 
 
 def _check(agreement: Agreement) -> list[Problem]:
@@ -64,6 +77,10 @@ def snapshot(connection: Connection, aid: str) -> dict[str, list[str]]:
         else:
             continue
         out[table.name] = sorted(repr(tuple(r)) for r in connection.execute(query))
+    whole = records.read(connection, aid)
+    assert whole is not None
+    matrix = summary.document(connection, summary.MATRIX) or summary.matrix_body(connection)
+    out[ASSEMBLED] = [whole.record, str(whole.version), whole.content_version, matrix]
     if connection.dialect.name == "sqlite":
         columns = ", ".join(("agreement_id", "provision_id", *fts.FTS_COLUMNS))
         rows = connection.execute(
@@ -74,9 +91,9 @@ def snapshot(connection: Connection, aid: str) -> dict[str, list[str]]:
 
 
 def _stored(connection: Connection, aid: str) -> tuple[dict[str, Any], int]:
-    a = tables.agreements
-    record, version = connection.execute(select(a.c.record, a.c.version).where(a.c.id == aid)).one()
-    return json.loads(record), int(version)
+    found = records.read(connection, aid)
+    assert found is not None
+    return json.loads(found.record), found.version
 
 
 Snapshot = dict[str, list[str]]
@@ -100,7 +117,8 @@ def both_ways(engine: Engine, pid: str, edit: Edit) -> tuple[Snapshot, Snapshot,
             agreement = Agreement.model_validate(record)
             replace_agreement(connection, agreement, version + 1)
             whole = snapshot(connection, AID)
-            same_etag = written.etag == write.etag(record_json(agreement), version + 1)
+            same_etag = written.etag == write.etag(version_of(agreement), version + 1)
+            assert whole[ASSEMBLED][0] == record_json(agreement)
             transaction.rollback()
     return incremental, whole, same_etag, version_of(agreement)
 
@@ -192,3 +210,48 @@ def test_rejected_edit_names_the_same_problems(engine: Engine, name: str) -> Non
             transaction.rollback()
     assert refused[0] == refused[1]
     assert refused[0] and all(p.path.startswith("provisions.1") for p in refused[0])
+
+
+def test_revision_0010_splits_stored_records_and_back(engine: Engine) -> None:
+    """A registry stored before 0010 (whole records, sorted-key texts, versions as then
+    defined) is split into parts and back without a byte of any record changing; an edit
+    after the upgrade keeps the assembled record equal to `record_json`'s."""
+    from alembic import command
+
+    from pactwatch.store.migrate import alembic_config, migrate
+
+    with engine.connect() as connection:
+        before = records.read(connection, AID)
+    assert before is not None
+    whole = json.loads(before.record)
+    new_version = version_of(Agreement.model_validate(whole))
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0008")
+    with engine.connect() as connection:
+        a = tables.agreements
+        stored = connection.execute(select(a.c.record).where(a.c.id == AID)).scalar_one()
+        old_version = connection.execute(
+            text("SELECT version FROM agreement_versions WHERE agreement_id = :a"), {"a": AID}
+        ).scalar_one()
+    assert stored == before.record == record_json(Agreement.model_validate(whole))
+    assert old_version == content_hash.legacy_version(whole) != new_version
+    with engine.begin() as connection:  # a row whose JSON a load never wrote
+        connection.execute(
+            text("UPDATE provisions SET record = NULL WHERE agreement_id = :a AND id = :p"),
+            {"a": AID, "p": "transit"},
+        )
+        migrate(connection)
+    with engine.begin() as connection:
+        found = records.read(connection, AID)
+        assert found is not None and found.record == stored
+        assert found.content_version == new_version
+        patriot = next(p for p in whole["provisions"] if p["id"] == "patriot")
+        written = provision_write.save_provision(
+            connection, AID, {**patriot, "timing": "2031"}, "ana", _check, "*"
+        )
+        after = records.read(connection, AID)
+    assert after is not None and written.provision is not None
+    edited = Agreement.model_validate(json.loads(after.record))
+    assert after.record == record_json(edited)
+    assert edited.provision("patriot") == written.provision
+    assert after.content_version == version_of(edited)
