@@ -98,7 +98,7 @@ def _write_all(connection: Connection, agreements: Sequence[Agreement], *, defer
     deferred = bulk.defer_checks(connection, names) if defer else []
     writer.add(tables.domains, list(_domain_rows()))
 
-    def records() -> Iterator[str]:
+    def record_texts() -> Iterator[str]:
         """Each agreement's record JSON, as its rows are handed to the writer (the
         generation is their digest, so no record is kept after its rows are written)."""
         for agreement in agreements:
@@ -107,9 +107,11 @@ def _write_all(connection: Connection, agreements: Sequence[Agreement], *, defer
                 if table in rows:
                     writer.add(table, rows[table])
             writer.flush_if_full()
-            yield str(rows[tables.agreements][0]["record"])
+            head = rows[tables.agreements][0]
+            joined = ", ".join(str(row["record"]) for row in rows[tables.provisions])
+            yield records.whole(str(head["record"]), head["provisions_at"], joined)
 
-    generation = state.digest(records())
+    generation = state.digest(record_texts())
     for agreement in agreements:
         writer.add(summary.provision_facets, summary.cube_rows(agreement))
         writer.flush_if_full()

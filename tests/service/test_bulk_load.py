@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from pactwatch.curate import load_dataset
 from pactwatch.model import Agreement
 from pactwatch.settings import PROJECT_ROOT
-from pactwatch.store import bulk, fts, open_engine, state, summary, tables
+from pactwatch.store import bulk, fts, open_engine, records, state, summary, tables
 from pactwatch.store import load as store_load
 from pactwatch.store.load import load_registry, provision_json, record_json
 from tests.service.conftest import reset_postgresql
@@ -190,9 +190,7 @@ def test_records_are_the_models_own_json(db_url: str, agreements: list[Agreement
     engine = fresh(db_url)
     load_registry(engine, agreements)
     with engine.connect() as connection:
-        stored: dict[str, str] = dict(
-            connection.execute(text("SELECT id, record FROM agreements")).all()
-        )
+        stored = {a.id: records.read(connection, a.id) for a in agreements}
         provisions = dict(
             ((a, p), r)
             for a, p, r in connection.execute(
@@ -201,7 +199,8 @@ def test_records_are_the_models_own_json(db_url: str, agreements: list[Agreement
         )
     engine.dispose()
     for agreement in agreements:
-        assert stored[agreement.id] == record_json(agreement)
+        found = stored[agreement.id]
+        assert found is not None and found.record == record_json(agreement)
         for p in agreement.provisions:
             assert provisions[(agreement.id, p.id)] == provision_json(p)
 
