@@ -7,7 +7,10 @@ document says, schema-violating input refused, and so on. One check is told what
 document cannot say: a request that fits the schema may still be refused with a 422 when a
 value breaks a rule of the registry the schema has no words for (an instant outside the
 years 1900-2200, a cursor we did not issue, an id that must exist, a record that must
-pass the curated-file checks as a whole); each such 422 names its field.
+pass the curated-file checks as a whole); each such 422 names its field. And a write that
+to an existing record that does not send If-Match is refused with 428 (RFC 6585),
+whatever else it holds: the header is optional in the document, but a change to a record
+someone may have changed meanwhile must name the version it read.
 
 The examples per operation and the steps per scenario are bounded so one backend's run
 stays well under a minute on two cores.
@@ -27,8 +30,8 @@ from tests.service.conftest import Service
 EXAMPLES = 5
 STEPS = 5
 PHASES = ("fuzzing", "stateful")
-REGISTRY_RULES = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
-"""Statuses a schema-valid request may get (see the module's docstring for 422)."""
+REGISTRY_RULES = ["2xx", "3xx", "401", "403", "404", "409", "422", "428", "429"]
+"""Statuses a schema-valid request may get (see the module's docstring for 422 and 428)."""
 
 
 @dataclass
@@ -67,7 +70,9 @@ def run(service: Service) -> Findings:
                     if node.failure_info is None:
                         continue
                     case = recorder.cases[case_id].value
-                    where = f"{case.method} {case.formatted_path} {case.query}"
+                    response = recorder.find_response(case_id=case_id)
+                    status = response.status_code if response is not None else "no response"
+                    where = f"{case.method} {case.formatted_path} {case.query} -> {status}"
                     failure = node.failure_info.failure
                     message = f"{getattr(failure, 'title', '')}: {failure}"[:400]
                     found.failures.append((node.name, where[:300], message))
