@@ -14,9 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from pactwatch.api.cache import Depends
 from pactwatch.api.config import ServiceConfig
-from pactwatch.api.held_reads import held_reads
+from pactwatch.api.held_reads import held_reads, read_connection
 from pactwatch.store import state
-from pactwatch.store.engine import reader
 from pactwatch.store.state import digest
 
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
@@ -28,10 +27,26 @@ def current_generation(config: ServiceConfig) -> str:
     if remembered is not None:
         return remembered
     epoch = config.epoch
-    with reader(config.engine).connect() as connection:
+    with read_connection(config.engine) as connection:
         value = state.generation(connection)
     config.remember_generation(value, epoch)
     return value
+
+
+async def generation_now(config: ServiceConfig) -> str:
+    """`current_generation` from the event loop, at what it costs on each backend.
+
+    A service whose workers share the registry reads it on every request (nothing
+    remembered), so the read must be cheap: on SQLite one row by key costs less than a
+    thread hop and runs on the loop, as the quick answers do; elsewhere it goes to a
+    held-read worker, whose connection is already open.
+    """
+    remembered = config.remembered_generation()
+    if remembered is not None:
+        return remembered
+    if config.engine.dialect.name == "sqlite":
+        return current_generation(config)
+    return await held_reads(config.engine).run(lambda: current_generation(config))
 
 
 def _url_key(request: Request) -> str:
@@ -50,8 +65,9 @@ async def conditional(
 ) -> Response:
     """The response `produce` makes, or 304, with ETag and Cache-Control set.
 
-    Runs on the event loop; only a cache miss (and a stale generation) goes to a worker
-    thread, so a cached answer costs no thread hand-off. A `quick` producer (a few index
+    Runs on the event loop; only a cache miss goes to a worker thread (and, off SQLite,
+    a generation not remembered: `generation_now`), so a cached answer costs no thread
+    hand-off. A `quick` producer (a few index
     lookups and bytes joined, no page rendering) runs on the loop itself on SQLite, where
     the hand-off to a thread costs more than the query, and elsewhere on a thread that
     keeps its connection (`held_reads`).
@@ -61,9 +77,7 @@ async def conditional(
     `depends` names the agreements the answer reads (none: the whole registry), so a write
     drops only the cached answers it changed.
     """
-    generation = config.remembered_generation()
-    if generation is None:
-        generation = await run_in_threadpool(current_generation, config)
+    generation = await generation_now(config)
     cache = config.responses
     cache.follow(generation)
     key = (vary, _url_key(request))
