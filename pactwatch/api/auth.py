@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from pactwatch.api.config import ServiceConfig, config
+from pactwatch.api.http import on_the_loop_if_sqlite
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="pactwatch"'}
 
 
-def curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config)]) -> str:
+async def curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config)]) -> str:
     """The token's name, or 401 (before the body is even read)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -20,7 +21,7 @@ def curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config)]) ->
         raise HTTPException(
             401, "writes need a token: send 'Authorization: Bearer <token>'", CHALLENGE
         )
-    name = cfg.writes.token_owner(token.strip())
+    name = await on_the_loop_if_sqlite(cfg, lambda: cfg.writes.token_owner(token.strip()))
     if name is None:
         raise HTTPException(
             401,
@@ -30,8 +31,10 @@ def curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config)]) ->
     return name
 
 
-def maybe_curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config)]) -> str | None:
+async def maybe_curator(
+    request: Request, cfg: Annotated[ServiceConfig, Depends(config)]
+) -> str | None:
     """The token's name when a token is sent (401 if it is not valid), else None."""
     if "authorization" not in request.headers:
         return None
-    return curator(request, cfg)
+    return await curator(request, cfg)

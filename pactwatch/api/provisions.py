@@ -18,7 +18,7 @@ from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.downloads import as_download
 from pactwatch.api.errors import ApiError
 from pactwatch.api.held_reads import read_connection
-from pactwatch.api.http import conditional
+from pactwatch.api.http import conditional, on_the_loop_if_sqlite
 from pactwatch.api.views import checker, with_url_id
 from pactwatch.export.cells import neutral
 from pactwatch.model.taxonomy import domain_ids
@@ -219,7 +219,7 @@ def create_provision(
     openapi_extra=OPENAPI,
     summary="Replace a provision (token, and the agreement's ETag in If-Match)",
 )
-def update_provision(
+async def update_provision(
     agreement_id: str,
     provision_id: str,
     cfg: Config,
@@ -228,7 +228,10 @@ def update_provision(
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     body = with_url_id(body, provision_id)
-    result = cfg.writes.save_provision(agreement_id, body, who, checker(cfg), if_match)
+    check = checker(cfg)
+    result = await on_the_loop_if_sqlite(
+        cfg, lambda: cfg.writes.save_provision(agreement_id, body, who, check, if_match)
+    )
     return _written(result, provision_id, 200)
 
 
@@ -237,7 +240,7 @@ def update_provision(
     openapi_extra=MERGE_PATCH,
     summary="Change some fields of a provision (JSON Merge Patch; token and If-Match)",
 )
-def patch_provision(
+async def patch_provision(
     agreement_id: str,
     provision_id: str,
     cfg: Config,
@@ -248,5 +251,8 @@ def patch_provision(
     """RFC 7396: fields named are set (null removes one), spans, summary and every other
     field are kept; the result is checked as a whole record."""
     patch = write.Patch(provision_id, with_url_id(body, provision_id))
-    result = cfg.writes.save_provision(agreement_id, patch, who, checker(cfg), if_match)
+    check = checker(cfg)
+    result = await on_the_loop_if_sqlite(
+        cfg, lambda: cfg.writes.save_provision(agreement_id, patch, who, check, if_match)
+    )
     return _written(result, provision_id, 200)
