@@ -348,25 +348,14 @@ def _fact(
     for link in rows:
         refs[link[1]].append(aid if link[2] is None else f"{aid}/{link[2]}")
     row = rows[0]
-    (_, _, _, event_id, kind, subkind, at, on, precision, earliest, latest) = row[:11]
-    happened, background, draft = row[11:14]
+    latest, happened, background, draft = row[10:14]
     if latest is None or happened is None or background is None or draft is None:
         record = connection.execute(
-            select(events.c.record).where(events.c.id == event_id)
+            select(events.c.record).where(events.c.id == row[3])
         ).scalar_one()
         return Event.model_validate_json(record)
-    return FactRow(
-        id=event_id,
-        kind=kind,
-        subkind=subkind,
-        at=datetime.fromisoformat(at) if at is not None else None,
-        on=on,
-        date_precision=precision or _precision(on),
-        first=datetime.fromisoformat(earliest),
-        last=datetime.fromisoformat(latest),
-        happened=bool(happened),
-        background=bool(background),
-        is_draft=bool(draft),
+    return _row_fact(
+        row[3:14],
         agreements=tuple(refs["agreement"]),
         provisions=tuple(refs["provision"]),
         mechanisms=tuple(refs["mechanism"]),
@@ -478,9 +467,9 @@ def period_meetings(
     return {n: facts[event_id] for n, event_id in firsts.items()}
 
 
-def _row_fact(row: Sequence[Any]) -> FactRow:
-    """An event's facts from its columns (those after the link's in `_FACTS`), without
-    references: what deciding a period reads of the meeting that decides it."""
+def _row_fact(row: Sequence[Any], **references: tuple[str, ...]) -> FactRow:
+    """An event's facts from its columns (those after the link's in `_FACTS`), with the
+    `references` given (none: what deciding a period reads of the meeting that decides it)."""
     event_id, kind, subkind, at, on, precision, earliest, latest, happened, bg, draft = row
     return FactRow(
         id=event_id,
@@ -494,6 +483,7 @@ def _row_fact(row: Sequence[Any]) -> FactRow:
         happened=bool(happened),
         background=bool(bg),
         is_draft=bool(draft),
+        **references,
     )
 
 
