@@ -234,25 +234,23 @@ def queries(base: str, aid: str) -> dict[str, str]:
     }
 
 
-WORKERS = [1]
-"""The service's worker processes (`--workers`), set once by `main`."""
-
-
-def start(registry: Registry, cache: bool) -> tuple[str, subprocess.Popen[bytes]]:
+def start(registry: Registry, cache: bool, workers: int) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     bin_dir = Path(sys.executable).parent
     command = [str(bin_dir / "pactwatch"), "serve", "--db", registry.url, "--port", str(port)]
-    command += ["--workers", str(WORKERS[0])]
+    command += ["--workers", str(workers)]
     process = serve([*command, "--cache" if cache else "--no-cache"], port)
     return f"http://127.0.0.1:{port}", process
 
 
-def measure(registry: Registry, seconds: int, aid: str, pages: bool = True) -> list[Measured]:
+def measure(
+    registry: Registry, seconds: int, aid: str, workers: int, pages: bool = True
+) -> list[Measured]:
     rows: list[Measured] = []
     database = database_of(registry)
     for cache in (False, True):
         tag = "cached" if cache else "no cache"
-        base, process = start(registry, cache)
+        base, process = start(registry, cache, workers)
         try:
             for name, url in queries(base, aid).items():
                 if pages or name != "agreement page":
@@ -293,14 +291,14 @@ def _request(
 
 
 def editors(
-    registry: Registry, seconds: int, aid: str, cache: bool, read: bool = True
+    registry: Registry, seconds: int, aid: str, workers: int, cache: bool, read: bool = True
 ) -> tuple[Measured | None, list[float], int]:
     """Two curators editing provisions of two other agreements while wrk reads (`read`),
     with the response cache on or off: the readers' figures, each write's latency (ms) and
     how many writes were refused (an error or a timeout: retried with If-Match *).
     Without readers, the writes' own latency, apart from a server saturated by wrk."""
     token = verbs.create_token(f"bench-{time.monotonic_ns()}", registry.url)
-    base, process = start(registry, cache)
+    base, process = start(registry, cache, workers)
     agreements = [a.id for a in synthetic_registry(50, 50)]
     edited = [a for a in agreements if a != aid][:2]
     latencies: list[float] = []
@@ -390,7 +388,6 @@ def main() -> None:
         help="the service's worker processes (default: one per core; Datasette runs one)",
     )
     options = parser.parse_args()
-    WORKERS[0] = options.workers
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     sizes = [int(s) for s in options.sizes.split(",")]
@@ -415,13 +412,15 @@ def main() -> None:
                 if backend == "sqlite":
                     peer = datasette(Path(registry.url), options.seconds, aid)
                     _row(backend, size, peer, peer)
-                rows = measure(registry, options.seconds, aid, not options.reads_only)
+                rows = measure(
+                    registry, options.seconds, aid, options.workers, not options.reads_only
+                )
                 for row in rows:
                     _row(backend, size, row, peer)
                 if not options.reads_only:
                     for cache, read in ((True, True), (False, True), (True, False)):
                         reads, writes, refused = editors(
-                            registry, options.seconds, aid, cache, read
+                            registry, options.seconds, aid, options.workers, cache, read
                         )
                         if reads is not None:
                             _row(backend, size, reads, peer)

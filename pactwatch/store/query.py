@@ -197,6 +197,7 @@ def provision_page(
     """One page of provisions in `sort` order, starting after the cursor's key."""
     f = normal(f)
     dialect = connection.dialect.name
+    walk = walks_domain(f, sort)
 
     def build() -> Select[Any]:
         key = sort.key()
@@ -214,7 +215,6 @@ def provision_page(
         order = [k.desc() if sort.descending else k.asc() for k in key]
         return query.order_by(*order).limit(bindparam("f_limit"))
 
-    walk = walks_domain(f, sort)
     shape = ("page", dialect, sort.name, sort.descending, after is not None, walk)
     params = {**_values(f), "f_limit": limit + 1}
     if after is not None:
