@@ -382,6 +382,11 @@ def main() -> None:
         "agreement page and a whole-agreement write outlast wrk's timeout",
     )
     parser.add_argument(
+        "--writes-only",
+        action="store_true",
+        help="only the rows of two curators editing (with and without readers)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=os.cpu_count() or 1,
@@ -412,8 +417,12 @@ def main() -> None:
                 if backend == "sqlite":
                     peer = datasette(Path(registry.url), options.seconds, aid)
                     _row(backend, size, peer, peer)
-                rows = measure(
-                    registry, options.seconds, aid, options.workers, not options.reads_only
+                rows = (
+                    []
+                    if options.writes_only
+                    else measure(
+                        registry, options.seconds, aid, options.workers, not options.reads_only
+                    )
                 )
                 for row in rows:
                     _row(backend, size, row, peer)
