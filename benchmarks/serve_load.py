@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -163,10 +164,13 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * UNITS_MS[match.group(2)]
 
 
-def wrk(label: str, url: str, seconds: int, connections: int = 32) -> Figures:
+def wrk(
+    label: str, url: str, seconds: int, connections: int = 32, headers: Sequence[str] = ()
+) -> Figures:
     """Run wrk (bounded: fixed duration and connections, loopback only) and parse it."""
     wait_ready(url)
     args = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", "--latency", "--timeout", "5s"]
+    args += [part for h in headers for part in ("-H", h)]
     subprocess.run([*args, "-d1s", url], capture_output=True, check=True)  # warm-up, discarded
     run = subprocess.run([*args, f"-d{seconds}s", url], capture_output=True, text=True, check=True)
     out = run.stdout

@@ -7,7 +7,9 @@ For each size, builds the synthetic registry of `serve_load` (50 agreements) on 
 backend (PostgreSQL: the server in PACTWATCH_BENCH_PG_URL, in a schema of its own), prints
 its load time and size, then runs wrk at 32 connections against the filtered provisions
 JSON, search with facets, the compare matrix and an agreement's page, with the response
-cache on and off, and Datasette's filtered JSON on the same SQLite file as the peer. The
+cache on and off, and Datasette's filtered JSON on the same SQLite file as the peer. wrk
+asks for gzip as common clients do (`CLIENT`), which only the matrix uses; its uncached
+row is repeated without, for a client that cannot take gzip. The
 agreement page is also timed at one connection (its latency, not the server's throughput).
 Last, two curators edit one provision at a time (PUT, one request after the other) of
 two other agreements while wrk reads the filtered JSON, once with the cache on and once
@@ -53,6 +55,9 @@ from pactwatch.model import Agreement
 from pactwatch.store import load_registry, open_engine
 
 PG_ENV = "PACTWATCH_BENCH_PG_URL"
+CLIENT = ("Accept-Encoding: gzip, deflate",)
+"""What browsers, curl --compressed and Python's HTTP libraries send; every row sends it
+(Datasette compresses nothing, the service only the matrix) but the "identity" one."""
 SCHEMA = "pactwatch_bench"
 
 
@@ -199,14 +204,15 @@ def measured(
     process: subprocess.Popen[bytes],
     connections: int = 32,
     database: str | None = None,
+    headers: tuple[str, ...] = CLIENT,
 ) -> Measured:
     backends = BackendCpu(database) if database else None
     before = cpu_seconds(process.pid)
     if backends is None:
-        figures = wrk(label, url, seconds, connections)
+        figures = wrk(label, url, seconds, connections, headers)
     else:
         with backends:
-            figures = wrk(label, url, seconds, connections)
+            figures = wrk(label, url, seconds, connections, headers)
     used = cpu_seconds(process.pid) - before
     db = backends.seconds if backends else 0.0
     # wrk's 1 s warm-up is included in `used`: count its requests at the measured rate
@@ -256,6 +262,9 @@ def measure(
                 if pages or name != "agreement page":
                     label = f"{name} ({tag})"
                     rows.append(measured(label, url, seconds, process, 32, database))
+                if name == "matrix" and not cache:
+                    label = f"matrix, identity: no gzip asked ({tag})"
+                    rows.append(measured(label, url, seconds, process, 32, database, ()))
             if not cache and pages:
                 page = queries(base, aid)["agreement page"]
                 label = "agreement page, 1 connection (no cache)"

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.held_reads import read_connection
-from pactwatch.api.http import conditional
+from pactwatch.api.http import accepts_gzip, conditional
 from pactwatch.api.provisions import ProvisionQuery, depends_on, provision_query
 from pactwatch.model.codes import party_name
 from pactwatch.model.taxonomy import domains
@@ -56,13 +56,19 @@ def search_view(engine: Engine, pq: ProvisionQuery) -> dict[str, Any]:
     }
 
 
-def matrix_bytes(engine: Engine) -> bytes:
-    """`matrix_view` as JSON: the answer every write keeps rendered in the summary."""
+FAST_GZIP = 1
+"""Compressing per read, not once per write: 4 ms instead of 16 at 100,000 provisions."""
+
+
+def matrix_bytes(engine: Engine, gzip: bool = False) -> bytes:
+    """`matrix_view` as JSON (`gzip`: compressed), as every write keeps it rendered in the
+    summary; rendered from the cells when a write that moved them dropped it."""
     with read_connection(engine) as connection:
-        body = query.document_bytes(connection, summary.MATRIX)
-        if body is None:  # a registry written before the summary existed
-            body = summary.matrix_body(connection).encode()
-    return body
+        body = query.document_bytes(connection, summary.MATRIX, gzip=gzip)
+        if body is not None:
+            return body
+        body = summary.matrix_body(connection).encode()
+    return summary.compressed(body, FAST_GZIP) if gzip else body
 
 
 @router.get("/compare", summary="Partners x domains: counts and the provisions behind each cell")
@@ -71,9 +77,16 @@ async def compare(request: Request, cfg: Config) -> Response:
 
 
 async def compare_answer(request: Request, cfg: ServiceConfig) -> Response:
-    """The matrix (or 304): the route's body, shared with `fast_reads`."""
+    """The matrix (or 304): the route's body, shared with `fast_reads`. Compressed for a
+    client that accepts gzip: it is the API's largest answer (865 KB at 100,000
+    provisions, 102 KB compressed), and compressed once, by the write that renders it."""
+    gzip = accepts_gzip(request)
     return await conditional(
-        request, cfg, lambda: (matrix_bytes(cfg.engine), "application/json"), quick=True
+        request,
+        cfg,
+        lambda: (matrix_bytes(cfg.engine, gzip), "application/json"),
+        quick=True,
+        coding="gzip" if gzip else "",
     )
 
 

@@ -82,6 +82,7 @@ async def conditional(
     vary: str = "",
     depends: Depends = None,
     quick: bool = False,
+    coding: str | None = None,
 ) -> Response:
     """The response `produce` makes, or 304, with ETag and Cache-Control set.
 
@@ -95,14 +96,20 @@ async def conditional(
     `etag` overrides the generation-based tag (an agreement carries its own write ETag);
     `vary` names whatever else the response depends on (a page showing today's date);
     `depends` names the agreements the answer reads (none: the whole registry), so a write
-    drops only the cached answers it changed.
+    drops only the cached answers it changed. `coding` says that the answer was negotiated
+    on Accept-Encoding and which content coding `produce`'s bytes carry ("" for none):
+    each coding is its own representation, with its own ETag and cache entry.
     """
     generation = await generation_now(config)
     cache = config.responses
     cache.follow(generation)
+    if coding is not None:
+        vary += "|coding:" + coding
     key = (vary, _url_key(request))
     tag = etag or f'W/"{digest((generation + vary, key[1]))}"'
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
+    if coding is not None:
+        headers["Vary"] = "Accept-Encoding"
     if tag in _tags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
     cached = cache.get(key) if config.cache_responses else None
@@ -117,7 +124,39 @@ async def conditional(
         if config.cache_responses:
             cache.keep(key, cached, depends, started)
     body, media_type = cached
+    if coding:
+        headers["Content-Encoding"] = coding
     return Response(content=body, media_type=media_type, headers=headers)
+
+
+def accepts_gzip(request: Request) -> bool:
+    """Whether Accept-Encoding allows gzip (RFC 9110 12.5.3): named, or by `*`, with a
+    quality above zero; a named coding's quality overrides the wildcard's."""
+    named: float | None = None
+    wildcard: float | None = None
+    for item in request.headers.get("accept-encoding", "").split(","):
+        coding, _, parameters = item.partition(";")
+        coding = coding.strip().lower()
+        quality = _quality(parameters)
+        if coding in ("gzip", "x-gzip"):
+            named = quality if named is None else max(named, quality)
+        elif coding == "*":
+            wildcard = quality
+    chosen = named if named is not None else wildcard
+    return chosen is not None and chosen > 0
+
+
+def _quality(parameters: str) -> float:
+    """The q of `;q=0.5`-style parameters; 1 when absent, 0 when unreadable (refused)."""
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                q = float(value.strip())
+            except ValueError:
+                return 0.0
+            return q if 0.0 <= q <= 1.0 else 0.0
+    return 1.0
 
 
 def _tags(header: str | None) -> set[str]:

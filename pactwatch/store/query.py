@@ -399,16 +399,21 @@ CELL_IDS = summary.CELL_IDS
 _DOCUMENT = select(summary.summary_documents.c.body).where(
     summary.summary_documents.c.name == bindparam("name")
 )
+_DOCUMENT_GZIP = select(summary.summary_documents.c.gzip).where(
+    summary.summary_documents.c.name == bindparam("name")
+)
 
 
-def document_bytes(connection: Connection, name: str) -> bytes | None:
-    """A rendered summary document (`summary.document`) as the UTF-8 bytes the API sends:
-    on PostgreSQL fetched as bytes, so a matrix of 0.9 MB is neither decoded nor encoded."""
-    found = cursor_rows.rows(connection, _DOCUMENT, {"name": name}, text_as_bytes=True)
-    if not found:
+def document_bytes(connection: Connection, name: str, gzip: bool = False) -> bytes | None:
+    """A rendered summary document (`summary.document`) as the bytes the API sends: UTF-8
+    text, on PostgreSQL fetched as bytes, so a matrix of 0.9 MB is neither decoded nor
+    encoded; or (`gzip`) its compressed copy, None if it has none."""
+    statement = _DOCUMENT_GZIP if gzip else _DOCUMENT
+    found = cursor_rows.rows(connection, statement, {"name": name}, text_as_bytes=True)
+    if not found or found[0][0] is None:
         return None
     body = found[0][0]
-    return body if isinstance(body, bytes) else str(body).encode("utf-8")
+    return bytes(body) if isinstance(body, bytes | memoryview) else str(body).encode("utf-8")
 
 
 def matrix_partners(connection: Connection) -> list[str]:

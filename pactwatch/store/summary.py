@@ -24,6 +24,7 @@ provision moves only that provision's counts (`move_provision`).
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,6 +38,7 @@ from sqlalchemy import (
     Connection,
     Index,
     Integer,
+    LargeBinary,
     Select,
     String,
     Table,
@@ -113,9 +115,18 @@ summary_documents = Table(
     tables.metadata,
     Column("name", String, primary_key=True),
     Column("body", Text, nullable=False, comment="a whole answer, as the API sends it"),
+    Column(
+        "gzip",
+        LargeBinary,
+        nullable=True,
+        comment="the same answer gzip-compressed, for clients that accept it",
+    ),
     comment="answers about the whole registry (the compare matrix), rendered by each write",
 )
 MATRIX = "compare"
+GZIP_LEVEL = 6
+"""zlib's default: the matrix at 100,000 provisions goes from 865 KB to 102 KB in 16 ms,
+once per write that renders it; level 1 saves 12 ms there and sends 28 % more per read."""
 
 
 def facet_counts(agreement: Agreement) -> Counter[tuple[str, str, str, str]]:
@@ -145,16 +156,21 @@ def partners_of(agreement: Agreement) -> set[str]:
     return {p for p in agreement.parties if p != HOME_PARTY}
 
 
-def rebuild(connection: Connection, agreements: Sequence[Agreement]) -> None:
-    """Fill both tables for a whole load (the caller has emptied them)."""
+def rebuild(connection: Connection, agreements: Sequence[Agreement], document: bool = True) -> None:
+    """Fill both tables for a whole load (the caller has emptied them).
+
+    `document=False` leaves the rendered answer out (a reader renders it from the cells):
+    for a migration, whose schema may be older than the one the document's row has now.
+    """
     rows = [row for a in agreements for row in cube_rows(a)]
     if rows:
         connection.execute(insert(provision_facets), rows)
-    render_cells(connection)
+    render_cells(connection, document)
 
 
-def render_cells(connection: Connection) -> None:
-    """The matrix cells and the compare answer, from a cube already filled for a load.
+def render_cells(connection: Connection, document: bool = True) -> None:
+    """The matrix cells and (`document`) the compare answer, from a cube already filled
+    for a load.
 
     Every cell at once, in two statements: `refresh_partners` asks for each partner's
     cells one domain at a time, and at a million provisions PostgreSQL answers each of
@@ -208,7 +224,8 @@ def render_cells(connection: Connection) -> None:
     connection.execute(delete(mc))
     for partner in sorted(by_partner):
         connection.execute(insert(mc), by_partner[partner])
-    render_matrix(connection)
+    if document:
+        render_matrix(connection)
 
 
 def cube_rows(agreement: Agreement) -> list[dict[str, object]]:
@@ -479,10 +496,18 @@ def matrix_body(connection: Connection) -> str:
 
 
 def render_matrix(connection: Connection) -> None:
-    """Keep the whole compare answer rendered, so reading it is one row."""
+    """Keep the whole compare answer rendered, so reading it is one row: as text, and
+    compressed once here rather than by every reader that accepts gzip."""
     d = summary_documents
+    body = matrix_body(connection)
     connection.execute(delete(d).where(d.c.name == MATRIX))
-    connection.execute(insert(d).values(name=MATRIX, body=matrix_body(connection)))
+    connection.execute(insert(d).values(name=MATRIX, body=body, gzip=compressed(body.encode())))
+
+
+def compressed(body: bytes, level: int = GZIP_LEVEL) -> bytes:
+    """`body` as a gzip stream, the same bytes for the same body (no time in the header),
+    so two renderings of one answer compare equal."""
+    return gzip.compress(body, compresslevel=level, mtime=0)
 
 
 _AP = tables.agreement_parties

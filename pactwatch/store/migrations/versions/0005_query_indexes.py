@@ -107,12 +107,14 @@ def upgrade() -> None:
 
 
 def _fill(bind: sa.Connection) -> None:
-    """Summaries of the agreements already stored (none in a new registry)."""
+    """Summaries of the agreements already stored (none in a new registry); the rendered
+    answer is left to readers, who render it from the cells when it is missing, since
+    its row has columns this revision does not create."""
     from pactwatch.model import Agreement
     from pactwatch.store import summary
 
     records = bind.execute(sa.text("SELECT record FROM agreements")).scalars().all()
-    summary.rebuild(bind, [Agreement.model_validate_json(r) for r in records])
+    summary.rebuild(bind, [Agreement.model_validate_json(r) for r in records], document=False)
 
 
 def downgrade() -> None:
