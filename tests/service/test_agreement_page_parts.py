@@ -15,11 +15,12 @@ import pytest
 
 from pactwatch import verbs
 from pactwatch.api.config import ServiceConfig
+from pactwatch.curate.dataset import load_dataset
 from pactwatch.model import Agreement
-from pactwatch.store import query
+from pactwatch.store import load_registry, open_engine, query, versions
 from pactwatch.store.engine import reader
 from pactwatch.web import agreement_page
-from tests.service.conftest import Service
+from tests.service.conftest import DATA, Service
 
 AID = "ua-ro-2024"
 
@@ -100,3 +101,45 @@ def test_page_after_an_edit_cites_the_new_version(writable: Service) -> None:
     whole = agreement_page.context(cfg, Agreement.model_validate_json(stored[0]), date.today())
     assert parts["cite"].version == whole["cite"].version
     assert parts["unreviewed"] == whole["unreviewed"]
+
+
+def _first_cited_in(record: Agreement) -> str | None:
+    return next((s.source for p in record.provisions for s in p.spans), None)
+
+
+def test_the_first_cited_source_is_the_first_span_in_record_order(db_url: str) -> None:
+    """Read by walking the provisions in order to the first with a span; held to the
+    record itself, with the leading provisions' spans taken away and a later provision
+    citing another source first."""
+    base = next(
+        loaded.record for loaded in load_dataset([DATA]).agreements if loaded.record.id == AID
+    )
+    provisions = list(base.provisions)
+    cited = [i for i, p in enumerate(provisions) if p.spans]
+    assert len(cited) > 3, "the record needs spans for this test"
+    first, second = cited[0], cited[1]
+    provisions[first] = provisions[first].model_copy(update={"spans": []})
+    moved = provisions[second].spans[0].model_copy(update={"source": "another-source"})
+    provisions[second] = provisions[second].model_copy(
+        update={"spans": [moved, *provisions[second].spans[1:]]}
+    )
+    variants = [
+        base,
+        base.model_copy(update={"id": "ua-ro-2024-moved", "provisions": provisions}),
+        base.model_copy(
+            update={
+                "id": "ua-ro-2024-bare",
+                "provisions": [p.model_copy(update={"spans": []}) for p in base.provisions],
+            }
+        ),
+    ]
+    engine = open_engine(db_url)
+    try:
+        load_registry(engine, variants)
+        with engine.connect() as connection:
+            found = {a.id: versions.first_cited(connection, a.id) for a in variants}
+    finally:
+        engine.dispose()
+    assert found == {a.id: _first_cited_in(a) for a in variants}
+    assert found["ua-ro-2024-moved"] == "another-source" != found[AID]
+    assert found["ua-ro-2024-bare"] is None
