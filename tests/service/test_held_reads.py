@@ -234,3 +234,86 @@ def test_a_shared_service_reads_generation_and_answer_in_one_hop(
             service.close()
     assert answers[False] == answers[True]
     assert all(status == 200 for status, _, _ in answers[False])
+
+
+def test_a_riding_statement_comes_back_with_the_next_one(loaded: str) -> None:
+    """On PostgreSQL the rider is sent in one pipeline with the next statement, and each
+    gets the rows it gets alone; on SQLite it is left for the caller to run."""
+    from pactwatch.store import state
+
+    engine = open_engine(loaded)
+    sort = query.Sort("agreement")
+    try:
+        with engine.connect() as connection:
+            alone = query.provision_page(connection, FILTERS[1], sort, 5)
+            generation = state.read_generation(connection)
+            with cursor_rows.riding(state.READ_GENERATION, {}) as rider:
+                carried = query.provision_page(connection, FILTERS[1], sort, 5)
+                after = query.provision_page(connection, FILTERS[1], sort, 5)
+    finally:
+        engine.dispose()
+    assert carried == alone == after
+    if engine.dialect.name == "postgresql":
+        assert rider.rows is not None and state.generation_of(rider.rows) == generation
+    else:
+        assert rider.rows is None
+
+
+@ON_POSTGRESQL
+def test_the_generation_rides_with_the_answers_first_statement(
+    loaded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pipeline per uncached answer; the ETag is the generation's either way, also
+    when the answer sends no statement the generation can ride (a text query)."""
+    pipelines: list[int] = []
+    pipelined = cursor_rows._pipelined
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        pipelines.append(1)
+        return pipelined(*args, **kwargs)
+
+    monkeypatch.setattr(cursor_rows, "_pipelined", counted)
+    service = _shared(loaded, cache=False)
+    paths = [
+        "/api/v1/provisions?domain=air_defence&limit=3",
+        "/api/v1/search?domain=training&limit=2",
+        "/api/v1/compare",
+        "/api/v1/search?q=air+defence&limit=2",
+    ]
+    try:
+        with service.client as client:
+            for path in paths:
+                pipelines.clear()
+                first = client.get(path)
+                assert first.status_code == 200
+                assert len(pipelines) == (0 if "q=" in path else 1), path
+                again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+                assert again.status_code == 304, path
+    finally:
+        service.close()
+
+
+@ON_POSTGRESQL
+def test_a_rider_is_read_before_a_statement_sqlalchemy_sends(loaded: str) -> None:
+    """A text query goes through SQLAlchemy, not `rows`: the rider is sent alone first."""
+    from sqlalchemy import event
+
+    from pactwatch.store import state
+
+    engine = open_engine(loaded)
+    cursor_rows.riders_go_first(engine)
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    try:
+        with engine.connect() as connection:
+            generation = state.read_generation(connection)
+            seen.clear()
+            with cursor_rows.riding(state.READ_GENERATION, {}) as rider:
+                query.provision_page(connection, query.ProvisionFilter(q="air defence"), SORT, 3)
+    finally:
+        engine.dispose()
+    assert rider.rows is not None and state.generation_of(rider.rows) == generation
+    assert "registry_state" in seen[0] and "provisions" in seen[1], seen
+
+
+SORT = query.Sort("agreement")
