@@ -80,8 +80,7 @@ async def compare_answer(request: Request, cfg: ServiceConfig) -> Response:
 def search_bytes(engine: Engine, pq: ProvisionQuery) -> bytes:
     """`search_view` as JSON; each item's stored contract JSON is spliced in, not re-parsed."""
     with read_connection(engine) as connection:
-        page = query.provision_page(connection, pq.filter, pq.sort, pq.limit, pq.after)
-        facets = query.facets(connection, pq.filter)
+        page, facets = query.page_and_facets(connection, pq.filter, pq.sort, pq.limit, pq.after)
     total = query.total_of(facets)
     items = ", ".join(
         '{"agreement_id": ' + json.dumps(r.agreement_id) + ", " + r.record[1:] for r in page.items
