@@ -80,7 +80,8 @@ async def compare_answer(request: Request, cfg: ServiceConfig) -> Response:
 def search_bytes(engine: Engine, pq: ProvisionQuery) -> bytes:
     """`search_view` as JSON; each item's stored contract JSON is spliced in, not re-parsed."""
     with read_connection(engine) as connection:
-        page, facets = query.page_and_facets(connection, pq.filter, pq.sort, pq.limit, pq.after)
+        page = query.provision_page(connection, pq.filter, pq.sort, pq.limit, pq.after)
+        facets = query.facets(connection, pq.filter)
     total = query.total_of(facets)
     items = ", ".join(
         '{"agreement_id": ' + json.dumps(r.agreement_id) + ", " + r.record[1:] for r in page.items

@@ -62,61 +62,41 @@ class Rider:
 _riding = threading.local()
 
 
-def _pending() -> list[Rider]:
-    found: list[Rider] | None = getattr(_riding, "riders", None)
-    if found is None:
-        found = _riding.riders = []
-    return found
-
-
 @contextmanager
 def riding(statement: Executable, params: dict[str, Any]) -> Iterator[Rider]:
     """Inside, the first statement `rows` sends on PostgreSQL takes `statement` with it,
     before it, in one pipeline: one round trip for both (each still its own snapshot).
-    Riders nest: each is sent, in the order they were taken on, before the statement.
 
-    Every uncached answer of a shared service reads the registry's generation first, and
-    a search its facets beside its page; on two busy cores each round trip is a wait for
-    the server to be scheduled again, and such waits made the tail of the latency.
+    Every uncached answer of a shared service reads the registry's generation first; on
+    two busy cores each round trip is a wait for the server to be scheduled, and such
+    waits made the tail of the latency.
     """
     rider = Rider(statement, params)
-    pending = _pending()
-    pending.append(rider)
+    _riding.rider = rider
     try:
         yield rider
     finally:
-        if rider in pending:
-            pending.remove(rider)
+        _riding.rider = None
 
 
 def riders_go_first(engine: Engine) -> None:
     """Make a statement that does not go through `rows` (one SQLAlchemy sends itself: a
-    text query, a count of a beneficiary) send the pending riders alone before it, so a
+    text query, a count of a beneficiary) send a pending rider alone before it, so a
     rider is always read before whatever follows it. Once per engine."""
     if getattr(engine, _RIDERS_FIRST, False):
         return
     setattr(engine, _RIDERS_FIRST, True)
 
     def first(connection: Connection, *_: Any) -> None:
-        if getattr(_riding, "riders", None) and connection.dialect.name != "sqlite":
-            _alone(connection, _taken())
+        rider: Rider | None = getattr(_riding, "rider", None)
+        if rider is not None and connection.dialect.name != "sqlite":
+            _riding.rider = None
+            rider.rows = rows(connection, rider.statement, rider.params)
 
     event.listen(engine, "before_cursor_execute", first)
 
 
 _RIDERS_FIRST = "_pactwatch_riders_first"
-
-
-def _taken() -> list[Rider]:
-    pending = _pending()
-    riders = list(pending)
-    pending.clear()
-    return riders
-
-
-def _alone(connection: Connection, riders: list[Rider]) -> None:
-    for rider in riders:
-        rider.rows = rows(connection, rider.statement, rider.params)
 
 
 def rows(
@@ -138,67 +118,21 @@ def rows(
     values: Any = compiled.construct_params(params)
     driver = connection.connection.driver_connection
     assert driver is not None
-    riders = _taken() if getattr(_riding, "riders", None) else []
-    sent: list[tuple[str, Any]] = []
-    for rider in riders:
-        _, rider_sql, rider_compiled = _prepared(connection, rider.statement)
-        if rider_sql is None or rider_compiled is None:  # not for the cursor: each alone
-            _alone(connection, riders)
-            riders = []
-            break
-        sent.append((rider_sql, rider_compiled.construct_params(rider.params)))
-    options = {"binary": text_as_bytes or None}
-    if riders:
-        found, ridden = _pipelined(connection, driver, [*sent, (sql, values)], options)
-        for rider, got in zip(riders, ridden, strict=True):
-            rider.rows = got
-        return found
+    rider: Rider | None = getattr(_riding, "rider", None)
     with driver.cursor() as cursor:
         if text_as_bytes:
-            _as_bytes(cursor)
+            from psycopg.types.string import ByteaBinaryLoader  # PostgreSQL only
+
+            cursor.adapters.register_loader("text", ByteaBinaryLoader)
+        options = {"binary": text_as_bytes or None}
+        if rider is not None:
+            _riding.rider = None
+            _, rider_sql, rider_compiled = _prepared(connection, rider.statement)
+            if rider_sql is not None and rider_compiled is not None:
+                first = (rider_sql, rider_compiled.construct_params(rider.params))
+                found, rider.rows = _pipelined(connection, driver, first, (sql, values), options)
+                return found
         return _fetched(connection, cursor, sql, values, options)
-
-
-def _as_bytes(cursor: Any) -> None:
-    """Text columns read as their UTF-8 bytes (the binary format of text is its bytes)."""
-    from psycopg.types.string import ByteaBinaryLoader  # PostgreSQL only
-
-    cursor.adapters.register_loader("text", ByteaBinaryLoader)
-
-
-def _pipelined(
-    connection: Connection, driver: Any, statements: list[tuple[str, Any]], options: dict[str, Any]
-) -> tuple[list[Any], list[list[Any]]]:
-    """Statements in one pipeline (sent together with one Sync): the last one's rows
-    (sent with `options`) and the others', with the engine's cursor events around each as
-    `_fetched` does."""
-    dispatch = connection.dispatch
-    cursors = [driver.cursor() for _ in statements]
-    try:
-        sent: list[tuple[Any, str, Any]] = []
-        for cursor, (sql, values) in zip(cursors, statements, strict=True):
-            for before in dispatch.before_cursor_execute:
-                sql, values = before(connection, cursor, sql, values, None, False)
-            sent.append((cursor, sql, values))
-        last = sent[-1]
-        if options.get("binary"):
-            _as_bytes(last[0])
-        try:
-            with driver.pipeline():
-                for cursor, sql, values in sent[:-1]:
-                    cursor.execute(sql, values)
-                last[0].execute(last[1], last[2], **options)
-            found: list[list[Any]] = [cursor.fetchall() for cursor in cursors]
-        except connection.dialect.loaded_dbapi.Error as error:
-            connection._handle_dbapi_exception(error, last[1], last[2], last[0], None)
-            raise  # not reached: the call above raises
-        for cursor, sql, values in sent:
-            for after in dispatch.after_cursor_execute:
-                after(connection, cursor, sql, values, None, False)
-    finally:
-        for cursor in cursors:
-            cursor.close()
-    return found[-1], found[:-1]
 
 
 def _sqlite_rows(
@@ -221,6 +155,37 @@ def _sqlite_rows(
         return _fetched(connection, cursor, sql, values, {})
     finally:
         cursor.close()
+
+
+def _pipelined(
+    connection: Connection,
+    driver: Any,
+    first: tuple[str, Any],
+    second: tuple[str, Any],
+    options: dict[str, Any],
+) -> tuple[list[Any], list[Any]]:
+    """Two statements in one pipeline (sent together with one Sync), the second's rows
+    and the first's, with the engine's cursor events around each as `_fetched` does."""
+    dispatch = connection.dispatch
+    with driver.cursor() as one, driver.cursor() as two:
+        sent: list[tuple[Any, str, Any]] = []
+        for cursor, (sql, values) in ((one, first), (two, second)):
+            for before in dispatch.before_cursor_execute:
+                sql, values = before(connection, cursor, sql, values, None, False)
+            sent.append((cursor, sql, values))
+        try:
+            with driver.pipeline():
+                one.execute(sent[0][1], sent[0][2])
+                two.execute(sent[1][1], sent[1][2], **options)
+            ridden: list[Any] = one.fetchall()
+            found: list[Any] = two.fetchall()
+        except connection.dialect.loaded_dbapi.Error as error:
+            connection._handle_dbapi_exception(error, sent[1][1], sent[1][2], two, None)
+            raise  # not reached: the call above raises
+        for cursor, sql, values in sent:
+            for after in dispatch.after_cursor_execute:
+                after(connection, cursor, sql, values, None, False)
+    return found, ridden
 
 
 def _fetched(

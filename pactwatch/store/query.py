@@ -296,23 +296,10 @@ def _cube_where(f: ProvisionFilter, facet: str | None = None) -> list[ColumnElem
     return out
 
 
-FACET_COLUMNS = {
-    "domain": pf.c.co_domain,
-    "actor": pf.c.actor,
-    "kind": pf.c.kind,
-    "agreement": pf.c.agreement_id,
-}
-
-
 def _cube_facets(connection: Connection, f: ProvisionFilter) -> dict[str, list[tuple[str, int]]]:
     """The facets from the cube in one statement (one round trip, one plan)."""
-    statement, params = _cube_facet_statement(f)
-    return _cube_facets_of(connection, f, _rows(connection, f, statement, params))
-
-
-def _cube_facet_statement(f: ProvisionFilter) -> tuple[Any, dict[str, Any]]:
-    """The cube's facet statement for a (normal, summarised) filter, and its values."""
-    columns = FACET_COLUMNS
+    columns = {"domain": pf.c.co_domain, "actor": pf.c.actor, "kind": pf.c.kind}
+    columns["agreement"] = pf.c.agreement_id
 
     def build() -> Any:
         template = _template(f)
@@ -332,43 +319,13 @@ def _cube_facet_statement(f: ProvisionFilter) -> tuple[Any, dict[str, Any]]:
             union.c.facet, union.c.n.desc(), union.c.value
         )
 
-    return _statement(("cube-facets",), f, build), {**_values(f), "any": summary.ANY}
-
-
-def _cube_facets_of(
-    connection: Connection, f: ProvisionFilter, rows: Sequence[Sequence[Any]]
-) -> dict[str, list[tuple[str, int]]]:
-    out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_COLUMNS}
-    for name, value, n in rows:
+    statement = _statement(("cube-facets",), f, build)
+    out: dict[str, list[tuple[str, int]]] = {name: [] for name in columns}
+    for name, value, n in _rows(connection, f, statement, {**_values(f), "any": summary.ANY}):
         out[str(name)].append((str(value), int(n)))
     if f.actor is not None:
         out["actor"] = _co_actors(connection, f)
     return out
-
-
-def page_and_facets(
-    connection: Connection,
-    f: ProvisionFilter,
-    sort: Sort,
-    limit: int,
-    after: Sequence[Any] | None = None,
-) -> tuple[ProvisionPage, dict[str, list[tuple[str, int]]]]:
-    """`provision_page` and `facets` of one filter, as a search shows them.
-
-    When the cube answers the facets, their statement rides with the page's
-    (`cursor_rows.riding`): on PostgreSQL both go in one round trip. The rows are those
-    each statement gives alone.
-    """
-    g = normal(f)
-    if not summarised(g):
-        return provision_page(connection, f, sort, limit, after), facets(connection, f)
-    statement, params = _cube_facet_statement(g)
-    with cursor_rows.riding(statement, params) as rider:
-        page = provision_page(connection, f, sort, limit, after)
-    rows = rider.rows
-    if rows is None:  # SQLite, or nothing was sent
-        rows = _rows(connection, g, statement, params)
-    return page, _cube_facets_of(connection, g, rows)
 
 
 def _co_actors(connection: Connection, f: ProvisionFilter) -> list[tuple[str, int]]:
