@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from pactwatch.api.cache import Depends
 from pactwatch.api.config import ServiceConfig
 from pactwatch.api.held_reads import held_reads, read_connection
-from pactwatch.store import cursor_rows, state
+from pactwatch.store import state
 from pactwatch.store.state import digest
 
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
@@ -57,25 +57,17 @@ async def generation_and(config: ServiceConfig, produce: Produce) -> tuple[str, 
     Off SQLite a shared service reads the generation on a held-read worker before every
     answer; a second hop for the answer itself queued each uncached request twice behind
     the others' (32 connections on 4 threads) and twice waited for the interpreter, which
-    made the tail. So the worker reads both, the generation riding in one pipeline with
-    the answer's first statement (`cursor_rows.riding`); the caller decides as before,
-    with the answer in hand. (Two statements, two snapshots, as with two hops: the
-    generation is read first, so the answer is at least as new.)
+    made the tail. So the worker reads both; the caller decides as before, with the answer
+    in hand. (Two statements, two snapshots, as with two hops: the answer is at least as
+    new as the generation.)
     """
     remembered = config.remembered_generation()
     if remembered is not None or config.engine.dialect.name == "sqlite":
         return await generation_now(config), None
 
     def both() -> tuple[str, Answer]:
-        epoch = config.epoch
-        cursor_rows.riders_go_first(config.engine)
-        with cursor_rows.riding(state.READ_GENERATION, {}) as rider:
-            answer = produce()
-        if rider.rows is None:  # the answer sent no statement the generation could ride
-            return current_generation(config), answer
-        generation = state.generation_of(rider.rows)
-        config.remember_generation(generation, epoch)
-        return generation, answer
+        generation = current_generation(config)
+        return generation, produce()
 
     return await held_reads(config.engine).run(both)
 

@@ -17,12 +17,10 @@ through `execute`. SQLite's cursor saves the same machinery on the event loop's 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import Compiled
 
@@ -49,56 +47,6 @@ def _prepared(connection: Connection, statement: Executable) -> Prepared:
     return made
 
 
-class Rider:
-    """A statement sent along with the next one this thread sends (`riding`)."""
-
-    def __init__(self, statement: Executable, params: dict[str, Any]) -> None:
-        self.statement = statement
-        self.params = params
-        self.rows: Sequence[Sequence[Any]] | None = None
-        """Its rows once sent; None while it was not (the caller then runs it itself)."""
-
-
-_riding = threading.local()
-
-
-@contextmanager
-def riding(statement: Executable, params: dict[str, Any]) -> Iterator[Rider]:
-    """Inside, the first statement `rows` sends on PostgreSQL takes `statement` with it,
-    before it, in one pipeline: one round trip for both (each still its own snapshot).
-
-    Every uncached answer of a shared service reads the registry's generation first; on
-    two busy cores each round trip is a wait for the server to be scheduled, and such
-    waits made the tail of the latency.
-    """
-    rider = Rider(statement, params)
-    _riding.rider = rider
-    try:
-        yield rider
-    finally:
-        _riding.rider = None
-
-
-def riders_go_first(engine: Engine) -> None:
-    """Make a statement that does not go through `rows` (one SQLAlchemy sends itself: a
-    text query, a count of a beneficiary) send a pending rider alone before it, so a
-    rider is always read before whatever follows it. Once per engine."""
-    if getattr(engine, _RIDERS_FIRST, False):
-        return
-    setattr(engine, _RIDERS_FIRST, True)
-
-    def first(connection: Connection, *_: Any) -> None:
-        rider: Rider | None = getattr(_riding, "rider", None)
-        if rider is not None and connection.dialect.name != "sqlite":
-            _riding.rider = None
-            rider.rows = rows(connection, rider.statement, rider.params)
-
-    event.listen(engine, "before_cursor_execute", first)
-
-
-_RIDERS_FIRST = "_pactwatch_riders_first"
-
-
 def rows(
     connection: Connection,
     statement: Executable,
@@ -118,21 +66,12 @@ def rows(
     values: Any = compiled.construct_params(params)
     driver = connection.connection.driver_connection
     assert driver is not None
-    rider: Rider | None = getattr(_riding, "rider", None)
     with driver.cursor() as cursor:
         if text_as_bytes:
             from psycopg.types.string import ByteaBinaryLoader  # PostgreSQL only
 
             cursor.adapters.register_loader("text", ByteaBinaryLoader)
-        options = {"binary": text_as_bytes or None}
-        if rider is not None:
-            _riding.rider = None
-            _, rider_sql, rider_compiled = _prepared(connection, rider.statement)
-            if rider_sql is not None and rider_compiled is not None:
-                first = (rider_sql, rider_compiled.construct_params(rider.params))
-                found, rider.rows = _pipelined(connection, driver, first, (sql, values), options)
-                return found
-        return _fetched(connection, cursor, sql, values, options)
+        return _fetched(connection, cursor, sql, values, {"binary": text_as_bytes or None})
 
 
 def _sqlite_rows(
@@ -155,37 +94,6 @@ def _sqlite_rows(
         return _fetched(connection, cursor, sql, values, {})
     finally:
         cursor.close()
-
-
-def _pipelined(
-    connection: Connection,
-    driver: Any,
-    first: tuple[str, Any],
-    second: tuple[str, Any],
-    options: dict[str, Any],
-) -> tuple[list[Any], list[Any]]:
-    """Two statements in one pipeline (sent together with one Sync), the second's rows
-    and the first's, with the engine's cursor events around each as `_fetched` does."""
-    dispatch = connection.dispatch
-    with driver.cursor() as one, driver.cursor() as two:
-        sent: list[tuple[Any, str, Any]] = []
-        for cursor, (sql, values) in ((one, first), (two, second)):
-            for before in dispatch.before_cursor_execute:
-                sql, values = before(connection, cursor, sql, values, None, False)
-            sent.append((cursor, sql, values))
-        try:
-            with driver.pipeline():
-                one.execute(sent[0][1], sent[0][2])
-                two.execute(sent[1][1], sent[1][2], **options)
-            ridden: list[Any] = one.fetchall()
-            found: list[Any] = two.fetchall()
-        except connection.dialect.loaded_dbapi.Error as error:
-            connection._handle_dbapi_exception(error, sent[1][1], sent[1][2], two, None)
-            raise  # not reached: the call above raises
-        for cursor, sql, values in sent:
-            for after in dispatch.after_cursor_execute:
-                after(connection, cursor, sql, values, None, False)
-    return found, ridden
 
 
 def _fetched(

@@ -9,8 +9,7 @@ chains it from the previous generation and the new record.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
@@ -43,16 +42,8 @@ def read_generation(connection: Connection) -> str:
     """`generation` on the driver's cursor (`cursor_rows`): a service whose workers share
     the registry asks before every answer, and SQLAlchemy's result machinery cost more
     than the lookup."""
-    return generation_of(cursor_rows.rows(connection, READ_GENERATION, {}))
-
-
-READ_GENERATION = _READ
-"""The statement `read_generation` sends (for `cursor_rows.riding`)."""
-
-
-def generation_of(rows: Sequence[Sequence[Any]]) -> str:
-    """The generation in `READ_GENERATION`'s rows."""
-    return str(rows[0][0]) if rows and rows[0][0] is not None else "empty"
+    found = cursor_rows.rows(connection, _READ, {})
+    return str(found[0][0]) if found and found[0][0] is not None else "empty"
 
 
 def set_generation(connection: Connection, value: str) -> None:
