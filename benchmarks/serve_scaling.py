@@ -87,8 +87,36 @@ def reused(size: int, folder: Path) -> Registry | None:
     return Registry("sqlite", size, str(db), took, db.stat().st_size / 1e6)
 
 
-def build(backend: str, size: int, folder: Path, agreements: list[Agreement]) -> Registry:
+def reused_pg(size: int, folder: Path) -> Registry | None:
+    """The PostgreSQL registry an earlier run kept (`--keep`), when the schema still holds
+    the registry of `size` it noted: its load time is read from the note."""
+    note = folder / f"bench-pg-{size}.json"
+    if not note.exists():
+        return None
+    url = _pg_url()
+    engine = open_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT count(*) FROM pg_tables WHERE schemaname = :s AND tablename = :t"),
+                {"s": SCHEMA, "t": "provisions"},
+            ).scalar_one()
+            held = found and connection.execute(text("SELECT count(*) FROM provisions")).scalar()
+    finally:
+        engine.dispose()
+    kept = json.loads(note.read_text())
+    if held != size:
+        note.unlink()
+        return None
+    return Registry("postgresql", size, url, float(kept["load_s"]), float(kept["mb"]))
+
+
+def build(
+    backend: str, size: int, folder: Path, agreements: list[Agreement], keep: bool = False
+) -> Registry:
     if backend == "sqlite" and (found := reused(size, folder)) is not None:
+        return found
+    if backend == "postgresql" and keep and (found := reused_pg(size, folder)) is not None:
         return found
     if backend == "sqlite":
         url = str(folder / f"bench-{size}.db")
@@ -117,6 +145,11 @@ def build(backend: str, size: int, folder: Path, agreements: list[Agreement]) ->
                 {"s": SCHEMA},
             ).scalar_one()
         mb = int(total) / 1e6
+        if keep:  # one schema: a kept registry of another size is replaced, note and all
+            for other in folder.glob("bench-pg-*.json"):
+                other.unlink()
+            note = folder / f"bench-pg-{size}.json"
+            note.write_text(json.dumps({"load_s": took, "mb": mb}))
     engine.dispose()
     return Registry(backend, size, url, took, mb)
 
@@ -382,7 +415,8 @@ def main() -> None:
         "--keep",
         type=Path,
         help="keep the SQLite registries in this folder, and reuse those already there "
-        "(a 1,000,000-provision load takes long; its first load time is printed)",
+        "(a 1,000,000-provision load takes long; its first load time is printed); on "
+        "PostgreSQL, reuse the schema's registry when a note here says it holds this size",
     )
     parser.add_argument(
         "--reads-only",
@@ -417,7 +451,7 @@ def main() -> None:
             peer: Measured | None = None
             agreements = synthetic_registry(50, size)  # made once, loaded on each backend
             for backend in backends:
-                registry = build(backend, size, folder, agreements)
+                registry = build(backend, size, folder, agreements, options.keep is not None)
                 print(
                     f"{backend:10} {size:>10,} loaded in {registry.load_s:.1f} s, "
                     f"{registry.mb:.0f} MB",

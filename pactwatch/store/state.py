@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from pactwatch.store import tables
+from pactwatch.store import cursor_rows, tables
 
 _ROW = 1
 
@@ -36,6 +36,14 @@ def generation(connection: Connection) -> str:
     """The current generation ("empty" before the first load)."""
     value = connection.execute(_READ).scalar_one_or_none()
     return str(value) if value is not None else "empty"
+
+
+def read_generation(connection: Connection) -> str:
+    """`generation` on the driver's cursor (`cursor_rows`): a service whose workers share
+    the registry asks before every answer, and SQLAlchemy's result machinery cost more
+    than the lookup."""
+    found = cursor_rows.rows(connection, _READ, {})
+    return str(found[0][0]) if found and found[0][0] is not None else "empty"
 
 
 def set_generation(connection: Connection, value: str) -> None:

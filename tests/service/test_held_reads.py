@@ -172,3 +172,65 @@ def test_held_reads_keep_one_autocommit_connection(loaded: str) -> None:
         engine.dispose()
     assert first == second  # the same backend both times: the connection was kept
     assert first[1:] == (True, "IDLE")  # autocommit: no transaction left open after a read
+
+
+def _shared(loaded: str, cache: bool) -> Service:
+    """A service reading the generation before every answer, as `serve --workers` does."""
+    service = make_service(loaded)
+    config = service.client.app.state.config  # type: ignore[attr-defined]
+    config.generation_ttl = 0.0
+    config.cache_responses = cache
+    return service
+
+
+@ON_POSTGRESQL
+def test_a_shared_service_reads_generation_and_answer_in_one_hop(
+    loaded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uncached, one trip to a held-read worker per answer; a client's current tag still
+    gets 304 without the page being read, and a cached answer is not read again."""
+    from sqlalchemy import event
+
+    from pactwatch.api import held_reads as held_module
+
+    hops: list[int] = []
+    run = held_module.HeldReads.run
+
+    async def counted(self: Any, produce: Any) -> Any:
+        hops.append(1)
+        return await run(self, produce)
+
+    monkeypatch.setattr(held_module.HeldReads, "run", counted)
+    paths = [
+        "/api/v1/provisions?domain=air_defence&limit=3",
+        "/api/v1/search?domain=training&limit=2",
+        "/api/v1/compare",
+    ]
+    statements = dict(zip(paths, (2, 3, 2), strict=True))  # the generation's and the answer's
+    seen: list[str] = []
+    answers: dict[bool, list[tuple[int, bytes, str]]] = {}
+    for cache in (False, True):
+        service = _shared(loaded, cache)
+        engine = service.client.app.state.config.engine  # type: ignore[attr-defined]
+        event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+        try:
+            with service.client as client:
+                for path in paths:
+                    hops.clear()
+                    first = client.get(path)
+                    assert len(hops) == 1, (path, cache)
+                    seen.clear()
+                    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+                    assert again.status_code == 304
+                    assert len(seen) == 1 and "registry_state" in seen[0], seen
+                    seen.clear()
+                    third = client.get(path)
+                    assert third.content == first.content
+                    assert len(seen) == (1 if cache else statements[path]), seen
+                    answers.setdefault(cache, []).append(
+                        (first.status_code, first.content, first.headers["ETag"])
+                    )
+        finally:
+            service.close()
+    assert answers[False] == answers[True]
+    assert all(status == 200 for status, _, _ in answers[False])
