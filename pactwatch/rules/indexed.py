@@ -17,13 +17,16 @@ agreements it names (a registry-wide trigger: those whose clocks listen to it).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
 from typing import Literal, NamedTuple, Protocol
 
 from pactwatch.model import Agreement, Event, Mechanism
 from pactwatch.model.values import Duration
+from pactwatch.rules.clocks import SharedClocks
 from pactwatch.rules.engine import MECHANISM_EVENTS, Evaluator
 from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.mechanisms import (
@@ -37,8 +40,8 @@ from pactwatch.rules.mechanisms import (
     recurring_periods,
     term_end,
 )
-from pactwatch.rules.obligations import Obligation
-from pactwatch.rules.timing import add_duration, require_aware
+from pactwatch.rules.obligations import Obligation, in_order
+from pactwatch.rules.timing import add_duration, iso, require_aware
 
 Window = tuple[datetime, datetime]
 _ORDER = itemgetter(0, 1)
@@ -163,9 +166,24 @@ def evaluate_indexed(
 ) -> list[Obligation]:
     """Every obligation at `now` of the registry's agreements (or of `agreements`), as
     `evaluate` gives it with every agreement and event in memory."""
-    chosen = reads.agreements(agreements)
-    found = _evaluated(reads, require_aware(now), chosen, agreements is not None)
-    return sorted(found, key=Obligation.sort_key)
+    with _uncollected():
+        chosen = reads.agreements(agreements)
+        return in_order(_evaluated(reads, require_aware(now), chosen, agreements is not None))
+
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """The cyclic collector paused while `due` builds its tens of thousands of objects,
+    none of which refer back to another: a full pass in the middle would walk the whole
+    heap (every imported module's objects too) to free nothing (as `store.load` does for a
+    load's rows)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _evaluated(
@@ -207,10 +225,13 @@ def _evaluated(
     for agreement, events in prepared:
         periods.ask(agreement, events)
     periods.read(reads)
+    clocks = SharedClocks(triggers, now)
     for agreement, events in prepared:
         for mechanism in agreement.mechanisms:
             if mechanism.kind == "recurring":
                 yield from periods.obligations(agreement, mechanism)
+            elif mechanism.kind == "consultation_on_trigger" and clocks.serves(mechanism, events):
+                yield from clocks.obligations(agreement, mechanism, events)
             else:
                 yield from RULES[mechanism.kind](agreement, mechanism, events, now)
 
@@ -251,6 +272,19 @@ class _Periods:
         self.periods: dict[tuple[str, str], list[tuple[datetime, datetime, int]]] = {}
         self.asks: list[PeriodAsk] = []
         self.found: dict[Pick, Mapping[int, EventFacts]] = {}
+        # Agreements signed on one day share their periods, and a period to come reads
+        # the same in every one of them.
+        self._spans: dict[tuple[object, ...], list[tuple[datetime, datetime]]] = {}
+        self._upcoming: dict[datetime, str] = {}
+
+    def _periods(
+        self, agreement: Agreement, mechanism: Mechanism, end: datetime | None
+    ) -> list[tuple[datetime, datetime]]:
+        key = (agreement.signed_on, mechanism.every, end)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = recurring_periods(agreement, mechanism, end, self.now)
+        return found
 
     def ask(self, agreement: Agreement, events: EventsByKind) -> None:
         duties = [m for m in agreement.mechanisms if m.kind == "recurring"]
@@ -258,7 +292,7 @@ class _Periods:
         now, asks = self.now, self.asks
         for mechanism in duties:
             spans = self.periods[agreement.id, mechanism.id] = []
-            for start, stop in recurring_periods(agreement, mechanism, end, now):
+            for start, stop in self._periods(agreement, mechanism, end):
                 if start > now:
                     spans.append((start, stop, -1))
                     continue
@@ -281,11 +315,20 @@ class _Periods:
             self.found[pick] = {over[i]: event for i, event in answer.items()}
 
     def obligations(self, agreement: Agreement, mechanism: Mechanism) -> Iterator[Obligation]:
+        """`period_obligation` for each period; one to come (nothing can decide it yet)
+        made from what it shares with every other agreement's."""
         held, denied, unplaced = (self.found.get(pick, {}) for pick in PICKS)
-        now, nothing = self.now, Meetings()
-        for start, stop, n in self.periods.get((agreement.id, mechanism.id), ()):
-            decided = Meetings(held.get(n), denied.get(n), unplaced.get(n)) if n >= 0 else nothing
-            yield period_obligation(agreement, mechanism, start, stop, decided, now)
+        now, upcoming = self.now, self._upcoming
+        aid, mid, pid = agreement.id, mechanism.id, mechanism.provision
+        for start, stop, n in self.periods.get((aid, mid), ()):
+            if n >= 0 or now >= start:
+                decided = Meetings(held.get(n), denied.get(n), unplaced.get(n))
+                yield period_obligation(agreement, mechanism, start, stop, decided, now)
+                continue
+            rule = upcoming.get(start)
+            if rule is None:
+                rule = upcoming[start] = f"period starts {iso(start)}"
+            yield Obligation(aid, mid, "recurring", start, stop, stop, "upcoming", None, rule, pid)
 
 
 PICKS: tuple[Pick, ...] = ("held", "denied", "unplaced")
@@ -321,13 +364,14 @@ class Due:
     def __init__(self, reads: Reads, now: datetime) -> None:
         self.reads, self.now = reads, require_aware(now)
         self._results: dict[tuple[str, str], list[Obligation]] = {}
-        for obligation in _evaluated(reads, self.now, reads.agreements(), False):
-            self._results.setdefault(_key(obligation), []).append(obligation)
+        with _uncollected():
+            for obligation in _evaluated(reads, self.now, reads.agreements(), False):
+                self._results.setdefault(_key(obligation), []).append(obligation)
 
     def obligations(self) -> list[Obligation]:
         """Every obligation, by due time, then agreement, mechanism and period."""
         found = [o for items in self._results.values() for o in items]
-        return sorted(found, key=Obligation.sort_key)
+        return in_order(found)
 
     def refresh(self, event: Event) -> list[Obligation]:
         """After `event` is recorded: re-evaluate only the mechanisms it can change, in the
@@ -339,14 +383,14 @@ class Due:
                 self._results.pop(key, None)
                 if key in fresh:
                     self._results[key] = fresh[key]
-        return sorted((o for items in fresh.values() for o in items), key=Obligation.sort_key)
+        return in_order(o for items in fresh.values() for o in items)
 
 
 def reevaluate(reads: Reads, event: Event, now: datetime) -> list[Obligation]:
     """The obligations at `now` of every mechanism `event` can change (a trigger: the
     clocks that listen to it), read and evaluated without the rest of the registry."""
     _, fresh = _touched(reads, event, require_aware(now))
-    return sorted((o for items in fresh.values() for o in items), key=Obligation.sort_key)
+    return in_order(o for items in fresh.values() for o in items)
 
 
 def _touched(

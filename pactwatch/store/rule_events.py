@@ -77,12 +77,15 @@ class PeriodAsk(Protocol):
     def low(self) -> datetime: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FactRow:
     """An event as the rules read it, from the registry's columns: no record parsed.
 
     Its references are those to the one agreement it was read for, which is all the
-    rules look at when they evaluate that agreement."""
+    rules look at when they evaluate that agreement.
+
+    A value, never changed once made; not a frozen dataclass because `due` makes
+    thousands and a frozen one costs several times as much to build."""
 
     id: str
     kind: str
@@ -224,11 +227,25 @@ def _windows(connection: Connection, windows: Sequence[Window], now: datetime) -
     return table.cte("windows").prefix_with("MATERIALIZED")
 
 
-def registry_wide(connection: Connection, kinds: Collection[str], now: datetime) -> list[Event]:
-    """Events of these kinds that name no agreement (a trigger for every agreement)."""
+def registry_wide(
+    connection: Connection, kinds: Collection[str], now: datetime
+) -> list[FactRow | Event]:
+    """Events of these kinds that name no agreement (a trigger for every agreement), each a
+    `FactRow` from its columns (a row written before revision 0008: its record). Their
+    instants then carry the `datetime.timezone` of every other instant the rules compare,
+    not the validator's own zone class, whose offsets cost a Python call per comparison."""
     named = exists(select(event_links.c.event_id).where(event_links.c.event_id == events.c.id))
-    query = _dated(select(events.c.record).where(events.c.kind.in_(sorted(kinds)), ~named), now)
-    return [Event.model_validate_json(r) for r in connection.execute(query).scalars()]
+    query = _dated(select(*_FACTS[3:]).where(events.c.kind.in_(sorted(kinds)), ~named), now)
+    found: list[FactRow | Event] = []
+    for row in connection.execute(query):
+        if any(value is None for value in row[7:11]):  # latest, happened, background, draft
+            record = connection.execute(
+                select(events.c.record).where(events.c.id == row[0])
+            ).scalar_one()
+            found.append(Event.model_validate_json(record))
+        else:
+            found.append(_row_fact(row))
+    return found
 
 
 def linked_events(
@@ -496,7 +513,7 @@ class RuleReads:
     def agreements(self, ids: Collection[str] | None = None) -> list[Agreement]:
         return mechanism_agreements(self.connection, ids)
 
-    def registry_wide(self, kinds: Collection[str], now: datetime) -> list[Event]:
+    def registry_wide(self, kinds: Collection[str], now: datetime) -> list[FactRow | Event]:
         return registry_wide(self.connection, kinds, now)
 
     def linked(
