@@ -398,9 +398,16 @@ def reducible(connection: Connection, kind: str) -> bool:
 def _asked(connection: Connection, asks: Sequence[PeriodAsk]) -> Any:
     """The asks as a table the database reads from one JSON parameter: no temporary
     table, and one statement however many periods are asked."""
+    texts: dict[datetime, str] = {}  # periods of agreements signed on one day share bounds
+
+    def utc(instant: datetime) -> str:
+        found = texts.get(instant)
+        if found is None:
+            found = texts[instant] = _utc(instant)
+        return found
+
     rows = [
-        [a.agreement, a.mechanism, a.provision, _utc(a.start), _utc(a.stop), _utc(a.low)]
-        for a in asks
+        [a.agreement, a.mechanism, a.provision, utc(a.start), utc(a.stop), utc(a.low)] for a in asks
     ]
     if connection.dialect.name == "postgresql":
         sql = (
@@ -428,7 +435,9 @@ def period_meetings(
 ) -> dict[int, FactRow]:
     """`rules.indexed.Reads.meetings`: for each period, one probe of `ix_event_links_kind`
     (the agreement's meetings from the period's start, or from `low` for `unplaced`, in
-    order of instant then id) that stops at the first meeting that qualifies.
+    order of instant then id) that stops at the first meeting that qualifies, reading the
+    index alone (revision 0013 repeats the event's flags on its links); the facts of the
+    meetings found come in the same statement.
 
     Instants are compared as the UTC ISO strings the store writes (`earliest_utc`,
     `latest_utc`), which order as the instants do."""
@@ -436,21 +445,20 @@ def period_meetings(
         return {}
     asked, link, e = _asked(connection, asks), event_links, events
     start, stop = asked.c.start, asked.c.stop
-    inside = and_(link.c.earliest_utc >= start, e.c.latest_utc < stop)
+    inside = and_(link.c.earliest_utc >= start, link.c.latest_utc < stop)
     conditions = {
-        "held": [inside, e.c.happened == true()],
-        "denied": [inside, e.c.happened == false()],
+        "held": [inside, link.c.happened == true()],
+        "denied": [inside, link.c.happened == false()],
         "unplaced": [
             link.c.earliest_utc >= asked.c.low,
             link.c.earliest_utc < stop,
-            e.c.latest_utc >= start,
+            link.c.latest_utc >= start,
             ~inside,
-            e.c.happened == true(),
+            link.c.happened == true(),
         ],
     }[pick]
     first = (
         select(link.c.event_id)
-        .select_from(link.join(e, e.c.id == link.c.event_id))
         .where(
             link.c.agreement_id == asked.c.aid,
             link.c.kind == "meeting",
@@ -461,8 +469,8 @@ def period_meetings(
                 and_(link.c.target == "mechanism", link.c.target_id == asked.c.mid),
                 and_(link.c.target == "provision", link.c.target_id == asked.c.pid),
             ),
-            e.c.draft == false(),
-            e.c.background == false(),
+            link.c.draft == false(),
+            link.c.background == false(),
             *conditions,
         )
         .order_by(_binary(connection, link.c.earliest_utc), _binary(connection, link.c.event_id))
@@ -470,18 +478,16 @@ def period_meetings(
         .correlate(asked)
         .scalar_subquery()
     )
-    found = connection.execute(select(asked.c.n, first)).all()
-    firsts = {n: event_id for n, event_id in found if event_id is not None}
-    if not firsts:
-        return {}
-    wanted = sorted(set(firsts.values()))
-    facts = {
-        row[0]: _row_fact(row)
-        for row in connection.execute(
-            select(*_FACTS[3:]).where(e.c.id.in_(bindparam("ids", wanted, expanding=True)))
-        )
-    }
-    return {n: facts[event_id] for n, event_id in firsts.items()}
+    firsts = select(asked.c.n, first.label("event_id")).cte("firsts").prefix_with("MATERIALIZED")
+    query = select(firsts.c.n, *_FACTS[3:]).select_from(firsts.join(e, e.c.id == firsts.c.event_id))
+    found: dict[int, FactRow] = {}
+    facts: dict[str, FactRow] = {}  # a meeting deciding several periods is made once
+    for row in connection.execute(query):
+        fact = facts.get(row[1])
+        if fact is None:
+            fact = facts[row[1]] = _row_fact(row[1:])
+        found[row[0]] = fact
+    return found
 
 
 def _row_fact(row: Sequence[Any], **references: tuple[str, ...]) -> FactRow:
