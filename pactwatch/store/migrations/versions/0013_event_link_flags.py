@@ -15,6 +15,7 @@ and nothing else. Filled here from `events` and by every insert from then on
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -24,12 +25,13 @@ down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-COLUMNS = {
-    "latest_utc": (sa.String(), "the event's, repeated for the index"),
-    "happened": (sa.Boolean(), "the event's, repeated for the index"),
-    "background": (sa.Boolean(), "the event's, repeated for the index"),
-    "draft": (sa.Boolean(), "the event's, repeated for the index"),
+COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
+    "latest_utc": sa.String(),
+    "happened": sa.Boolean(),
+    "background": sa.Boolean(),
+    "draft": sa.Boolean(),
 }
+COMMENT = "the event's, repeated for the index"
 OLD = ["agreement_id", "kind", "earliest_utc", "event_id"]
 NEW = [*OLD, "target", "target_id", *COLUMNS]
 
@@ -37,8 +39,8 @@ NEW = [*OLD, "target", "target_id", *COLUMNS]
 def upgrade() -> None:
     with op.batch_alter_table("event_links") as batch:
         batch.drop_index("ix_event_links_kind")
-        for name, (kind, comment) in COLUMNS.items():
-            batch.add_column(sa.Column(name, kind, nullable=True, comment=comment))
+        for name, kind in COLUMNS.items():
+            batch.add_column(sa.Column(name, kind, nullable=True, comment=COMMENT))
     values = ", ".join(
         f"{name} = (SELECT e.{name} FROM events e WHERE e.id = event_links.event_id)"
         for name in COLUMNS
