@@ -39,6 +39,7 @@ from pactwatch.rules.mechanisms import (
     period_obligation,
     recurring_periods,
     term_end,
+    term_rule,
 )
 from pactwatch.rules.obligations import Obligation, in_order
 from pactwatch.rules.timing import add_duration, iso, require_aware
@@ -225,13 +226,15 @@ def _evaluated(
     for agreement, events in prepared:
         periods.ask(agreement, events)
     periods.read(reads)
-    clocks = SharedClocks(triggers, now)
+    clocks, terms = SharedClocks(triggers, now), _Terms(now)
     for agreement, events in prepared:
         for mechanism in agreement.mechanisms:
             if mechanism.kind == "recurring":
                 yield from periods.obligations(agreement, mechanism)
             elif mechanism.kind == "consultation_on_trigger" and clocks.serves(mechanism, events):
                 yield from clocks.obligations(agreement, mechanism, events)
+            elif mechanism.kind == "term":
+                yield from terms.obligations(agreement, mechanism, events)
             else:
                 yield from RULES[mechanism.kind](agreement, mechanism, events, now)
 
@@ -259,6 +262,50 @@ def _by_kind(own: Iterable[EventFacts], triggers: list[Timed], now: datetime) ->
         mine = found.get("trigger")
         found["trigger"] = sorted([*mine, *triggers], key=_ORDER) if mine else triggers
     return found
+
+
+class _Terms:
+    """`term_rule`, once per signing day and term: with no end condition recorded, an
+    agreement's term reads as every other's signed the same day for as long."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._made: dict[tuple[object, ...], list[Obligation]] = {}
+
+    def obligations(
+        self, agreement: Agreement, mechanism: Mechanism, events: EventsByKind
+    ) -> list[Obligation]:
+        if events.get("end_condition"):
+            return term_rule(agreement, mechanism, events, self.now)
+        term = agreement.term
+        key = (agreement.signed_on, term.years, term.indefinite, term.ends_on)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = term_rule(agreement, mechanism, events, self.now)
+            return made
+        return [_moved(o, agreement.id, mechanism.id, mechanism.provision) for o in made]
+
+
+def _moved(o: Obligation, agreement: str, mechanism: str, provision: str | None) -> Obligation:
+    """The same obligation, of another agreement's mechanism."""
+    return Obligation(
+        agreement,
+        mechanism,
+        o.kind,
+        o.period_start,
+        o.period_end,
+        o.due_at,
+        o.state,
+        o.fulfilled_by,
+        o.rule,
+        provision,
+        o.opened_by,
+        o.days_remaining,
+        o.fulfilled_at,
+        o.fulfilled_on,
+        o.fulfilled_precision,
+        o.missed_by,
+    )
 
 
 class _Periods:
