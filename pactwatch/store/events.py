@@ -10,6 +10,7 @@ which alerts were already sent.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -60,11 +61,12 @@ events = Table(
     Column("happened", Boolean, comment="false: the act did not happen"),
     Column("background", Boolean, comment="context, never evidence"),
     Column("draft", Boolean, comment="proposed, not yet reviewed"),
+    Column("actors", Text, comment="the record's actors as JSON"),
     Index("ix_events_kind", "kind", "earliest_utc", "id"),
     Index("ix_events_kind_happened", "kind", "happened", "earliest_utc", "id"),
 )
-"""`latest_utc`, `happened`, `background` and `draft` repeat what the record says, so the
-rules' reads (`rule_events.py`) take an event's facts from columns without parsing it; NULL
+"""`latest_utc`, `happened`, `background`, `draft` and `actors` repeat what the record says, so
+the rules' reads (`rule_events.py`) take an event's facts from columns without parsing it; NULL
 (a row written before revision 0008 that it could not read) sends a reader to the record."""
 
 event_links = Table(
@@ -127,6 +129,7 @@ def _row(event: Event) -> dict[str, object]:
         "happened": event.happened,
         "background": event.background,
         "draft": event.is_draft,
+        "actors": json.dumps(event.actors),
     }
 
 

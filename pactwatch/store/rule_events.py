@@ -43,6 +43,7 @@ from sqlalchemy import (
     cast,
     exists,
     false,
+    func,
     null,
     or_,
     select,
@@ -163,14 +164,14 @@ def _until(now: datetime) -> str:
 
 
 def _actors(connection: Connection) -> ColumnElement[Any]:
-    """An event's actors, as JSON text cut from its record (what a consultation's clock
-    reads beyond the columns)."""
+    """An event's actors as JSON text (what a consultation's clock reads beyond the
+    flags): its `actors` column, or for a row written before revision 0014, its record's."""
     record = events.c.record
     if connection.dialect.name == "postgresql":
-        found: ColumnElement[Any] = cast(record, JSON)["actors"].as_string()
+        cut: ColumnElement[Any] = cast(record, JSON)["actors"].as_string()
     else:
-        found = type_coerce(record, JSON)["actors"].as_string()
-    return found
+        cut = type_coerce(record, JSON)["actors"].as_string()
+    return func.coalesce(events.c.actors, cut)
 
 
 def mechanism_agreements(
@@ -179,23 +180,21 @@ def mechanism_agreements(
     """The agreements that carry mechanisms (of `ids`, when given), in id order, with only
     what the rules read: id, parties, signing date, term and mechanisms.
 
-    The database cuts those parts out of each record into one small JSON document, which
-    the model reads in one pass (no Python dictionaries in between)."""
+    Each is the small document every write keeps in `agreements.rules`, read in one pass
+    by the model; a row without one (written before revision 0014) has it cut out of its
+    record by the database's JSON functions. Equal documents are validated once per
+    process (`_validated`): a service answering `due` again reads the same agreements."""
     fields = ("parties", "signed_on", "term", "mechanisms")
     if connection.dialect.name == "postgresql":
-        # The record parsed once per row (OFFSET 0 keeps the planner from copying the
-        # cast into each field).
-        parts = ", ".join(f"'{f}', r.record->'{f}'" for f in fields)
+        parts = ", ".join(f"'{f}', CAST(a.record AS jsonb)->'{f}'" for f in fields)
         document = f"CAST(jsonb_build_object('id', a.id, 'title', a.title, {parts}) AS text)"
         order = 'a.id COLLATE "C"'
-        parsed = " CROSS JOIN LATERAL (SELECT CAST(a.record AS jsonb) AS record OFFSET 0) r"
     else:
         parts = ", ".join(f"'{f}', a.record->'$.{f}'" for f in fields)
         document = f"json_object('id', a.id, 'title', a.title, {parts})"
         order = "a.id"
-        parsed = ""
     sql = (
-        f"SELECT {document} FROM agreements a{parsed}"
+        f"SELECT COALESCE(a.rules, {document}) FROM agreements a"
         " WHERE EXISTS (SELECT 1 FROM mechanisms m WHERE m.agreement_id = a.id)"
     )
     query = text(f"{sql} ORDER BY {order}")
@@ -203,8 +202,26 @@ def mechanism_agreements(
         query = text(f"{sql} AND a.id IN :ids ORDER BY {order}").bindparams(
             bindparam("ids", sorted(ids), expanding=True)
         )
-    validate = Agreement.model_validate_json
-    return [validate(document) for document in connection.execute(query).scalars()]
+    return [_validated(document) for document in connection.execute(query).scalars()]
+
+
+_VALIDATED: dict[str, Agreement] = {}
+MAX_VALIDATED = 20_000
+"""How many agreements' documents a process keeps validated (a few kilobytes each)."""
+
+
+def _validated(document: str) -> Agreement:
+    """The agreement a rules document describes, validated the first time it is seen.
+
+    The text is the whole of what is validated, so an equal text is an equal agreement,
+    whichever registry or write it came from. The rules never change an agreement they
+    are given (`rules.indexed` copies one to narrow its mechanisms)."""
+    found = _VALIDATED.get(document)
+    if found is None:
+        if len(_VALIDATED) >= MAX_VALIDATED:
+            _VALIDATED.clear()
+        found = _VALIDATED[document] = Agreement.model_validate_json(document)
+    return found
 
 
 def _dated(query: Any, now: datetime) -> Any:
