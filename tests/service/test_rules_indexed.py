@@ -640,7 +640,12 @@ def _trigger(event_id: str, at: str, subkind: str = "renewed_aggression", **fiel
 
 
 def _consultation(event_id: str, at: str, aid: str, **fields: Any) -> Event:
-    data = {"id": event_id, "kind": "consultation", "at": at, "actors": ["UA", "GB"]}
+    data: dict[str, Any] = {
+        "id": event_id,
+        "kind": "consultation",
+        "at": at,
+        "actors": ["UA", "GB"],
+    }
     data |= {"agreements": [aid], "sources": [SOURCE], "description": f"consultation {event_id}"}
     return Event.model_validate({**data, **fields})
 
