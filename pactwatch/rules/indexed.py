@@ -45,6 +45,7 @@ from pactwatch.rules.obligations import Obligation, in_order
 from pactwatch.rules.timing import add_duration, iso, require_aware
 
 Window = tuple[datetime, datetime]
+Span = tuple[datetime, datetime]
 _ORDER = itemgetter(0, 1)
 MAX_NAMED = 500
 """Past this many agreements, reads are not limited to them by name (a long IN list)."""
@@ -315,39 +316,40 @@ class _Periods:
 
     def __init__(self, now: datetime) -> None:
         self.now = now
-        # (agreement, mechanism) -> each period's start, stop and place in `asks` (or -1)
-        self.periods: dict[tuple[str, str], list[tuple[datetime, datetime, int]]] = {}
+        # (agreement, mechanism) -> the place in `asks` of its first period, how many of
+        # its periods have begun by now (asked about, in order), and its periods
+        self.periods: dict[tuple[str, str], tuple[int, int, Sequence[Span]]] = {}
         self.asks: list[PeriodAsk] = []
         self.found: dict[Pick, Mapping[int, EventFacts]] = {}
         # Agreements signed on one day share their periods, and a period to come reads
         # the same in every one of them.
-        self._spans: dict[tuple[object, ...], list[tuple[datetime, datetime]]] = {}
+        self._spans: dict[tuple[object, ...], tuple[list[Span], list[datetime]]] = {}
         self._upcoming: dict[datetime, str] = {}
 
     def _periods(
         self, agreement: Agreement, mechanism: Mechanism, end: datetime | None
-    ) -> list[tuple[datetime, datetime]]:
+    ) -> tuple[list[Span], list[datetime]]:
+        """The duty's periods, and how far back each of those begun looks (`low`)."""
         key = (agreement.signed_on, mechanism.every, end)
         found = self._spans.get(key)
         if found is None:
-            found = self._spans[key] = recurring_periods(agreement, mechanism, end, self.now)
+            spans = recurring_periods(agreement, mechanism, end, self.now)
+            lows = [start - WIDEST for start, _ in spans if start <= self.now]
+            found = self._spans[key] = (spans, lows)
         return found
 
     def ask(self, agreement: Agreement, events: EventsByKind) -> None:
         duties = [m for m in agreement.mechanisms if m.kind == "recurring"]
         end = term_end(agreement, events)[0] if duties else None
-        now, asks = self.now, self.asks
+        asks, aid = self.asks, agreement.id
         for mechanism in duties:
-            spans = self.periods[agreement.id, mechanism.id] = []
-            for start, stop in self._periods(agreement, mechanism, end):
-                if start > now:
-                    spans.append((start, stop, -1))
-                    continue
-                spans.append((start, stop, len(asks)))
-                ask = PeriodAsk(
-                    agreement.id, mechanism.id, mechanism.provision, start, stop, start - WIDEST
-                )
-                asks.append(ask)
+            spans, lows = self._periods(agreement, mechanism, end)
+            self.periods[aid, mechanism.id] = (len(asks), len(lows), spans)
+            mid, pid = mechanism.id, mechanism.provision
+            asks.extend(
+                PeriodAsk(aid, mid, pid, start, stop, low)
+                for (start, stop), low in zip(spans, lows, strict=False)
+            )
 
     def read(self, reads: Reads) -> None:
         if not self.asks:
@@ -364,11 +366,13 @@ class _Periods:
     def obligations(self, agreement: Agreement, mechanism: Mechanism) -> Iterator[Obligation]:
         """`period_obligation` for each period; one to come (nothing can decide it yet)
         made from what it shares with every other agreement's."""
+        aid, mid, pid = agreement.id, mechanism.id, mechanism.provision
+        first, begun, spans = self.periods.get((aid, mid), (0, 0, ()))
         held, denied, unplaced = (self.found.get(pick, {}) for pick in PICKS)
         now, upcoming = self.now, self._upcoming
-        aid, mid, pid = agreement.id, mechanism.id, mechanism.provision
-        for start, stop, n in self.periods.get((aid, mid), ()):
-            if n >= 0 or now >= start:
+        for k, (start, stop) in enumerate(spans):
+            if k < begun:
+                n = first + k
                 decided = Meetings(held.get(n), denied.get(n), unplaced.get(n))
                 yield period_obligation(agreement, mechanism, start, stop, decided, now)
                 continue
