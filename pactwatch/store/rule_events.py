@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -103,6 +103,8 @@ class FactRow:
     provisions: tuple[str, ...] = ()
     mechanisms: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    _when: str | None = field(default=None, compare=False, repr=False)
+    """`when()`, once worked out: a met period reads it twice."""
 
     def earliest(self) -> datetime:
         return self.first
@@ -112,11 +114,16 @@ class FactRow:
 
     def when(self) -> str:
         """`Event.when`: the instant to the minute, 'week of' its Monday, or the date."""
-        if self.at is not None:
-            return self.at.isoformat(timespec="minutes")
-        if self.date_precision == "week":
-            return f"week of {self.first.date().isoformat()}"
-        return self.on or ""
+        found = self._when
+        if found is None:
+            if self.at is not None:
+                found = self.at.isoformat(timespec="minutes")
+            elif self.date_precision == "week":
+                found = f"week of {self.first.date().isoformat()}"
+            else:
+                found = self.on or ""
+            self._when = found
+        return found
 
     def dated(self) -> str:
         return dated(self.when(), self.date_precision)
@@ -507,9 +514,16 @@ def period_meetings(
     return found
 
 
-def _row_fact(row: Sequence[Any], **references: tuple[str, ...]) -> FactRow:
+def _row_fact(
+    row: Sequence[Any],
+    *,
+    agreements: tuple[str, ...] = (),
+    provisions: tuple[str, ...] = (),
+    mechanisms: tuple[str, ...] = (),
+    actors: tuple[str, ...] = (),
+) -> FactRow:
     """An event's facts from its columns (those after the link's in `_FACTS`), with the
-    `references` given (none: what deciding a period reads of the meeting that decides it)."""
+    references given (none: what deciding a period reads of the meeting that decides it)."""
     event_id, kind, subkind, at, on, precision, earliest, latest, happened, bg, draft = row
     return FactRow(
         id=event_id,
@@ -523,7 +537,10 @@ def _row_fact(row: Sequence[Any], **references: tuple[str, ...]) -> FactRow:
         happened=bool(happened),
         background=bool(bg),
         is_draft=bool(draft),
-        **references,
+        agreements=agreements,
+        provisions=provisions,
+        mechanisms=mechanisms,
+        actors=actors,
     )
 
 
