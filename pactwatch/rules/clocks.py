@@ -41,12 +41,29 @@ class _Opened(NamedTuple):
     unrecorded: dict[str, str]  # the parties not consulted, as written -> the rule's words
 
 
+class TermEnds:
+    """`term_end(agreement, events)[0]`, once per signing day and term: with no end
+    condition recorded, agreements signed the same day for as long end together."""
+
+    def __init__(self) -> None:
+        self._planned: dict[tuple[object, ...], datetime | None] = {}
+
+    def __call__(self, agreement: Agreement, events: EventsByKind) -> datetime | None:
+        if events.get("end_condition"):
+            return term_end(agreement, events)[0]
+        term = agreement.term
+        key = (agreement.signed_on, term.years, term.ends_on, term.indefinite)
+        if key not in self._planned:
+            self._planned[key] = term_end(agreement, events)[0]
+        return self._planned[key]
+
+
 class SharedClocks:
     """The registry-wide triggers (as `Evaluator` files them: reviewed, dated by now, by
     instant then id) and, per duration and set of trigger kinds, the clocks they open."""
 
-    def __init__(self, triggers: Sequence[Timed], now: datetime) -> None:
-        self.triggers, self.now = triggers, now
+    def __init__(self, triggers: Sequence[Timed], now: datetime, ends: TermEnds) -> None:
+        self.triggers, self.now, self.ends = triggers, now, ends
         self._opened: dict[tuple[str, frozenset[str]], tuple[list[datetime], list[_Opened]]] = {}
 
     def serves(self, mechanism: Mechanism, events: EventsByKind) -> bool:
@@ -89,7 +106,7 @@ class SharedClocks:
         times, opened = self._for(mechanism.within, frozenset(mechanism.triggers))
         if not opened:
             return []
-        end, _ = term_end(agreement, events)
+        end = self.ends(agreement, events)
         low = bisect_left(times, day_start(agreement.signed_on))
         high = bisect_left(times, end) if end is not None else len(times)
         if low >= high:

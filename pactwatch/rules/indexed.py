@@ -26,7 +26,7 @@ from typing import Literal, NamedTuple, Protocol
 
 from pactwatch.model import Agreement, Event, Mechanism
 from pactwatch.model.values import Duration
-from pactwatch.rules.clocks import SharedClocks
+from pactwatch.rules.clocks import SharedClocks, TermEnds
 from pactwatch.rules.engine import MECHANISM_EVENTS, Evaluator
 from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.mechanisms import (
@@ -38,7 +38,6 @@ from pactwatch.rules.mechanisms import (
     Timed,
     period_obligation,
     recurring_periods,
-    term_end,
     term_rule,
 )
 from pactwatch.rules.obligations import Obligation, in_order
@@ -223,11 +222,12 @@ def _evaluated(
         return
     triggers = _timed(shared, now)
     prepared = [(a, _by_kind(small.pop(a.id, ()), triggers, now)) for a in chosen]
-    periods = _Periods(now)
+    ends = TermEnds()
+    periods = _Periods(now, ends)
     for agreement, events in prepared:
         periods.ask(agreement, events)
     periods.read(reads)
-    clocks, terms = SharedClocks(triggers, now), _Terms(now)
+    clocks, terms = SharedClocks(triggers, now, ends), _Terms(now)
     for agreement, events in prepared:
         for mechanism in agreement.mechanisms:
             if mechanism.kind == "recurring":
@@ -314,8 +314,8 @@ class _Periods:
     finds to decide them: first the held meeting of each period begun by now, then, for
     the periods over with none held, a denial or a meeting that cannot be placed."""
 
-    def __init__(self, now: datetime) -> None:
-        self.now = now
+    def __init__(self, now: datetime, ends: TermEnds) -> None:
+        self.now, self.ends = now, ends
         # (agreement, mechanism) -> the place in `asks` of its first period, how many of
         # its periods have begun by now (asked about, in order), and its periods
         self.periods: dict[tuple[str, str], tuple[int, int, Sequence[Span]]] = {}
@@ -340,7 +340,7 @@ class _Periods:
 
     def ask(self, agreement: Agreement, events: EventsByKind) -> None:
         duties = [m for m in agreement.mechanisms if m.kind == "recurring"]
-        end = term_end(agreement, events)[0] if duties else None
+        end = self.ends(agreement, events) if duties else None
         asks, aid = self.asks, agreement.id
         for mechanism in duties:
             spans, lows = self._periods(agreement, mechanism, end)
