@@ -15,12 +15,13 @@ review and never count.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_right, insort
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from heapq import merge
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from pactwatch.model import Agreement, Event
 from pactwatch.rules.facts import EventFacts
@@ -188,12 +189,23 @@ def evaluate(
     return Evaluator(agreements, events, now).obligations()
 
 
-def summarise(obligations: Sequence[Obligation], now: datetime) -> DueSummary:
-    counts: dict[str, int] = {state: 0 for state in STATES}
-    for obligation in obligations:
-        counts[obligation.state] += 1
-    pending = [o for o in obligations if o.state in {"open", "upcoming"} and o.due_at > now]
+def summarise(
+    obligations: Sequence[Obligation], now: datetime, *, ordered: bool = False
+) -> DueSummary:
+    """The count in each state and the next deadline. `ordered`: the obligations are in
+    `Obligation.sort_key` order (as `evaluate` and `evaluate_indexed` give them), so the
+    next deadline is the first pending one, not the least of all."""
+    found = Counter(map(_STATE, obligations))
+    counts: dict[str, int] = {state: found[state] for state in STATES}
+    if ordered:  # the first pending one due after now
+        later = obligations[bisect_right(obligations, now, key=_DUE) :]
+        return DueSummary(counts, next((o for o in later if o.state in _PENDING), None))
+    pending = (o for o in obligations if o.state in _PENDING and o.due_at > now)
     return DueSummary(counts, min(pending, key=Obligation.sort_key, default=None))
+
+
+_STATE, _DUE = attrgetter("state"), attrgetter("due_at")
+_PENDING = frozenset({"open", "upcoming"})
 
 
 def opened_by(obligations: Sequence[Obligation], event_id: str) -> list[Obligation]:

@@ -17,13 +17,16 @@ agreements it names (a registry-wide trigger: those whose clocks listen to it).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
 from typing import Literal, NamedTuple, Protocol
 
 from pactwatch.model import Agreement, Event, Mechanism
 from pactwatch.model.values import Duration
+from pactwatch.rules.clocks import SharedClocks, TermEnds
 from pactwatch.rules.engine import MECHANISM_EVENTS, Evaluator
 from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.mechanisms import (
@@ -35,12 +38,13 @@ from pactwatch.rules.mechanisms import (
     Timed,
     period_obligation,
     recurring_periods,
-    term_end,
+    term_rule,
 )
-from pactwatch.rules.obligations import Obligation
-from pactwatch.rules.timing import add_duration, require_aware
+from pactwatch.rules.obligations import Obligation, in_order
+from pactwatch.rules.timing import add_duration, iso, require_aware
 
 Window = tuple[datetime, datetime]
+Span = tuple[datetime, datetime]
 _ORDER = itemgetter(0, 1)
 MAX_NAMED = 500
 """Past this many agreements, reads are not limited to them by name (a long IN list)."""
@@ -163,9 +167,24 @@ def evaluate_indexed(
 ) -> list[Obligation]:
     """Every obligation at `now` of the registry's agreements (or of `agreements`), as
     `evaluate` gives it with every agreement and event in memory."""
-    chosen = reads.agreements(agreements)
-    found = _evaluated(reads, require_aware(now), chosen, agreements is not None)
-    return sorted(found, key=Obligation.sort_key)
+    with _uncollected():
+        chosen = reads.agreements(agreements)
+        return in_order(_evaluated(reads, require_aware(now), chosen, agreements is not None))
+
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """The cyclic collector paused while `due` builds its tens of thousands of objects,
+    none of which refer back to another: a full pass in the middle would walk the whole
+    heap (every imported module's objects too) to free nothing (as `store.load` does for a
+    load's rows)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _evaluated(
@@ -203,14 +222,20 @@ def _evaluated(
         return
     triggers = _timed(shared, now)
     prepared = [(a, _by_kind(small.pop(a.id, ()), triggers, now)) for a in chosen]
-    periods = _Periods(now)
+    ends = TermEnds()
+    periods = _Periods(now, ends)
     for agreement, events in prepared:
         periods.ask(agreement, events)
     periods.read(reads)
+    clocks, terms = SharedClocks(triggers, now, ends), _Terms(now)
     for agreement, events in prepared:
         for mechanism in agreement.mechanisms:
             if mechanism.kind == "recurring":
                 yield from periods.obligations(agreement, mechanism)
+            elif mechanism.kind == "consultation_on_trigger" and clocks.serves(mechanism, events):
+                yield from clocks.obligations(agreement, mechanism, events)
+            elif mechanism.kind == "term":
+                yield from terms.obligations(agreement, mechanism, events)
             else:
                 yield from RULES[mechanism.kind](agreement, mechanism, events, now)
 
@@ -240,33 +265,91 @@ def _by_kind(own: Iterable[EventFacts], triggers: list[Timed], now: datetime) ->
     return found
 
 
+class _Terms:
+    """`term_rule`, once per signing day and term: with no end condition recorded, an
+    agreement's term reads as every other's signed the same day for as long."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._made: dict[tuple[object, ...], list[Obligation]] = {}
+
+    def obligations(
+        self, agreement: Agreement, mechanism: Mechanism, events: EventsByKind
+    ) -> list[Obligation]:
+        if events.get("end_condition"):
+            return term_rule(agreement, mechanism, events, self.now)
+        term = agreement.term
+        key = (agreement.signed_on, term.years, term.indefinite, term.ends_on)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = term_rule(agreement, mechanism, events, self.now)
+            return made
+        return [_moved(o, agreement.id, mechanism.id, mechanism.provision) for o in made]
+
+
+def _moved(o: Obligation, agreement: str, mechanism: str, provision: str | None) -> Obligation:
+    """The same obligation, of another agreement's mechanism."""
+    return Obligation(
+        agreement,
+        mechanism,
+        o.kind,
+        o.period_start,
+        o.period_end,
+        o.due_at,
+        o.state,
+        o.fulfilled_by,
+        o.rule,
+        provision,
+        o.opened_by,
+        o.days_remaining,
+        o.fulfilled_at,
+        o.fulfilled_on,
+        o.fulfilled_precision,
+        o.missed_by,
+    )
+
+
 class _Periods:
     """The periods of every recurring duty being evaluated, and the meetings the store
     finds to decide them: first the held meeting of each period begun by now, then, for
     the periods over with none held, a denial or a meeting that cannot be placed."""
 
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-        # (agreement, mechanism) -> each period's start, stop and place in `asks` (or -1)
-        self.periods: dict[tuple[str, str], list[tuple[datetime, datetime, int]]] = {}
+    def __init__(self, now: datetime, ends: TermEnds) -> None:
+        self.now, self.ends = now, ends
+        # (agreement, mechanism) -> the place in `asks` of its first period, how many of
+        # its periods have begun by now (asked about, in order), and its periods
+        self.periods: dict[tuple[str, str], tuple[int, int, Sequence[Span]]] = {}
         self.asks: list[PeriodAsk] = []
         self.found: dict[Pick, Mapping[int, EventFacts]] = {}
+        # Agreements signed on one day share their periods, and a period to come reads
+        # the same in every one of them.
+        self._spans: dict[tuple[object, ...], tuple[list[Span], list[datetime]]] = {}
+        self._upcoming: dict[datetime, str] = {}
+
+    def _periods(
+        self, agreement: Agreement, mechanism: Mechanism, end: datetime | None
+    ) -> tuple[list[Span], list[datetime]]:
+        """The duty's periods, and how far back each of those begun looks (`low`)."""
+        key = (agreement.signed_on, mechanism.every, end)
+        found = self._spans.get(key)
+        if found is None:
+            spans = recurring_periods(agreement, mechanism, end, self.now)
+            lows = [start - WIDEST for start, _ in spans if start <= self.now]
+            found = self._spans[key] = (spans, lows)
+        return found
 
     def ask(self, agreement: Agreement, events: EventsByKind) -> None:
         duties = [m for m in agreement.mechanisms if m.kind == "recurring"]
-        end = term_end(agreement, events)[0] if duties else None
-        now, asks = self.now, self.asks
+        end = self.ends(agreement, events) if duties else None
+        asks, aid = self.asks, agreement.id
         for mechanism in duties:
-            spans = self.periods[agreement.id, mechanism.id] = []
-            for start, stop in recurring_periods(agreement, mechanism, end, now):
-                if start > now:
-                    spans.append((start, stop, -1))
-                    continue
-                spans.append((start, stop, len(asks)))
-                ask = PeriodAsk(
-                    agreement.id, mechanism.id, mechanism.provision, start, stop, start - WIDEST
-                )
-                asks.append(ask)
+            spans, lows = self._periods(agreement, mechanism, end)
+            self.periods[aid, mechanism.id] = (len(asks), len(lows), spans)
+            mid, pid = mechanism.id, mechanism.provision
+            asks.extend(
+                PeriodAsk(aid, mid, pid, start, stop, low)
+                for (start, stop), low in zip(spans, lows, strict=False)
+            )
 
     def read(self, reads: Reads) -> None:
         if not self.asks:
@@ -281,11 +364,22 @@ class _Periods:
             self.found[pick] = {over[i]: event for i, event in answer.items()}
 
     def obligations(self, agreement: Agreement, mechanism: Mechanism) -> Iterator[Obligation]:
+        """`period_obligation` for each period; one to come (nothing can decide it yet)
+        made from what it shares with every other agreement's."""
+        aid, mid, pid = agreement.id, mechanism.id, mechanism.provision
+        first, begun, spans = self.periods.get((aid, mid), (0, 0, ()))
         held, denied, unplaced = (self.found.get(pick, {}) for pick in PICKS)
-        now, nothing = self.now, Meetings()
-        for start, stop, n in self.periods.get((agreement.id, mechanism.id), ()):
-            decided = Meetings(held.get(n), denied.get(n), unplaced.get(n)) if n >= 0 else nothing
-            yield period_obligation(agreement, mechanism, start, stop, decided, now)
+        now, upcoming = self.now, self._upcoming
+        for k, (start, stop) in enumerate(spans):
+            if k < begun:
+                n = first + k
+                decided = Meetings(held.get(n), denied.get(n), unplaced.get(n))
+                yield period_obligation(agreement, mechanism, start, stop, decided, now)
+                continue
+            rule = upcoming.get(start)
+            if rule is None:
+                rule = upcoming[start] = f"period starts {iso(start)}"
+            yield Obligation(aid, mid, "recurring", start, stop, stop, "upcoming", None, rule, pid)
 
 
 PICKS: tuple[Pick, ...] = ("held", "denied", "unplaced")
@@ -321,13 +415,14 @@ class Due:
     def __init__(self, reads: Reads, now: datetime) -> None:
         self.reads, self.now = reads, require_aware(now)
         self._results: dict[tuple[str, str], list[Obligation]] = {}
-        for obligation in _evaluated(reads, self.now, reads.agreements(), False):
-            self._results.setdefault(_key(obligation), []).append(obligation)
+        with _uncollected():
+            for obligation in _evaluated(reads, self.now, reads.agreements(), False):
+                self._results.setdefault(_key(obligation), []).append(obligation)
 
     def obligations(self) -> list[Obligation]:
         """Every obligation, by due time, then agreement, mechanism and period."""
         found = [o for items in self._results.values() for o in items]
-        return sorted(found, key=Obligation.sort_key)
+        return in_order(found)
 
     def refresh(self, event: Event) -> list[Obligation]:
         """After `event` is recorded: re-evaluate only the mechanisms it can change, in the
@@ -339,14 +434,14 @@ class Due:
                 self._results.pop(key, None)
                 if key in fresh:
                     self._results[key] = fresh[key]
-        return sorted((o for items in fresh.values() for o in items), key=Obligation.sort_key)
+        return in_order(o for items in fresh.values() for o in items)
 
 
 def reevaluate(reads: Reads, event: Event, now: datetime) -> list[Obligation]:
     """The obligations at `now` of every mechanism `event` can change (a trigger: the
     clocks that listen to it), read and evaluated without the rest of the registry."""
     _, fresh = _touched(reads, event, require_aware(now))
-    return sorted((o for items in fresh.values() for o in items), key=Obligation.sort_key)
+    return in_order(o for items in fresh.values() for o in items)
 
 
 def _touched(

@@ -10,6 +10,7 @@ which alerts were already sent.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -60,11 +61,12 @@ events = Table(
     Column("happened", Boolean, comment="false: the act did not happen"),
     Column("background", Boolean, comment="context, never evidence"),
     Column("draft", Boolean, comment="proposed, not yet reviewed"),
+    Column("actors", Text, comment="the record's actors as JSON"),
     Index("ix_events_kind", "kind", "earliest_utc", "id"),
     Index("ix_events_kind_happened", "kind", "happened", "earliest_utc", "id"),
 )
-"""`latest_utc`, `happened`, `background` and `draft` repeat what the record says, so the
-rules' reads (`rule_events.py`) take an event's facts from columns without parsing it; NULL
+"""`latest_utc`, `happened`, `background`, `draft` and `actors` repeat what the record says, so
+the rules' reads (`rule_events.py`) take an event's facts from columns without parsing it; NULL
 (a row written before revision 0008 that it could not read) sends a reader to the record."""
 
 event_links = Table(
@@ -77,12 +79,29 @@ event_links = Table(
     Column("target_id", String, comment="provision or mechanism id"),
     Column("kind", String, nullable=False, comment="the event's kind, repeated for the index"),
     Column("earliest_utc", String, nullable=False, comment="the event's, repeated for the index"),
+    Column("latest_utc", String, comment="the event's, repeated for the index"),
+    Column("happened", Boolean, comment="the event's, repeated for the index"),
+    Column("background", Boolean, comment="the event's, repeated for the index"),
+    Column("draft", Boolean, comment="the event's, repeated for the index"),
     Index("ix_event_links_agreement", "agreement_id", "event_id"),
-    Index("ix_event_links_kind", "agreement_id", "kind", "earliest_utc", "event_id"),
+    Index(
+        "ix_event_links_kind",
+        "agreement_id",
+        "kind",
+        "earliest_utc",
+        "event_id",
+        "target",
+        "target_id",
+        "latest_utc",
+        "happened",
+        "background",
+        "draft",
+    ),
 )
-"""`kind` and `earliest_utc` repeat the event's (an event is never changed in place, only
-recorded and deleted), so the rules find one agreement's meetings in a period by one range
-of `ix_event_links_kind` (`rule_events.period_meetings`)."""
+"""`kind`, `earliest_utc`, `latest_utc` and the flags repeat the event's (an event is never
+changed in place, only recorded and deleted), so the rules find the meeting that decides a
+period of one agreement's duty by one range of `ix_event_links_kind`, reading the index
+alone (`rule_events.period_meetings`)."""
 
 delivery_metadata = MetaData()
 webhook_deliveries = Table(
@@ -110,6 +129,7 @@ def _row(event: Event) -> dict[str, object]:
         "happened": event.happened,
         "background": event.background,
         "draft": event.is_draft,
+        "actors": json.dumps(event.actors),
     }
 
 
@@ -117,7 +137,15 @@ def _links(event: Event) -> list[dict[str, object]]:
     links: list[tuple[str, str, str | None]] = [(a, "agreement", None) for a in event.agreements]
     for target, refs in (("provision", event.provisions), ("mechanism", event.mechanisms)):
         links.extend((ref.split("/", 1)[0], target, ref.split("/", 1)[1]) for ref in refs)
-    same = {"event_id": event.id, "kind": event.kind, "earliest_utc": event.earliest().isoformat()}
+    same = {
+        "event_id": event.id,
+        "kind": event.kind,
+        "earliest_utc": event.earliest().isoformat(),
+        "latest_utc": event.latest().isoformat(),
+        "happened": event.happened,
+        "background": event.background,
+        "draft": event.is_draft,
+    }
     return [
         {**same, "position": i, "agreement_id": a, "target": t, "target_id": x}
         for i, (a, t, x) in enumerate(links)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -43,6 +43,7 @@ from sqlalchemy import (
     cast,
     exists,
     false,
+    func,
     null,
     or_,
     select,
@@ -77,12 +78,15 @@ class PeriodAsk(Protocol):
     def low(self) -> datetime: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FactRow:
     """An event as the rules read it, from the registry's columns: no record parsed.
 
     Its references are those to the one agreement it was read for, which is all the
-    rules look at when they evaluate that agreement."""
+    rules look at when they evaluate that agreement.
+
+    A value, never changed once made; not a frozen dataclass because `due` makes
+    thousands and a frozen one costs several times as much to build."""
 
     id: str
     kind: str
@@ -99,6 +103,8 @@ class FactRow:
     provisions: tuple[str, ...] = ()
     mechanisms: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    _when: str | None = field(default=None, compare=False, repr=False)
+    """`when()`, once worked out: a met period reads it twice."""
 
     def earliest(self) -> datetime:
         return self.first
@@ -108,11 +114,16 @@ class FactRow:
 
     def when(self) -> str:
         """`Event.when`: the instant to the minute, 'week of' its Monday, or the date."""
-        if self.at is not None:
-            return self.at.isoformat(timespec="minutes")
-        if self.date_precision == "week":
-            return f"week of {self.first.date().isoformat()}"
-        return self.on or ""
+        found = self._when
+        if found is None:
+            if self.at is not None:
+                found = self.at.isoformat(timespec="minutes")
+            elif self.date_precision == "week":
+                found = f"week of {self.first.date().isoformat()}"
+            else:
+                found = self.on or ""
+            self._when = found
+        return found
 
     def dated(self) -> str:
         return dated(self.when(), self.date_precision)
@@ -160,14 +171,14 @@ def _until(now: datetime) -> str:
 
 
 def _actors(connection: Connection) -> ColumnElement[Any]:
-    """An event's actors, as JSON text cut from its record (what a consultation's clock
-    reads beyond the columns)."""
+    """An event's actors as JSON text (what a consultation's clock reads beyond the
+    flags): its `actors` column, or for a row written before revision 0014, its record's."""
     record = events.c.record
     if connection.dialect.name == "postgresql":
-        found: ColumnElement[Any] = cast(record, JSON)["actors"].as_string()
+        cut: ColumnElement[Any] = cast(record, JSON)["actors"].as_string()
     else:
-        found = type_coerce(record, JSON)["actors"].as_string()
-    return found
+        cut = type_coerce(record, JSON)["actors"].as_string()
+    return func.coalesce(events.c.actors, cut)
 
 
 def mechanism_agreements(
@@ -176,23 +187,21 @@ def mechanism_agreements(
     """The agreements that carry mechanisms (of `ids`, when given), in id order, with only
     what the rules read: id, parties, signing date, term and mechanisms.
 
-    The database cuts those parts out of each record into one small JSON document, which
-    the model reads in one pass (no Python dictionaries in between)."""
+    Each is the small document every write keeps in `agreements.rules`, read in one pass
+    by the model; a row without one (written before revision 0014) has it cut out of its
+    record by the database's JSON functions. Equal documents are validated once per
+    process (`_validated`): a service answering `due` again reads the same agreements."""
     fields = ("parties", "signed_on", "term", "mechanisms")
     if connection.dialect.name == "postgresql":
-        # The record parsed once per row (OFFSET 0 keeps the planner from copying the
-        # cast into each field).
-        parts = ", ".join(f"'{f}', r.record->'{f}'" for f in fields)
+        parts = ", ".join(f"'{f}', CAST(a.record AS jsonb)->'{f}'" for f in fields)
         document = f"CAST(jsonb_build_object('id', a.id, 'title', a.title, {parts}) AS text)"
         order = 'a.id COLLATE "C"'
-        parsed = " CROSS JOIN LATERAL (SELECT CAST(a.record AS jsonb) AS record OFFSET 0) r"
     else:
         parts = ", ".join(f"'{f}', a.record->'$.{f}'" for f in fields)
         document = f"json_object('id', a.id, 'title', a.title, {parts})"
         order = "a.id"
-        parsed = ""
     sql = (
-        f"SELECT {document} FROM agreements a{parsed}"
+        f"SELECT COALESCE(a.rules, {document}) FROM agreements a"
         " WHERE EXISTS (SELECT 1 FROM mechanisms m WHERE m.agreement_id = a.id)"
     )
     query = text(f"{sql} ORDER BY {order}")
@@ -200,8 +209,26 @@ def mechanism_agreements(
         query = text(f"{sql} AND a.id IN :ids ORDER BY {order}").bindparams(
             bindparam("ids", sorted(ids), expanding=True)
         )
-    validate = Agreement.model_validate_json
-    return [validate(document) for document in connection.execute(query).scalars()]
+    return [_validated(document) for document in connection.execute(query).scalars()]
+
+
+_VALIDATED: dict[str, Agreement] = {}
+MAX_VALIDATED = 20_000
+"""How many agreements' documents a process keeps validated (a few kilobytes each)."""
+
+
+def _validated(document: str) -> Agreement:
+    """The agreement a rules document describes, validated the first time it is seen.
+
+    The text is the whole of what is validated, so an equal text is an equal agreement,
+    whichever registry or write it came from. The rules never change an agreement they
+    are given (`rules.indexed` copies one to narrow its mechanisms)."""
+    found = _VALIDATED.get(document)
+    if found is None:
+        if len(_VALIDATED) >= MAX_VALIDATED:
+            _VALIDATED.clear()
+        found = _VALIDATED[document] = Agreement.model_validate_json(document)
+    return found
 
 
 def _dated(query: Any, now: datetime) -> Any:
@@ -224,11 +251,25 @@ def _windows(connection: Connection, windows: Sequence[Window], now: datetime) -
     return table.cte("windows").prefix_with("MATERIALIZED")
 
 
-def registry_wide(connection: Connection, kinds: Collection[str], now: datetime) -> list[Event]:
-    """Events of these kinds that name no agreement (a trigger for every agreement)."""
+def registry_wide(
+    connection: Connection, kinds: Collection[str], now: datetime
+) -> list[FactRow | Event]:
+    """Events of these kinds that name no agreement (a trigger for every agreement), each a
+    `FactRow` from its columns (a row written before revision 0008: its record). Their
+    instants then carry the `datetime.timezone` of every other instant the rules compare,
+    not the validator's own zone class, whose offsets cost a Python call per comparison."""
     named = exists(select(event_links.c.event_id).where(event_links.c.event_id == events.c.id))
-    query = _dated(select(events.c.record).where(events.c.kind.in_(sorted(kinds)), ~named), now)
-    return [Event.model_validate_json(r) for r in connection.execute(query).scalars()]
+    query = _dated(select(*_FACTS[3:]).where(events.c.kind.in_(sorted(kinds)), ~named), now)
+    found: list[FactRow | Event] = []
+    for row in connection.execute(query):
+        if any(value is None for value in row[7:11]):  # latest, happened, background, draft
+            record = connection.execute(
+                select(events.c.record).where(events.c.id == row[0])
+            ).scalar_one()
+            found.append(Event.model_validate_json(record))
+        else:
+            found.append(_row_fact(row))
+    return found
 
 
 def linked_events(
@@ -381,9 +422,16 @@ def reducible(connection: Connection, kind: str) -> bool:
 def _asked(connection: Connection, asks: Sequence[PeriodAsk]) -> Any:
     """The asks as a table the database reads from one JSON parameter: no temporary
     table, and one statement however many periods are asked."""
+    texts: dict[datetime, str] = {}  # periods of agreements signed on one day share bounds
+
+    def utc(instant: datetime) -> str:
+        found = texts.get(instant)
+        if found is None:
+            found = texts[instant] = _utc(instant)
+        return found
+
     rows = [
-        [a.agreement, a.mechanism, a.provision, _utc(a.start), _utc(a.stop), _utc(a.low)]
-        for a in asks
+        [a.agreement, a.mechanism, a.provision, utc(a.start), utc(a.stop), utc(a.low)] for a in asks
     ]
     if connection.dialect.name == "postgresql":
         sql = (
@@ -411,7 +459,9 @@ def period_meetings(
 ) -> dict[int, FactRow]:
     """`rules.indexed.Reads.meetings`: for each period, one probe of `ix_event_links_kind`
     (the agreement's meetings from the period's start, or from `low` for `unplaced`, in
-    order of instant then id) that stops at the first meeting that qualifies.
+    order of instant then id) that stops at the first meeting that qualifies, reading the
+    index alone (revision 0013 repeats the event's flags on its links); the facts of the
+    meetings found come in the same statement.
 
     Instants are compared as the UTC ISO strings the store writes (`earliest_utc`,
     `latest_utc`), which order as the instants do."""
@@ -419,21 +469,20 @@ def period_meetings(
         return {}
     asked, link, e = _asked(connection, asks), event_links, events
     start, stop = asked.c.start, asked.c.stop
-    inside = and_(link.c.earliest_utc >= start, e.c.latest_utc < stop)
+    inside = and_(link.c.earliest_utc >= start, link.c.latest_utc < stop)
     conditions = {
-        "held": [inside, e.c.happened == true()],
-        "denied": [inside, e.c.happened == false()],
+        "held": [inside, link.c.happened == true()],
+        "denied": [inside, link.c.happened == false()],
         "unplaced": [
             link.c.earliest_utc >= asked.c.low,
             link.c.earliest_utc < stop,
-            e.c.latest_utc >= start,
+            link.c.latest_utc >= start,
             ~inside,
-            e.c.happened == true(),
+            link.c.happened == true(),
         ],
     }[pick]
     first = (
         select(link.c.event_id)
-        .select_from(link.join(e, e.c.id == link.c.event_id))
         .where(
             link.c.agreement_id == asked.c.aid,
             link.c.kind == "meeting",
@@ -444,8 +493,8 @@ def period_meetings(
                 and_(link.c.target == "mechanism", link.c.target_id == asked.c.mid),
                 and_(link.c.target == "provision", link.c.target_id == asked.c.pid),
             ),
-            e.c.draft == false(),
-            e.c.background == false(),
+            link.c.draft == false(),
+            link.c.background == false(),
             *conditions,
         )
         .order_by(_binary(connection, link.c.earliest_utc), _binary(connection, link.c.event_id))
@@ -453,23 +502,28 @@ def period_meetings(
         .correlate(asked)
         .scalar_subquery()
     )
-    found = connection.execute(select(asked.c.n, first)).all()
-    firsts = {n: event_id for n, event_id in found if event_id is not None}
-    if not firsts:
-        return {}
-    wanted = sorted(set(firsts.values()))
-    facts = {
-        row[0]: _row_fact(row)
-        for row in connection.execute(
-            select(*_FACTS[3:]).where(e.c.id.in_(bindparam("ids", wanted, expanding=True)))
-        )
-    }
-    return {n: facts[event_id] for n, event_id in firsts.items()}
+    firsts = select(asked.c.n, first.label("event_id")).cte("firsts").prefix_with("MATERIALIZED")
+    query = select(firsts.c.n, *_FACTS[3:]).select_from(firsts.join(e, e.c.id == firsts.c.event_id))
+    found: dict[int, FactRow] = {}
+    facts: dict[str, FactRow] = {}  # a meeting deciding several periods is made once
+    for row in connection.execute(query):
+        fact = facts.get(row[1])
+        if fact is None:
+            fact = facts[row[1]] = _row_fact(row[1:])
+        found[row[0]] = fact
+    return found
 
 
-def _row_fact(row: Sequence[Any], **references: tuple[str, ...]) -> FactRow:
+def _row_fact(
+    row: Sequence[Any],
+    *,
+    agreements: tuple[str, ...] = (),
+    provisions: tuple[str, ...] = (),
+    mechanisms: tuple[str, ...] = (),
+    actors: tuple[str, ...] = (),
+) -> FactRow:
     """An event's facts from its columns (those after the link's in `_FACTS`), with the
-    `references` given (none: what deciding a period reads of the meeting that decides it)."""
+    references given (none: what deciding a period reads of the meeting that decides it)."""
     event_id, kind, subkind, at, on, precision, earliest, latest, happened, bg, draft = row
     return FactRow(
         id=event_id,
@@ -483,7 +537,10 @@ def _row_fact(row: Sequence[Any], **references: tuple[str, ...]) -> FactRow:
         happened=bool(happened),
         background=bool(bg),
         is_draft=bool(draft),
-        **references,
+        agreements=agreements,
+        provisions=provisions,
+        mechanisms=mechanisms,
+        actors=actors,
     )
 
 
@@ -496,7 +553,7 @@ class RuleReads:
     def agreements(self, ids: Collection[str] | None = None) -> list[Agreement]:
         return mechanism_agreements(self.connection, ids)
 
-    def registry_wide(self, kinds: Collection[str], now: datetime) -> list[Event]:
+    def registry_wide(self, kinds: Collection[str], now: datetime) -> list[FactRow | Event]:
         return registry_wide(self.connection, kinds, now)
 
     def linked(

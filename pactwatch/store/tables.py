@@ -92,6 +92,11 @@ agreements = Table(
         server_default="1",
         comment="bumped by every write; the ETag curators send back (optimistic concurrency)",
     ),
+    Column(
+        "rules",
+        Text,
+        comment="id, title, parties, signed_on, term and mechanisms as JSON: what the rules read",
+    ),
 )
 
 agreement_parties = Table(

@@ -86,7 +86,7 @@ def due(db: Db = None, at: datetime | None = None) -> DueReport:
     now = instant(at)
     with opened(db) as registry, registry.reader().connect() as connection:
         obligations = evaluate_indexed(RuleReads(connection), now)
-    return DueReport(now, obligations, summarise(obligations, now))
+    return DueReport(now, obligations, summarise(obligations, now, ordered=True))
 
 
 def status(agreement_id: str, db: Db = None, at: datetime | None = None) -> Compliance:

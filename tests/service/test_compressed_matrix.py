@@ -131,7 +131,7 @@ def test_the_migration_compresses_a_matrix_already_rendered(db_url: str) -> None
     documents = summary.summary_documents
     try:
         with engine.begin() as connection:
-            command.downgrade(alembic_config(connection), "0014-1")
+            command.downgrade(alembic_config(connection), "0015-1")
         with engine.begin() as connection:
             migrate(connection)
         with engine.connect() as connection:

@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+from alembic import command
 from sqlalchemy import update
 
 from pactwatch.model import Agreement, Event, Problem
 from pactwatch.model.event import EventKind
-from pactwatch.rules import Obligation, evaluate
+from pactwatch.rules import Obligation, evaluate, summarise
 from pactwatch.rules import indexed as indexed_module
 from pactwatch.rules.indexed import Due, evaluate_indexed, reevaluate
 from pactwatch.rules.status import assess_agreement
 from pactwatch.store import events as store_events
-from pactwatch.store import rule_events
+from pactwatch.store import rule_events, tables
+from pactwatch.store.migrate import alembic_config, migrate
 from pactwatch.store.registry import Registry
 from pactwatch.store.rule_events import FactRow, RuleReads, agreement_events, streamed_facts
 from tests.rule_case import RuleCase, read_cases
@@ -613,3 +615,186 @@ def test_a_consultation_at_the_edges_of_a_clock(registry: Registry) -> None:
     assert shown(indexed(registry, NOW_EDGE)) == shown(expected)
     clocks = {o.agreement: o for o in expected if o.mechanism == "consult"}
     assert [clocks[a].state for a in ("ua-e1", "ua-e2", "ua-e3")] == ["met", "met", "unrecorded"]
+
+
+# What every agreement's copy of a registry-wide trigger's clock shares ----------------
+#
+# `rules/clocks.py` works out a registry-wide trigger's clock once (its deadline, how it
+# reads, an open clock's words) and `indexed._Terms` a term once per signing day. Each test
+# below sets up an edge that sharing could get wrong and holds the answer beside the
+# whole-memory one.
+
+
+def _clocked(aid: str, within: str, signed: str = "2024-03-01", **term: Any) -> Agreement:
+    data = _duty(aid).model_dump(mode="json")
+    data["signed_on"] = signed
+    data["term"] = term or {"years": 10}
+    data["mechanisms"][2]["within"] = within
+    data["mechanisms"][2]["triggers"] = ["renewed_aggression", "significant_escalation"]
+    return Agreement.model_validate(data)
+
+
+def _trigger(event_id: str, at: str, subkind: str = "renewed_aggression", **fields: Any) -> Event:
+    data = {"id": event_id, "kind": "trigger", "subkind": subkind, "at": at, "sources": [SOURCE]}
+    return Event.model_validate({**data, "description": f"trigger {event_id}", **fields})
+
+
+def _consultation(event_id: str, at: str, aid: str, **fields: Any) -> Event:
+    data: dict[str, Any] = {
+        "id": event_id,
+        "kind": "consultation",
+        "at": at,
+        "actors": ["UA", "GB"],
+    }
+    data |= {"agreements": [aid], "sources": [SOURCE], "description": f"consultation {event_id}"}
+    return Event.model_validate({**data, **fields})
+
+
+def _clocks(registry: Registry, now: datetime = NOW_EDGE) -> dict[tuple[str, str], Obligation]:
+    """Every clock by agreement and opener, after checking the indexed answer is the whole."""
+    expected = whole(registry, now)
+    assert shown(indexed(registry, now)) == shown(expected)
+    return {
+        (o.agreement, o.opened_by or ""): o for o in expected if o.kind == "consultation_on_trigger"
+    }
+
+
+def test_one_trigger_two_durations_and_a_consultation_for_one(registry: Registry) -> None:
+    """A registry-wide trigger opens a 24-hour clock in one agreement and a 72-hour one in
+    another; a consultation two days later, naming the second, meets only that one."""
+    put(
+        registry,
+        [_clocked("ua-c1", "PT24H"), _clocked("ua-c2", "PT72H"), _clocked("ua-c3", "PT72H")],
+        [
+            _trigger("t-1", "2025-04-01T10:00:00+03:00"),
+            _consultation("c-late", "2025-04-03T09:00:00+00:00", "ua-c2"),
+        ],
+    )
+    clocks = _clocks(registry)
+    one, two, three = (clocks[aid, "t-1"] for aid in ("ua-c1", "ua-c2", "ua-c3"))
+    assert one.due_at == datetime(2025, 4, 2, 10, tzinfo=_zone(3))
+    assert two.due_at == three.due_at == datetime(2025, 4, 4, 10, tzinfo=_zone(3))
+    assert (one.state, two.state, three.state) == ("unrecorded", "met", "unrecorded")
+    assert two.fulfilled_by == "c-late"
+    assert "2025-04-02T10:00:00+03:00" in one.rule  # the deadline reads in the trigger's zone
+    # At an instant inside both windows, every clock is open and says so in the same words.
+    during = datetime(2025, 4, 1, 12, tzinfo=UTC)
+    running = _clocks(registry, during)
+    assert {o.state for o in running.values()} == {"open"}
+    assert len({o.rule for o in running.values()}) == 2  # one per deadline
+
+
+def test_a_trigger_at_the_edges_of_the_term(registry: Registry) -> None:
+    """A trigger at the instant an agreement is signed opens its clock, one the instant
+    before does not, nor one at the instant its term ends; two triggers of one kind at one
+    instant open one clock, of two kinds two."""
+    put(
+        registry,
+        [
+            _clocked("ua-c1", "PT24H", signed="2025-01-01", years=1),
+            _clocked("ua-c2", "PT24H", signed="2024-12-31", years=1),
+        ],
+        [
+            _trigger("t-signed", "2025-01-01T00:00:00+00:00"),
+            _trigger("t-before", "2024-12-31T23:59:59+00:00"),
+            _trigger("t-end", "2026-01-01T00:00:00+00:00", "significant_escalation"),
+            _trigger("t-same", "2025-06-01T00:00:00+00:00"),
+            _trigger("t-same-2", "2025-06-01T03:00:00+03:00", "renewed_aggression"),
+            _trigger("t-other", "2025-06-01T00:00:00+00:00", "significant_escalation"),
+        ],
+    )
+    clocks = _clocks(registry, datetime(2026, 6, 1, tzinfo=UTC))
+    mine = {opener for aid, opener in clocks if aid == "ua-c1"}
+    assert mine == {"t-signed", "t-same", "t-other"}
+    theirs = {opener for aid, opener in clocks if aid == "ua-c2"}
+    assert theirs == {"t-signed", "t-before", "t-same", "t-other"}  # its term ends a day earlier
+
+
+def test_a_deleted_trigger_and_a_denial_for_one_agreement(registry: Registry) -> None:
+    """A trigger recorded and then deleted opens nothing; a record that one agreement's
+    parties did not consult makes its clock missed and leaves the others' unrecorded."""
+    put(
+        registry,
+        [_clocked("ua-c1", "PT24H"), _clocked("ua-c2", "PT24H")],
+        [
+            _trigger("t-1", "2025-04-01T10:00:00+00:00"),
+            _consultation("c-no", "2025-04-01T18:00:00+00:00", "ua-c2", happened=False),
+        ],
+    )
+    gone = _trigger("t-gone", "2025-05-01T10:00:00+00:00")
+    registry.record_event(gone, "test", _no_problems)
+    assert ("ua-c1", "t-gone") in _clocks(registry)
+    registry.delete_event("t-gone", "test")
+    clocks = _clocks(registry)
+    assert {opener for _, opener in clocks} == {"t-1"}
+    assert (clocks["ua-c1", "t-1"].state, clocks["ua-c2", "t-1"].state) == ("unrecorded", "missed")
+    assert clocks["ua-c2", "t-1"].missed_by == "c-no"
+    assert clocks["ua-c1", "t-1"].label == "no consultation recorded"
+
+
+def test_own_and_registry_wide_triggers_and_an_ended_term(registry: Registry) -> None:
+    """An agreement naming a trigger of its own hears the registry-wide ones too; two
+    agreements signed on one day share their term until one records an end condition."""
+    ended = Event.model_validate(
+        {
+            "id": "end-1",
+            "kind": "end_condition",
+            "on": "2025-09-01",
+            "agreements": ["ua-c2"],
+            "sources": [SOURCE],
+        }
+    )
+    put(
+        registry,
+        [_clocked("ua-c1", "PT24H"), _clocked("ua-c2", "PT24H"), _clocked("ua-c3", "PT24H")],
+        [
+            _trigger("t-wide", "2025-04-01T10:00:00+00:00"),
+            _trigger("t-own", "2025-04-01T10:00:00+00:00", agreements=["ua-c1"]),
+            _trigger("t-later", "2025-10-01T10:00:00+00:00"),
+            ended,
+        ],
+    )
+    clocks = _clocks(registry)
+    # One clock per kind and instant: the smaller id opens it.
+    assert {o for a, o in clocks if a == "ua-c1"} == {"t-own", "t-later"}
+    assert {o for a, o in clocks if a == "ua-c2"} == {"t-wide"}  # ended before t-later
+    terms = {o.agreement: o for o in whole(registry, NOW_EDGE) if o.kind == "term"}
+    assert terms["ua-c1"].rule == terms["ua-c3"].rule != terms["ua-c2"].rule
+    assert (terms["ua-c2"].state, terms["ua-c2"].fulfilled_by) == ("met", "end-1")
+
+
+def test_no_trigger_no_clock(registry: Registry) -> None:
+    """With no events at all, no clock is opened and nothing is a finding."""
+    put(registry, [_clocked("ua-c1", "PT24H"), _clocked("ua-c2", "PT72H")], [])
+    assert _clocks(registry) == {}
+    found = indexed(registry, NOW_EDGE)
+    assert found and not any(o.state == "missed" or o.fulfilled_by for o in found)
+
+
+def test_the_summary_of_an_ordered_answer(registry: Registry) -> None:
+    """`summarise(ordered=True)`, as `due` calls it on its sorted answer, counts and picks
+    the next deadline as the plain summary does."""
+    records, found = generated(11)
+    put(registry, records, found)
+    for now in NOWS:
+        answer = indexed(registry, now)
+        assert summarise(answer, now, ordered=True) == summarise(answer, now)
+
+
+def test_rows_from_before_the_rule_columns_read_the_same(registry: Registry) -> None:
+    """A registry whose agreements and events were written before revisions 0013 and 0014
+    (no rules document, no actors, no flags on the links) gives the same answer once
+    migrated, and rows still without them are read from their records."""
+    records, found = generated(12)
+    put(registry, records, found)
+    now = NOWS[2]
+    expected = whole(registry, now)
+    with registry.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0012")
+    with registry.engine.begin() as connection:
+        migrate(connection)
+    assert shown(indexed(registry, now)) == shown(expected)
+    with registry.engine.begin() as connection:
+        connection.execute(update(tables.agreements).values(rules=None))
+        connection.execute(update(store_events.events).values(actors=None))
+    assert shown(indexed(registry, now)) == shown(expected)
