@@ -12,18 +12,19 @@ milliseconds; on the loop it holds the loop no longer than it works (writers of 
 process queue on `Registry`'s lock, those of other worker processes on its lock file). On
 other databases a write waits on the network, so it runs on `HeldWriter`'s one thread: a
 hop is one turn (the thread's answer), and the thread keeps its connection between
-writes, so a write sends its transaction's statements and nothing else. One thread is
+writes (until it is idle for `IDLE_S`), so a write sends its transaction's statements
+and nothing else. One thread is
 enough: writes to one registry take turns in the database anyway.
 """
 
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -33,49 +34,65 @@ from pactwatch.store.registry import Registry
 
 T = TypeVar("T")
 IDLE_S = 5.0
-"""A held connection unused this long goes back to the pool, and the next write takes one
-afresh (the pool pings it), so a server restart costs no write an error."""
+"""A writer idle this long returns its connection to the pool and ends; the next write
+starts another, on a connection the pool pings, so a server restart or a closed service
+leaves no connection held."""
 _WRITER = "_pactwatch_held_writer"
 
 
 class HeldWriter:
-    """One thread running a registry's writes on a connection it holds."""
+    """One thread running a registry's writes on a connection it holds while it lives."""
 
     def __init__(self, registry: Registry, idle_s: float = IDLE_S) -> None:
         self.registry = registry
         self.idle_s = idle_s
-        self.connection: Connection | None = None
-        self.used = 0.0
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="held-write")
+        self._tasks: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._running = False
 
     async def run(self, work: Callable[[], T]) -> T:
         """`work()` on the writer's thread, with `Registry.holding` its connection."""
-        return await asyncio.wrap_future(self._thread.submit(self._run, work))
+        future: Future[T] = Future()
+        with self._lock:
+            self._tasks.put((work, future))
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._work, name="held-write", daemon=True).start()
+        return await asyncio.wrap_future(future)
 
-    def _run(self, work: Callable[[], T]) -> T:
-        if self.connection is not None and time.monotonic() - self.used > self.idle_s:
-            self._let_go()
-        if self.connection is None:
-            self.connection = self.registry.engine.connect()
+    def _work(self) -> None:
+        connection: Connection | None = None
         try:
-            with self.registry.holding(self.connection):
-                return work()
-        except DBAPIError as error:
-            if error.connection_invalidated:
-                self._let_go()
-            raise
+            while True:
+                try:
+                    work, future = self._tasks.get(timeout=self.idle_s)
+                except queue.Empty:
+                    with self._lock:
+                        if self._tasks.empty():
+                            self._running = False
+                            return
+                    continue
+                if not future.set_running_or_notify_cancel():
+                    continue
+                if connection is None:
+                    try:
+                        connection = self.registry.engine.connect()
+                    except BaseException as error:
+                        future.set_exception(error)
+                        continue
+                try:
+                    with self.registry.holding(connection):
+                        future.set_result(work())
+                except DBAPIError as error:
+                    if error.connection_invalidated:
+                        connection.close()
+                        connection = None
+                    future.set_exception(error)
+                except BaseException as error:
+                    future.set_exception(error)
         finally:
-            self.used = time.monotonic()
-
-    def _let_go(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
-
-    def close(self) -> None:
-        """Return the connection to the pool once the writes queued so far are done."""
-        self._thread.submit(self._let_go).result()
-        self._thread.shutdown()
+            if connection is not None:
+                connection.close()
 
 
 _made = threading.Lock()

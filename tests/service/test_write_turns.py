@@ -25,6 +25,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from pactwatch import verbs
 from pactwatch.api.turns import ReadTurns, Turns
+from pactwatch.api.writer import HeldWriter
 from tests.service.conftest import (
     BACKENDS,
     DATA,
@@ -319,3 +320,20 @@ def test_edits_of_one_agreement_through_two_workers_take_turns(
         entries += answer["items"]
         url = answer["next"]
     assert len(entries) == 2 * edits
+
+
+def test_an_idle_writer_returns_its_connection_and_a_new_one_starts(writable: Service) -> None:
+    registry = writable.client.app.state.config.writes  # type: ignore[attr-defined]
+    writer = HeldWriter(registry, idle_s=0.05)
+    pool = registry.engine.pool
+    before = pool.checkedout()
+
+    async def check() -> str | None:
+        return await writer.run(lambda: registry.token_owner("pw_forged"))
+
+    for _ in range(2):
+        assert asyncio.run(check()) is None
+        deadline = time.monotonic() + 30
+        while pool.checkedout() > before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert pool.checkedout() == before
