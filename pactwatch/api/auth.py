@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from pactwatch.api.config import ServiceConfig, config
-from pactwatch.api.http import on_the_loop_if_sqlite
+from pactwatch.api.writer import write_turn
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="pactwatch"'}
 
@@ -21,7 +21,7 @@ async def curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config
         raise HTTPException(
             401, "writes need a token: send 'Authorization: Bearer <token>'", CHALLENGE
         )
-    name = await on_the_loop_if_sqlite(cfg, lambda: cfg.writes.token_owner(token.strip()))
+    name = await write_turn(cfg, lambda: cfg.writes.token_owner(token.strip()))
     if name is None:
         raise HTTPException(
             401,

@@ -8,7 +8,6 @@ in-process cache serves repeated questions (a facet page, the matrix) until the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -70,25 +69,6 @@ async def generation_and(config: ServiceConfig, produce: Produce) -> tuple[str, 
         return generation, produce()
 
     return await held_reads(config.engine).run(both)
-
-
-T = TypeVar("T")
-
-
-async def on_the_loop_if_sqlite(config: ServiceConfig, work: Callable[[], T]) -> T:
-    """A curator's write (or its token check) where it waits least.
-
-    On SQLite it runs on the event loop itself: beside a stream of reads answered on the
-    loop, a write on a worker thread waited for the interpreter at every statement and
-    took several times its own few milliseconds of work; on the loop it waits only for
-    the reads already taken in, and holds the loop no longer than it works (writers of
-    one process queue on `Registry`'s lock, and those of other worker processes on its
-    lock file, each in turn). On other databases a write waits on the network, and a
-    thread lets the loop answer meanwhile.
-    """
-    if config.engine.dialect.name == "sqlite":
-        return work()
-    return await run_in_threadpool(work)
 
 
 def _url_key(request: Request) -> str:

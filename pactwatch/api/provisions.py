@@ -18,8 +18,9 @@ from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.downloads import as_download
 from pactwatch.api.errors import ApiError
 from pactwatch.api.held_reads import read_connection
-from pactwatch.api.http import conditional, on_the_loop_if_sqlite
+from pactwatch.api.http import conditional
 from pactwatch.api.views import checker, with_url_id
+from pactwatch.api.writer import write_turn
 from pactwatch.export.cells import neutral
 from pactwatch.model.taxonomy import domain_ids
 from pactwatch.store import query, write
@@ -229,7 +230,7 @@ async def update_provision(
 ) -> Response:
     body = with_url_id(body, provision_id)
     check = checker(cfg)
-    result = await on_the_loop_if_sqlite(
+    result = await write_turn(
         cfg, lambda: cfg.writes.save_provision(agreement_id, body, who, check, if_match)
     )
     return _written(result, provision_id, 200)
@@ -252,7 +253,7 @@ async def patch_provision(
     field are kept; the result is checked as a whole record."""
     patch = write.Patch(provision_id, with_url_id(body, provision_id))
     check = checker(cfg)
-    result = await on_the_loop_if_sqlite(
+    result = await write_turn(
         cfg, lambda: cfg.writes.save_provision(agreement_id, patch, who, check, if_match)
     )
     return _written(result, provision_id, 200)

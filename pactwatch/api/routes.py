@@ -9,6 +9,7 @@ from pactwatch.api.config import ServiceConfig
 from pactwatch.api.documented import document_errors
 from pactwatch.api.errors import BodyLimit
 from pactwatch.api.fast_reads import FastReads
+from pactwatch.api.turns import ReadTurns
 
 
 def api_router() -> APIRouter:
@@ -20,7 +21,7 @@ def api_router() -> APIRouter:
 
 
 def install(app: FastAPI, cfg: ServiceConfig) -> None:
-    """Attach the API to an app: its state, error shape, body limit and routes.
+    """Attach the API to an app: its state, error shape, body limit, read turns and routes.
 
     The error handlers are installed by the caller (`install_error_handlers`, or the web
     app's wrapper that answers page paths with HTML).
@@ -28,4 +29,5 @@ def install(app: FastAPI, cfg: ServiceConfig) -> None:
     app.state.config = cfg
     app.add_middleware(FastReads)  # inside the guards: added first, so run after them
     app.add_middleware(BodyLimit, limit=cfg.max_body_bytes)
+    app.add_middleware(ReadTurns)  # before any of a read runs: writes need not wait for it
     app.include_router(api_router())

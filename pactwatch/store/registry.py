@@ -11,8 +11,9 @@ is seen by a service already running on the same database, as a curator's POST i
 from __future__ import annotations
 
 import getpass
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +55,7 @@ class Registry:
     writing: WriteQueue = field(default_factory=WriteQueue, repr=False, compare=False)
     """On SQLite, writers queue here rather than in SQLite's busy handler (`write_queue`
     says why); `share_writes` makes the queue reach other processes."""
+    _held: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     @classmethod
     def open(cls, db: str | None = None, *, must_exist: bool = True) -> Registry:
@@ -98,12 +100,31 @@ class Registry:
     # The one write path -------------------------------------------------------------
 
     @contextmanager
+    def holding(self, connection: Connection) -> Iterator[None]:
+        """Run this thread's writes and token checks on `connection`, which the caller keeps
+        open between them (a writer thread holding its connection), instead of taking one
+        from the pool each time: no checkout, no ping, only the transaction's statements."""
+        self._held.connection = connection
+        try:
+            yield
+        finally:
+            self._held.connection = None
+
+    def _begin(self) -> AbstractContextManager[Connection]:
+        held: Connection | None = getattr(self._held, "connection", None)
+        if held is None:
+            return self.engine.begin()
+        if held.in_transaction():  # a token check's autobegun read: end it, no round trip
+            held.rollback()
+        return _held_transaction(held)
+
+    @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """One transaction; after it commits, listeners hear what `_changed` recorded."""
         changed: list[frozenset[str] | None] = []
         generations: list[str] = []  # before the first change, after each change
         queue = self.writing.turn() if self.engine.dialect.name == "sqlite" else nullcontext()
-        with queue, self.engine.begin() as connection:
+        with queue, self._begin() as connection:
             connection.info[_CHANGED] = changed
             connection.info[_GENERATIONS] = generations
             try:
@@ -227,8 +248,21 @@ class Registry:
             tokens.revoke_token(connection, name)
 
     def token_owner(self, token: str) -> str | None:
+        held: Connection | None = getattr(self._held, "connection", None)
+        if held is not None:
+            try:
+                return tokens.token_owner(held, token)
+            finally:
+                held.rollback()
         with self.reader().connect() as connection:
             return tokens.token_owner(connection, token)
+
+
+@contextmanager
+def _held_transaction(connection: Connection) -> Iterator[Connection]:
+    """A transaction on a connection its holder keeps: committed, or rolled back on error."""
+    with connection.begin():
+        yield connection
 
 
 def sqlite_file(db: str | None) -> Path | None:
