@@ -16,8 +16,9 @@ So the loop reads its sockets every few milliseconds however many reads wait, a 
 starts as soon as its request is read, and it waits behind at most one turn's budget of
 reads, not behind every read that arrived with it. (The budget is CPU time, not wall time:
 on a loaded machine a worker that lost its core would otherwise let one read in per turn,
-and letting in one read per turn starved readers while writes kept coming.) A method that changes something (PUT, PATCH, POST, DELETE)
-and anything that is not HTTP pass straight through. Reads keep their order and the loop
+and letting in one read per turn starved readers while writes kept coming.) A method that
+changes something (PUT, PATCH, POST, DELETE) and anything that is not HTTP pass straight
+through. Reads keep their order and the loop
 does the same work, so readers' throughput and latency stay what they were; what a read
 pays is one more step of its task and one more look at the sockets (microseconds, against
 the half millisecond or more its answer costs).
