@@ -34,11 +34,10 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@pytest.fixture
-def workers(data_registry: Path) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
-    """Two workers on a copy of the dataset, response cache on; their base URL and db."""
+def serving(db: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`serve --workers 2 --cache` on `db`, once it answers: its base URL and process."""
     port = free_port()
-    command = [sys.executable, "-m", "pactwatch", "serve", "--db", str(data_registry)]
+    command = [sys.executable, "-m", "pactwatch", "serve", "--db", db]
     process = subprocess.Popen(
         [*command, "--port", str(port), "--workers", "2", "--cache"],
         stdout=subprocess.DEVNULL,
@@ -50,14 +49,21 @@ def workers(data_registry: Path) -> Iterator[tuple[str, str, subprocess.Popen[by
         while time.monotonic() < deadline:
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
             try:
-                if httpx.get(base + LIST, timeout=5).status_code == 200:
+                if httpx.get(f"{base}/api/v1/agreements", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
-        yield base, str(data_registry), process
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def workers(data_registry: Path) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
+    """Two workers on a copy of the dataset, response cache on; their base URL and db."""
+    for base, process in serving(str(data_registry)):
+        yield base, str(data_registry), process
 
 
 def _patriot(response: httpx.Response) -> dict[str, Any]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterator
@@ -34,7 +32,7 @@ from tests.service.conftest import (
     pg_url,
     reset_postgresql,
 )
-from tests.service.test_browser import free_port
+from tests.service.test_workers import serving
 
 PATRIOT = "/api/v1/agreements/ua-ro-2024/provisions/patriot"
 
@@ -260,25 +258,8 @@ def two_workers(request: pytest.FixtureRequest, data_registry: Path) -> Iterator
 
 
 def _serving(db: str) -> Iterator[tuple[str, str]]:
-    port = free_port()
-    command = [sys.executable, "-m", "pactwatch", "serve", "--db", db, "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--workers", "2", "--cache"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    try:
-        while time.monotonic() < deadline:
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            try:
-                if httpx.get(f"{base}/api/v1/agreements", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    for base, _ in serving(db):
         yield base, db
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_edits_of_one_agreement_through_two_workers_take_turns(
