@@ -22,7 +22,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -38,35 +38,44 @@ _HELD = "_pactwatch_held_reads"
 _local = threading.local()
 
 
-class HeldReads:
-    """A few worker threads for one engine's reads, each with a connection of its own."""
+class HeldConnections:
+    """Up to `workers` threads that each hold one connection of `engine` while they live,
+    running the work `run` is given; shared by the held reads and the held writer."""
 
-    def __init__(self, engine: Engine, workers: int = WORKERS, idle_s: float = IDLE_S) -> None:
-        self.source = engine
-        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    retry_lost = True
+    """Run the work again on a new connection when the held one was lost (a read may be
+    repeated; a write may not, since it may have committed)."""
+
+    def __init__(self, engine: Engine, workers: int, idle_s: float, name: str) -> None:
+        self.engine = engine
         self.workers = workers
         self.idle_s = idle_s
+        self.name = name
         self._tasks: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._threads = 0
         self._idle = 0
         self._held: dict[int, Connection] = {}
 
-    async def run(self, produce: Callable[[], T]) -> T:
-        """`produce()` on a worker whose connection `read_connection` hands out."""
+    async def run(self, work: Callable[[], T]) -> T:
+        """`work()` on a worker, with its connection in use (`_using`)."""
         future: Future[T] = Future()
         with self._lock:
-            self._tasks.put((produce, future))
+            self._tasks.put((work, future))
             if self._tasks.qsize() > self._idle and self._threads < self.workers:
                 self._threads += 1
                 self._idle += 1  # it takes a task as soon as it starts
-                threading.Thread(target=self._work, name="held-read", daemon=True).start()
+                threading.Thread(target=self._work, name=self.name, daemon=True).start()
         return await asyncio.wrap_future(future)
 
     def connections(self) -> list[Connection]:
         """The connections the workers hold now (one per worker)."""
         with self._lock:
             return list(self._held.values())
+
+    def _using(self, connection: Connection) -> AbstractContextManager[object]:
+        """What makes the work use `connection`."""
+        raise NotImplementedError
 
     def _hold(self, connection: Connection | None) -> None:
         with self._lock:
@@ -76,13 +85,13 @@ class HeldReads:
                 self._held[threading.get_ident()] = connection
 
     def _work(self) -> None:
-        """Take reads until idle for `idle_s`. A worker counts as idle again before it hands
-        its answer back, so the reader's next read finds it rather than starting another."""
+        """Take work until idle for `idle_s`. A worker counts as idle again before it hands
+        its answer back, so the caller's next task finds it rather than starting another."""
         connection: Connection | None = None
         try:
             while True:
                 try:
-                    produce, future = self._tasks.get(timeout=self.idle_s)
+                    work, future = self._tasks.get(timeout=self.idle_s)
                 except queue.Empty:
                     with self._lock:
                         if self._tasks.qsize() == 0:
@@ -93,7 +102,7 @@ class HeldReads:
                 with self._lock:
                     self._idle -= 1
                 if future.set_running_or_notify_cancel():
-                    connection, outcome = self._answer(connection, produce)
+                    connection, outcome = self._answer(connection, work)
                 else:
                     outcome = None
                 with self._lock:
@@ -110,33 +119,51 @@ class HeldReads:
                 connection.close()
 
     def _answer(
-        self, connection: Connection | None, produce: Callable[[], Any]
+        self, connection: Connection | None, work: Callable[[], Any]
     ) -> tuple[Connection | None, tuple[Any, BaseException | None]]:
-        """Run one read: the connection to keep (None once it was lost), and the answer or
+        """Run one task: the connection to keep (None once it was lost), and the answer or
         the error."""
-        for attempt in (1, 2):
+        attempts = 2 if self.retry_lost else 1
+        for attempt in range(1, attempts + 1):
             if connection is None:
                 try:
                     connection = self.engine.connect()
                 except BaseException as error:
                     return None, (None, error)
                 self._hold(connection)
-            _local.held = (self.source, connection)
             try:
-                return connection, (produce(), None)
+                with self._using(connection):
+                    return connection, (work(), None)
             except DBAPIError as error:
                 if not error.connection_invalidated:
                     return connection, (None, error)
                 self._hold(None)
                 connection.close()
                 connection = None
-                if attempt == 2:
+                if attempt == attempts:
                     return None, (None, error)
             except BaseException as error:
                 return connection, (None, error)
-            finally:
-                _local.held = None
-        raise AssertionError("unreachable: the second attempt returns")
+        raise AssertionError("unreachable: the last attempt returns")
+
+
+class HeldReads(HeldConnections):
+    """A few worker threads for one engine's reads, each with an autocommit connection."""
+
+    def __init__(self, engine: Engine, workers: int = WORKERS, idle_s: float = IDLE_S) -> None:
+        super().__init__(
+            engine.execution_options(isolation_level="AUTOCOMMIT"), workers, idle_s, "held-read"
+        )
+        self.source = engine
+
+    @contextmanager
+    def _using(self, connection: Connection) -> Iterator[None]:
+        """`read_connection` hands this connection out for `source` while the read runs."""
+        _local.held = (self.source, connection)
+        try:
+            yield
+        finally:
+            _local.held = None
 
 
 def held_reads(engine: Engine) -> HeldReads:

@@ -19,17 +19,15 @@ enough: writes to one registry take turns in the database anyway.
 
 from __future__ import annotations
 
-import asyncio
-import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
-from typing import Any, TypeVar
+from contextlib import AbstractContextManager
+from typing import TypeVar
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 
 from pactwatch.api.config import ServiceConfig
+from pactwatch.api.held_reads import HeldConnections
 from pactwatch.store.registry import Registry
 
 T = TypeVar("T")
@@ -40,59 +38,17 @@ leaves no connection held."""
 _WRITER = "_pactwatch_held_writer"
 
 
-class HeldWriter:
+class HeldWriter(HeldConnections):
     """One thread running a registry's writes on a connection it holds while it lives."""
 
+    retry_lost = False
+
     def __init__(self, registry: Registry, idle_s: float = IDLE_S) -> None:
+        super().__init__(registry.engine, 1, idle_s, "held-write")
         self.registry = registry
-        self.idle_s = idle_s
-        self._tasks: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._running = False
 
-    async def run(self, work: Callable[[], T]) -> T:
-        """`work()` on the writer's thread, with `Registry.holding` its connection."""
-        future: Future[T] = Future()
-        with self._lock:
-            self._tasks.put((work, future))
-            if not self._running:
-                self._running = True
-                threading.Thread(target=self._work, name="held-write", daemon=True).start()
-        return await asyncio.wrap_future(future)
-
-    def _work(self) -> None:
-        connection: Connection | None = None
-        try:
-            while True:
-                try:
-                    work, future = self._tasks.get(timeout=self.idle_s)
-                except queue.Empty:
-                    with self._lock:
-                        if self._tasks.empty():
-                            self._running = False
-                            return
-                    continue
-                if not future.set_running_or_notify_cancel():
-                    continue
-                if connection is None:
-                    try:
-                        connection = self.registry.engine.connect()
-                    except BaseException as error:
-                        future.set_exception(error)
-                        continue
-                try:
-                    with self.registry.holding(connection):
-                        future.set_result(work())
-                except DBAPIError as error:
-                    if error.connection_invalidated:
-                        connection.close()
-                        connection = None
-                    future.set_exception(error)
-                except BaseException as error:
-                    future.set_exception(error)
-        finally:
-            if connection is not None:
-                connection.close()
+    def _using(self, connection: Connection) -> AbstractContextManager[object]:
+        return self.registry.holding(connection)
 
 
 _made = threading.Lock()
