@@ -24,7 +24,7 @@ from pactwatch.model import Agreement, Mechanism
 from pactwatch.model.agreement import MechanismKind
 from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.mechanisms import EventsByKind, Timed, _clock, _deadline, named, term_end
-from pactwatch.rules.obligations import Obligation, State
+from pactwatch.rules.obligations import Obligation
 from pactwatch.rules.timing import day_start
 
 KIND: MechanismKind = "consultation_on_trigger"
@@ -39,6 +39,12 @@ class _Opened(NamedTuple):
     by: str
     open_rule: str
     unrecorded: dict[str, str]  # the parties not consulted, as written -> the rule's words
+
+
+_Member = tuple[str, str, str | None, str, int, int, dict[int, Obligation] | None]
+"""One agreement's copies of a group's clocks: its id, the mechanism's id and provision,
+its parties as a rule names them, the first and past-the-last clock inside its term, and
+the clocks a consultation or a denial decides, made by `_clock`."""
 
 
 class TermEnds:
@@ -65,6 +71,7 @@ class SharedClocks:
     def __init__(self, triggers: Sequence[Timed], now: datetime, ends: TermEnds) -> None:
         self.triggers, self.now, self.ends = triggers, now, ends
         self._opened: dict[tuple[str, frozenset[str]], tuple[list[datetime], list[_Opened]]] = {}
+        self._members: dict[tuple[str, frozenset[str]], list[_Member]] = {}
 
     def serves(self, mechanism: Mechanism, events: EventsByKind) -> bool:
         """Whether this mechanism's clocks in this agreement are opened by registry-wide
@@ -97,64 +104,102 @@ class SharedClocks:
         found = self._opened[key] = ([o.at for o in opened], opened)
         return found
 
-    def obligations(
-        self, agreement: Agreement, mechanism: Mechanism, events: EventsByKind
-    ) -> list[Obligation]:
-        """`consultation_rule(agreement, mechanism, events, now)`, for a mechanism `serves`."""
+    def add(self, agreement: Agreement, mechanism: Mechanism, events: EventsByKind) -> None:
+        """Count this agreement's clocks in (`consultation_rule(agreement, mechanism, events,
+        now)`, for a mechanism `serves`); `drain` makes them. Only what is the agreement's
+        own is worked out here: which clocks fall inside its term, and which of them a
+        consultation or a denial decides (those are made by the rule's own `_clock`)."""
         if mechanism.within is None or agreement.signed_on is None:
-            return []
-        times, opened = self._for(mechanism.within, frozenset(mechanism.triggers))
+            return
+        key = (mechanism.within, frozenset(mechanism.triggers))
+        times, opened = self._for(*key)
         if not opened:
-            return []
+            return
         end = self.ends(agreement, events)
         low = bisect_left(times, day_start(agreement.signed_on))
         high = bisect_left(times, end) if end is not None else len(times)
         if low >= high:
-            return []
-        now = self.now
+            return
         every = named(agreement, mechanism, events.get("consultation", ()))
         consultations = [(t, e) for t, e in every if e.at is not None and e.is_evidence()]
         denials = [e for _, e in every if not e.happened and not e.background]
-        held = [t for t, _ in consultations]
         parties = (frozenset(agreement.parties), "+".join(sorted(set(agreement.parties))))
-        everyone = parties[1]
-        aid, mid, pid = agreement.id, mechanism.id, mechanism.provision
-        result: list[Obligation] = []
-        for clock in opened[low:high]:
-            deadline = clock.deadline
-            if held:
+        decided: dict[int, Obligation] | None = None
+        if consultations or denials:
+            held = [t for t, _ in consultations]
+            timed = (held, consultations)
+            now, decided = self.now, {}
+            for j in range(low, high):
+                clock = opened[j]
                 i = bisect_left(held, clock.at)
-                consulted = i < len(held) and held[i] <= deadline
-            else:
-                consulted = False
-            if consulted or (denials and now > deadline):
-                timed = (held, consultations)
-                args = (clock.opener, mechanism.within, timed, denials, parties, now)
-                result.append(_clock(agreement, mechanism, *args))
-                continue
-            state: State
-            if now > deadline:
-                state = "unrecorded"
-                rule = clock.unrecorded.get(everyone)
-                if rule is None:
-                    rule = clock.unrecorded[everyone] = (
-                        f"no consultation of {everyone} recorded by {clock.by}"
+                if (i < len(held) and held[i] <= clock.deadline) or (
+                    denials and now > clock.deadline
+                ):
+                    args = (clock.opener, mechanism.within, timed, denials, parties, now)
+                    decided[j] = _clock(agreement, mechanism, *args)
+        member = (agreement.id, mechanism.id, mechanism.provision, parties[1], low, high, decided)
+        self._members.setdefault(key, []).append(member)
+
+    def drain(self) -> list[Obligation]:
+        """Every clock `add` counted, clock by clock (each clock's copies in the order their
+        agreements were added): the order `due` sorts them in, nearly, so sorting costs
+        little. A clock nothing has decided is open until its deadline, then unrecorded in
+        the words of the agreement's parties; its copies share every value but the
+        agreement's own."""
+        result: list[Obligation] = []
+        now = self.now
+        for key, members in self._members.items():
+            _, opened = self._opened[key]
+            for j, clock in enumerate(opened):
+                at, deadline, opener = clock.at, clock.deadline, clock.opener.id
+                found = [m for m in members if m[4] <= j < m[5]]
+                for m in found:
+                    if m[6] and j in m[6]:
+                        result.append(m[6][j])
+                if now > deadline:
+                    words = clock.unrecorded
+                    for m in found:
+                        if m[3] not in words:
+                            words[m[3]] = f"no consultation of {m[3]} recorded by {clock.by}"
+                    result.extend(
+                        [
+                            Obligation(
+                                aid,
+                                mid,
+                                KIND,
+                                at,
+                                deadline,
+                                deadline,
+                                "unrecorded",
+                                None,
+                                words[everyone],
+                                pid,
+                                opener,
+                            )
+                            for aid, mid, pid, everyone, _, _, decided in found
+                            if not decided or j not in decided
+                        ]
                     )
-            else:
-                state, rule = "open", clock.open_rule
-            result.append(
-                Obligation(
-                    aid,
-                    mid,
-                    KIND,
-                    clock.at,
-                    deadline,
-                    deadline,
-                    state,
-                    None,
-                    rule,
-                    pid,
-                    clock.opener.id,
-                )
-            )
+                else:
+                    rule = clock.open_rule
+                    result.extend(
+                        [
+                            Obligation(
+                                aid,
+                                mid,
+                                KIND,
+                                at,
+                                deadline,
+                                deadline,
+                                "open",
+                                None,
+                                rule,
+                                pid,
+                                opener,
+                            )
+                            for aid, mid, pid, _, _, _, decided in found
+                            if not decided or j not in decided
+                        ]
+                    )
+        self._members.clear()
         return result

@@ -177,12 +177,23 @@ def _uncollected() -> Iterator[None]:
     """The cyclic collector paused while `due` builds its tens of thousands of objects,
     none of which refer back to another: a full pass in the middle would walk the whole
     heap (every imported module's objects too) to free nothing (as `store.load` does for a
-    load's rows)."""
+    load's rows).
+
+    Paused, the collector still counts them: the first allocation after it resumes would
+    walk them all in a young pass (15-30 ms), and again in the middle generation's (up to
+    70 ms when the previous answer is still held). So they are handed to the old
+    generation at once, as if they had survived both: `gc.freeze()` moves every tracked
+    object out of the generations and `gc.unfreeze()` puts them all in the oldest, two
+    list splices. Only when nothing is frozen: a process that froze its heap on purpose
+    (`verbs.service.settle_heap`) keeps it frozen and pays the young pass."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if collecting:
             gc.enable()
 
@@ -233,11 +244,12 @@ def _evaluated(
             if mechanism.kind == "recurring":
                 yield from periods.obligations(agreement, mechanism)
             elif mechanism.kind == "consultation_on_trigger" and clocks.serves(mechanism, events):
-                yield from clocks.obligations(agreement, mechanism, events)
+                clocks.add(agreement, mechanism, events)
             elif mechanism.kind == "term":
                 yield from terms.obligations(agreement, mechanism, events)
             else:
                 yield from RULES[mechanism.kind](agreement, mechanism, events, now)
+    yield from clocks.drain()
 
 
 def _timed(events: Iterable[EventFacts], now: datetime) -> list[Timed]:
