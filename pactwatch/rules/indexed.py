@@ -200,14 +200,16 @@ def _uncollected() -> Iterator[None]:
 
 def _evaluated(
     reads: Reads, now: datetime, chosen: Sequence[Agreement], some: bool
-) -> Iterator[Obligation]:
+) -> list[Obligation]:
     """The obligations of `chosen` (`some`: not every agreement of the registry).
 
     Everything but meetings is few (triggers, requests, end conditions, consultations in
     a clock's window) and read whole; the meetings, the bulk, stay in the store, which
-    answers for each period only the meetings that decide it (`Reads.meetings`)."""
+    answers for each period only the meetings that decide it (`Reads.meetings`). A list,
+    not a generator: tens of thousands of yields through nested generators cost more than
+    the list they would spare."""
     if not chosen:
-        return
+        return []
     # Many names are read as all: the events of the others are skipped below.
     names = [a.id for a in chosen] if some and len(chosen) <= MAX_NAMED else None
     kinds = needed_kinds(chosen)
@@ -229,8 +231,7 @@ def _evaluated(
                 seen.add((aid, event.id))
                 small.setdefault(aid, []).append(event)
     if "meeting" in kinds and not reads.reducible("meeting"):
-        yield from _streamed(reads, now, chosen, names, [*shared], small)
-        return
+        return list(_streamed(reads, now, chosen, names, [*shared], small))
     triggers = _timed(shared, now)
     prepared = [(a, _by_kind(small.pop(a.id, ()), triggers, now)) for a in chosen]
     ends = TermEnds()
@@ -239,17 +240,19 @@ def _evaluated(
         periods.ask(agreement, events)
     periods.read(reads)
     clocks, terms = SharedClocks(triggers, now, ends), _Terms(now)
+    result: list[Obligation] = []
     for agreement, events in prepared:
         for mechanism in agreement.mechanisms:
             if mechanism.kind == "recurring":
-                yield from periods.obligations(agreement, mechanism)
+                periods.obligations(agreement, mechanism, result)
             elif mechanism.kind == "consultation_on_trigger" and clocks.serves(mechanism, events):
                 clocks.add(agreement, mechanism, events)
             elif mechanism.kind == "term":
-                yield from terms.obligations(agreement, mechanism, events)
+                result.extend(terms.obligations(agreement, mechanism, events))
             else:
-                yield from RULES[mechanism.kind](agreement, mechanism, events, now)
-    yield from clocks.drain()
+                result.extend(RULES[mechanism.kind](agreement, mechanism, events, now))
+    result.extend(clocks.drain())
+    return result
 
 
 def _timed(events: Iterable[EventFacts], now: datetime) -> list[Timed]:
@@ -375,9 +378,11 @@ class _Periods:
             answer = reads.meetings(rest, self.now, pick)
             self.found[pick] = {over[i]: event for i, event in answer.items()}
 
-    def obligations(self, agreement: Agreement, mechanism: Mechanism) -> Iterator[Obligation]:
-        """`period_obligation` for each period; one to come (nothing can decide it yet)
-        made from what it shares with every other agreement's."""
+    def obligations(
+        self, agreement: Agreement, mechanism: Mechanism, into: list[Obligation]
+    ) -> None:
+        """`period_obligation` for each period, added to `into`; one to come (nothing can
+        decide it yet) made from what it shares with every other agreement's."""
         aid, mid, pid = agreement.id, mechanism.id, mechanism.provision
         first, begun, spans = self.periods.get((aid, mid), (0, 0, ()))
         held, denied, unplaced = (self.found.get(pick, {}) for pick in PICKS)
@@ -386,12 +391,14 @@ class _Periods:
             if k < begun:
                 n = first + k
                 decided = Meetings(held.get(n), denied.get(n), unplaced.get(n))
-                yield period_obligation(agreement, mechanism, start, stop, decided, now)
+                into.append(period_obligation(agreement, mechanism, start, stop, decided, now))
                 continue
             rule = upcoming.get(start)
             if rule is None:
                 rule = upcoming[start] = f"period starts {iso(start)}"
-            yield Obligation(aid, mid, "recurring", start, stop, stop, "upcoming", None, rule, pid)
+            into.append(
+                Obligation(aid, mid, "recurring", start, stop, stop, "upcoming", None, rule, pid)
+            )
 
 
 PICKS: tuple[Pick, ...] = ("held", "denied", "unplaced")

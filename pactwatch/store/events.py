@@ -83,6 +83,10 @@ event_links = Table(
     Column("happened", Boolean, comment="the event's, repeated for the index"),
     Column("background", Boolean, comment="the event's, repeated for the index"),
     Column("draft", Boolean, comment="the event's, repeated for the index"),
+    Column("subkind", String, comment="the event's, repeated for the rules"),
+    Column("at", String, comment="the event's, repeated for the rules"),
+    Column("on", String, comment="the event's, repeated for the rules"),
+    Column("precision", String, comment="the event's, repeated for the rules"),
     Index("ix_event_links_agreement", "agreement_id", "event_id"),
     Index(
         "ix_event_links_kind",
@@ -96,12 +100,17 @@ event_links = Table(
         "happened",
         "background",
         "draft",
+        "subkind",
+        "at",
+        "on",
+        "precision",
     ),
 )
 """`kind`, `earliest_utc`, `latest_utc` and the flags repeat the event's (an event is never
 changed in place, only recorded and deleted), so the rules find the meeting that decides a
 period of one agreement's duty by one range of `ix_event_links_kind`, reading the index
-alone (`rule_events.period_meetings`)."""
+alone (`rule_events.period_meetings`); with `subkind`, `at`, `on` and `precision` (revision
+0016) the index also holds all the rules read of the meeting it finds."""
 
 delivery_metadata = MetaData()
 webhook_deliveries = Table(
@@ -145,6 +154,10 @@ def _links(event: Event) -> list[dict[str, object]]:
         "happened": event.happened,
         "background": event.background,
         "draft": event.is_draft,
+        "subkind": event.subkind,
+        "at": event.at.isoformat() if event.at else None,
+        "on": event.on,
+        "precision": event.date_precision,
     }
     return [
         {**same, "position": i, "agreement_id": a, "target": t, "target_id": x}

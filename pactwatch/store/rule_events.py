@@ -28,6 +28,7 @@ import json
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, Literal, Protocol
@@ -38,6 +39,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     String,
+    Text,
     and_,
     bindparam,
     cast,
@@ -314,7 +316,14 @@ def linked_events(
         for (aid, _), same in groupby(connection.execute(each), key=itemgetter(0, 3)):
             rows = list(same)
             actors = rows[0][14]
-            yield aid, _fact(connection, aid, rows, tuple(json.loads(actors)) if actors else ())
+            yield aid, _fact(connection, aid, rows, _actors_of(actors) if actors else ())
+
+
+@lru_cache(maxsize=1024)
+def _actors_of(text: str) -> tuple[str, ...]:
+    """An `actors` column as a tuple, parsed once per distinct text: a registry's
+    consultations name the same few sets of parties again and again."""
+    return tuple(json.loads(text))
 
 
 def agreement_events(connection: Connection, agreement_id: str) -> list[Event]:
@@ -461,7 +470,7 @@ def period_meetings(
     (the agreement's meetings from the period's start, or from `low` for `unplaced`, in
     order of instant then id) that stops at the first meeting that qualifies, reading the
     index alone (revision 0013 repeats the event's flags on its links); the facts of the
-    meetings found come in the same statement.
+    meetings found come with the probe, from the same index (revision 0016).
 
     Instants are compared as the UTC ISO strings the store writes (`earliest_utc`,
     `latest_utc`), which order as the instants do."""
@@ -481,8 +490,11 @@ def period_meetings(
             link.c.happened == true(),
         ],
     }[pick]
+    # The meeting's facts come with the probe, as one JSON array from the index's own
+    # columns (revision 0016 repeats the event's date and precision on its links).
+    array = func.json_build_array if connection.dialect.name == "postgresql" else func.json_array
     first = (
-        select(link.c.event_id)
+        select(array(*_LINK_FACTS))
         .where(
             link.c.agreement_id == asked.c.aid,
             link.c.kind == "meeting",
@@ -502,16 +514,46 @@ def period_meetings(
         .correlate(asked)
         .scalar_subquery()
     )
-    firsts = select(asked.c.n, first.label("event_id")).cte("firsts").prefix_with("MATERIALIZED")
-    query = select(firsts.c.n, *_FACTS[3:]).select_from(firsts.join(e, e.c.id == firsts.c.event_id))
+    # On PostgreSQL as text: parsed below with the others, not row by row.
+    text_of = cast(first, Text) if connection.dialect.name == "postgresql" else first
+    answered = [
+        (n, value)
+        for n, value in connection.execute(select(asked.c.n, text_of.label("facts")))
+        if value is not None
+    ]
+    rows = json.loads(f"[{','.join(value for _, value in answered)}]")  # one parse for all
     found: dict[int, FactRow] = {}
     facts: dict[str, FactRow] = {}  # a meeting deciding several periods is made once
-    for row in connection.execute(query):
-        fact = facts.get(row[1])
+    unfilled: dict[int, str] = {}
+    for (n, _), row in zip(answered, rows, strict=True):
+        fact = facts.get(row[0])
         if fact is None:
-            fact = facts[row[1]] = _row_fact(row[1:])
-        found[row[0]] = fact
+            if row[3] is None and row[4] is None:  # neither `at` nor `on`: not filled
+                unfilled[n] = row[0]
+                continue
+            fact = facts[row[0]] = _row_fact(row)
+        found[n] = fact
+    if unfilled:
+        whole = select(*_FACTS[3:]).where(e.c.id.in_(sorted(set(unfilled.values()))))
+        facts.update((row[0], _row_fact(row)) for row in connection.execute(whole))
+        found.update((n, facts[event_id]) for n, event_id in unfilled.items())
     return found
+
+
+_LINK_FACTS = (
+    event_links.c.event_id,
+    event_links.c.kind,
+    event_links.c.subkind,
+    event_links.c.at,
+    event_links.c.on,
+    event_links.c.precision,
+    event_links.c.earliest_utc,
+    event_links.c.latest_utc,
+    event_links.c.happened,
+    event_links.c.background,
+    event_links.c.draft,
+)
+"""`_FACTS[3:]`, as each event's links repeat them (revision 0016)."""
 
 
 def _row_fact(
