@@ -36,6 +36,7 @@ from pactwatch.rules.mechanisms import (
     EventsByKind,
     Meetings,
     Timed,
+    certain_at,
     period_obligation,
     recurring_periods,
     term_rule,
@@ -390,7 +391,30 @@ class _Periods:
         for k, (start, stop) in enumerate(spans):
             if k < begun:
                 n = first + k
-                decided = Meetings(held.get(n), denied.get(n), unplaced.get(n))
+                met = held.get(n)
+                if met is not None:  # `period_obligation`'s met period, without its branches
+                    words = f"meeting {met.id} {met.dated()} falls in the period"
+                    into.append(
+                        Obligation(
+                            aid,
+                            mid,
+                            "recurring",
+                            start,
+                            stop,
+                            stop,
+                            "met",
+                            met.id,
+                            words,
+                            pid,
+                            None,
+                            None,
+                            certain_at(met),
+                            met.when(),
+                            met.date_precision,
+                        )
+                    )
+                    continue
+                decided = Meetings(None, denied.get(n), unplaced.get(n))
                 into.append(period_obligation(agreement, mechanism, start, stop, decided, now))
                 continue
             rule = upcoming.get(start)

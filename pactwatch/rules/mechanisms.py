@@ -162,6 +162,8 @@ def _after(first: datetime, every: Duration, times: int) -> datetime:
     when `every` is calendar time only (years, months: the usual duty)."""
     if every.exact:
         return add_duration(first, scaled(every, times))
+    if not every.months and (first.month != 2 or first.day != 29):
+        return first.replace(year=first.year + every.years * times)  # add_months, in short
     moved = add_months(first.date(), (every.years * 12 + every.months) * times)
     return first.replace(year=moved.year, month=moved.month, day=moved.day)
 
