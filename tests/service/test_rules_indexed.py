@@ -18,7 +18,7 @@ from typing import Any, get_args
 
 import pytest
 from alembic import command
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from pactwatch.model import Agreement, Event, Problem
 from pactwatch.model.event import EventKind
@@ -798,3 +798,78 @@ def test_rows_from_before_the_rule_columns_read_the_same(registry: Registry) -> 
         connection.execute(update(tables.agreements).values(rules=None))
         connection.execute(update(store_events.events).values(actors=None))
     assert shown(indexed(registry, now)) == shown(expected)
+
+
+def test_links_from_before_revision_0016_read_the_same(registry: Registry) -> None:
+    """A registry whose links were written before revision 0016 (no date or precision
+    beside the flags) gives the same answer once migrated, and a link still without them
+    sends its reader to the event's row; a meeting's facts otherwise come from its link."""
+    records, found = generated(13)
+    put(registry, records, found)
+    now = NOWS[2]
+    expected = whole(registry, now)
+    with registry.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0015")
+    with registry.engine.begin() as connection:
+        migrate(connection)
+    links = store_events.event_links
+    with registry.reader().connect() as connection:
+        meetings = connection.execute(
+            select(links.c.event_id, links.c.at, links.c.on, links.c.precision).where(
+                links.c.kind == "meeting"
+            )
+        ).all()
+    by_id = {e.id: e for e in found}
+    assert meetings
+    for event_id, at, on, precision in meetings:
+        event = by_id[event_id]
+        assert (at, on, precision) == (
+            event.at.isoformat() if event.at else None,
+            event.on,
+            event.date_precision,
+        )
+    assert shown(indexed(registry, now)) == shown(expected)
+    with registry.engine.begin() as connection:
+        blank = {"subkind": None, "at": None, "on": None, "precision": None}
+        connection.execute(update(links).values(**blank))
+    assert shown(indexed(registry, now)) == shown(expected)
+
+
+def _signed(aid: str, every: str, years: int) -> Agreement:
+    """`_duty`, signed on its day, with a dialogue every `every` and a term of `years`."""
+    data = _duty(aid).model_dump(mode="json")
+    data["term"] = {"years": years}
+    data["mechanisms"][1]["every"] = every
+    return Agreement.model_validate(data)
+
+
+def test_agreements_signed_on_one_day_with_different_terms(registry: Registry) -> None:
+    """Agreements signed on one day share their periods only as far as their terms and
+    durations agree: a meeting naming one of them meets none of the others, a meeting at
+    a period's boundary meets the period it opens, one at the last instant of a term
+    meets the term's last period, and a month inside a half-year is placed."""
+    put(
+        registry,
+        [_signed("ua-s1", "P1Y", 10), _signed("ua-s2", "P1Y", 1), _signed("ua-s3", "P6M", 10)],
+        [
+            _meeting("m-edge", at="2025-03-01T00:00:00+00:00", mechanisms=["ua-s1/dialogue"]),
+            _meeting("m-last", at="2025-02-28T23:59:59+00:00", mechanisms=["ua-s2/dialogue"]),
+            _meeting("m-month", on="2025-03", mechanisms=["ua-s3/dialogue"]),
+        ],
+    )
+    gone = _meeting("m-gone", on="2024-05-05", agreements=["ua-s1", "ua-s2", "ua-s3"])
+    registry.record_event(gone, "test", _no_problems)
+    firsts = [_periods(registry, aid)[0].fulfilled_by for aid in ("ua-s1", "ua-s2", "ua-s3")]
+    assert firsts == ["m-gone", "m-gone", "m-gone"]
+    registry.delete_event("m-gone", "test")
+    one = _periods(registry, "ua-s1")
+    assert [(o.state, o.fulfilled_by) for o in one[:2]] == [
+        ("unrecorded", None),
+        ("met", "m-edge"),
+    ]
+    two = _periods(registry, "ua-s2")
+    assert [(o.state, o.fulfilled_by) for o in two] == [("met", "m-last")]
+    three = _periods(registry, "ua-s3")
+    assert [o.state for o in three[:3]] == ["unrecorded", "unrecorded", "met"]
+    assert (three[2].fulfilled_by, three[2].fulfilled_on) == ("m-month", "2025-03")
+    assert three[2].fulfilled_at is not None and three[2].as_dict()["fulfilled_at"] is None
