@@ -15,9 +15,9 @@ its own (`serves`). tests/service/test_rules_indexed.py holds the two side by si
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from pactwatch.model import Agreement, Mechanism
@@ -72,6 +72,7 @@ class SharedClocks:
         self.triggers, self.now, self.ends = triggers, now, ends
         self._opened: dict[tuple[str, frozenset[str]], tuple[list[datetime], list[_Opened]]] = {}
         self._members: dict[tuple[str, frozenset[str]], list[_Member]] = {}
+        self._widest: dict[tuple[str, frozenset[str]], timedelta] = {}
 
     def serves(self, mechanism: Mechanism, events: EventsByKind) -> bool:
         """Whether this mechanism's clocks in this agreement are opened by registry-wide
@@ -102,6 +103,7 @@ class SharedClocks:
             rule = f"{event.kind} {event.id} opened the clock; consult by {by}"
             opened.append(_Opened(at, event, deadline, by, rule, {}))
         found = self._opened[key] = ([o.at for o in opened], opened)
+        self._widest[key] = max((o.deadline - o.at for o in opened), default=timedelta(0))
         return found
 
     def add(self, agreement: Agreement, mechanism: Mechanism, events: EventsByKind) -> None:
@@ -126,17 +128,25 @@ class SharedClocks:
         parties = (frozenset(agreement.parties), "+".join(sorted(set(agreement.parties))))
         decided: dict[int, Obligation] | None = None
         if consultations or denials:
+            # A consultation at `t` can decide only the clocks open at `t`: opened at or
+            # before it, and no longer ago than the group's widest window.
             held = [t for t, _ in consultations]
-            timed = (held, consultations)
-            now, decided = self.now, {}
-            for j in range(low, high):
+            widest, now = self._widest[key], self.now
+            reached = {
+                j
+                for t in held
+                for j in range(
+                    max(low, bisect_left(times, t - widest)), min(high, bisect_right(times, t))
+                )
+                if t <= opened[j].deadline
+            }
+            if denials:
+                reached.update(j for j in range(low, high) if now > opened[j].deadline)
+            timed, decided = (held, consultations), {}
+            for j in sorted(reached):
                 clock = opened[j]
-                i = bisect_left(held, clock.at)
-                if (i < len(held) and held[i] <= clock.deadline) or (
-                    denials and now > clock.deadline
-                ):
-                    args = (clock.opener, mechanism.within, timed, denials, parties, now)
-                    decided[j] = _clock(agreement, mechanism, *args)
+                args = (clock.opener, mechanism.within, timed, denials, parties, now)
+                decided[j] = _clock(agreement, mechanism, *args)
         member = (agreement.id, mechanism.id, mechanism.provision, parties[1], low, high, decided)
         self._members.setdefault(key, []).append(member)
 

@@ -431,16 +431,9 @@ def reducible(connection: Connection, kind: str) -> bool:
 def _asked(connection: Connection, asks: Sequence[PeriodAsk]) -> Any:
     """The asks as a table the database reads from one JSON parameter: no temporary
     table, and one statement however many periods are asked."""
-    texts: dict[datetime, str] = {}  # periods of agreements signed on one day share bounds
-
-    def utc(instant: datetime) -> str:
-        found = texts.get(instant)
-        if found is None:
-            found = texts[instant] = _utc(instant)
-        return found
-
+    utc = _UTC_TEXTS
     rows = [
-        [a.agreement, a.mechanism, a.provision, utc(a.start), utc(a.stop), utc(a.low)] for a in asks
+        [a.agreement, a.mechanism, a.provision, utc[a.start], utc[a.stop], utc[a.low]] for a in asks
     ]
     if connection.dialect.name == "postgresql":
         sql = (
@@ -461,6 +454,23 @@ def _asked(connection: Connection, asks: Sequence[PeriodAsk]) -> Any:
 
 def _utc(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat()
+
+
+class _UtcTexts(dict[datetime, str]):
+    """`_utc` of each instant, worked out on its first lookup (a subscript, not a call)
+    and kept for the process: periods of agreements signed on one day share bounds, and
+    a service answering `due` again asks about the same periods. Equal instants in two
+    zones are one key and one text, as `_utc` writes them in UTC."""
+
+    def __missing__(self, instant: datetime) -> str:
+        if len(self) > MAX_TEXTS:
+            self.clear()
+        found = self[instant] = _utc(instant)
+        return found
+
+
+_UTC_TEXTS = _UtcTexts()
+MAX_TEXTS = 50_000
 
 
 def period_meetings(
@@ -521,24 +531,30 @@ def period_meetings(
         for n, value in connection.execute(select(asked.c.n, text_of.label("facts")))
         if value is not None
     ]
-    rows = json.loads(f"[{','.join(value for _, value in answered)}]")  # one parse for all
-    found: dict[int, FactRow] = {}
-    facts: dict[str, FactRow] = {}  # a meeting deciding several periods is made once
+    made = _MEETINGS
+    if len(made) > MAX_MEETINGS:
+        made.clear()
+    fresh = [(n, value) for n, value in answered if value not in made]
+    rows = json.loads(f"[{','.join(value for _, value in fresh)}]")  # one parse for all
     unfilled: dict[int, str] = {}
-    for (n, _), row in zip(answered, rows, strict=True):
-        fact = facts.get(row[0])
-        if fact is None:
-            if row[3] is None and row[4] is None:  # neither `at` nor `on`: not filled
-                unfilled[n] = row[0]
-                continue
-            fact = facts[row[0]] = _row_fact(row)
-        found[n] = fact
+    for (n, value), row in zip(fresh, rows, strict=True):
+        if row[3] is None and row[4] is None:  # neither `at` nor `on`: not filled
+            unfilled[n] = row[0]
+        elif value not in made:  # a meeting deciding several periods is made once
+            made[value] = _row_fact(row)
+    found = {n: made[value] for n, value in answered if n not in unfilled}
     if unfilled:
         whole = select(*_FACTS[3:]).where(e.c.id.in_(sorted(set(unfilled.values()))))
-        facts.update((row[0], _row_fact(row)) for row in connection.execute(whole))
+        facts = {row[0]: _row_fact(row) for row in connection.execute(whole)}
         found.update((n, facts[event_id]) for n, event_id in unfilled.items())
     return found
 
+
+_MEETINGS: dict[str, FactRow] = {}
+MAX_MEETINGS = 50_000
+"""Meetings' facts by the text the probe returns them as, made once per process: the
+text is all a `FactRow` is made of, so an equal text is an equal meeting, and a service
+answering `due` again finds the same meetings deciding the same periods."""
 
 _LINK_FACTS = (
     event_links.c.event_id,
