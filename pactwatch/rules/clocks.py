@@ -73,6 +73,8 @@ class SharedClocks:
         self._opened: dict[tuple[str, frozenset[str]], tuple[list[datetime], list[_Opened]]] = {}
         self._members: dict[tuple[str, frozenset[str]], list[_Member]] = {}
         self._widest: dict[tuple[str, frozenset[str]], timedelta] = {}
+        # An agreement's parties, and all of them as a rule names them, once per list.
+        self._parties: dict[tuple[str, ...], tuple[frozenset[str], str]] = {}
 
     def serves(self, mechanism: Mechanism, events: EventsByKind) -> bool:
         """Whether this mechanism's clocks in this agreement are opened by registry-wide
@@ -125,7 +127,12 @@ class SharedClocks:
         every = named(agreement, mechanism, events.get("consultation", ()))
         consultations = [(t, e) for t, e in every if e.at is not None and e.is_evidence()]
         denials = [e for _, e in every if not e.happened and not e.background]
-        parties = (frozenset(agreement.parties), "+".join(sorted(set(agreement.parties))))
+        parties = self._parties.get(named_by := tuple(agreement.parties))
+        if parties is None:
+            parties = self._parties[named_by] = (
+                frozenset(named_by),
+                "+".join(sorted(set(named_by))),
+            )
         decided: dict[int, Obligation] | None = None
         if consultations or denials:
             # A consultation at `t` can decide only the clocks open at `t`: opened at or

@@ -142,12 +142,13 @@ def clock_windows(
 ) -> list[Window] | None:
     """The time windows in which a consultation can meet a clock these starters open,
     merged; None when there are too many to be worth reading window by window."""
-    withins = {
-        Duration.parse(m.within)
+    texts = {
+        m.within
         for a in agreements
         for m in a.mechanisms
         if m.kind == "consultation_on_trigger" and m.within is not None
     }
+    withins = {Duration.parse(text) for text in texts}
     spans = sorted(
         (s.at, add_duration(s.at, within))
         for s in starters
@@ -333,34 +334,44 @@ class _Periods:
     def __init__(self, now: datetime, ends: TermEnds) -> None:
         self.now, self.ends = now, ends
         # (agreement, mechanism) -> the place in `asks` of its first period, how many of
-        # its periods have begun by now (asked about, in order), and its periods
-        self.periods: dict[tuple[str, str], tuple[int, int, Sequence[Span]]] = {}
+        # its periods have begun by now (asked about, in order), its periods, and the
+        # words of those to come
+        self.periods: dict[tuple[str, str], tuple[int, int, Sequence[Span], list[str]]] = {}
         self.asks: list[PeriodAsk] = []
         self.found: dict[Pick, Mapping[int, EventFacts]] = {}
         # Agreements signed on one day share their periods, and a period to come reads
         # the same in every one of them.
-        self._spans: dict[tuple[object, ...], tuple[list[Span], list[datetime]]] = {}
+        self._spans: dict[tuple[object, ...], tuple[list[Span], list[datetime], list[str]]] = {}
         self._upcoming: dict[datetime, str] = {}
 
     def _periods(
         self, agreement: Agreement, mechanism: Mechanism, end: datetime | None
-    ) -> tuple[list[Span], list[datetime]]:
-        """The duty's periods, and how far back each of those begun looks (`low`)."""
+    ) -> tuple[list[Span], list[datetime], list[str]]:
+        """The duty's periods, how far back each of those begun looks (`low`), and how
+        each of those to come reads."""
         key = (agreement.signed_on, mechanism.every, end)
         found = self._spans.get(key)
         if found is None:
             spans = recurring_periods(agreement, mechanism, end, self.now)
             lows = [start - WIDEST for start, _ in spans if start <= self.now]
-            found = self._spans[key] = (spans, lows)
+            words = [self._starts(start) for start, _ in spans[len(lows) :]]
+            found = self._spans[key] = (spans, lows, words)
         return found
+
+    def _starts(self, start: datetime) -> str:
+        """`period_obligation`'s words for a period to come, once per instant."""
+        words = self._upcoming.get(start)
+        if words is None:
+            words = self._upcoming[start] = f"period starts {iso(start)}"
+        return words
 
     def ask(self, agreement: Agreement, events: EventsByKind) -> None:
         duties = [m for m in agreement.mechanisms if m.kind == "recurring"]
         end = self.ends(agreement, events) if duties else None
         asks, aid = self.asks, agreement.id
         for mechanism in duties:
-            spans, lows = self._periods(agreement, mechanism, end)
-            self.periods[aid, mechanism.id] = (len(asks), len(lows), spans)
+            spans, lows, words = self._periods(agreement, mechanism, end)
+            self.periods[aid, mechanism.id] = (len(asks), len(lows), spans, words)
             mid, pid = mechanism.id, mechanism.provision
             asks.extend(
                 PeriodAsk(aid, mid, pid, start, stop, low)
@@ -385,44 +396,43 @@ class _Periods:
         """`period_obligation` for each period, added to `into`; one to come (nothing can
         decide it yet) made from what it shares with every other agreement's."""
         aid, mid, pid = agreement.id, mechanism.id, mechanism.provision
-        first, begun, spans = self.periods.get((aid, mid), (0, 0, ()))
+        first, begun, spans, words = self.periods.get((aid, mid), (0, 0, (), []))
         held, denied, unplaced = (self.found.get(pick, {}) for pick in PICKS)
-        now, upcoming = self.now, self._upcoming
-        for k, (start, stop) in enumerate(spans):
-            if k < begun:
-                n = first + k
-                met = held.get(n)
-                if met is not None:  # `period_obligation`'s met period, without its branches
-                    words = f"meeting {met.id} {met.dated()} falls in the period"
-                    into.append(
-                        Obligation(
-                            aid,
-                            mid,
-                            "recurring",
-                            start,
-                            stop,
-                            stop,
-                            "met",
-                            met.id,
-                            words,
-                            pid,
-                            None,
-                            None,
-                            certain_at(met),
-                            met.when(),
-                            met.date_precision,
-                        )
+        now = self.now
+        for k in range(begun):
+            start, stop = spans[k]
+            n = first + k
+            met = held.get(n)
+            if met is not None:  # `period_obligation`'s met period, without its branches
+                rule = f"meeting {met.id} {met.dated()} falls in the period"
+                into.append(
+                    Obligation(
+                        aid,
+                        mid,
+                        "recurring",
+                        start,
+                        stop,
+                        stop,
+                        "met",
+                        met.id,
+                        rule,
+                        pid,
+                        None,
+                        None,
+                        certain_at(met),
+                        met.when(),
+                        met.date_precision,
                     )
-                    continue
-                decided = Meetings(None, denied.get(n), unplaced.get(n))
-                into.append(period_obligation(agreement, mechanism, start, stop, decided, now))
+                )
                 continue
-            rule = upcoming.get(start)
-            if rule is None:
-                rule = upcoming[start] = f"period starts {iso(start)}"
-            into.append(
+            decided = Meetings(None, denied.get(n), unplaced.get(n))
+            into.append(period_obligation(agreement, mechanism, start, stop, decided, now))
+        into.extend(
+            [
                 Obligation(aid, mid, "recurring", start, stop, stop, "upcoming", None, rule, pid)
-            )
+                for (start, stop), rule in zip(spans[begun:], words, strict=True)
+            ]
+        )
 
 
 PICKS: tuple[Pick, ...] = ("held", "denied", "unplaced")
