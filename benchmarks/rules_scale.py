@@ -16,7 +16,8 @@ each in a fresh process so that its peak RSS is its own:
 - `incremental`: after one new meeting (and one registry-wide trigger) is recorded,
   `Due.refresh` re-evaluates only the mechanisms it touches.
 
-Prints wall and CPU time (best of --repeat), peak RSS and the RSS of the imports alone.
+Prints wall and CPU time (best of --repeat), CPU time as a multiple of the floor's in the
+same run, peak RSS and the RSS of the imports alone.
 
 Run: .venv/bin/python -m benchmarks.rules_scale [--db PATH_OR_URL] [--agreements N]
      [--skip-old] (PostgreSQL: --db postgresql://...; the registry there is replaced)
@@ -299,7 +300,9 @@ def run(name: str, db: str, repeat: int) -> dict[str, Any]:
 
 
 def line(label: str, r: dict[str, Any], floor: dict[str, Any] | None) -> str:
-    ratio = f"{r['wall'] / floor['wall']:5.1f}x floor" if floor else " " * 13
+    """One measurement; its CPU time as a multiple of the floor's (the steadier figure on
+    a shared machine: wall time also counts the waits for a core)."""
+    ratio = f"{r['cpu'] / floor['cpu']:5.2f}x floor" if floor else " " * 13
     return (
         f"{label:<34} {r['wall'] * 1000:9.1f} ms wall {r['cpu'] * 1000:9.1f} ms cpu  {ratio}"
         f"  peak RSS {r['rss']:6.0f} MB (imports {r['base']:.0f} MB)"
