@@ -349,10 +349,18 @@ class _Periods:
     ) -> tuple[list[Span], list[datetime], list[str]]:
         """The duty's periods, how far back each of those begun looks (`low`), and how
         each of those to come reads."""
-        key = (agreement.signed_on, mechanism.every, end)
+        # The end's zone too: equal instants in two zones are equal, but a last period
+        # cut at the end reads in the end's own zone.
+        key = (agreement.signed_on, mechanism.every, end, end.tzinfo if end else None)
         found = self._spans.get(key)
         if found is None:
-            spans = recurring_periods(agreement, mechanism, end, self.now)
+            spans = _SPANS.get(key) if end is not None else None
+            if spans is None:
+                spans = recurring_periods(agreement, mechanism, end, self.now)
+                if end is not None:  # then they do not depend on now
+                    if len(_SPANS) >= MAX_SPANS:
+                        _SPANS.clear()
+                    _SPANS[key] = spans
             lows = [start - WIDEST for start, _ in spans if start <= self.now]
             words = [self._starts(start) for start, _ in spans[len(lows) :]]
             found = self._spans[key] = (spans, lows, words)
@@ -434,6 +442,11 @@ class _Periods:
             ]
         )
 
+
+_SPANS: dict[tuple[object, ...], list[Span]] = {}
+MAX_SPANS = 20_000
+"""A duty's periods by signing day, duration and the term's end, kept for the process (a
+service answering `due` again works out the same ones); never changed once made."""
 
 PICKS: tuple[Pick, ...] = ("held", "denied", "unplaced")
 

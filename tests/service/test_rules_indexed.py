@@ -873,3 +873,22 @@ def test_agreements_signed_on_one_day_with_different_terms(registry: Registry) -
     assert [o.state for o in three[:3]] == ["unrecorded", "unrecorded", "met"]
     assert (three[2].fulfilled_by, three[2].fulfilled_on) == ("m-month", "2025-03")
     assert three[2].fulfilled_at is not None and three[2].as_dict()["fulfilled_at"] is None
+
+
+def test_equal_ends_in_two_zones_cut_the_last_period_in_their_own(registry: Registry) -> None:
+    """Two agreements signed on one day end at one instant, recorded in two zones: each
+    one's last period ends in its own end condition's zone, however often `due` is asked
+    (the periods are kept per process by signing day, duration and end)."""
+    ends = [
+        Event.model_validate(
+            {"id": f"end-{aid}", "kind": "end_condition", "at": at, "agreements": [aid]}
+            | {"sources": [SOURCE], "description": f"end of {aid}"}
+        )
+        for aid, at in [("ua-z1", "2025-06-01T03:00:00+03:00"), ("ua-z2", "2025-06-01T00:00:00Z")]
+    ]
+    put(registry, [_duty("ua-z1"), _duty("ua-z2", "DE")], ends)
+    for _ in range(2):
+        lasts = {aid: _periods(registry, aid)[-1] for aid in ("ua-z1", "ua-z2")}
+        assert lasts["ua-z1"].period_end == lasts["ua-z2"].period_end
+        assert lasts["ua-z1"].as_dict()["period_end"] == "2025-06-01T03:00:00+03:00"
+        assert lasts["ua-z2"].as_dict()["period_end"] == "2025-06-01T00:00:00+00:00"
