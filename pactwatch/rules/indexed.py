@@ -354,16 +354,17 @@ class _Periods:
         key = (agreement.signed_on, mechanism.every, end, end.tzinfo if end else None)
         found = self._spans.get(key)
         if found is None:
-            spans = _SPANS.get(key) if end is not None else None
-            if spans is None:
+            kept = _SPANS.get(key) if end is not None else None
+            if kept is None:
                 spans = recurring_periods(agreement, mechanism, end, self.now)
+                kept = (spans, [self._starts(start) for start, _ in spans])
                 if end is not None:  # then they do not depend on now
                     if len(_SPANS) >= MAX_SPANS:
                         _SPANS.clear()
-                    _SPANS[key] = spans
+                    _SPANS[key] = kept
+            spans, words = kept
             lows = [start - WIDEST for start, _ in spans if start <= self.now]
-            words = [self._starts(start) for start, _ in spans[len(lows) :]]
-            found = self._spans[key] = (spans, lows, words)
+            found = self._spans[key] = (spans, lows, words[len(lows) :])
         return found
 
     def _starts(self, start: datetime) -> str:
@@ -443,10 +444,11 @@ class _Periods:
         )
 
 
-_SPANS: dict[tuple[object, ...], list[Span]] = {}
+_SPANS: dict[tuple[object, ...], tuple[list[Span], list[str]]] = {}
 MAX_SPANS = 20_000
-"""A duty's periods by signing day, duration and the term's end, kept for the process (a
-service answering `due` again works out the same ones); never changed once made."""
+"""A duty's periods by signing day, duration and the term's end, with the words each
+reads in while it is to come, kept for the process (a service answering `due` again
+works out the same ones); never changed once made."""
 
 PICKS: tuple[Pick, ...] = ("held", "denied", "unplaced")
 
