@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 from pactwatch.settings import default_db
+from pactwatch.store import pipeline
 
 READONLY = "pactwatch_readonly"
 
@@ -39,7 +40,9 @@ def open_engine(db: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    pipeline.install(engine)
+    return engine
 
 
 _READER = "_pactwatch_reader"
