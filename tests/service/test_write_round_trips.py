@@ -20,7 +20,7 @@ from sqlalchemy import text
 from pactwatch import verbs
 from pactwatch.api.writer import held_writer
 from pactwatch.store.registry import Registry
-from tests.service.conftest import Service
+from tests.service.conftest import DATA, Service
 from tests.service.test_write_turns import PATRIOT, _call
 
 RECORD = "/api/v1/agreements/ua-ro-2024"
@@ -115,3 +115,26 @@ def test_a_stale_if_match_is_refused_and_the_next_edit_lands(writable: Service) 
 def _generation(url: str) -> str:
     with Registry.open(url) as registry, registry.engine.connect() as connection:
         return str(connection.execute(text("SELECT generation FROM registry_state")).scalar_one())
+
+
+def test_an_uncached_reader_sees_every_write_of_another_worker(db_url: str) -> None:
+    """Two services on one registry, as two workers, with no response cache: each edit the
+    first one makes is what the second one's next read answers, though the second reads on
+    the connection it used last (SQLite's pool hands that one out first) and the write
+    emptied that connection's page cache."""
+    verbs.load(db_url, [DATA])
+    writer, reader = (TestClient(verbs.service(db_url, cache=False, shared=True)) for _ in range(2))
+    with writer, reader:
+        auth = {"Authorization": f"Bearer {verbs.create_token('ana', db_url)}"}
+        etag, provision = _patriot(writer)
+        url = RECORD + "/provisions/patriot"
+        query = "/api/v1/provisions?agreement=ua-ro-2024&limit=1000"
+        for n in range(4):
+            body = {**provision, "object": f"seen {n}"}
+            answer = writer.put(url, json=body, headers={**auth, "If-Match": etag})
+            assert answer.status_code == 200
+            etag = answer.headers["etag"]
+            items = reader.get(query).json()["items"]
+            assert next(p for p in items if p["id"] == "patriot")["object"] == f"seen {n}"
+    for client in (writer, reader):
+        client.app.state.config.engine.dispose()  # type: ignore[attr-defined]
