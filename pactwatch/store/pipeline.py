@@ -7,7 +7,7 @@ In pipeline mode psycopg queues a statement and returns at once; the queue goes 
 server, and the answers come back, only when something needs an answer: a statement that
 returns rows, or the COMMIT. So an edit is its locking read (with the BEGIN before it),
 then everything else with the COMMIT, then the pipeline's closing sync: three round
-trips, whatever the edit writes (seven before, and ten more rows moving domains).
+trips, whatever the edit writes (seven before, and more for an edit moving domains).
 
 SQLAlchemy decides whether a statement returns rows from the cursor just after it runs,
 which in pipeline mode has no answer yet; `install`'s listener therefore syncs the pipeline
