@@ -28,8 +28,9 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 
 from benchmarks.serve_load import synthetic_registry
 from benchmarks.serve_scaling import target
@@ -86,6 +87,13 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=4000)
     parser.add_argument("--every", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--autocheckpoint",
+        type=int,
+        default=1000,
+        help="PRAGMA wal_autocheckpoint, in pages (SQLite's default: 1000): how large the "
+        "write-ahead log grows between checkpoints",
+    )
     options = parser.parse_args()
     aid = target()
     with tempfile.TemporaryDirectory() as scratch:
@@ -94,6 +102,12 @@ def main() -> None:
         load_registry(engine, synthetic_registry(50, options.size))
         engine.dispose()
         registry = Registry.open(str(path))
+        pages = options.autocheckpoint
+
+        @event.listens_for(registry.engine, "connect")
+        def _checkpoints(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={pages}")
+
         readers = [registry.reader().connect() for _ in range(READERS)]
         figures: dict[tuple[int, bool, bool], list[float]] = {}
         for _ in range(options.rounds):
@@ -106,6 +120,7 @@ def main() -> None:
         for connection in readers:
             connection.close()
         registry.close()
+    print(f"wal_autocheckpoint={options.autocheckpoint}")
     print(
         f"{'provisions':>10} {'readers':>7} {'mmap':5} {'writes':24} {'cpu ms/read':>11} "
         f"{'x alone':>8}"
