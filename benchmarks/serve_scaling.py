@@ -15,7 +15,8 @@ Last, two curators edit one provision at a time (PUT, one request after the othe
 two other agreements while wrk reads the filtered JSON, once with the cache on and once
 off: the readers' p50/p99 and the writes' p50/p99 (each write is one provision of an
 agreement with 200 or 2,000 provisions, the writes per second both curators together);
-then the same writes with no readers, the write path's own latency.
+then the same writes with no readers, the write path's own latency, and in its "cpu ms"
+the service's CPU per write (all its processes; on PostgreSQL not the server's).
 
 "cpu ms" is CPU per request of the serving processes: the service, and on PostgreSQL
 also the database server's backends of that database ("db ms", read from /proc), since
@@ -334,11 +335,12 @@ def _request(
 
 def editors(
     registry: Registry, seconds: int, aid: str, workers: int, cache: bool, read: bool = True
-) -> tuple[Measured | None, list[float], int]:
+) -> tuple[Measured | None, list[float], int, float]:
     """Two curators editing provisions of two other agreements while wrk reads (`read`),
     with the response cache on or off: the readers' figures, each write's latency (ms) and
     how many writes were refused (an error or a timeout: retried with If-Match *).
-    Without readers, the writes' own latency, apart from a server saturated by wrk."""
+    Without readers, the writes' own latency, apart from a server saturated by wrk, and
+    the service's CPU per write (ms, all its processes; NaN beside readers)."""
     token = verbs.create_token(f"bench-{time.monotonic_ns()}", registry.url)
     base, process = start(registry, cache, workers)
     agreements = [a.id for a in synthetic_registry(50, 50)]
@@ -382,8 +384,11 @@ def editors(
             thread.start()
         ready.wait()
         if not read:
+            before = cpu_seconds(process.pid)
             time.sleep(seconds)
-            return None, latencies, len(refused)
+            spent = cpu_seconds(process.pid) - before
+            count = len(latencies)
+            return None, latencies, len(refused), spent * 1000 / count if count else float("nan")
         reads = measured(
             f"filtered JSON while 2 curators edit ({'cached' if cache else 'no cache'})",
             queries(base, aid)["filtered JSON"],
@@ -396,7 +401,7 @@ def editors(
         for thread in threads:
             thread.join()
         stop(process)
-    return reads, latencies, len(refused)
+    return reads, latencies, len(refused), float("nan")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -471,7 +476,7 @@ def main() -> None:
                     _row(backend, size, row, peer)
                 if not options.reads_only:
                     for cache, read in ((True, True), (False, True), (True, False)):
-                        reads, writes, refused = editors(
+                        reads, writes, refused, write_cpu = editors(
                             registry, options.seconds, aid, options.workers, cache, read
                         )
                         if reads is not None:
@@ -482,7 +487,8 @@ def main() -> None:
                         print(
                             f"{backend:10} {size:>10,} {label:48} "
                             f"{len(writes) / options.seconds:8.1f} {_pct(writes, 0.5):8.1f} "
-                            f"{_pct(writes, 0.99):8.1f} {refused:7d}",
+                            f"{_pct(writes, 0.99):8.1f} {refused:7d}"
+                            + ("" if read else f" {'':6} {write_cpu:7.2f}"),
                             flush=True,
                         )
                 if backend == "sqlite" and options.keep is None:

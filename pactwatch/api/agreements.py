@@ -16,6 +16,7 @@ from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
 from pactwatch.api.params import IsoDate
 from pactwatch.api.views import agreement_bytes, checker, source_view, summaries, with_url_id
+from pactwatch.api.writer import whole_write
 from pactwatch.model import Agreement
 from pactwatch.store import query, records, write
 from pactwatch.store.engine import reader
@@ -136,10 +137,13 @@ def _written(result: write.Written, status: int) -> Response:
     status_code=201,
     summary="Create an agreement (token needed)",
 )
-def create_agreement(
+async def create_agreement(
     cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject
 ) -> Response:
-    result = cfg.writes.save_agreement(body, who, checker(cfg), create=True)
+    check = checker(cfg)
+    result = await whole_write(
+        cfg, lambda: cfg.writes.save_agreement(body, who, check, create=True)
+    )
     return _written(result, 201)
 
 
@@ -148,7 +152,7 @@ def create_agreement(
     openapi_extra=OPENAPI,
     summary="Replace an agreement (token and If-Match)",
 )
-def update_agreement(
+async def update_agreement(
     agreement_id: str,
     cfg: Config,
     who: Annotated[str, Depends(curator)],
@@ -156,7 +160,10 @@ def update_agreement(
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     body = with_url_id(body, agreement_id)
-    result = cfg.writes.save_agreement(body, who, checker(cfg), if_match=if_match)
+    check = checker(cfg)
+    result = await whole_write(
+        cfg, lambda: cfg.writes.save_agreement(body, who, check, if_match=if_match)
+    )
     return _written(result, 200)
 
 
@@ -165,7 +172,7 @@ def update_agreement(
     openapi_extra=MERGE_PATCH,
     summary="Change some fields of an agreement (JSON Merge Patch; token and If-Match)",
 )
-def patch_agreement(
+async def patch_agreement(
     agreement_id: str,
     cfg: Config,
     who: Annotated[str, Depends(curator)],
@@ -174,5 +181,8 @@ def patch_agreement(
 ) -> Response:
     """RFC 7396: fields named are set (null removes one), every other field is kept."""
     patch = write.Patch(agreement_id, with_url_id(body, agreement_id))
-    result = cfg.writes.save_agreement(patch, who, checker(cfg), if_match=if_match)
+    check = checker(cfg)
+    result = await whole_write(
+        cfg, lambda: cfg.writes.save_agreement(patch, who, check, if_match=if_match)
+    )
     return _written(result, 200)

@@ -23,6 +23,7 @@ from pactwatch.api.body import OPENAPI, JsonObject
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.errors import ApiError
 from pactwatch.api.http import conditional
+from pactwatch.api.writer import whole_write, write_turn
 from pactwatch.curate.dataset import Loaded, validation_problems
 from pactwatch.curate.events import EventSet, check_events, with_content_id
 from pactwatch.model import Agreement, Event, Problem
@@ -121,8 +122,11 @@ def _field(code: str, event: Event, agreements: Mapping[str, Agreement]) -> str:
     status_code=201,
     summary="Record an event (token needed); the same content twice is recorded once (200)",
 )
-def create_event(cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject) -> Response:
-    saved = cfg.writes.record_event(parsed_event(body), who, event_problems)
+async def create_event(
+    cfg: Config, who: Annotated[str, Depends(curator)], body: JsonObject
+) -> Response:
+    event = parsed_event(body)
+    saved = await whole_write(cfg, lambda: cfg.writes.record_event(event, who, event_problems))
     url = f"/api/v1/events/{saved.event.id}"
     return Response(
         dumps(event_json(saved.event)),
@@ -137,6 +141,8 @@ def create_event(cfg: Config, who: Annotated[str, Depends(curator)], body: JsonO
     status_code=204,
     summary="Remove an event (token needed); history keeps what it was",
 )
-def remove_event(event_id: str, cfg: Config, who: Annotated[str, Depends(curator)]) -> Response:
-    cfg.writes.delete_event(event_id, who)
+async def remove_event(
+    event_id: str, cfg: Config, who: Annotated[str, Depends(curator)]
+) -> Response:
+    await write_turn(cfg, lambda: cfg.writes.delete_event(event_id, who))
     return Response(status_code=204)

@@ -20,7 +20,7 @@ from pactwatch.api.errors import ApiError
 from pactwatch.api.held_reads import read_connection
 from pactwatch.api.http import conditional
 from pactwatch.api.views import checker, with_url_id
-from pactwatch.api.writer import write_turn
+from pactwatch.api.writer import whole_write, write_turn
 from pactwatch.export.cells import neutral
 from pactwatch.model.taxonomy import domain_ids
 from pactwatch.store import query, write
@@ -204,14 +204,18 @@ def _written(result: write.Written, provision_id: str, status: int) -> Response:
     status_code=201,
     summary="Add a provision (token, and the agreement's ETag in If-Match)",
 )
-def create_provision(
+async def create_provision(
     agreement_id: str,
     cfg: Config,
     who: Annotated[str, Depends(curator)],
     body: JsonObject,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    result = cfg.writes.save_provision(agreement_id, body, who, checker(cfg), if_match, create=True)
+    check = checker(cfg)
+    result = await whole_write(
+        cfg,
+        lambda: cfg.writes.save_provision(agreement_id, body, who, check, if_match, create=True),
+    )
     return _written(result, str(body.get("id")), 201)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 from pactwatch.settings import default_db
+from pactwatch.store import pipeline
 
 READONLY = "pactwatch_readonly"
 
@@ -36,10 +37,17 @@ def driver_url(url: str) -> str:
 def open_engine(db: str | None = None) -> Engine:
     url = driver_url(database_url(db))
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # The connection used last goes out first: quick reads run one after another on
+        # the event loop, so they keep reusing one connection and its page cache, which
+        # SQLite empties on every connection after any other connection writes
+        # (`benchmarks/reads_beside_writes.py`); handed out in turn, each pooled
+        # connection refilled its cache after every write.
+        engine = create_engine(url, connect_args={"check_same_thread": False}, pool_use_lifo=True)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    pipeline.install(engine)
+    return engine
 
 
 _READER = "_pactwatch_reader"

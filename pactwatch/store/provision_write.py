@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 
 from pactwatch.model import Agreement, Problem, Provision
-from pactwatch.store import content_hash, fts, summary, tables, versions, write
+from pactwatch.store import content_hash, fts, state, summary, tables, versions, write
 from pactwatch.store.load import PROVISION_LISTS, provision_json, provision_rows
 
 
@@ -58,13 +58,19 @@ class _Locked:
     rowid: int
     parties: str
     """The agreement's parties, comma-separated (for the matrix cells an edit may move)."""
+    generation: str | None
+    """The registry's generation, read with its row locked, so no other write moves it
+    before this one does (and the write reads it in no statement of its own)."""
 
 
 @cache
 def _lock_query(dialect: str) -> Select[Any]:
     """The locking read, built once per dialect (building a statement costs more than
-    running this one; so do the other statements of an edit, built below)."""
+    running this one; so do the other statements of an edit, built below). On PostgreSQL
+    it locks the registry's generation row too, which the edit's last statement updates
+    anyway: a write read nothing another write may change before it commits."""
     a, v, p = tables.agreements, versions.agreement_versions, tables.provisions
+    g = tables.registry_state
     ap = tables.agreement_parties
     rowid = literal_column("provisions.rowid") if dialect == "sqlite" else p.c.position
     joined = func.group_concat if dialect == "sqlite" else func.string_agg
@@ -72,11 +78,13 @@ def _lock_query(dialect: str) -> Select[Any]:
     query = (
         select(v.c.version, a.c.version, v.c.content_sum, v.c.unreviewed, v.c.head)
         .add_columns(p.c.position, p.c.record, rowid, parties.correlate(a).scalar_subquery())
+        .add_columns(g.c.generation)
         .join_from(a, v, v.c.agreement_id == a.c.id)
+        .join(g, g.c.id == state.ROW)
         .outerjoin(p, and_(p.c.agreement_id == a.c.id, p.c.id == bindparam("pid")))
         .where(a.c.id == bindparam("aid"))
     )
-    return query if dialect == "sqlite" else query.with_for_update(of=a)
+    return query if dialect == "sqlite" else query.with_for_update(of=[a, g])
 
 
 _P = tables.provisions
@@ -136,6 +144,7 @@ def _lock(connection: Connection, agreement_id: str, pid: str) -> _Locked | None
     return _Locked(
         str(row[0]), int(row[1]), bytes(row[2]), int(row[3]), str(row[4]),
         position, str(row[6] or ""), int(row[7] or 0), str(row[8] or ""),
+        None if row[9] is None else str(row[9]),
     )  # fmt: skip
 
 
@@ -156,6 +165,7 @@ def save_provision(
     if locked is None:
         raise write.unknown(agreement_id)
     write.check_match((locked.content_version, locked.version), if_match)
+    state.seen(connection, locked.generation)
     if locked.position is None:
         raise write.WriteRejected.one(404, "id", "unknown-provision", f"no provision {pid!r}")
     position, row_number = locked.position, locked.rowid

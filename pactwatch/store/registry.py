@@ -27,6 +27,7 @@ from pactwatch.store import event_write, provision_write, state, tokens, write
 from pactwatch.store.engine import database_url, open_engine, reader
 from pactwatch.store.events import event_by_fingerprint
 from pactwatch.store.load import LoadReport, create_schema, load_registry
+from pactwatch.store.pipeline import IDLE, pipelined
 from pactwatch.store.read import ensure_loaded
 from pactwatch.store.tokens import TokenInfo as TokenInfo
 from pactwatch.store.write_queue import WriteQueue, lock_path
@@ -110,21 +111,22 @@ class Registry:
         finally:
             self._held.connection = None
 
-    def _begin(self) -> AbstractContextManager[Connection]:
+    def _begin(self, pipeline: bool = False) -> AbstractContextManager[Connection]:
         held: Connection | None = getattr(self._held, "connection", None)
         if held is None:
-            return self.engine.begin()
+            return _pooled_transaction(self.engine) if pipeline else self.engine.begin()
         if held.in_transaction():  # a token check's autobegun read: end it, no round trip
             held.rollback()
-        return _held_transaction(held)
+        return _held_transaction(held, pipeline)
 
     @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        """One transaction; after it commits, listeners hear what `_changed` recorded."""
+    def _transaction(self, pipeline: bool = False) -> Iterator[Connection]:
+        """One transaction; after it commits, listeners hear what `_changed` recorded.
+        `pipeline`: on PostgreSQL, its statements go in one pipeline (`store.pipeline`)."""
         changed: list[frozenset[str] | None] = []
         generations: list[str] = []  # before the first change, after each change
         queue = self.writing.turn() if self.engine.dialect.name == "sqlite" else nullcontext()
-        with queue, self._begin() as connection:
+        with queue, self._begin(pipeline) as connection:
             connection.info[_CHANGED] = changed
             connection.info[_GENERATIONS] = generations
             try:
@@ -132,6 +134,7 @@ class Registry:
             finally:
                 connection.info.pop(_CHANGED, None)
                 connection.info.pop(_GENERATIONS, None)
+                state.read_before(connection)  # never left for the next transaction
         if changed:
             scope = None if None in changed else frozenset().union(*filter(None, changed))
             moved = (generations[0], generations[-1]) if len(generations) > 1 else None
@@ -147,7 +150,7 @@ class Registry:
         key on the generation, and listeners are told the agreements after the commit."""
         moved = connection.info.setdefault(_GENERATIONS, [])
         if not moved:
-            moved.append(state.generation(connection))
+            moved.append(state.read_before(connection) or state.generation(connection))
         value = state.advance(connection, change, moved[-1])
         moved.append(value)
         scope = None if agreement_ids is None else frozenset(agreement_ids)
@@ -179,7 +182,7 @@ class Registry:
         if_match: str | None,
         create: bool = False,
     ) -> write.Written:
-        with self._transaction() as connection:
+        with self._transaction(pipeline=not create) as connection:
             written = provision_write.save_provision(
                 connection, agreement_id, data, actor, check, if_match, create
             )
@@ -250,19 +253,45 @@ class Registry:
     def token_owner(self, token: str) -> str | None:
         held: Connection | None = getattr(self._held, "connection", None)
         if held is not None:
-            try:
-                return tokens.token_owner(held, token)
-            finally:
-                held.rollback()
+            with _autocommit(held):
+                try:
+                    return tokens.token_owner(held, token)
+                finally:
+                    held.rollback()
         with self.reader().connect() as connection:
             return tokens.token_owner(connection, token)
 
 
 @contextmanager
-def _held_transaction(connection: Connection) -> Iterator[Connection]:
+def _held_transaction(connection: Connection, pipeline: bool = False) -> Iterator[Connection]:
     """A transaction on a connection its holder keeps: committed, or rolled back on error."""
-    with connection.begin():
+    with pipelined(connection) if pipeline else nullcontext(), connection.begin():
         yield connection
+
+
+@contextmanager
+def _pooled_transaction(engine: Engine) -> Iterator[Connection]:
+    """`engine.begin()` with the transaction's statements in one pipeline."""
+    with engine.connect() as connection, pipelined(connection), connection.begin():
+        yield connection
+
+
+@contextmanager
+def _autocommit(connection: Connection) -> Iterator[None]:
+    """A held PostgreSQL connection's reads with no transaction around them: the token's
+    one SELECT is then one round trip, not three (BEGIN, SELECT, ROLLBACK)."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    raw: Any = connection.connection.driver_connection
+    if raw.info.transaction_status != IDLE:
+        yield
+        return
+    raw.autocommit = True
+    try:
+        yield
+    finally:
+        raw.autocommit = False
 
 
 def sqlite_file(db: str | None) -> Path | None:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from pactwatch.store import cursor_rows, tables
 
-_ROW = 1
+ROW = 1
 
 
 def digest(parts: Iterable[str]) -> str:
@@ -27,8 +27,8 @@ def digest(parts: Iterable[str]) -> str:
 
 
 _STATE = tables.registry_state
-_READ = select(_STATE.c.generation).where(_STATE.c.id == _ROW)
-_ADVANCE = update(_STATE).where(_STATE.c.id == _ROW).values(generation=bindparam("value"))
+_READ = select(_STATE.c.generation).where(_STATE.c.id == ROW)
+_ADVANCE = update(_STATE).where(_STATE.c.id == ROW).values(generation=bindparam("value"))
 """Built once: every write reads and advances the generation."""
 
 
@@ -46,9 +46,24 @@ def read_generation(connection: Connection) -> str:
     return str(found[0][0]) if found and found[0][0] is not None else "empty"
 
 
+_BEFORE = "pactwatch_generation_before"
+
+
+def read_before(connection: Connection) -> str | None:
+    """The generation a write read (and locked) with its first statement (`seen`), if it did:
+    the write then needs no statement of its own to read it."""
+    value = connection.info.pop(_BEFORE, None)
+    return None if value is None else str(value)
+
+
+def seen(connection: Connection, value: str | None) -> None:
+    """Note the generation this transaction read while it held the registry's row locked."""
+    connection.info[_BEFORE] = "empty" if value is None else value
+
+
 def set_generation(connection: Connection, value: str) -> None:
     connection.execute(delete(tables.registry_state))
-    connection.execute(insert(tables.registry_state).values(id=_ROW, generation=value))
+    connection.execute(insert(tables.registry_state).values(id=ROW, generation=value))
 
 
 def advance(connection: Connection, change: str, current: str | None = None) -> str:

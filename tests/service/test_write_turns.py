@@ -35,6 +35,7 @@ from tests.service.conftest import (
 from tests.service.test_workers import serving
 
 PATRIOT = "/api/v1/agreements/ua-ro-2024/provisions/patriot"
+AGREEMENT = "/api/v1/agreements/ua-ro-2024"
 
 
 class Suspensions:
@@ -136,6 +137,71 @@ def test_an_edit_gives_up_the_loop_never_on_sqlite_and_once_per_hop_elsewhere(
     assert hops == []
     saved = writable.client.get("/api/v1/agreements/ua-ro-2024").json()
     assert next(p for p in saved["provisions"] if p["id"] == "patriot")["object"] == "edited 2"
+
+
+def test_the_other_writes_take_the_writer_not_the_pool_elsewhere(
+    writable: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An agreement's PUT and PATCH, a new provision, an event's POST and DELETE: on
+    PostgreSQL each goes to the held writer (its token check too), never to anyio's pool; on
+    SQLite the writes that validate whole records take one hop to a worker thread (so the
+    loop keeps serving while they work) and the DELETE none."""
+    hops: list[object] = []
+    pool = anyio.to_thread.run_sync
+
+    async def counted(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        hops.append(func)
+        return await pool(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    app = writable.client.app
+    auth = {"Authorization": f"Bearer {verbs.create_token('ana', writable.url)}"}
+    sqlite = writable.url.endswith(".db")
+    record = writable.client.get(AGREEMENT)
+    agreement = record.json()
+    new_provision = {**agreement["provisions"][0], "id": "added-by-test"}
+    event = {
+        "kind": "trigger",
+        "subkind": "significant_escalation",
+        "at": "2026-03-01T08:00:00+00:00",
+        "sources": [{"url": "https://example.org/report"}],
+        "agreements": ["ua-ro-2024"],
+    }
+
+    async def writes() -> list[tuple[str, int, int]]:
+        etag = record.headers["etag"]
+        done = []
+
+        async def send(method: str, path: str, body: object, **extra: str) -> dict[str, str]:
+            headers = {**auth, "Content-Type": "application/json", **extra}
+            hops.clear()
+            status, answer, raw, _ = await _call(
+                app, method, path, json.dumps(body).encode(), headers
+            )
+            done.append((f"{method} {path}", status, len(hops)))
+            return {**answer, "_body": raw.decode()}
+
+        answer = await send(
+            "PUT", AGREEMENT, {**agreement, "title": "Edited"}, **{"If-Match": etag}
+        )
+        patched = await send(
+            "PATCH", AGREEMENT, {"title": "Patched"}, **{"If-Match": answer["etag"]}
+        )
+        await send(
+            "POST", AGREEMENT + "/provisions", new_provision, **{"If-Match": patched["etag"]}
+        )
+        posted = await send("POST", "/api/v1/events", event)
+        event_id = json.loads(posted["_body"])["id"]
+        await send("DELETE", f"/api/v1/events/{event_id}", None)
+        return done
+
+    done = asyncio.run(writes())
+    assert [status for _, status, _ in done] == [200, 200, 201, 201, 204], done
+    whole = 0 if not sqlite else 1
+    assert [count for _, _, count in done] == [whole, whole, whole, whole, 0], done
+    saved = writable.client.get(AGREEMENT).json()
+    assert saved["title"] == "Patched"
+    assert any(p["id"] == "added-by-test" for p in saved["provisions"])
 
 
 def test_a_forged_token_is_refused_in_one_hop_at_most(writable: Service) -> None:
