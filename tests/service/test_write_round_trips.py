@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +22,7 @@ from sqlalchemy import text
 from pactwatch import verbs
 from pactwatch.api.writer import held_writer
 from pactwatch.store.registry import Registry
-from tests.service.conftest import DATA, Service
+from tests.service.conftest import DATA, Service, _url, make_service
 from tests.service.test_write_turns import PATRIOT, _call
 
 RECORD = "/api/v1/agreements/ua-ro-2024"
@@ -39,14 +41,25 @@ def _round_trips(trace: bytes) -> int:
     )
 
 
-def test_an_edit_is_three_round_trips_and_its_token_one(writable: Service) -> None:
+@pytest.fixture
+def pg_writable(tmp_path: Path) -> Iterator[Service]:
+    """A loaded registry of its own on PostgreSQL alone: SQLite's edits run on the event
+    loop and have no round trips to count."""
+    for url in _url("postgresql", tmp_path):
+        verbs.load(url, [DATA])
+        service = make_service(url)
+        with service.client:
+            yield service
+        service.close()
+
+
+def test_an_edit_is_three_round_trips_and_its_token_one(pg_writable: Service) -> None:
     """Before: three for the token (BEGIN, SELECT, ROLLBACK) and seven for the edit (BEGIN,
     the locking read, the row, version and history, the generation read and update,
     COMMIT). Now the token's SELECT alone, and the edit's locking read (with its BEGIN),
     the rest with the COMMIT, and the pipeline's closing sync (the trace's first edits
     start the writer and let psycopg prepare its statements)."""
-    if writable.url.endswith(".db"):
-        pytest.skip("SQLite has no round trips: the edit runs on the event loop")
+    writable = pg_writable
     app = writable.client.app
     registry: Registry = app.state.config.writes  # type: ignore[attr-defined]
     auth = {"Authorization": f"Bearer {verbs.create_token('ana', writable.url)}"}
