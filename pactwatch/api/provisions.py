@@ -19,7 +19,7 @@ from pactwatch.api.downloads import as_download
 from pactwatch.api.errors import ApiError
 from pactwatch.api.held_reads import read_connection
 from pactwatch.api.http import conditional
-from pactwatch.api.next_link import next_link
+from pactwatch.api.plain_url import next_link
 from pactwatch.api.views import checker, with_url_id
 from pactwatch.api.writer import write_turn
 from pactwatch.export.cells import neutral

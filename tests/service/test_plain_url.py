@@ -1,6 +1,7 @@
-"""A page's `next` link is the one Starlette's URL objects would build, whatever the request.
+"""A read's URL key and a page's `next` link are what Starlette's URL objects would give,
+whatever the request.
 
-`api.next_link` builds it from the raw query and a kept prefix for plain requests and
+`api.plain_url` builds them from the raw query and a kept prefix for plain requests and
 hands the rest to Starlette; these compare the two on odd query strings (repeated and
 blank parameters, an old cursor, percent-escapes, `+`, raw UTF-8 and control bytes, `#`),
 odd hosts (ports, IPv6, none, invalid) and root paths.
@@ -14,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from starlette.datastructures import URL
 
-from pactwatch.api.next_link import next_link
+from pactwatch.api.plain_url import next_link, url_key
 
 PLAIN_PARTS = st.sampled_from(
     [
@@ -77,17 +78,21 @@ def scope(query: bytes, host: bytes | None, scheme: str, root: str, path: str) -
     host=HOSTS,
     scheme=st.sampled_from(["http", "https"]),
     root=st.sampled_from(["", "", "", "/registry"]),
-    path=st.sampled_from(["/api/v1/provisions", "/api/v1/search"]),
+    path=st.sampled_from(
+        ["/api/v1/provisions", "/api/v1/search", "/agreements/ua-ro-2024", "/a//b", "/a?b#c", "/é"]
+    ),
     cursor=CURSORS,
 )
 @example(b"cursor=a&limit=2&cursor=b&limit=3", b"h:1", "http", "", "/api/v1/search", "c")
 @example(b"q=%E2%82%AC&q=\xe2\x82\xac", b"localhost", "https", "", "/api/v1/provisions", "c")
-def test_next_link_is_starlettes(
+def test_key_and_link_are_starlettes(
     query: bytes, host: bytes | None, scheme: str, root: str, path: str, cursor: str
 ) -> None:
     request = scope(query, host, scheme, root, path)
     expected = str(URL(scope=request).include_query_params(cursor=cursor))
     assert next_link(request, cursor) == expected
+    url = URL(scope=request)
+    assert url_key(request) == url.path + ("?" + url.query if url.query else "")
 
 
 def test_hosts_share_no_prefix() -> None:
