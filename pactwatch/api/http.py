@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from pactwatch.api.cache import Depends
 from pactwatch.api.config import ServiceConfig
 from pactwatch.api.held_reads import held_reads, read_connection
+from pactwatch.api.plain_url import url_key
 from pactwatch.store import state
 from pactwatch.store.state import digest
 
@@ -71,11 +72,6 @@ async def generation_and(config: ServiceConfig, produce: Produce) -> tuple[str, 
     return await held_reads(config.engine).run(both)
 
 
-def _url_key(request: Request) -> str:
-    query = request.url.query
-    return request.url.path + ("?" + query if query else "")
-
-
 async def conditional(
     request: Request,
     config: ServiceConfig,
@@ -105,7 +101,7 @@ async def conditional(
     cache = config.responses
     if coding is not None:
         vary += "|coding:" + coding
-    key = (vary, _url_key(request))
+    key = (vary, url_key(request.scope))
     started = cache.start()
     answer = None
     if quick and not _may_be_kept(request, config, key):

@@ -19,6 +19,7 @@ from pactwatch.api.downloads import as_download
 from pactwatch.api.errors import ApiError
 from pactwatch.api.held_reads import read_connection
 from pactwatch.api.http import conditional
+from pactwatch.api.plain_url import next_link
 from pactwatch.api.views import checker, with_url_id
 from pactwatch.api.writer import whole_write, write_turn
 from pactwatch.export.cells import neutral
@@ -131,7 +132,7 @@ def _json_page(page: query.ProvisionPage, request: Request, sort: str) -> bytes:
         parts.append(head + r.record[1:])
     next_url = None
     if page.next_key is not None:
-        next_url = str(request.url.include_query_params(cursor=encode_cursor(sort, page.next_key)))
+        next_url = next_link(request.scope, encode_cursor(sort, page.next_key))
     tail = json.dumps({"next": next_url, "count": len(page.items)})
     return ('{"items":[' + ",".join(parts) + "]," + tail[1:]).encode()
 

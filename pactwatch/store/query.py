@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -80,8 +80,10 @@ class Sort:
 SORTS = ("agreement", "signed_on", "domain", "id")
 
 
-@dataclass(frozen=True)
-class ProvisionRow:
+class ProvisionRow(NamedTuple):
+    """One row of a page (a named tuple: a page makes one per row, in under half the time
+    a frozen dataclass takes)."""
+
     agreement_id: str
     record: str
     key: list[Any]

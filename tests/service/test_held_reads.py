@@ -234,3 +234,33 @@ def test_a_shared_service_reads_generation_and_answer_in_one_hop(
             service.close()
     assert answers[False] == answers[True]
     assert all(status == 200 for status, _, _ in answers[False])
+
+
+@ON_POSTGRESQL
+def test_a_connection_keeps_one_cursor_and_replaces_it_after_an_error(loaded: str) -> None:
+    """The built-once statements share one psycopg cursor per connection, another
+    connection has its own; a statement the server refuses closes it (as `execute` closes
+    its cursor), and the next statement makes a new one and answers as before."""
+    from sqlalchemy import literal_column, select
+    from sqlalchemy.exc import DBAPIError
+
+    engine = open_engine(loaded).execution_options(isolation_level="AUTOCOMMIT")
+    failing: Any = select(literal_column("1 / (SELECT count(*) - count(*) FROM registry_state)"))
+    try:
+        with engine.connect() as connection:
+            before = query.provision_page(connection, FILTERS[1], query.Sort("agreement"), 5)
+            cursor = connection.connection.info[cursor_rows._CURSOR][1]
+            query.provision_page(connection, FILTERS[2], query.Sort("id"), 5)
+            kept = connection.connection.info[cursor_rows._CURSOR][1] is cursor
+            with engine.connect() as second:
+                query.provision_page(second, FILTERS[1], query.Sort("agreement"), 5)
+                own = second.connection.info[cursor_rows._CURSOR][1] is not cursor
+            with pytest.raises(DBAPIError):
+                cursor_rows.rows(connection, failing, {})
+            after = query.provision_page(connection, FILTERS[1], query.Sort("agreement"), 5)
+            replaced = connection.connection.info[cursor_rows._CURSOR][1]
+    finally:
+        engine.dispose()
+    assert kept and own
+    assert cursor.closed and replaced is not cursor
+    assert before == after and before.items
