@@ -23,16 +23,15 @@ writes (the peer): "x alone" is how much the writes make each read cost.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event
 
-from benchmarks.serve_load import synthetic_registry
+from benchmarks.serve_load import provision_record, synthetic_registry
 from benchmarks.serve_scaling import target
 from pactwatch.curate.validate import check_agreement
 from pactwatch.settings import source_dirs
@@ -55,13 +54,7 @@ def _reads(
     f = query.ProvisionFilter(agreement=aid, domain="air_defence")
     order = query.Sort("agreement")
     edited = next(a.id for a in synthetic_registry(50, 50) if a.id != aid)
-    with registry.engine.connect() as connection:
-        base = json.loads(
-            connection.execute(
-                text("SELECT record FROM provisions WHERE agreement_id = :a LIMIT 1"),
-                {"a": edited},
-            ).scalar_one()
-        )
+    base = provision_record(registry.engine, edited)
     library = SourceLibrary(source_dirs())
 
     def check(agreement: object) -> list[object]:

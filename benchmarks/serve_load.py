@@ -16,6 +16,7 @@ machine may be shared with other work, so repeat a run before trusting a differe
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import shutil
@@ -29,6 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text
 
 from pactwatch.model import Agreement, Provision, Source, Span
 from pactwatch.model.taxonomy import domains
@@ -125,6 +129,17 @@ def synthetic_registry(n_agreements: int, n_provisions: int, seed: int = 7) -> l
             )
         )
     return out
+
+
+def provision_record(engine: Engine, agreement_id: str) -> dict[str, Any]:
+    """One stored provision of the agreement, as the body a curator's edit would send."""
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT record FROM provisions WHERE agreement_id = :a LIMIT 1"),
+            {"a": agreement_id},
+        ).scalar_one()
+    record: dict[str, Any] = json.loads(found)
+    return record
 
 
 def free_port() -> int:

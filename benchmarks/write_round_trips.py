@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import threading
 import time
@@ -30,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from benchmarks.serve_load import synthetic_registry
+from benchmarks.serve_load import provision_record, synthetic_registry
 from pactwatch.curate.validate import check_agreement
 from pactwatch.model import Agreement, Problem
 from pactwatch.settings import source_dirs
@@ -92,13 +91,7 @@ def main() -> None:
     engine.dispose()
     registry = Registry.open(url)
     agreement_id = agreements[0].id
-    with registry.engine.connect() as connection:
-        base = json.loads(
-            connection.execute(
-                text("SELECT record FROM provisions WHERE agreement_id = :a LIMIT 1"),
-                {"a": agreement_id},
-            ).scalar_one()
-        )
+    base = provision_record(registry.engine, agreement_id)
     names = vars(registry_module)  # the name `Registry` looks `pipelined` up by
     pipelined = names["pipelined"]
     figures: dict[tuple[int, bool], list[float]] = {}

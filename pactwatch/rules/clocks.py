@@ -24,7 +24,7 @@ from pactwatch.model import Agreement, Mechanism
 from pactwatch.model.agreement import MechanismKind
 from pactwatch.rules.facts import EventFacts
 from pactwatch.rules.mechanisms import EventsByKind, Timed, _clock, _deadline, named, term_end
-from pactwatch.rules.obligations import Obligation
+from pactwatch.rules.obligations import Obligation, State
 from pactwatch.rules.timing import day_start
 
 KIND: MechanismKind = "consultation_on_trigger"
@@ -173,50 +173,36 @@ class SharedClocks:
                 for m in found:
                     if m[6] and j in m[6]:
                         result.append(m[6][j])
+                # Open until its deadline, then unrecorded in the words of each set of
+                # parties (made once per clock and set).
+                words: dict[str, str] | None = None
+                state: State
                 if now > deadline:
-                    words = clock.unrecorded
+                    words, state = clock.unrecorded, "unrecorded"
                     for m in found:
                         if m[3] not in words:
                             words[m[3]] = f"no consultation of {m[3]} recorded by {clock.by}"
-                    result.extend(
-                        [
-                            Obligation(
-                                aid,
-                                mid,
-                                KIND,
-                                at,
-                                deadline,
-                                deadline,
-                                "unrecorded",
-                                None,
-                                words[everyone],
-                                pid,
-                                opener,
-                            )
-                            for aid, mid, pid, everyone, _, _, decided in found
-                            if not decided or j not in decided
-                        ]
-                    )
                 else:
-                    rule = clock.open_rule
-                    result.extend(
-                        [
-                            Obligation(
-                                aid,
-                                mid,
-                                KIND,
-                                at,
-                                deadline,
-                                deadline,
-                                "open",
-                                None,
-                                rule,
-                                pid,
-                                opener,
-                            )
-                            for aid, mid, pid, _, _, _, decided in found
-                            if not decided or j not in decided
-                        ]
-                    )
+                    state = "open"
+                rule = clock.open_rule
+                result.extend(
+                    [
+                        Obligation(
+                            aid,
+                            mid,
+                            KIND,
+                            at,
+                            deadline,
+                            deadline,
+                            state,
+                            None,
+                            rule if words is None else words[everyone],
+                            pid,
+                            opener,
+                        )
+                        for aid, mid, pid, everyone, _, _, decided in found
+                        if not decided or j not in decided
+                    ]
+                )
         self._members.clear()
         return result

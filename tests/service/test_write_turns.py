@@ -100,19 +100,25 @@ async def _call(
     return start["status"], answer, b"".join(m.get("body", b"") for m in sent[1:]), driven.count
 
 
-def test_an_edit_gives_up_the_loop_never_on_sqlite_and_once_per_hop_elsewhere(
-    writable: Service, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On SQLite the token check and the edit run on the loop: no suspension, no thread.
-    Elsewhere each is one hop to the held writer (two suspensions), never anyio's pool."""
-    hops: list[object] = []
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What is sent to anyio's thread pool while the test runs, in order."""
+    sent: list[object] = []
     pool = anyio.to_thread.run_sync
 
     async def counted(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        hops.append(func)
+        sent.append(func)
         return await pool(func, *args, **kwargs)
 
     monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return sent
+
+
+def test_an_edit_gives_up_the_loop_never_on_sqlite_and_once_per_hop_elsewhere(
+    writable: Service, hops: list[object]
+) -> None:
+    """On SQLite the token check and the edit run on the loop: no suspension, no thread.
+    Elsewhere each is one hop to the held writer (two suspensions), never anyio's pool."""
     app = writable.client.app
     auth = {"Authorization": f"Bearer {verbs.create_token('ana', writable.url)}"}
     sqlite = writable.url.endswith(".db")
@@ -140,20 +146,12 @@ def test_an_edit_gives_up_the_loop_never_on_sqlite_and_once_per_hop_elsewhere(
 
 
 def test_the_other_writes_take_the_writer_not_the_pool_elsewhere(
-    writable: Service, monkeypatch: pytest.MonkeyPatch
+    writable: Service, hops: list[object]
 ) -> None:
     """An agreement's PUT and PATCH, a new provision, an event's POST and DELETE: on
     PostgreSQL each goes to the held writer (its token check too), never to anyio's pool; on
     SQLite the writes that validate whole records take one hop to a worker thread (so the
     loop keeps serving while they work) and the DELETE none."""
-    hops: list[object] = []
-    pool = anyio.to_thread.run_sync
-
-    async def counted(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        hops.append(func)
-        return await pool(func, *args, **kwargs)
-
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
     app = writable.client.app
     auth = {"Authorization": f"Bearer {verbs.create_token('ana', writable.url)}"}
     sqlite = writable.url.endswith(".db")
