@@ -534,15 +534,17 @@ def period_meetings(
     made = _MEETINGS
     if len(made) > MAX_MEETINGS:
         made.clear()
-    fresh = [(n, value) for n, value in answered if value not in made]
+    # This call's own map: another thread may clear the process's while it is read.
+    mine = {value: fact for _, value in answered if (fact := made.get(value)) is not None}
+    fresh = [(n, value) for n, value in answered if value not in mine]
     rows = json.loads(f"[{','.join(value for _, value in fresh)}]")  # one parse for all
     unfilled: dict[int, str] = {}
     for (n, value), row in zip(fresh, rows, strict=True):
         if row[3] is None and row[4] is None:  # neither `at` nor `on`: not filled
             unfilled[n] = row[0]
-        elif value not in made:  # a meeting deciding several periods is made once
-            made[value] = _row_fact(row)
-    found = {n: made[value] for n, value in answered if n not in unfilled}
+        elif value not in mine:  # a meeting deciding several periods is made once
+            mine[value] = made[value] = _row_fact(row)
+    found = {n: mine[value] for n, value in answered if n not in unfilled}
     if unfilled:
         whole = select(*_FACTS[3:]).where(e.c.id.in_(sorted(set(unfilled.values()))))
         facts = {row[0]: _row_fact(row) for row in connection.execute(whole)}
