@@ -24,11 +24,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Engine, event
 
 _PIPELINE = "pactwatch_pipeline"
-IDLE = TransactionStatus.IDLE
 _ROWS = re.compile(r"^\s*(?:SELECT|VALUES|SHOW|TABLE)\b|\bRETURNING\b", re.IGNORECASE)
 """A statement whose rows SQLAlchemy reads: its answer is fetched before it returns. A
 statement wrongly taken for one costs one round trip more, never a wrong answer."""
@@ -58,8 +56,16 @@ def install(engine: Engine) -> None:
     @event.listens_for(engine, "commit")
     def _commit(connection: Connection) -> None:
         pipeline = connection.info.get(_PIPELINE)
-        if pipeline is not None and _raw(connection).info.transaction_status == IDLE:
+        if pipeline is not None and idle(_raw(connection)):
             pipeline.sync()  # nothing answered since the BEGIN: psycopg must see it began
+
+
+def idle(raw: Any) -> bool:
+    """Whether this psycopg connection has no transaction open. psycopg is imported here,
+    not with the module: a process that only ever opens SQLite never loads it (9 MB)."""
+    from psycopg.pq import TransactionStatus
+
+    return bool(raw.info.transaction_status == TransactionStatus.IDLE)
 
 
 def _raw(connection: Connection) -> Any:
@@ -77,7 +83,7 @@ def pipelined(connection: Connection) -> Iterator[Connection]:
     statement of the pipeline when SQLAlchemy begins (`install`). psycopg still sends the
     COMMIT (or ROLLBACK), since the server says a transaction is open."""
     raw = _raw(connection) if connection.dialect.name == "postgresql" else None
-    if raw is None or raw.info.transaction_status != IDLE or connection.in_transaction():
+    if raw is None or not idle(raw) or connection.in_transaction():
         yield connection
         return
     raw.autocommit = True
@@ -89,7 +95,7 @@ def pipelined(connection: Connection) -> Iterator[Connection]:
             finally:
                 connection.info.pop(_PIPELINE, None)
     finally:
-        if raw.info.transaction_status == IDLE:
+        if idle(raw):
             raw.autocommit = False
         else:  # the block failed past its rollback: never reuse the connection
             connection.invalidate()

@@ -27,7 +27,7 @@ from pactwatch.store import event_write, provision_write, state, tokens, write
 from pactwatch.store.engine import database_url, open_engine, reader
 from pactwatch.store.events import event_by_fingerprint
 from pactwatch.store.load import LoadReport, create_schema, load_registry
-from pactwatch.store.pipeline import IDLE, pipelined
+from pactwatch.store.pipeline import idle, pipelined
 from pactwatch.store.read import ensure_loaded
 from pactwatch.store.tokens import TokenInfo as TokenInfo
 from pactwatch.store.write_queue import WriteQueue, lock_path
@@ -284,7 +284,7 @@ def _autocommit(connection: Connection) -> Iterator[None]:
         yield
         return
     raw: Any = connection.connection.driver_connection
-    if raw.info.transaction_status != IDLE:
+    if not idle(raw):
         yield
         return
     raw.autocommit = True
