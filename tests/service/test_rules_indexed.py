@@ -781,6 +781,15 @@ def test_the_summary_of_an_ordered_answer(registry: Registry) -> None:
         assert summarise(answer, now, ordered=True) == summarise(answer, now)
 
 
+def _remigrated(registry: Registry, revision: str) -> None:
+    """The registry taken down to `revision` (its later columns dropped), then migrated
+    back up, as a registry written before them would be."""
+    with registry.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+    with registry.engine.begin() as connection:
+        migrate(connection)
+
+
 def test_rows_from_before_the_rule_columns_read_the_same(registry: Registry) -> None:
     """A registry whose agreements and events were written before revisions 0013 and 0014
     (no rules document, no actors, no flags on the links) gives the same answer once
@@ -789,10 +798,7 @@ def test_rows_from_before_the_rule_columns_read_the_same(registry: Registry) -> 
     put(registry, records, found)
     now = NOWS[2]
     expected = whole(registry, now)
-    with registry.engine.begin() as connection:
-        command.downgrade(alembic_config(connection), "0012")
-    with registry.engine.begin() as connection:
-        migrate(connection)
+    _remigrated(registry, "0012")
     assert shown(indexed(registry, now)) == shown(expected)
     with registry.engine.begin() as connection:
         connection.execute(update(tables.agreements).values(rules=None))
@@ -808,10 +814,7 @@ def test_links_from_before_revision_0016_read_the_same(registry: Registry) -> No
     put(registry, records, found)
     now = NOWS[2]
     expected = whole(registry, now)
-    with registry.engine.begin() as connection:
-        command.downgrade(alembic_config(connection), "0015")
-    with registry.engine.begin() as connection:
-        migrate(connection)
+    _remigrated(registry, "0015")
     links = store_events.event_links
     with registry.reader().connect() as connection:
         meetings = connection.execute(
