@@ -10,6 +10,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from pactwatch.api.cache import ResponseCache
+from pactwatch.api.loop_reads import LOOP_READS, LoopReads, on_this_machine
 from pactwatch.sources import SourceLibrary
 from pactwatch.store.registry import Registry
 
@@ -28,14 +29,27 @@ class ServiceConfig:
     epoch: int = 0
     registry: Registry | None = None
     """The one way the service writes; made on `engine` when not given."""
+    reads_on_loop: bool | None = None
+    """Whether PostgreSQL's quick reads block the event loop on a held connection rather
+    than go to held-read threads (`loop_reads`); by default, when the server is on this
+    machine. (SQLite's always run on the loop.)"""
     responses: ResponseCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.responses = ResponseCache(self.cache_bytes)
+        if self.reads_on_loop is None:
+            self.reads_on_loop = on_this_machine(self.engine.url)
         if self.registry is None:
             url = self.engine.url.render_as_string(hide_password=True)
             self.registry = Registry(self.engine, url, [])
         self.registry.listeners.append(self.changed)
+
+    def close_loop_reads(self) -> None:
+        """Let go of the connection this thread's event loop held for reads (`loop_reads`):
+        called on the app's shutdown, on the loop's thread."""
+        found: LoopReads | None = getattr(self.engine, LOOP_READS, None)
+        if found is not None:
+            found.close()
 
     @property
     def writes(self) -> Registry:

@@ -77,6 +77,13 @@ class HeldConnections:
         """What makes the work use `connection`."""
         raise NotImplementedError
 
+    def forget(self, connection: Connection) -> None:
+        """No longer count `connection` among those held (its holder let it go)."""
+        with self._lock:
+            for thread, held in list(self._held.items()):
+                if held is connection:
+                    del self._held[thread]
+
     def _hold(self, connection: Connection | None) -> None:
         with self._lock:
             if connection is None:
@@ -119,16 +126,24 @@ class HeldConnections:
                 connection.close()
 
     def _answer(
-        self, connection: Connection | None, work: Callable[[], Any]
+        self,
+        connection: Connection | None,
+        work: Callable[[], Any],
+        opened: Callable[[Connection], None] | None = None,
     ) -> tuple[Connection | None, tuple[Any, BaseException | None]]:
         """Run one task: the connection to keep (None once it was lost), and the answer or
-        the error."""
+        the error. `opened` sets up each connection this opens."""
         attempts = 2 if self.retry_lost else 1
         for attempt in range(1, attempts + 1):
             if connection is None:
                 try:
                     connection = self.engine.connect()
+                    if opened is not None:
+                        opened(connection)
                 except BaseException as error:
+                    if connection is not None:
+                        connection.invalidate()
+                        connection.close()
                     return None, (None, error)
                 self._hold(connection)
             try:

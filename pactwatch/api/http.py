@@ -8,6 +8,7 @@ in-process cache serves repeated questions (a facet page, the matrix) until the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -15,10 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from pactwatch.api.cache import Depends
 from pactwatch.api.config import ServiceConfig
 from pactwatch.api.held_reads import held_reads, read_connection
+from pactwatch.api.loop_reads import loop_reads
 from pactwatch.api.plain_url import url_key
 from pactwatch.store import state
 from pactwatch.store.state import digest
 
+T = TypeVar("T")
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 Answer = tuple[bytes, str]
 Produce = Callable[[], Answer]
@@ -35,31 +38,39 @@ def current_generation(config: ServiceConfig) -> str:
     return value
 
 
+async def quick_read(config: ServiceConfig, work: Callable[[], T]) -> T:
+    """`work()` (a few index lookups) from the event loop, where it costs least: on the loop
+    itself on SQLite, where a thread hop costs more than the query; on PostgreSQL on the
+    loop too when the server shares the machine (`loop_reads`), else on a held-read
+    worker, whose connection is already open."""
+    if config.engine.dialect.name == "sqlite":
+        return work()
+    if config.reads_on_loop:
+        return await loop_reads(config.engine).run(work)
+    return await held_reads(config.engine).run(work)
+
+
 async def generation_now(config: ServiceConfig) -> str:
-    """`current_generation` from the event loop, at what it costs on each backend.
+    """`current_generation` from the event loop (`quick_read`).
 
     A service whose workers share the registry reads it on every request (nothing
-    remembered), so the read must be cheap: on SQLite one row by key costs less than a
-    thread hop and runs on the loop, as the quick answers do; elsewhere it goes to a
-    held-read worker, whose connection is already open.
+    remembered), so the read must be cheap.
     """
     remembered = config.remembered_generation()
     if remembered is not None:
         return remembered
-    if config.engine.dialect.name == "sqlite":
-        return current_generation(config)
-    return await held_reads(config.engine).run(lambda: current_generation(config))
+    return await quick_read(config, lambda: current_generation(config))
 
 
 async def generation_and(config: ServiceConfig, produce: Produce) -> tuple[str, Answer | None]:
     """The generation and, when it must be read from another database, the answer too.
 
-    Off SQLite a shared service reads the generation on a held-read worker before every
-    answer; a second hop for the answer itself queued each uncached request twice behind
-    the others' (32 connections on 4 threads) and twice waited for the interpreter, which
-    made the tail. So the worker reads both; the caller decides as before, with the answer
-    in hand. (Two statements, two snapshots, as with two hops: the answer is at least as
-    new as the generation.)
+    Off SQLite a shared service reads the generation on a held connection before every
+    answer; a second hop to a held-read worker for the answer itself queued each uncached
+    request twice behind the others' (32 connections on 4 threads) and twice waited for
+    the interpreter, which made the tail. So one `quick_read` reads both; the caller
+    decides as before, with the answer in hand. (Two statements, two snapshots, as with
+    two hops: the answer is at least as new as the generation.)
     """
     remembered = config.remembered_generation()
     if remembered is not None or config.engine.dialect.name == "sqlite":
@@ -69,7 +80,7 @@ async def generation_and(config: ServiceConfig, produce: Produce) -> tuple[str, 
         generation = current_generation(config)
         return generation, produce()
 
-    return await held_reads(config.engine).run(both)
+    return await quick_read(config, both)
 
 
 async def conditional(
@@ -84,12 +95,10 @@ async def conditional(
 ) -> Response:
     """The response `produce` makes, or 304, with ETag and Cache-Control set.
 
-    Runs on the event loop; only a cache miss goes to a worker thread (and, off SQLite,
-    a generation not remembered: `generation_now`), so a cached answer costs no thread
-    hand-off. A `quick` producer (a few index
-    lookups and bytes joined, no page rendering) runs on the loop itself on SQLite, where
-    the hand-off to a thread costs more than the query, and elsewhere on a thread that
-    keeps its connection (`held_reads`).
+    Runs on the event loop; only a cache miss (and, off SQLite, a generation not
+    remembered: `generation_now`) reads the database, so a cached answer costs no read.
+    A `quick` producer (a few index lookups and bytes joined, no page rendering) goes
+    through `quick_read`; any other runs on a worker thread.
 
     `etag` overrides the generation-based tag (an agreement carries its own write ETag);
     `vary` names whatever else the response depends on (a page showing today's date);
@@ -125,10 +134,8 @@ async def conditional(
             started = cache.start()
         if answer is not None:  # read with the generation
             cached = answer
-        elif quick and config.engine.dialect.name == "sqlite":
-            cached = produce()
         elif quick:
-            cached = await held_reads(config.engine).run(produce)
+            cached = await quick_read(config, produce)
         else:
             cached = await run_in_threadpool(produce)
         if config.cache_responses:

@@ -16,7 +16,9 @@ So the loop reads its sockets every few milliseconds however many reads wait, a 
 starts as soon as its request is read, and it waits behind at most one turn's budget of
 reads, not behind every read that arrived with it. (The budget is CPU time, not wall time:
 on a loaded machine a worker that lost its core would otherwise let one read in per turn,
-and letting in one read per turn starved readers while writes kept coming.) A method that
+and letting in one read per turn starved readers while writes kept coming. A read that
+blocks the loop on a database, as PostgreSQL's do when the server shares the machine
+(`loop_reads`), counts its wait as spent too: the loop did nothing else meanwhile.) A method that
 changes something (PUT, PATCH, POST, DELETE) and anything that is not HTTP pass straight
 through. Reads keep their order and the loop
 does the same work, so readers' throughput and latency stay what they were; what a read
@@ -41,6 +43,23 @@ BUDGET_S = 0.004
 waits about this long (plus one read) for the loop, reads pay nothing when the loop is idle."""
 
 
+_waited = 0.0
+"""Seconds the loop's thread spent blocked on a database inside reads (`charge`)."""
+
+
+def charge(seconds: float) -> None:
+    """Count `seconds` the loop's thread waited on a database, inside a read, towards the
+    read turn, as if it had spent them working: the loop was held all the same."""
+    global _waited
+    if seconds > 0:
+        _waited += seconds
+
+
+def _spent() -> float:
+    """The loop thread's CPU time plus what it waited on a database inside reads."""
+    return time.thread_time() + _waited
+
+
 class Turns:
     """Which reads may start in this turn of one event loop."""
 
@@ -62,7 +81,7 @@ class Turns:
             self.ticking = True
             self._open()
             loop.call_soon(self._tick)
-        if self.started == 0 or time.thread_time() - self.opened < self.budget_s:
+        if self.started == 0 or _spent() - self.opened < self.budget_s:
             self.started += 1
             return True
         self.waiting += 1
@@ -79,7 +98,7 @@ class Turns:
                 self.waiting -= 1
 
     def _open(self) -> None:
-        self.opened = time.thread_time()
+        self.opened = _spent()
         self.started = 0
 
     def _tick(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -26,8 +28,16 @@ from pactwatch.web.errors import PageNul, install_page_errors
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+@asynccontextmanager
+async def _held_while_serving(cfg: ServiceConfig) -> AsyncIterator[None]:
+    """What the service holds while it serves, let go when it shuts down."""
+    yield
+    cfg.close_loop_reads()
+
+
 def create_app(cfg: ServiceConfig) -> FastAPI:
     app = FastAPI(
+        lifespan=lambda _: _held_while_serving(cfg),
         title="Pactwatch",
         version="1",
         summary="Security agreements as data: the registry, provisions, comparison, search.",

@@ -11,6 +11,7 @@ must be replaced without the reader seeing an error.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -129,7 +130,8 @@ ON_POSTGRESQL = pytest.mark.parametrize("loaded", ["postgresql"], indirect=True)
 
 
 @ON_POSTGRESQL
-def test_a_dropped_held_connection_is_replaced(loaded: str) -> None:
+@pytest.mark.parametrize("on_loop", [False, True], ids=["threads", "loop"])
+def test_a_dropped_held_connection_is_replaced(loaded: str, on_loop: bool) -> None:
     service = make_service(loaded)
     paths = [
         "/api/v1/provisions?domain=air_defence&limit=3",
@@ -138,6 +140,7 @@ def test_a_dropped_held_connection_is_replaced(loaded: str) -> None:
     ]
     try:
         service.client.app.state.config.cache_responses = False  # type: ignore[attr-defined]
+        service.client.app.state.config.reads_on_loop = on_loop  # type: ignore[attr-defined]
         with service.client as client:
             before = [client.get(p) for p in paths]
             ended = _end_held(service)
@@ -174,33 +177,48 @@ def test_held_reads_keep_one_autocommit_connection(loaded: str) -> None:
     assert first[1:] == (True, "IDLE")  # autocommit: no transaction left open after a read
 
 
-def _shared(loaded: str, cache: bool) -> Service:
-    """A service reading the generation before every answer, as `serve --workers` does."""
+def _shared(loaded: str, cache: bool, on_loop: bool = False) -> Service:
+    """A service reading the generation before every answer, as `serve --workers` does;
+    `on_loop`: its PostgreSQL reads block the event loop (`loop_reads`), else they go to
+    held-read threads."""
     service = make_service(loaded)
     config = service.client.app.state.config  # type: ignore[attr-defined]
     config.generation_ttl = 0.0
     config.cache_responses = cache
+    config.reads_on_loop = on_loop
     return service
+
+
+def counted_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The reads sent to a held-read thread ("thread") or to the loop's ("loop"; one the
+    loop passes on to a thread shows as both)."""
+    from pactwatch.api.held_reads import HeldReads
+    from pactwatch.api.loop_reads import LoopReads
+
+    runs: list[str] = []
+    for name, kind in (("thread", HeldReads), ("loop", LoopReads)):
+
+        def wrapped(run: Any, name: str) -> Any:
+            async def counted(self: Any, work: Any) -> Any:
+                runs.append(name)
+                return await run(self, work)
+
+            return counted
+
+        monkeypatch.setattr(kind, "run", wrapped(kind.run, name))
+    return runs
 
 
 @ON_POSTGRESQL
 def test_a_shared_service_reads_generation_and_answer_in_one_hop(
     loaded: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Uncached, one trip to a held-read worker per answer; a client's current tag still
-    gets 304 without the page being read, and a cached answer is not read again."""
+    """Uncached, one read per answer (on a held-read worker, or on the loop when the
+    server shares the machine); a client's current tag still gets 304 without the page
+    being read, and a cached answer is not read again. Both ways answer alike."""
     from sqlalchemy import event
 
-    from pactwatch.api import held_reads as held_module
-
-    hops: list[int] = []
-    run = held_module.HeldReads.run
-
-    async def counted(self: Any, produce: Any) -> Any:
-        hops.append(1)
-        return await run(self, produce)
-
-    monkeypatch.setattr(held_module.HeldReads, "run", counted)
+    hops = counted_runs(monkeypatch)
     paths = [
         "/api/v1/provisions?domain=air_defence&limit=3",
         "/api/v1/search?domain=training&limit=2",
@@ -208,9 +226,9 @@ def test_a_shared_service_reads_generation_and_answer_in_one_hop(
     ]
     statements = dict(zip(paths, (2, 3, 2), strict=True))  # the generation's and the answer's
     seen: list[str] = []
-    answers: dict[bool, list[tuple[int, bytes, str]]] = {}
-    for cache in (False, True):
-        service = _shared(loaded, cache)
+    answers: dict[tuple[bool, bool], list[tuple[int, bytes, str]]] = {}
+    for cache, on_loop in itertools.product((False, True), (False, True)):
+        service = _shared(loaded, cache, on_loop)
         engine = service.client.app.state.config.engine  # type: ignore[attr-defined]
         event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
         try:
@@ -218,7 +236,7 @@ def test_a_shared_service_reads_generation_and_answer_in_one_hop(
                 for path in paths:
                     hops.clear()
                     first = client.get(path)
-                    assert len(hops) == 1, (path, cache)
+                    assert hops == ["loop" if on_loop else "thread"], (path, cache, on_loop)
                     seen.clear()
                     again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
                     assert again.status_code == 304
@@ -227,13 +245,14 @@ def test_a_shared_service_reads_generation_and_answer_in_one_hop(
                     third = client.get(path)
                     assert third.content == first.content
                     assert len(seen) == (1 if cache else statements[path]), seen
-                    answers.setdefault(cache, []).append(
+                    answers.setdefault((cache, on_loop), []).append(
                         (first.status_code, first.content, first.headers["ETag"])
                     )
         finally:
             service.close()
-    assert answers[False] == answers[True]
-    assert all(status == 200 for status, _, _ in answers[False])
+    first_answers = answers[False, False]
+    assert all(found == first_answers for found in answers.values())
+    assert all(status == 200 for status, _, _ in first_answers)
 
 
 @ON_POSTGRESQL

@@ -22,7 +22,7 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from pactwatch import verbs
-from pactwatch.api.turns import ReadTurns, Turns
+from pactwatch.api.turns import ReadTurns, Turns, charge
 from pactwatch.api.writer import HeldWriter
 from tests.service.conftest import (
     BACKENDS,
@@ -214,13 +214,15 @@ def test_a_forged_token_is_refused_in_one_hop_at_most(writable: Service) -> None
     assert after.headers["etag"] == record.headers["etag"]
 
 
-def _order(budget_s: float, reads: int) -> list[str]:
-    """Reads that each take their turn, then a write, all made before the loop runs."""
+def _order(budget_s: float, reads: int, waits_s: float = 0.0) -> list[str]:
+    """Reads that each take their turn, then a write, all made before the loop runs; each
+    read blocks the loop on a database for `waits_s` (charged, not slept)."""
     turns = Turns(budget_s)
     ran: list[str] = []
 
     async def read(n: int) -> None:
         await turns.take()
+        charge(waits_s)
         ran.append(f"r{n}")
 
     async def write() -> None:
@@ -245,6 +247,13 @@ def test_a_write_goes_ahead_of_reads_past_the_turns_budget() -> None:
 
 def test_reads_within_the_budget_start_in_the_turn_they_came() -> None:
     assert _order(3600.0, 5) == ["r0", "r1", "r2", "r3", "r4", "w"]
+
+
+def test_a_reads_wait_on_the_database_counts_towards_the_turn() -> None:
+    """A read blocking the loop on PostgreSQL spends the turn's budget as CPU would: the
+    write goes after the first read, not after all of them."""
+    assert _order(1.0, 4, waits_s=0.0) == ["r0", "r1", "r2", "r3", "w"]
+    assert _order(1.0, 4, waits_s=2.0) == ["r0", "w", "r1", "r2", "r3"]
 
 
 def test_a_read_cancelled_while_waiting_gives_up_its_turn() -> None:
