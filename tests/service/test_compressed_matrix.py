@@ -12,7 +12,7 @@ import json
 
 import pytest
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
 
 from pactwatch import verbs
 from pactwatch.store import open_engine, summary
@@ -146,3 +146,43 @@ def test_the_migration_compresses_a_matrix_already_rendered(db_url: str) -> None
         plain, served = _plain_and_packed(service)
     service.close()
     assert served == bytes(packed) and gzip.decompress(served) == plain
+
+
+def _stored_compressed(engine: Engine) -> list[bool]:
+    """Whether PostgreSQL keeps each rendered document's text compressed (pglz or lz4)."""
+    with engine.connect() as connection:
+        return [
+            method is not None
+            for method in connection.execute(
+                text("SELECT pg_column_compression(body) FROM summary_documents")
+            ).scalars()
+        ]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgresql_keeps_the_matrix_uncompressed_and_migrates_one_that_was(db_url: str) -> None:
+    """A read of the matrix without gzip copies the stored text; the server never
+    decompresses it per request. A registry from before revision 0017 holds it compressed
+    (the default storage of a long text); migrating rewrites it, and it reads the same."""
+    verbs.load(db_url, [DATA])
+    engine = open_engine(db_url)
+    service = make_service(db_url)
+    try:
+        with service.client:
+            before = _plain_and_packed(service)
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0016")
+        compressed_before = _stored_compressed(engine)
+        with engine.begin() as connection:
+            migrate(connection)
+        after_migration = _stored_compressed(engine)
+        service.close()
+        service = make_service(db_url)
+        with service.client:
+            after = _plain_and_packed(service)
+    finally:
+        service.close()
+        engine.dispose()
+    assert compressed_before == [True]
+    assert after_migration == [False]
+    assert after == before
