@@ -19,11 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import IntegrityError
 
 from pactwatch.model import Agreement, Event, PactwatchError
 from pactwatch.store import event_write, provision_write, state, tokens, write
+from pactwatch.store.checkpoints import Checkpoints
 from pactwatch.store.engine import database_url, open_engine, reader
 from pactwatch.store.events import event_by_fingerprint
 from pactwatch.store.load import LoadReport, create_schema, load_registry
@@ -57,6 +58,8 @@ class Registry:
     """On SQLite, writers queue here rather than in SQLite's busy handler (`write_queue`
     says why); `share_writes` makes the queue reach other processes."""
     _held: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+    checkpoints: Checkpoints | None = field(default=None, repr=False, compare=False)
+    """On SQLite, set by `checkpoint_in_background`: told of every commit."""
 
     @classmethod
     def open(cls, db: str | None = None, *, must_exist: bool = True) -> Registry:
@@ -83,6 +86,17 @@ class Registry:
         target = sqlite_file(self.url)
         if target is not None:
             self.writing.shared = lock_path(target)
+
+    def checkpoint_in_background(self) -> None:
+        """Copy SQLite's log back on a thread after writes, never inside a commit (for the
+        service, whose writes commit on its event loop: `store/checkpoints.py`); a no-op
+        on other databases. Connections already open take it too."""
+        target = sqlite_file(self.url)
+        if target is None or self.checkpoints is not None:
+            return
+        self.checkpoints = Checkpoints(target)
+        event.listen(self.engine, "connect", _no_commit_checkpoints)
+        self.engine.pool.dispose()  # the idle ones reconnect with it
 
     def __enter__(self) -> Registry:
         return self
@@ -135,6 +149,8 @@ class Registry:
                 connection.info.pop(_CHANGED, None)
                 connection.info.pop(_GENERATIONS, None)
                 state.read_before(connection)  # never left for the next transaction
+        if self.checkpoints is not None:
+            self.checkpoints.wrote()
         if changed:
             scope = None if None in changed else frozenset().union(*filter(None, changed))
             moved = (generations[0], generations[-1]) if len(generations) > 1 else None
@@ -231,6 +247,8 @@ class Registry:
     ) -> LoadReport:
         """Replace the content with a dataset; its generation comes from the content."""
         report = load_registry(self.engine, agreements, also=also)
+        if self.checkpoints is not None:
+            self.checkpoints.wrote()
         for listener in self.listeners:
             listener(None, None)
         return report
@@ -292,6 +310,10 @@ def _autocommit(connection: Connection) -> Iterator[None]:
         yield
     finally:
         raw.autocommit = False
+
+
+def _no_commit_checkpoints(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def sqlite_file(db: str | None) -> Path | None:

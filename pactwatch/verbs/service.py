@@ -35,6 +35,7 @@ def service(
 
     registry = Registry.open(db, must_exist=False)
     registry.create_schema()
+    registry.checkpoint_in_background()
     if shared:
         registry.share_writes()
     library = SourceLibrary(sources if sources else source_dirs())
