@@ -268,7 +268,12 @@ class Registry:
         with self.engine.begin() as connection:
             tokens.revoke_token(connection, name)
 
-    def token_owner(self, token: str) -> str | None:
+    def token_owner(self, token: str, on: Connection | None = None) -> str | None:
+        """Whose token this is (None: unknown, expired or revoked). `on`: a connection the
+        caller holds for reads (the service's event loop's), else the writer's or a
+        reader's."""
+        if on is not None:
+            return tokens.token_owner(on, token)
         held: Connection | None = getattr(self._held, "connection", None)
         if held is not None:
             with _autocommit(held):
