@@ -10,7 +10,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from pactwatch.api.cache import ResponseCache
-from pactwatch.api.loop_reads import LOOP_READS, LoopReads, on_this_machine
+from pactwatch.api.loop_reads import LOOP_READS, LOOP_WRITES, LoopConnections, on_this_machine
 from pactwatch.sources import SourceLibrary
 from pactwatch.store.registry import Registry
 
@@ -33,23 +33,32 @@ class ServiceConfig:
     """Whether PostgreSQL's quick reads block the event loop on a held connection rather
     than go to held-read threads (`loop_reads`); by default, when the server is on this
     machine. (SQLite's always run on the loop.)"""
+    writes_on_loop: bool | None = None
+    """Whether PostgreSQL's edits (and token checks) block the event loop on a held
+    connection, as SQLite's run on it, rather than go to the held writer's thread
+    (`writer.LoopWrites`); by default, when the server is on this machine."""
     responses: ResponseCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.responses = ResponseCache(self.cache_bytes)
+        local = on_this_machine(self.engine.url)
         if self.reads_on_loop is None:
-            self.reads_on_loop = on_this_machine(self.engine.url)
+            self.reads_on_loop = local
+        if self.writes_on_loop is None:
+            self.writes_on_loop = local
         if self.registry is None:
             url = self.engine.url.render_as_string(hide_password=True)
             self.registry = Registry(self.engine, url, [])
         self.registry.listeners.append(self.changed)
 
-    def close_loop_reads(self) -> None:
-        """Let go of the connection this thread's event loop held for reads (`loop_reads`):
-        called on the app's shutdown, on the loop's thread."""
-        found: LoopReads | None = getattr(self.engine, LOOP_READS, None)
-        if found is not None:
-            found.close()
+    def close_loop_connections(self) -> None:
+        """Let go of the connections this thread's event loop held for reads and writes
+        (`loop_reads`, `writer.LoopWrites`): called on the app's shutdown, on the loop's
+        thread."""
+        held = [getattr(self.engine, LOOP_READS, None), getattr(self.writes, LOOP_WRITES, None)]
+        for found in held:
+            if isinstance(found, LoopConnections):
+                found.close()
 
     @property
     def writes(self) -> Registry:

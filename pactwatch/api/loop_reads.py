@@ -33,7 +33,7 @@ from typing import TypeVar
 from sqlalchemy import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from pactwatch.api.held_reads import HeldReads, held_reads
+from pactwatch.api.held_reads import HeldConnections, held_reads
 from pactwatch.api.turns import charge
 
 T = TypeVar("T")
@@ -44,6 +44,8 @@ PAUSE_S = 5.0
 QUERY_CANCELED = "57014"
 LOOP_READS = "_pactwatch_loop_reads"
 """The attribute of the engine its `LoopReads` is kept in."""
+LOOP_WRITES = "_pactwatch_loop_writes"
+"""The attribute of the registry its `writer.LoopWrites` is kept in."""
 LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
 
 
@@ -55,11 +57,20 @@ def on_this_machine(url: URL) -> bool:
     return host.startswith("/") or host in LOCAL_HOSTS or host.startswith("127.")
 
 
-class LoopReads:
-    """A connection held by each event loop's thread, for quick reads run on it (one loop
-    per worker process; a test may run several, each on a thread of its own)."""
+class LoopConnections:
+    """A connection held by each event loop's thread, for work run on it while the loop
+    waits (one loop per worker process; a test may run several, each on a thread of its
+    own); the work goes to `held`'s threads instead while paused, and when the server
+    gave it up for `gives_up` (the limit `limit_sql` sets on each connection)."""
 
-    def __init__(self, held: HeldReads, limit_ms: int = LIMIT_MS, pause_s: float = PAUSE_S) -> None:
+    limit_sql = ""
+    """The setting that bounds how long the loop waits, with `{ms}` for the limit."""
+    gives_up = ""
+    """The SQLSTATE the server answers when the limit was reached."""
+
+    def __init__(
+        self, held: HeldConnections, limit_ms: int = LIMIT_MS, pause_s: float = PAUSE_S
+    ) -> None:
         self.held = held
         self.limit_ms = limit_ms
         self.pause_s = pause_s
@@ -67,20 +78,23 @@ class LoopReads:
         self._connections: dict[int, Connection] = {}
 
     async def run(self, work: Callable[[], T]) -> T:
-        """`work()` on this thread, blocking on its held connection; on a held-read thread
-        while paused or when it outlasted the limit."""
+        """`work()` on this thread, blocking on its held connection; on one of `held`'s
+        threads while paused or when the server gave it up at the limit."""
         if time.monotonic() < self.paused_until:
             return await self.held.run(work)
         wall, cpu = time.perf_counter(), time.thread_time()
         try:
             return self._here(work)
         except DBAPIError as error:
-            if getattr(error.orig, "sqlstate", None) != QUERY_CANCELED:
+            if getattr(error.orig, "sqlstate", None) != self.gives_up:
                 raise
             self.paused_until = time.monotonic() + self.pause_s
         finally:
-            charge((time.perf_counter() - wall) - (time.thread_time() - cpu))
+            self.waited((time.perf_counter() - wall) - (time.thread_time() - cpu))
         return await self.held.run(work)
+
+    def waited(self, seconds: float) -> None:
+        """Told how long the loop waited on the server for one piece of work."""
 
     def _here(self, work: Callable[[], T]) -> T:
         thread = threading.get_ident()
@@ -94,10 +108,11 @@ class LoopReads:
         return out
 
     def _limit(self, connection: Connection) -> None:
-        """The server cancels this connection's statements after `limit_ms`. (The connection
-        is never handed back to the pool, where the setting would outlive it: a lost one is
-        invalidated, and `close` invalidates it.)"""
-        connection.exec_driver_sql(f"SET statement_timeout = {int(self.limit_ms)}")
+        """Bound this connection's waits (`limit_sql`). It is never handed back to the
+        pool, where the setting would outlive it: a lost one is invalidated, and `close`
+        invalidates it."""
+        connection.exec_driver_sql(self.limit_sql.format(ms=int(self.limit_ms)))
+        connection.commit()  # a SET inside a transaction is undone with it
 
     def close(self) -> None:
         """Let this thread's connection go (closed, not pooled: see `_limit`); the app's
@@ -107,6 +122,17 @@ class LoopReads:
             self.held.forget(connection)
             connection.invalidate()
             connection.close()
+
+
+class LoopReads(LoopConnections):
+    """Quick reads on the loop: the server cancels one after `limit_ms`, and the time the
+    loop waited counts towards its read turn."""
+
+    limit_sql = "SET statement_timeout = {ms}"
+    gives_up = QUERY_CANCELED
+
+    def waited(self, seconds: float) -> None:
+        charge(seconds)
 
 
 def loop_reads(engine: Engine) -> LoopReads:

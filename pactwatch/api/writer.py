@@ -9,11 +9,15 @@ token, then the write), each on a connection checked out of the pool and pinged 
 On SQLite the work runs on the loop itself: a thread would wait for the interpreter at
 every statement beside a stream of reads, for several times the write's own few
 milliseconds; on the loop it holds the loop no longer than it works (writers of one
-process queue on `Registry`'s lock, those of other worker processes on its lock file). On
-other databases a write waits on the network, so it runs on `HeldWriter`'s one thread: a
-hop is one turn (the thread's answer), and the thread keeps its connection between
-writes (until it is idle for `IDLE_S`), so a write sends its transaction's statements
-and nothing else. One thread is
+process queue on `Registry`'s lock, those of other worker processes on its lock file).
+A PostgreSQL server on the same machine is treated the same way (`LoopWrites`): while the
+loop waits for it, the server works on the cores the service would use. Measured at
+100,000 provisions beside 32 readers, an edit's p50 fell from 35-37 ms on the writer's
+thread to 23-25 ms on the loop, and two curators' writes a second rose from 63-68 to
+91-100, with readers' p99 unchanged (67-89 ms). A server elsewhere makes a write wait on
+the network, so it runs on `HeldWriter`'s one thread: a hop is one turn (the thread's
+answer), and the thread keeps its connection between writes (until it is idle for
+`IDLE_S`), so a write sends its transaction's statements and nothing else. One thread is
 enough: writes to one registry take turns in the database anyway.
 
 A write that validates whole records (an agreement's PUT or PATCH, a new provision, an
@@ -36,6 +40,7 @@ from sqlalchemy import Connection
 
 from pactwatch.api.config import ServiceConfig
 from pactwatch.api.held_reads import HeldConnections
+from pactwatch.api.loop_reads import LOOP_WRITES, LoopConnections
 from pactwatch.store.registry import Registry
 
 T = TypeVar("T")
@@ -72,10 +77,37 @@ def held_writer(registry: Registry) -> HeldWriter:
         return found
 
 
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+class LoopWrites(LoopConnections):
+    """Edits on the event loop's own connection (a server on this machine): one that waits
+    for a lock past `limit_ms` (another transaction holds the rows it changes: a load, a
+    long edit) is given up by the server, run again on the held writer's thread, which
+    waits as long as it takes, and edits go there for the pause. Given up before anything
+    was written, so running it again is safe."""
+
+    limit_sql = "SET lock_timeout = {ms}"
+    gives_up = LOCK_NOT_AVAILABLE
+
+
+def loop_writes(registry: Registry) -> LoopWrites:
+    """The registry's loop writes, made on first use and kept on it."""
+    writer = held_writer(registry)
+    with _made:
+        found: LoopWrites | None = getattr(registry, LOOP_WRITES, None)
+        if found is None:
+            found = LoopWrites(writer)
+            setattr(registry, LOOP_WRITES, found)
+        return found
+
+
 async def write_turn(config: ServiceConfig, work: Callable[[], T]) -> T:
     """Run a write (or a token check) where it waits least: see the module's docstring."""
     if config.engine.dialect.name == "sqlite":
         return work()
+    if config.writes_on_loop:
+        return await loop_writes(config.writes).run(work)
     return await held_writer(config.writes).run(work)
 
 

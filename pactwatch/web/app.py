@@ -32,7 +32,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 async def _held_while_serving(cfg: ServiceConfig) -> AsyncIterator[None]:
     """What the service holds while it serves, let go when it shuts down."""
     yield
-    cfg.close_loop_reads()
+    cfg.close_loop_connections()
 
 
 def create_app(cfg: ServiceConfig) -> FastAPI:

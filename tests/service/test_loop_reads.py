@@ -127,3 +127,75 @@ def test_the_loops_connection_is_let_go_when_the_service_stops(loaded: str) -> N
         service.close()
     assert alive == 0
     assert limit == "0"  # the pool's connections never took the loop's limit
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_an_edit_held_up_by_a_lock_goes_to_the_writer_and_lands(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit on the loop waiting for a lock past the limit is given up by the server
+    before it wrote anything, run again on the held writer's thread (which waits for the
+    lock while the loop serves reads), and lands once; edits skip the loop for the pause."""
+    from pactwatch import verbs
+    from pactwatch.api.writer import HeldWriter, LoopWrites, loop_writes
+    from tests.service.conftest import DATA, make_service
+    from tests.service.test_api_write import PATRIOT, history, patriot, read, token
+
+    sent: list[str] = []
+    for name, kind in (("writer", HeldWriter), ("loop", LoopWrites)):
+
+        def wrapped(run: Any, name: str) -> Any:
+            async def counted(self: Any, work: Any) -> Any:
+                sent.append(name)
+                return await run(self, work)
+
+            return counted
+
+        monkeypatch.setattr(kind, "run", wrapped(kind.run, name))
+    verbs.load(db_url, [DATA])
+    service = make_service(db_url)
+    config = service.client.app.state.config  # type: ignore[attr-defined]
+    config.reads_on_loop = config.writes_on_loop = True
+    writes = loop_writes(config.writes)
+    writes.limit_ms = 100
+    locker = open_engine(db_url)
+    done: dict[str, Any] = {}
+    try:
+        with service.client as client:
+            auth = token(service)
+            record, etag = read(service)
+            first = {**patriot(record), "timing": "first"}
+            landed = client.put(PATRIOT, json=first, headers={**auth, "If-Match": etag})
+            assert sent == ["loop"]
+            sent.clear()
+            second = {**patriot(record), "timing": "second"}
+            headers = {**auth, "If-Match": landed.headers["etag"]}
+            with locker.connect() as connection:
+                connection.execute(text("SET idle_in_transaction_session_timeout = 5000"))
+                connection.execute(text("SELECT * FROM registry_state FOR UPDATE"))
+
+                def edit() -> None:
+                    done["answer"] = client.put(PATRIOT, json=second, headers=headers)
+
+                waiting = threading.Thread(target=edit)
+                started = time.monotonic()
+                waiting.start()
+                while "writer" not in sent and time.monotonic() - started < 10:
+                    time.sleep(0.01)
+                page = client.get(PAGE)  # a read is not held by a row lock, nor by the loop
+                served_after = time.monotonic() - started
+                assert waiting.is_alive()
+                connection.rollback()
+            waiting.join(10)
+            paused = writes.paused_until - time.monotonic()
+            after, _ = read(service)
+            entries = history(service)
+    finally:
+        locker.dispose()
+        service.close()
+    assert sent[:2] == ["loop", "writer"]
+    assert page.status_code == 200 and served_after < 2.5
+    assert done["answer"].status_code == 200, done["answer"].text
+    assert 0 < paused <= writes.pause_s
+    assert patriot(after)["timing"] == "second"
+    assert len(entries) == 2  # each edit once: the one given up wrote nothing

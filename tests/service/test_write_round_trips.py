@@ -53,19 +53,25 @@ def pg_writable(tmp_path: Path) -> Iterator[Service]:
         service.close()
 
 
-@pytest.mark.parametrize("on_loop", [False, True], ids=["token-on-writer", "token-on-loop"])
+@pytest.mark.parametrize(
+    ("on_loop", "writes_on_loop"),
+    [(False, False), (True, False), (True, True)],
+    ids=["all-on-writer", "token-on-loop", "all-on-loop"],
+)
 def test_an_edit_is_three_round_trips_and_its_token_one(
-    pg_writable: Service, on_loop: bool
+    pg_writable: Service, on_loop: bool, writes_on_loop: bool
 ) -> None:
     """Before: three for the token (BEGIN, SELECT, ROLLBACK) and seven for the edit (BEGIN,
     the locking read, the row, version and history, the generation read and update,
     COMMIT). Now the token's SELECT alone, and the edit's locking read (with its BEGIN),
     the rest with the COMMIT, and the pipeline's closing sync (the trace's first edits
     start the writer and let psycopg prepare its statements). With reads on the loop the
-    token's SELECT goes there, and the writer's connection sees the edit's three."""
+    token's SELECT goes there, and the writer's connection sees the edit's three (the
+    loop's own when writes run there too)."""
     writable = pg_writable
     app = writable.client.app
     app.state.config.reads_on_loop = on_loop  # type: ignore[attr-defined]
+    app.state.config.writes_on_loop = writes_on_loop  # type: ignore[attr-defined]
     registry: Registry = app.state.config.writes  # type: ignore[attr-defined]
     auth = {"Authorization": f"Bearer {verbs.create_token('ana', writable.url)}"}
     etag, provision = _patriot(writable.client)

@@ -120,7 +120,7 @@ def test_an_edit_gives_up_the_loop_never_on_sqlite_and_once_per_hop_elsewhere(
     """On SQLite the token check and the edit run on the loop: no suspension, no thread.
     Elsewhere the edit is one hop to the held writer, never anyio's pool, and so is the
     token check, unless reads run on the loop (a server on this machine: `loop_reads`),
-    where the token's one SELECT runs too."""
+    where the token's one SELECT runs too; with writes on the loop as well, neither hops."""
     app = writable.client.app
     auth = {"Authorization": f"Bearer {verbs.create_token('ana', writable.url)}"}
     sqlite = writable.url.endswith(".db")
@@ -142,12 +142,14 @@ def test_an_edit_gives_up_the_loop_never_on_sqlite_and_once_per_hop_elsewhere(
             done.append((status, suspended))
         return done
 
-    for on_loop in [True] if sqlite else [False, True]:
-        app.state.config.reads_on_loop = on_loop  # type: ignore[attr-defined]
+    modes = [(True, True)] if sqlite else [(False, False), (True, False), (True, True)]
+    for reads_on_loop, writes_on_loop in modes:
+        app.state.config.reads_on_loop = reads_on_loop  # type: ignore[attr-defined]
+        app.state.config.writes_on_loop = writes_on_loop  # type: ignore[attr-defined]
         done = asyncio.run(edits())
         assert [status for status, _ in done] == [200, 200, 200]
-        expected = 0 if sqlite else 1 if on_loop else 2
-        assert [suspended for _, suspended in done] == [expected] * 3, on_loop
+        expected = 0 if sqlite or writes_on_loop else 1 if reads_on_loop else 2
+        assert [suspended for _, suspended in done] == [expected] * 3, reads_on_loop
         assert hops == []
         saved = writable.client.get("/api/v1/agreements/ua-ro-2024").json()
         assert next(p for p in saved["provisions"] if p["id"] == "patriot")["object"] == (
@@ -220,6 +222,7 @@ def test_a_forged_token_is_refused_in_one_hop_at_most(writable: Service) -> None
     sqlite = writable.url.endswith(".db")
     for on_loop in [True] if sqlite else [False, True]:
         writable.client.app.state.config.reads_on_loop = on_loop  # type: ignore[attr-defined]
+        writable.client.app.state.config.writes_on_loop = False  # type: ignore[attr-defined]
         call = _call(writable.client.app, "PUT", PATRIOT, body, headers)
         status, _, _, suspended = asyncio.run(call)
         assert status == 401
