@@ -64,17 +64,24 @@ class HeldWriter(HeldConnections):
         return self.registry.holding(connection)
 
 
-_made = threading.Lock()
+_made = threading.RLock()
+K = TypeVar("K")
+
+
+def _kept(registry: Registry, attribute: str, make: Callable[[], K]) -> K:
+    """What `make` makes, made on first use and kept on the registry (once, though two
+    threads ask at once; `make` may itself ask for another)."""
+    with _made:
+        found: K | None = getattr(registry, attribute, None)
+        if found is None:
+            found = make()
+            setattr(registry, attribute, found)
+        return found
 
 
 def held_writer(registry: Registry) -> HeldWriter:
     """The registry's writer, made on first use and kept on it."""
-    with _made:
-        found: HeldWriter | None = getattr(registry, _WRITER, None)
-        if found is None:
-            found = HeldWriter(registry)
-            setattr(registry, _WRITER, found)
-        return found
+    return _kept(registry, _WRITER, lambda: HeldWriter(registry))
 
 
 LOCK_NOT_AVAILABLE = "55P03"
@@ -93,13 +100,7 @@ class LoopWrites(LoopConnections):
 
 def loop_writes(registry: Registry) -> LoopWrites:
     """The registry's loop writes, made on first use and kept on it."""
-    writer = held_writer(registry)
-    with _made:
-        found: LoopWrites | None = getattr(registry, LOOP_WRITES, None)
-        if found is None:
-            found = LoopWrites(writer)
-            setattr(registry, LOOP_WRITES, found)
-        return found
+    return _kept(registry, LOOP_WRITES, lambda: LoopWrites(held_writer(registry)))
 
 
 async def write_turn(config: ServiceConfig, work: Callable[[], T]) -> T:

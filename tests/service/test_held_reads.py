@@ -189,14 +189,15 @@ def _shared(loaded: str, cache: bool, on_loop: bool = False) -> Service:
     return service
 
 
-def counted_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The reads sent to a held-read thread ("thread") or to the loop's ("loop"; one the
-    loop passes on to a thread shows as both)."""
+def counted_runs(monkeypatch: pytest.MonkeyPatch, kinds: dict[str, Any] | None = None) -> list[str]:
+    """The work sent to each kind's `run`, by name: by default the reads sent to a
+    held-read thread ("thread") or to the loop's ("loop"; one the loop passes on to a
+    thread shows as both)."""
     from pactwatch.api.held_reads import HeldReads
     from pactwatch.api.loop_reads import LoopReads
 
     runs: list[str] = []
-    for name, kind in (("thread", HeldReads), ("loop", LoopReads)):
+    for name, kind in (kinds or {"thread": HeldReads, "loop": LoopReads}).items():
 
         def wrapped(run: Any, name: str) -> Any:
             async def counted(self: Any, work: Any) -> Any:

@@ -141,17 +141,7 @@ def test_an_edit_held_up_by_a_lock_goes_to_the_writer_and_lands(
     from tests.service.conftest import DATA, make_service
     from tests.service.test_api_write import PATRIOT, history, patriot, read, token
 
-    sent: list[str] = []
-    for name, kind in (("writer", HeldWriter), ("loop", LoopWrites)):
-
-        def wrapped(run: Any, name: str) -> Any:
-            async def counted(self: Any, work: Any) -> Any:
-                sent.append(name)
-                return await run(self, work)
-
-            return counted
-
-        monkeypatch.setattr(kind, "run", wrapped(kind.run, name))
+    sent = counted_runs(monkeypatch, {"writer": HeldWriter, "loop": LoopWrites})
     verbs.load(db_url, [DATA])
     service = make_service(db_url)
     config = service.client.app.state.config  # type: ignore[attr-defined]
