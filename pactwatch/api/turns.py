@@ -18,9 +18,9 @@ reads, not behind every read that arrived with it. (The budget is CPU time, not 
 on a loaded machine a worker that lost its core would otherwise let one read in per turn,
 and letting in one read per turn starved readers while writes kept coming. A read that
 blocks the loop on a database, as PostgreSQL's do when the server shares the machine
-(`loop_reads`), counts its wait as spent too: the loop did nothing else meanwhile.) A method that
-changes something (PUT, PATCH, POST, DELETE) and anything that is not HTTP pass straight
-through. Reads keep their order and the loop
+(`loop_reads`), counts its wait as spent too: the loop did nothing else meanwhile.) A
+method that changes something (PUT, PATCH, POST, DELETE) and anything that is not HTTP
+pass straight through. Reads keep their order and the loop
 does the same work, so readers' throughput and latency stay what they were; what a read
 pays is one more step of its task and one more look at the sockets (microseconds, against
 the half millisecond or more its answer costs).

@@ -12,13 +12,14 @@ milliseconds; on the loop it holds the loop no longer than it works (writers of 
 process queue on `Registry`'s lock, those of other worker processes on its lock file).
 A PostgreSQL server on the same machine is treated the same way (`LoopWrites`): while the
 loop waits for it, the server works on the cores the service would use. Measured at
-100,000 provisions beside 32 readers, an edit's p50 fell from 35-37 ms on the writer's
-thread to 23-25 ms on the loop, and two curators' writes a second rose from 63-68 to
-91-100, with readers' p99 unchanged (67-89 ms). A server elsewhere makes a write wait on
-the network, so it runs on `HeldWriter`'s one thread: a hop is one turn (the thread's
-answer), and the thread keeps its connection between writes (until it is idle for
-`IDLE_S`), so a write sends its transaction's statements and nothing else. One thread is
-enough: writes to one registry take turns in the database anyway.
+100,000 provisions beside 32 readers, an edit's p50 fell from 35-42 ms on the writer's
+thread to 23-25 ms on the loop, and two curators' writes a second rose from 56-68 to
+91-100, with readers' p99 about the same (68-82 ms before, 74-89 after). A server
+elsewhere makes a write wait on the network, so it runs on `HeldWriter`'s one thread: a
+hop is one turn (the thread's answer), and the thread keeps its connection between
+writes (until it is idle for `IDLE_S`), so a write sends its transaction's statements
+and nothing else. One thread is enough: writes to one registry take turns in the
+database anyway.
 
 A write that validates whole records (an agreement's PUT or PATCH, a new provision, an
 event checked against the agreements it names) costs tens to hundreds of milliseconds of
