@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Request
 
 from pactwatch.api.config import ServiceConfig, config
 from pactwatch.api.held_reads import read_connection
-from pactwatch.api.loop_reads import loop_reads
+from pactwatch.api.http import quick_read
 from pactwatch.api.writer import write_turn
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="pactwatch"'}
@@ -36,7 +36,7 @@ async def curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config
 async def token_owner(cfg: ServiceConfig, token: str) -> str | None:
     """The token's owner, checked where it costs a write least: on SQLite on the loop, as
     the write itself runs; on a PostgreSQL server on this machine on the loop's own
-    connection (`loop_reads`), so the write takes one hop to its writer, not two; else on
+    connection (`quick_read`), so the write takes one hop to its writer, not two; else on
     the writer's connection, in the hop before the write's."""
     if cfg.engine.dialect.name != "sqlite" and cfg.reads_on_loop:
 
@@ -44,7 +44,7 @@ async def token_owner(cfg: ServiceConfig, token: str) -> str | None:
             with read_connection(cfg.engine) as connection:
                 return cfg.writes.token_owner(token, on=connection)
 
-        return await loop_reads(cfg.engine).run(owner)
+        return await quick_read(cfg, owner)
     return await write_turn(cfg, lambda: cfg.writes.token_owner(token))
 
 
