@@ -29,6 +29,7 @@ The floors the service is held to are printed beside them.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -37,9 +38,9 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import make_url, text
 
@@ -325,22 +326,55 @@ def datasette(db: Path, seconds: int, aid: str) -> Measured:
         stop(process)
 
 
-def _request(
-    url: str, method: str = "GET", body: bytes | None = None, **headers: str
-) -> tuple[int, str | None, bytes]:
-    request = urllib.request.Request(url, data=body, method=method, headers=headers)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status, response.headers.get("ETag"), response.read()
+class Curator:
+    """One curator's HTTP client: one connection kept alive for all its writes, as a
+    browser or a `requests.Session` keeps it (`fresh`: a new connection for each, as
+    `urllib` opens, so each write also pays a TCP handshake and the worker's accept)."""
+
+    def __init__(self, base: str, fresh: bool = False) -> None:
+        parts = urlsplit(base)
+        self.host, self.port, self.fresh = parts.hostname or "127.0.0.1", parts.port, fresh
+        self.connection: http.client.HTTPConnection | None = None
+
+    def request(
+        self, path: str, method: str = "GET", body: bytes | None = None, **headers: str
+    ) -> tuple[int, str | None, bytes]:
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+        if self.fresh or response.will_close:
+            self.close()
+        if response.status >= 400:
+            raise OSError(f"{method} {path}: HTTP {response.status}")
+        return response.status, response.getheader("ETag"), raw
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
 
 def editors(
-    registry: Registry, seconds: int, aid: str, workers: int, cache: bool, read: bool = True
+    registry: Registry,
+    seconds: int,
+    aid: str,
+    workers: int,
+    cache: bool,
+    read: bool = True,
+    fresh: bool = False,
 ) -> tuple[Measured | None, list[float], int, float]:
     """Two curators editing provisions of two other agreements while wrk reads (`read`),
     with the response cache on or off: the readers' figures, each write's latency (ms) and
     how many writes were refused (an error or a timeout: retried with If-Match *).
     Without readers, the writes' own latency, apart from a server saturated by wrk, and
-    the service's CPU per write (ms, all its processes; NaN beside readers)."""
+    the service's CPU per write (ms, all its processes; NaN beside readers). Each curator
+    keeps its connection (`fresh`: opens one per write, `Curator`)."""
     token = verbs.create_token(f"bench-{time.monotonic_ns()}", registry.url)
     base, process = start(registry, cache, workers)
     agreements = [a.id for a in synthetic_registry(50, 50)]
@@ -351,18 +385,19 @@ def editors(
     ready = threading.Barrier(len(edited) + 1)
 
     def edit(agreement_id: str) -> None:
-        _, tag, raw = _request(f"{base}/api/v1/agreements/{agreement_id}")
+        client = Curator(base, fresh)
+        _, tag, raw = client.request(f"/api/v1/agreements/{agreement_id}")
         record = json.loads(raw)
         ready.wait()  # the record is read before the timed window opens
         n = 0
         while not done.is_set():
             provision = dict(record["provisions"][n % len(record["provisions"])])
             provision["object"] = f"edited {n}"
-            url = f"{base}/api/v1/agreements/{agreement_id}/provisions/{provision['id']}"
+            path = f"/api/v1/agreements/{agreement_id}/provisions/{provision['id']}"
             started = time.perf_counter()
             try:
-                _, tag, _ = _request(
-                    url,
+                _, tag, _ = client.request(
+                    path,
                     "PUT",
                     json.dumps(provision).encode(),
                     **{
@@ -377,6 +412,7 @@ def editors(
                 continue
             latencies.append((time.perf_counter() - started) * 1000)
             n += 1
+        client.close()
 
     threads = [threading.Thread(target=edit, args=(a,)) for a in edited]
     try:
@@ -435,6 +471,12 @@ def main() -> None:
         help="only the rows of two curators editing (with and without readers)",
     )
     parser.add_argument(
+        "--fresh-connections",
+        action="store_true",
+        help="curators open a new connection for each write (as urllib does) instead of "
+        "keeping one alive; the rows say which",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=os.cpu_count() or 1,
@@ -477,13 +519,21 @@ def main() -> None:
                 if not options.reads_only:
                     for cache, read in ((True, True), (False, True), (True, False)):
                         reads, writes, refused, write_cpu = editors(
-                            registry, options.seconds, aid, options.workers, cache, read
+                            registry,
+                            options.seconds,
+                            aid,
+                            options.workers,
+                            cache,
+                            read,
+                            options.fresh_connections,
                         )
                         if reads is not None:
                             _row(backend, size, reads, peer)
                         label = f"writes by 2 curators ({'cache on' if cache else 'cache off'})"
                         if not read:
                             label = "writes by 2 curators, no readers"
+                        if options.fresh_connections:
+                            label = label.replace("curators", "curators*")
                         print(
                             f"{backend:10} {size:>10,} {label:48} "
                             f"{len(writes) / options.seconds:8.1f} {_pct(writes, 0.5):8.1f} "
