@@ -35,9 +35,12 @@ async def curator(request: Request, cfg: Annotated[ServiceConfig, Depends(config
 
 async def token_owner(cfg: ServiceConfig, token: str) -> str | None:
     """The token's owner, checked where it costs a write least: on SQLite on the loop, as
-    the write itself runs; on a PostgreSQL server on this machine on the loop's own
-    connection (`quick_read`), so the write takes one hop to its writer, not two; else on
-    the writer's connection, in the hop before the write's."""
+    the write itself runs (but without waiting for the writers' turn: it only reads); on a
+    PostgreSQL server on this machine on the loop's own connection (`quick_read`), so the
+    write takes one hop to its writer, not two; else on the writer's connection, in the
+    hop before the write's."""
+    if cfg.engine.dialect.name == "sqlite":
+        return cfg.writes.token_owner(token)
     if cfg.engine.dialect.name != "sqlite" and cfg.reads_on_loop:
 
         def owner() -> str | None:

@@ -32,6 +32,28 @@ class WriteQueue:
     is the only writer)."""
     local: threading.Lock = field(default_factory=threading.Lock)
 
+    def busy(self) -> bool:
+        """Whether another writer holds the turn now (a hint: by the time the caller takes
+        its turn, another may have taken it first). Costs three system calls."""
+        if self.local.locked():
+            return True
+        if self.shared is None:
+            return False
+        descriptor = os.open(self.shared, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(descriptor)  # and with it the lock, if it was taken
+        return False
+
+    def wait(self) -> None:
+        """Block until the writer holding the turn lets go, without taking it: lets a caller
+        that must not block (an event loop) wait on a thread, then take its turn."""
+        with self.turn():
+            pass
+
     @contextmanager
     def turn(self) -> Iterator[None]:
         """Wait until no other writer of this process, or of any process sharing

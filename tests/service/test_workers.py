@@ -159,3 +159,39 @@ def test_write_queues_sharing_a_lock_file_take_turns(tmp_path: Path) -> None:
         assert second_in.wait(10), "the waiting writer never got its turn"
         waiter.join(10)
     assert lock_path(database).parent == tmp_path and os.path.exists(lock_path(database))
+
+
+def _waits(queue: WriteQueue, waited: threading.Event) -> None:
+    queue.wait()
+    waited.set()
+
+
+def test_a_queue_tells_a_turn_held_elsewhere_and_waits_for_it_without_taking_it(
+    tmp_path: Path,
+) -> None:
+    """`busy` sees a turn held by this process's other writers or by another open of the
+    lock file (another process), and takes nothing itself; `wait` returns once the holder
+    lets go, leaving the turn free for the waiter to take."""
+    database = tmp_path / "r.db"
+    mine, other = WriteQueue(lock_path(database)), WriteQueue(lock_path(database))
+    assert not mine.busy()
+    assert not other.busy()  # mine's probe let go of what it took
+    for holder in (other, mine):  # another process's writer, then one of this process
+        held, leave = threading.Event(), threading.Event()
+        thread = threading.Thread(target=_holds, args=(holder, held, leave))
+        thread.start()
+        assert held.wait(10)
+        assert mine.busy()
+        waited = threading.Event()
+        waiter = threading.Thread(target=_waits, args=(mine, waited))
+        waiter.start()
+        assert not waited.wait(0.3), "wait returned while the turn was held"
+        leave.set()
+        thread.join(10)
+        assert waited.wait(10)
+        waiter.join(10)
+        assert not mine.busy() and not other.busy()
+    alone = WriteQueue(None)
+    assert not alone.busy()
+    with alone.turn():
+        assert alone.busy()

@@ -9,7 +9,9 @@ they let reads and writes run in.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
+import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterator
@@ -19,11 +21,13 @@ from typing import Any
 import anyio.to_thread
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
 from pactwatch import verbs
 from pactwatch.api.turns import ReadTurns, Turns, charge
 from pactwatch.api.writer import HeldWriter
+from pactwatch.store.write_queue import lock_path
 from tests.service.conftest import (
     BACKENDS,
     DATA,
@@ -155,6 +159,51 @@ def test_an_edit_gives_up_the_loop_never_on_sqlite_and_once_per_hop_elsewhere(
         assert next(p for p in saved["provisions"] if p["id"] == "patriot")["object"] == (
             f"edited {n}"
         )
+
+
+def test_an_edit_waits_for_another_workers_write_off_the_loop(tmp_path: Path) -> None:
+    """On SQLite an edit runs on the loop, but while another worker process holds the
+    writers' turn (its lock file) it waits on a thread: the loop serves reads meanwhile,
+    and the edit lands once the other write ends."""
+    db = str(tmp_path / "r.db")
+    verbs.load(db, [DATA])
+    client = TestClient(verbs.service(db, cache=False, shared=True))
+    answers: dict[str, Any] = {}
+    with client:
+        auth = {"Authorization": f"Bearer {verbs.create_token('ana', db)}"}
+        record = client.get(AGREEMENT)
+        provision = next(p for p in record.json()["provisions"] if p["id"] == "patriot")
+        headers = {**auth, "If-Match": record.headers["etag"]}
+        other_worker = os.open(lock_path(Path(db)), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(other_worker, fcntl.LOCK_EX)
+
+            def edit() -> None:
+                body = {**provision, "object": "edited after the other worker"}
+                answers["edit"] = client.put(PATRIOT, json=body, headers=headers)
+
+            def read() -> None:
+                answers["read"] = client.get("/api/v1/provisions?agreement=ua-ro-2024")
+
+            editing = threading.Thread(target=edit, daemon=True)
+            editing.start()
+            time.sleep(0.3)  # the edit is in, waiting for the turn
+            reading = threading.Thread(target=read, daemon=True)
+            reading.start()
+            reading.join(5)
+            served_while_held = "read" in answers
+            edit_waited = editing.is_alive()
+        finally:
+            os.close(other_worker)  # the other worker's write ends
+        editing.join(10)
+        reading.join(10)
+        saved = client.get(AGREEMENT).json()
+    client.app.state.config.engine.dispose()  # type: ignore[attr-defined]
+    assert served_while_held, "the loop was held by the edit's wait for the turn"
+    assert edit_waited and answers["read"].status_code == 200
+    assert answers["edit"].status_code == 200, answers["edit"].text
+    patriot = next(p for p in saved["provisions"] if p["id"] == "patriot")
+    assert patriot["object"] == "edited after the other worker"
 
 
 def test_the_other_writes_take_the_writer_not_the_pool_elsewhere(
