@@ -318,6 +318,33 @@ def test_due_filters_by_state_and_agreement(db: str, capsys: pytest.CaptureFixtu
     assert none == [], none
 
 
+def test_due_table_stops_at_its_limit_and_says_how_many_more(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table shows the first --limit obligations, earliest deadline first, and says how
+    many it left out; the line above it still counts them all, and JSON lists every one,
+    one obligation per line."""
+    monkeypatch.setenv("COLUMNS", "200")
+    listed = run_cli(capsys, *["due", "--at", AT, "--format", "json", "--db", db])
+    items = json.loads(listed.out)
+    lines = listed.out.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(items) + 2
+    assert [json.loads(line.strip().rstrip(",")) for line in lines[1:-1]] == items
+    everything = run_cli(capsys, *["due", "--at", AT, "--db", db])
+    cut = run_cli(capsys, *["due", "--at", AT, "--db", db, "--limit", "2"])
+    assert everything.code == cut.code == 0
+    assert cut.out.splitlines()[0] == everything.out.splitlines()[0]  # the counts: all
+    assert "shown" not in everything.out
+    assert f"2 of {len(items)} shown, earliest deadline first" in " ".join(cut.out.split())
+    due_at = sorted(i["due_at"] for i in items)
+    rows = [line for line in cut.out.splitlines() if line.startswith("│")]
+    assert len(rows) == 2
+    assert [r.split("│")[4].strip()[:10] for r in rows] == [d[:10] for d in due_at[:2]]
+    assert run_cli(capsys, *["due", "--at", AT, "--db", db, "--limit", "0"]).out == everything.out
+    refused = run_cli(capsys, *["due", "--db", db, "--limit", "-1"])
+    assert refused.code == 2 and "--limit" in refused.err
+
+
 def test_a_failed_file_write_leaves_the_registry_as_it_was(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

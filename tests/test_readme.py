@@ -47,14 +47,20 @@ def console_examples() -> list[tuple[list[str], str]]:
 
 
 def excerpt_examples() -> list[tuple[str, list[str]]]:
-    """(shell command, lines shown) for each `$ ` line of the `text` blocks."""
+    """(shell command, lines shown) for each `$ ` line of the `text` blocks. A command runs
+    after the commands before it in its block (their output unchecked), as a reader would
+    type them: a later one may read what an earlier one wrote, and the test suite's workers
+    may each run a different command of one block, in a folder of their own."""
     examples = []
     for block in blocks("text"):
         if not block.startswith("$ "):
             continue
+        before: list[str] = []
         for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
             command, _, output = chunk.partition("\n")
-            examples.append((command, output.splitlines()))
+            setup = "".join(f"{{ {c}; }} >/dev/null 2>&1; " for c in before)
+            examples.append((setup + command, output.splitlines()))
+            before.append(command)
     return examples
 
 

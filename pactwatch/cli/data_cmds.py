@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from rich.console import Console
 
 from pactwatch import verbs
 from pactwatch.cli.errors import print_problems
+from pactwatch.cli.json_out import json_list
 from pactwatch.cli.options import DbOption, FormatOption, SourcesOption, TextOrJson
 
 PathsArgument = Annotated[
@@ -45,7 +45,7 @@ def validate(
     if checked.skipped:
         typer.echo(f"warning: {checked.skipped}", err=True)
     if fmt is TextOrJson.json:
-        typer.echo(json.dumps([p.as_dict() for p in problems], indent=2))
+        typer.echo(json_list(p.as_dict() for p in problems))
     else:
         print_problems(problems)
         if not problems:

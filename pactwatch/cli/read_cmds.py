@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pactwatch import verbs
+from pactwatch.cli.json_out import json_list
 from pactwatch.cli.options import DbOption, FormatOption, TextOrJson
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def list_(db: DbOption = None, fmt: FormatOption = TextOrJson.table) -> None:
 
     summaries = verbs.registry(db)
     if fmt is TextOrJson.json:
-        typer.echo(json.dumps([s.as_dict() for s in summaries], indent=2, ensure_ascii=False))
+        typer.echo(json_list((s.as_dict() for s in summaries), ensure_ascii=False))
         return
     table = Table(title=f"{len(summaries)} agreements in the registry")
     for column in ("id", "partner", "signed", "place", "provisions"):

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from pactwatch import verbs
 from pactwatch.cli.errors import fail
+from pactwatch.cli.json_out import json_list
 from pactwatch.cli.options import DbOption, FormatOption, TextOrJson
 from pactwatch.settings import WEBHOOK_SECRET_ENV
 
@@ -113,6 +114,12 @@ def _by(o: Obligation) -> str:
     return f"opened by {o.opened_by}" if o.opened_by else ""
 
 
+TABLE_ROWS = 500
+"""Rows `due` prints by default. A registry of 1,000 agreements has 31,000 obligations:
+drawn as one table they took half a minute and no one reads them on a screen; the line
+above the table counts them all."""
+
+
 class StateChoice(StrEnum):
     upcoming = "upcoming"
     open = "open"
@@ -128,6 +135,14 @@ def due(
         list[StateChoice] | None, typer.Option(help="Only these states (repeatable).")
     ] = None,
     agreement: Annotated[str | None, typer.Option(help="Only this agreement id.")] = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Table rows at most, earliest deadline first (0: all); the counts and "
+            "--format json cover every obligation.",
+        ),
+    ] = TABLE_ROWS,
     db: DbOption = None,
     webhook: WebhookOption = None,
 ) -> None:
@@ -138,7 +153,7 @@ def due(
     settings = webhook_settings(webhook)
     moment = parse_instant(at)
     with Registry.open(db) as registry:
-        _due(registry, moment, fmt, state, agreement, settings)
+        _due(registry, moment, fmt, state, agreement, settings, limit)
 
 
 def _due(
@@ -148,6 +163,7 @@ def _due(
     state: list[StateChoice] | None,
     agreement: str | None,
     settings: WebhookSettings | None,
+    limit: int = TABLE_ROWS,
 ) -> None:
     from pactwatch.rules import summarise
     from pactwatch.rules.obligations import count_label, matching
@@ -156,7 +172,7 @@ def _due(
     report = verbs.due(registry, at)
     shown = matching(report.obligations, {s.value for s in state or []}, agreement)
     if fmt is TextOrJson.json:
-        typer.echo(json.dumps([o.as_dict() for o in shown], indent=2))
+        typer.echo(json_list(o.as_dict() for o in shown))
     else:
         summary = summarise(shown, report.now)  # what the table shows, not the whole registry
         counts = ", ".join(f"{n} {count_label(state)}" for state, n in summary.counts.items())
@@ -164,7 +180,14 @@ def _due(
         head = f"At {iso(report.now)}: {counts}"
         if nxt is not None:
             head += f"; next due {iso(nxt.due_at)} ({nxt.agreement} {nxt.mechanism})"
-        Console().print(obligations_table(shown, head))
+        rows = shown[:limit] if limit else shown
+        console = Console()
+        console.print(obligations_table(rows, head))
+        if len(rows) < len(shown):
+            console.print(
+                f"{len(rows):,} of {len(shown):,} shown, earliest deadline first: --limit 0 "
+                "shows all, --state or --agreement fewer, --format json every one."
+            )
     _alert(settings, shown, report.now, registry)
 
 
