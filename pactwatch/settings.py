@@ -22,6 +22,10 @@ SOURCES_ENV = "PACTWATCH_SOURCES"
 DB_ENV = "PACTWATCH_DB"
 WEBHOOK_SECRET_ENV = "PACTWATCH_WEBHOOK_SECRET"
 
+FEED_ITEMS = 100
+"""Changes a feed shows by default, newest first: what a feed reader polls for (the
+command line and the API both offer more, and every one)."""
+
 
 def data_dir() -> Path:
     """The curated dataset: agreements, events, taxonomy, lexicons."""

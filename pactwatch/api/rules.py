@@ -9,7 +9,6 @@ data, so its cache key carries the instant it was computed for.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -21,21 +20,32 @@ from pactwatch.api.export import exported
 from pactwatch.api.http import conditional
 from pactwatch.api.params import IsoInstant
 from pactwatch.export.feeds import atom_feed, json_feed
-from pactwatch.model import Agreement, Event
 from pactwatch.rules import Obligation, State, evaluate
-from pactwatch.rules.evidence_changes import feed_changes
 from pactwatch.rules.indexed import evaluate_indexed
+from pactwatch.rules.newest_changes import newest_feed
 from pactwatch.rules.obligations import matching
 from pactwatch.rules.status import Compliance, assess_agreement
 from pactwatch.rules.timing import iso, require_aware
-from pactwatch.store import events as store_events
+from pactwatch.settings import FEED_ITEMS
 from pactwatch.store.engine import reader
-from pactwatch.store.read import all_agreements, get_agreement
+from pactwatch.store.feed_reads import FeedReads
+from pactwatch.store.read import get_agreement
 from pactwatch.store.rule_events import RuleReads, agreement_events
 
 router = APIRouter(prefix="/api/v1", tags=["rules"])
 Config = Annotated[ServiceConfig, Depends(config)]
 JSON = "application/json"
+MAX_FEED_ITEMS = 1_000
+"""The most a feed request may ask for: the walk stays short (`rules.newest_changes`)."""
+FeedLimit = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=MAX_FEED_ITEMS,
+        description=f"The newest changes shown, 1 to {MAX_FEED_ITEMS}; every change, "
+        "however old, is in `pactwatch feed --limit 0`.",
+    ),
+]
 At = Annotated[
     IsoInstant | None,
     Query(
@@ -44,22 +54,6 @@ At = Annotated[
         "Without an offset it is refused."
     ),
 ]
-
-
-@dataclass(frozen=True)
-class RulesInputs:
-    """What the rules engine takes, read once from the registry."""
-
-    agreements: list[Agreement]
-    events: list[Event]
-
-    def obligations(self, now: datetime) -> list[Obligation]:
-        return evaluate(self.agreements, self.events, now)
-
-
-def rules_inputs(cfg: ServiceConfig) -> RulesInputs:
-    engine = reader(cfg.engine)
-    return RulesInputs(all_agreements(engine), store_events.read_events(engine))
 
 
 def due_obligations(cfg: ServiceConfig, now: datetime) -> list[Obligation]:
@@ -149,9 +143,10 @@ async def calendar(request: Request, cfg: Config) -> Response:
     return response
 
 
-def _feed(cfg: ServiceConfig, now: datetime, atom: bool) -> tuple[bytes, str]:
-    inputs = rules_inputs(cfg)
-    found = feed_changes(inputs.agreements, inputs.events, inputs.obligations(now), now)
+def _feed(cfg: ServiceConfig, now: datetime, atom: bool, limit: int) -> tuple[bytes, str]:
+    """The newest changes, read through the indexes (`rules.newest_changes`)."""
+    with reader(cfg.engine).connect() as connection:
+        found = newest_feed(RuleReads(connection), FeedReads(connection), now, limit)
     if atom:
         return atom_feed(found, now), "application/atom+xml"
     return json_feed(found, now), "application/feed+json"
@@ -163,9 +158,13 @@ def _feed(cfg: ServiceConfig, now: datetime, atom: bool) -> tuple[bytes, str]:
     response_class=Response,
     responses={200: {"content": {"application/feed+json": {}}}},
 )
-async def feed_json(request: Request, cfg: Config, at: At = None) -> Response:
+async def feed_json(
+    request: Request, cfg: Config, at: At = None, limit: FeedLimit = FEED_ITEMS
+) -> Response:
     now = moment(at)
-    return await conditional(request, cfg, lambda: _feed(cfg, now, False), vary=live(at, now))
+    return await conditional(
+        request, cfg, lambda: _feed(cfg, now, False, limit), vary=live(at, now)
+    )
 
 
 @router.get(
@@ -174,6 +173,8 @@ async def feed_json(request: Request, cfg: Config, at: At = None) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/atom+xml": {}}}},
 )
-async def feed_atom(request: Request, cfg: Config, at: At = None) -> Response:
+async def feed_atom(
+    request: Request, cfg: Config, at: At = None, limit: FeedLimit = FEED_ITEMS
+) -> Response:
     now = moment(at)
-    return await conditional(request, cfg, lambda: _feed(cfg, now, True), vary=live(at, now))
+    return await conditional(request, cfg, lambda: _feed(cfg, now, True, limit), vary=live(at, now))

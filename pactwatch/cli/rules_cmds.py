@@ -17,7 +17,7 @@ from pactwatch import verbs
 from pactwatch.cli.errors import fail
 from pactwatch.cli.json_out import json_list
 from pactwatch.cli.options import DbOption, FormatOption, TextOrJson
-from pactwatch.settings import WEBHOOK_SECRET_ENV
+from pactwatch.settings import FEED_ITEMS, WEBHOOK_SECRET_ENV
 
 if TYPE_CHECKING:
     from pactwatch.notify.webhook import WebhookSettings
@@ -310,14 +310,23 @@ def feed(
             help=f"POST a signed alert per change not sent before (secret: ${WEBHOOK_SECRET_ENV}).",
         ),
     ] = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="The newest changes shown (0: every one, worked out from the whole registry).",
+        ),
+    ] = FEED_ITEMS,
 ) -> None:
     """Changes in obligation state and in provision status (evidence recorded), newest
-    first, as JSON Feed or Atom."""
+    first, as JSON Feed or Atom. With --webhook, every change not yet sent is sent, shown
+    or not."""
     from pactwatch.export.feeds import atom_feed, json_feed
 
     settings = webhook_settings(webhook)
-    now, found = verbs.feed(db, parse_instant(at))
-    body = json_feed(found, now) if fmt is FeedFormat.json else atom_feed(found, now)
+    now, found = verbs.feed(db, parse_instant(at), 0 if settings is not None else limit)
+    shown = found[:limit] if limit else found
+    body = json_feed(shown, now) if fmt is FeedFormat.json else atom_feed(shown, now)
     typer.echo(body.decode("utf-8"), nl=False)
     if settings is not None:
         sent = verbs.notify_feed(settings, found, now, db)

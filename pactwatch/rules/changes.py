@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from pactwatch.model.event import dated
 from pactwatch.rules.obligations import Obligation, State, state_label
@@ -76,7 +77,23 @@ def _history(o: Obligation) -> Iterator[Change]:
 
 def changes(obligations: Sequence[Obligation], now: datetime) -> list[Change]:
     """Every change of state up to `now`, newest first (ties broken by id, for stable feeds)."""
-    found = [c for o in obligations for c in _history(o) if c.at <= now]
+    return newest_first([c for o in obligations for c in _history(o) if c.at <= now])
+
+
+class Dated(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def at(self) -> datetime: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+def newest_first(found: list[D]) -> list[D]:
+    """`found`, sorted in place newest first, ties by id: the order of every feed, stable
+    across runs."""
     found.sort(key=lambda c: c.id)
     found.sort(key=lambda c: c.at, reverse=True)
     return found

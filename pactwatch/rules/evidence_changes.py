@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pactwatch.model import Agreement, Event
-from pactwatch.rules.changes import Change, changes
+from pactwatch.model import Agreement, Event, Provision
+from pactwatch.rules.changes import Change, changes, newest_first
 from pactwatch.rules.obligations import Obligation
 from pactwatch.rules.status import STATUS_LABELS, Status, assess_provision
 from pactwatch.rules.timing import iso, require_aware
@@ -88,25 +88,33 @@ def status_changes(
             bearing = by_ref.get(f"{agreement.id}/{provision.id}")
             if not bearing or provision.id in with_mechanisms:
                 continue
-            bearing.sort(key=lambda e: (e.earliest(), e.id))
-            previous: Status = "no_evidence"
-            for i, event in enumerate(bearing):
-                after = assess_provision(agreement, provision, [], bearing[: i + 1], now)
-                if after.status != previous:
-                    found.append(
-                        StatusChange(
-                            min(event.latest(), now),
-                            agreement.id,
-                            provision.id,
-                            after.status,
-                            previous,
-                            event,
-                            after.rule,
-                        )
-                    )
-                    previous = after.status
-    found.sort(key=lambda c: c.id)
-    found.sort(key=lambda c: c.at, reverse=True)
+            found += provision_changes(agreement, provision, bearing, now)
+    return newest_first(found)
+
+
+def provision_changes(
+    agreement: Agreement, provision: Provision, evidence: Sequence[Event], now: datetime
+) -> list[StatusChange]:
+    """The status changes of one provision without mechanisms, from the evidence naming it
+    that had happened by `now` (in any order), oldest first."""
+    bearing = sorted(evidence, key=lambda e: (e.earliest(), e.id))
+    found: list[StatusChange] = []
+    previous: Status = "no_evidence"
+    for i, event in enumerate(bearing):
+        after = assess_provision(agreement, provision, [], bearing[: i + 1], now)
+        if after.status != previous:
+            found.append(
+                StatusChange(
+                    min(event.latest(), now),
+                    agreement.id,
+                    provision.id,
+                    after.status,
+                    previous,
+                    event,
+                    after.rule,
+                )
+            )
+            previous = after.status
     return found
 
 
@@ -121,6 +129,4 @@ def feed_changes(
         *changes(obligations, now),
         *status_changes(agreements, events, now),
     ]
-    merged.sort(key=lambda c: c.id)
-    merged.sort(key=lambda c: c.at, reverse=True)
-    return merged
+    return newest_first(merged)

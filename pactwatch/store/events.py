@@ -105,12 +105,26 @@ event_links = Table(
         "on",
         "precision",
     ),
+    Index(
+        "ix_event_links_latest",
+        "target",
+        "latest_utc",
+        "earliest_utc",
+        "agreement_id",
+        "target_id",
+        "happened",
+        "background",
+        "draft",
+    ),
+    Index("ix_event_links_target", "agreement_id", "target_id", "target", "event_id"),
 )
 """`kind`, `earliest_utc`, `latest_utc` and the flags repeat the event's (an event is never
 changed in place, only recorded and deleted), so the rules find the meeting that decides a
 period of one agreement's duty by one range of `ix_event_links_kind`, reading the index
 alone (`rule_events.period_meetings`); with `subkind`, `at`, `on` and `precision` (revision
-0016) the index also holds all the rules read of the meeting it finds."""
+0016) the index also holds all the rules read of the meeting it finds. The feed walks the
+links to provisions newest first through `ix_event_links_latest`, and reads one
+provision's evidence through `ix_event_links_target` (revision 0018)."""
 
 delivery_metadata = MetaData()
 webhook_deliveries = Table(

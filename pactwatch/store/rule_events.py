@@ -192,18 +192,10 @@ def mechanism_agreements(
     Each is the small document every write keeps in `agreements.rules`, read in one pass
     by the model; a row without one (written before revision 0014) has it cut out of its
     record by the database's JSON functions. Equal documents are validated once per
-    process (`_validated`): a service answering `due` again reads the same agreements."""
-    fields = ("parties", "signed_on", "term", "mechanisms")
-    if connection.dialect.name == "postgresql":
-        parts = ", ".join(f"'{f}', CAST(a.record AS jsonb)->'{f}'" for f in fields)
-        document = f"CAST(jsonb_build_object('id', a.id, 'title', a.title, {parts}) AS text)"
-        order = 'a.id COLLATE "C"'
-    else:
-        parts = ", ".join(f"'{f}', a.record->'$.{f}'" for f in fields)
-        document = f"json_object('id', a.id, 'title', a.title, {parts})"
-        order = "a.id"
+    process (`validated_rules`): a service answering `due` again reads the same agreements."""
+    order = 'a.id COLLATE "C"' if connection.dialect.name == "postgresql" else "a.id"
     sql = (
-        f"SELECT COALESCE(a.rules, {document}) FROM agreements a"
+        f"SELECT {rules_document(connection)} FROM agreements a"
         " WHERE EXISTS (SELECT 1 FROM mechanisms m WHERE m.agreement_id = a.id)"
     )
     query = text(f"{sql} ORDER BY {order}")
@@ -211,7 +203,27 @@ def mechanism_agreements(
         query = text(f"{sql} AND a.id IN :ids ORDER BY {order}").bindparams(
             bindparam("ids", sorted(ids), expanding=True)
         )
-    return [_validated(document) for document in connection.execute(query).scalars()]
+    return [validated_rules(document) for document in connection.execute(query).scalars()]
+
+
+def rules_document(connection: Connection) -> str:
+    """SQL for the rules document of the agreement `a`: its `rules` column, else (a row
+    written before revision 0014) the same cut out of its record."""
+    fields = ("parties", "signed_on", "term", "mechanisms")
+    if connection.dialect.name == "postgresql":
+        parts = ", ".join(f"'{f}', CAST(a.record AS jsonb)->'{f}'" for f in fields)
+        document = f"CAST(jsonb_build_object('id', a.id, 'title', a.title, {parts}) AS text)"
+    else:
+        parts = ", ".join(f"'{f}', a.record->'$.{f}'" for f in fields)
+        document = f"json_object('id', a.id, 'title', a.title, {parts})"
+    return f"COALESCE(a.rules, {document})"
+
+
+def rules_agreement(connection: Connection, agreement_id: str) -> Agreement | None:
+    """One agreement as the rules read it (no provisions), by its id."""
+    query = text(f"SELECT {rules_document(connection)} FROM agreements a WHERE a.id = :aid")
+    found = connection.execute(query, {"aid": agreement_id}).scalar_one_or_none()
+    return None if found is None else validated_rules(str(found))
 
 
 _VALIDATED: dict[str, Agreement] = {}
@@ -219,7 +231,7 @@ MAX_VALIDATED = 20_000
 """How many agreements' documents a process keeps validated (a few kilobytes each)."""
 
 
-def _validated(document: str) -> Agreement:
+def validated_rules(document: str) -> Agreement:
     """The agreement a rules document describes, validated the first time it is seen.
 
     The text is the whole of what is validated, so an equal text is an equal agreement,

@@ -42,10 +42,12 @@ from pactwatch.rules import DueSummary, Obligation, evaluate, opened_by, summari
 from pactwatch.rules.changes import Change
 from pactwatch.rules.evidence_changes import StatusChange, feed_changes
 from pactwatch.rules.indexed import evaluate_indexed, reevaluate
+from pactwatch.rules.newest_changes import newest_feed
 from pactwatch.rules.status import Compliance, assess_agreement
 from pactwatch.rules.timing import require_aware
-from pactwatch.settings import data_dir
+from pactwatch.settings import FEED_ITEMS, data_dir
 from pactwatch.store import events as store_events
+from pactwatch.store.feed_reads import FeedReads
 from pactwatch.store.registry import Registry, cli_actor
 from pactwatch.store.rule_events import RuleReads, agreement_events
 from pactwatch.verbs.registry import Db, agreement, opened, registry_inputs
@@ -99,13 +101,19 @@ def status(agreement_id: str, db: Db = None, at: datetime | None = None) -> Comp
     return assess_agreement(found, evaluate([found], events, now), events, now)
 
 
-def feed(db: Db = None, at: datetime | None = None) -> tuple[datetime, list[Change | StatusChange]]:
-    """Changes of obligation state, and of provision status that evidence made, up to `at`,
-    newest first."""
+def feed(
+    db: Db = None, at: datetime | None = None, limit: int = FEED_ITEMS
+) -> tuple[datetime, list[Change | StatusChange]]:
+    """The `limit` newest changes of obligation state, and of provision status that
+    evidence made, up to `at`, newest first, read through the indexes
+    (`rules.newest_changes`); `limit` 0: every change, from the whole registry."""
     now = instant(at)
-    agreements, events = registry_inputs(db)
-    obligations = evaluate(agreements, events, now)
-    return now, feed_changes(agreements, events, obligations, now)
+    if limit == 0:
+        agreements, events = registry_inputs(db)
+        obligations = evaluate(agreements, events, now)
+        return now, feed_changes(agreements, events, obligations, now)
+    with opened(db) as registry, registry.reader().connect() as connection:
+        return now, newest_feed(RuleReads(connection), FeedReads(connection), now, limit)
 
 
 def add_event(

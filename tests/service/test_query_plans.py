@@ -59,6 +59,7 @@ REQUESTS = [
     "/api/v1/search?beneficiary=UA&domain=training",
     "/api/v1/search?q=air+defence",
     "/api/v1/compare",
+    "/api/v1/feed.json?limit=5",
     "/agreements/ua-ro-2024",
 ]
 
