@@ -79,7 +79,9 @@ def live(at: datetime | None, now: datetime) -> str:
 
 
 def dumps(data: Any) -> bytes:
-    return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+    """Compact JSON: an indent makes Python's encoder give up its C core, and `/due` on a
+    registry of 1,000 agreements (31,000 obligations) took 1.7 s to encode that way."""
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
 @router.get(
