@@ -6,6 +6,7 @@ whole registry (`rules.evidence_changes.feed_changes`), whatever the limit and t
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from pactwatch.store import events as store_events
 from pactwatch.store import open_engine
 from pactwatch.store.read import all_agreements
 from tests.cli import run_cli
+from tests.service.conftest import BACKENDS, _url
 
 SOURCE = [EventSource(url="https://example.org/feed-test")]
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -69,17 +71,19 @@ def _events(db: str, count: int, seed: int) -> list[Event]:
     return found
 
 
-@pytest.fixture(scope="module")
-def busy(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> str:
-    """The dataset with 400 events on 130 of its provisions."""
-    db = str(tmp_path_factory.mktemp("feed") / "registry.db")
-    verbs.load(db, [data_dir])
-    added = _events(db, 400, seed=3)
-    engine = open_engine(db)
-    with engine.begin() as connection:
-        store_events.insert_events(connection, added)
-    engine.dispose()
-    return db
+@pytest.fixture(scope="module", params=BACKENDS)
+def busy(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, data_dir: Path
+) -> Iterator[str]:
+    """The dataset with 400 events on 130 of its provisions, on each backend."""
+    for db in _url(request.param, tmp_path_factory.mktemp("feed")):
+        verbs.load(db, [data_dir])
+        added = _events(db, 400, seed=3)
+        engine = open_engine(db)
+        with engine.begin() as connection:
+            store_events.insert_events(connection, added)
+        engine.dispose()
+        yield db
 
 
 @pytest.mark.parametrize("now", [NOW, EARLIER])
@@ -117,6 +121,8 @@ def test_a_walk_stops_long_before_the_end(busy: str, monkeypatch: pytest.MonkeyP
 
 def test_the_walk_reads_links_in_index_order(busy: str) -> None:
     """SQLite walks `ix_event_links_latest` backwards: no sort of every link first."""
+    if not busy.endswith(".db"):
+        return  # PostgreSQL's plan for a test registry's few rows is a sort, as it should be
     engine = open_engine(busy)
     with engine.connect() as connection:
         statement = next(

@@ -1,12 +1,12 @@
 """What the feed reads of a registry: links from evidence to provisions, the latest first,
-and one provision with its evidence.
+and the provisions it meets, with their evidence.
 
 A feed shows the newest changes, and a provision's status changes only with evidence
 naming it (`rules.evidence_changes`), each change dated by the event's latest instant.
 So `rules.newest_changes` walks these links from the latest date down, reads each
 provision it meets once, and stops when no provision still unread can have changed later
-than the changes it holds: at 1,000 agreements and 500,000 events it reads a few hundred
-provisions instead of every agreement and event (revision 0018's indexes).
+than the changes it holds: it reads the provisions with evidence since the newest changes,
+not every agreement and event (through revision 0018's indexes).
 """
 
 from __future__ import annotations
@@ -57,8 +57,10 @@ def newest_evidence(
     ordered = base.where(link.c.latest_utc.is_not(None)).order_by(
         _binary(connection, link.c.latest_utc).desc()
     )
-    rows = connection.execution_options(stream_results=True, yield_per=WALK_ROWS)
-    for agreement_id, provision_id, latest in rows.execute(ordered):
+    streamed = {"stream_results": True, "yield_per": WALK_ROWS}
+    for agreement_id, provision_id, latest in connection.execute(
+        ordered, execution_options=streamed
+    ):
         yield str(agreement_id), str(provision_id), datetime.fromisoformat(latest)
 
 
