@@ -339,6 +339,20 @@ class Curator:
     def request(
         self, path: str, method: str = "GET", body: bytes | None = None, **headers: str
     ) -> tuple[int, str | None, bytes]:
+        """The answer; a kept connection the server closed while it was idle (uvicorn after
+        5 s: a curator waits for the other's first read of a large agreement) is opened
+        again and the request sent once more, as HTTP clients do for a stale connection."""
+        stale = self.connection is not None
+        try:
+            return self._once(path, method, body, headers)
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            if not stale:
+                raise
+            return self._once(path, method, body, headers)
+
+    def _once(
+        self, path: str, method: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, str | None, bytes]:
         if self.connection is None:
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
@@ -351,7 +365,7 @@ class Curator:
         if self.fresh or response.will_close:
             self.close()
         if response.status >= 400:
-            raise OSError(f"{method} {path}: HTTP {response.status}")
+            raise OSError(f"{method} {path}: HTTP {response.status} {raw[:200]!r}")
         return response.status, response.getheader("ETag"), raw
 
     def close(self) -> None:
@@ -406,8 +420,9 @@ def editors(
                         "Content-Type": "application/json",
                     },
                 )
-            except OSError:
+            except OSError as error:
                 refused.append(1)
+                print(f"refused: {error}", file=sys.stderr, flush=True)  # why, for the reader
                 tag = "*"
                 continue
             latencies.append((time.perf_counter() - started) * 1000)
