@@ -182,3 +182,34 @@ def test_feed_limit_on_the_command_line_and_the_api(
         for refused in (0, 1_001, "many"):
             bad = client.get("/api/v1/feed.atom", params={"limit": refused})
             assert bad.status_code == 422 and "limit" in bad.text, bad.text
+
+
+def test_a_provisions_changes_are_its_assessed_status_after_each_event(busy: str) -> None:
+    """`provision_changes` reads each event once; its statuses and rules are those
+    `assess_provision` gives from the evidence up to each event."""
+    from pactwatch.rules.evidence_changes import provision_changes
+    from pactwatch.rules.status import assess_provision
+    from pactwatch.verbs.registry import registry_inputs
+
+    agreements, events = registry_inputs(busy)
+    compared = 0
+    for agreement in agreements:
+        with_mechanisms = {m.provision for m in agreement.mechanisms}
+        for provision in agreement.provisions:
+            ref = f"{agreement.id}/{provision.id}"
+            evidence = [
+                e for e in events if ref in e.provisions and e.is_evidence() and e.earliest() <= NOW
+            ]
+            if not evidence or provision.id in with_mechanisms:
+                continue
+            bearing = sorted(evidence, key=lambda e: (e.earliest(), e.id))
+            expected, previous = [], "no_evidence"
+            for i, event in enumerate(bearing):
+                after = assess_provision(agreement, provision, [], bearing[: i + 1], NOW)
+                if after.status != previous:
+                    expected.append((event.id, previous, after.status, after.rule))
+                    previous = after.status
+            found = provision_changes(agreement, provision, list(reversed(evidence)), NOW)
+            assert [(c.event.id, c.previous, c.state, c.rule) for c in found] == expected
+            compared += 1
+    assert compared > 50

@@ -41,7 +41,7 @@ async def token_owner(cfg: ServiceConfig, token: str) -> str | None:
     hop before the write's."""
     if cfg.engine.dialect.name == "sqlite":
         return cfg.writes.token_owner(token)
-    if cfg.engine.dialect.name != "sqlite" and cfg.reads_on_loop:
+    if cfg.reads_on_loop:
 
         def owner() -> str | None:
             with read_connection(cfg.engine) as connection:

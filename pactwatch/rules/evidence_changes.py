@@ -17,7 +17,7 @@ from datetime import datetime
 from pactwatch.model import Agreement, Event, Provision
 from pactwatch.rules.changes import Change, changes, newest_first
 from pactwatch.rules.obligations import Obligation
-from pactwatch.rules.status import STATUS_LABELS, Status, assess_provision
+from pactwatch.rules.status import STATUS_LABELS, Evidence, Status, status_from_evidence
 from pactwatch.rules.timing import iso, require_aware
 
 
@@ -96,25 +96,22 @@ def provision_changes(
     agreement: Agreement, provision: Provision, evidence: Sequence[Event], now: datetime
 ) -> list[StatusChange]:
     """The status changes of one provision without mechanisms, from the evidence naming it
-    that had happened by `now` (in any order), oldest first."""
+    that had happened by `now` (in any order), oldest first: its status after each event,
+    as `assess_provision` gives it from the events up to that one, each event read once."""
     bearing = sorted(evidence, key=lambda e: (e.earliest(), e.id))
+    read = [Evidence.of(e) for e in bearing]
     found: list[StatusChange] = []
     previous: Status = "no_evidence"
     for i, event in enumerate(bearing):
-        after = assess_provision(agreement, provision, [], bearing[: i + 1], now)
-        if after.status != previous:
+        status, _, rule = status_from_evidence(provision, read[: i + 1])
+        if status != previous:
             found.append(
                 StatusChange(
-                    min(event.latest(), now),
-                    agreement.id,
-                    provision.id,
-                    after.status,
-                    previous,
-                    event,
-                    after.rule,
+                    min(event.latest(), now), agreement.id, provision.id, status, previous,
+                    event, rule,
                 )
-            )
-            previous = after.status
+            )  # fmt: skip
+            previous = status
     return found
 
 

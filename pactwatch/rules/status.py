@@ -224,7 +224,7 @@ def assess_provision(
         clock = "consultation_on_trigger" in mechanisms.values()
         status, score, rule = _from_obligations(linked, clock)
     else:
-        status, score, rule = _from_events(provision, evidence)
+        status, score, rule = status_from_evidence(provision, evidence)
     if background and status == "no_evidence":
         rule += f"; {len(background)} background event(s) shown, not counted"
     return made(status, score, rule)
@@ -267,9 +267,11 @@ def _from_obligations(linked: Sequence[Obligation], clock: bool) -> tuple[Status
     return "no_evidence", None, "M5: no period has started"
 
 
-def _from_events(
+def status_from_evidence(
     provision: Provision, evidence: Sequence[Evidence]
 ) -> tuple[Status, int | None, str]:
+    """A provision without mechanisms: its status, score and rule from the evidence bearing
+    on it, by time (background left out)."""
     if provision.kind == "declaration":
         return "not_assessable", None, "D1: a declaration, not an act"
     done = next((e for e in evidence if e.completes and e.happened), None)
