@@ -181,13 +181,28 @@ class HeldReads(HeldConnections):
             _local.held = None
 
 
+_made = threading.RLock()
+K = TypeVar("K")
+
+
+def kept_on(owner: object, attribute: str, make: Callable[[], K]) -> K:
+    """What `make` makes, made on first use and kept on `owner` (an engine, a registry):
+    once, though two threads ask at once; `make` may itself ask for another. Every read
+    asks, so one already made is returned without the lock."""
+    found: K | None = getattr(owner, attribute, None)
+    if found is not None:
+        return found
+    with _made:
+        found = getattr(owner, attribute, None)
+        if found is None:
+            found = make()
+            setattr(owner, attribute, found)
+        return found
+
+
 def held_reads(engine: Engine) -> HeldReads:
     """The engine's held readers, made on first use and kept on the engine."""
-    found: HeldReads | None = getattr(engine, _HELD, None)
-    if found is None:
-        found = HeldReads(engine)
-        setattr(engine, _HELD, found)
-    return found
+    return kept_on(engine, _HELD, lambda: HeldReads(engine))
 
 
 @contextmanager

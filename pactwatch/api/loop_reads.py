@@ -33,7 +33,7 @@ from typing import TypeVar
 from sqlalchemy import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from pactwatch.api.held_reads import HeldConnections, held_reads
+from pactwatch.api.held_reads import HeldConnections, held_reads, kept_on
 from pactwatch.api.turns import charge
 
 T = TypeVar("T")
@@ -137,8 +137,4 @@ class LoopReads(LoopConnections):
 
 def loop_reads(engine: Engine) -> LoopReads:
     """The engine's loop reads, made on first use and kept on the engine."""
-    found: LoopReads | None = getattr(engine, LOOP_READS, None)
-    if found is None:
-        found = LoopReads(held_reads(engine))
-        setattr(engine, LOOP_READS, found)
-    return found
+    return kept_on(engine, LOOP_READS, lambda: LoopReads(held_reads(engine)))

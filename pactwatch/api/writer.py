@@ -34,7 +34,6 @@ held writer like an edit.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TypeVar
@@ -43,7 +42,7 @@ import anyio.to_thread
 from sqlalchemy import Connection
 
 from pactwatch.api.config import ServiceConfig
-from pactwatch.api.held_reads import HeldConnections
+from pactwatch.api.held_reads import HeldConnections, kept_on
 from pactwatch.api.loop_reads import LOOP_WRITES, LoopConnections
 from pactwatch.store.registry import Registry
 
@@ -68,24 +67,9 @@ class HeldWriter(HeldConnections):
         return self.registry.holding(connection)
 
 
-_made = threading.RLock()
-K = TypeVar("K")
-
-
-def _kept(registry: Registry, attribute: str, make: Callable[[], K]) -> K:
-    """What `make` makes, made on first use and kept on the registry (once, though two
-    threads ask at once; `make` may itself ask for another)."""
-    with _made:
-        found: K | None = getattr(registry, attribute, None)
-        if found is None:
-            found = make()
-            setattr(registry, attribute, found)
-        return found
-
-
 def held_writer(registry: Registry) -> HeldWriter:
     """The registry's writer, made on first use and kept on it."""
-    return _kept(registry, _WRITER, lambda: HeldWriter(registry))
+    return kept_on(registry, _WRITER, lambda: HeldWriter(registry))
 
 
 LOCK_NOT_AVAILABLE = "55P03"
@@ -104,7 +88,7 @@ class LoopWrites(LoopConnections):
 
 def loop_writes(registry: Registry) -> LoopWrites:
     """The registry's loop writes, made on first use and kept on it."""
-    return _kept(registry, LOOP_WRITES, lambda: LoopWrites(held_writer(registry)))
+    return kept_on(registry, LOOP_WRITES, lambda: LoopWrites(held_writer(registry)))
 
 
 async def write_turn(config: ServiceConfig, work: Callable[[], T]) -> T:

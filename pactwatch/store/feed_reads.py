@@ -20,7 +20,7 @@ from sqlalchemy import Connection, String, and_, column, false, or_, select, tru
 
 from pactwatch.model import Agreement, Event, Provision
 from pactwatch.store.events import event_links, events
-from pactwatch.store.rule_events import _binary, _until, rules_agreement
+from pactwatch.store.rule_events import by_code_point, read_until, rules_agreement
 from pactwatch.store.tables import provisions
 
 WALK_ROWS = 2_000
@@ -33,7 +33,7 @@ def _evidence(now: datetime) -> list[object]:
     link = event_links
     return [
         link.c.target == "provision",
-        link.c.earliest_utc <= _until(now),
+        link.c.earliest_utc <= read_until(now),
         or_(link.c.happened.is_(None), link.c.happened == true()),
         or_(link.c.background.is_(None), link.c.background == false()),
         or_(link.c.draft.is_(None), link.c.draft == false()),
@@ -55,7 +55,7 @@ def newest_evidence(
     ):
         yield str(agreement_id), str(provision_id), None
     ordered = base.where(link.c.latest_utc.is_not(None)).order_by(
-        _binary(connection, link.c.latest_utc).desc()
+        by_code_point(connection, link.c.latest_utc).desc()
     )
     streamed = {"stream_results": True, "yield_per": WALK_ROWS}
     for agreement_id, provision_id, latest in connection.execute(

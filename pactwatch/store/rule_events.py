@@ -134,7 +134,7 @@ class FactRow:
         return self.happened and not self.background and not self.is_draft
 
 
-def _binary(connection: Connection, column: ColumnElement[str]) -> ColumnElement[str]:
+def by_code_point(connection: Connection, column: ColumnElement[str]) -> ColumnElement[str]:
     """`column` ordered by code point, as Python orders strings (SQLite's default; on
     PostgreSQL the database's collation may not), so streams can be merged by id and a
     tie on an instant goes to the smaller id. A database that already collates by code
@@ -168,7 +168,7 @@ def _slack(connection: Connection) -> timedelta:
     return SLACK
 
 
-def _until(now: datetime) -> str:
+def read_until(now: datetime) -> str:
     return (now.astimezone(UTC) + SLACK).isoformat()
 
 
@@ -246,13 +246,13 @@ def validated_rules(document: str) -> Agreement:
 
 
 def _dated(query: Any, now: datetime) -> Any:
-    return query.where(events.c.earliest_utc <= _until(now))
+    return query.where(events.c.earliest_utc <= read_until(now))
 
 
 def _windows(connection: Connection, windows: Sequence[Window], now: datetime) -> Any:
     """The windows as a table of (low, high) ISO bounds, each cut at `now`: joined to the
     kind's index, each is one range of it (an OR of ranges, the planner may scan the kind)."""
-    until, slack = _until(now), _slack(connection)
+    until, slack = read_until(now), _slack(connection)
     rows = [[_utc(start - slack), min(_utc(end + slack), until)] for start, end in windows]
     if connection.dialect.name == "postgresql":
         sql = (
@@ -305,7 +305,7 @@ def linked_events(
     if windows is not None and connection.dialect.name == "postgresql":
         # PostgreSQL reads an OR of ranges as one bitmap of index ranges, and cannot
         # estimate a joined table of windows (it would hash the whole kind).
-        until, slack = _until(now), _slack(connection)
+        until, slack = read_until(now), _slack(connection)
         spans = [(_utc(a - slack), min(_utc(b + slack), until)) for a, b in windows]
         ranges = [or_(false(), *(e.c.earliest_utc.between(a, b) for a, b in spans))]
     elif windows is not None:
@@ -393,7 +393,7 @@ def streamed_facts(
             e.c.kind.in_(sorted(kinds)),
             or_(e.c.draft.is_(None), and_(e.c.draft == false(), e.c.background == false())),
         )
-        .order_by(_binary(connection, link.c.agreement_id), e.c.id, link.c.position)
+        .order_by(by_code_point(connection, link.c.agreement_id), e.c.id, link.c.position)
     )
     if agreements is not None:
         query = query.where(link.c.agreement_id.in_(sorted(agreements)))
@@ -531,7 +531,10 @@ def period_meetings(
             link.c.background == false(),
             *conditions,
         )
-        .order_by(_binary(connection, link.c.earliest_utc), _binary(connection, link.c.event_id))
+        .order_by(
+            by_code_point(connection, link.c.earliest_utc),
+            by_code_point(connection, link.c.event_id),
+        )
         .limit(1)
         .correlate(asked)
         .scalar_subquery()
