@@ -18,7 +18,8 @@ agreements it names (a registry-wide trigger: those whose clocks listen to it).
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
@@ -240,21 +241,43 @@ def _evaluated(
     periods = _Periods(now, ends)
     for agreement, events in prepared:
         periods.ask(agreement, events)
-    periods.read(reads)
     clocks, terms = SharedClocks(triggers, now, ends), _Terms(now)
     result: list[Obligation] = []
-    for agreement, events in prepared:
-        for mechanism in agreement.mechanisms:
-            if mechanism.kind == "recurring":
-                periods.obligations(agreement, mechanism, result)
-            elif mechanism.kind == "consultation_on_trigger" and clocks.serves(mechanism, events):
-                clocks.add(agreement, mechanism, events)
-            elif mechanism.kind == "term":
-                result.extend(terms.obligations(agreement, mechanism, events))
-            else:
-                result.extend(RULES[mechanism.kind](agreement, mechanism, events, now))
-    result.extend(clocks.drain())
+    duties: list[tuple[Agreement, Mechanism]] = []
+    with _meanwhile(periods.read, reads):
+        for agreement, events in prepared:
+            for mechanism in agreement.mechanisms:
+                if mechanism.kind == "recurring":
+                    duties.append((agreement, mechanism))
+                elif mechanism.kind == "consultation_on_trigger" and clocks.serves(
+                    mechanism, events
+                ):
+                    clocks.add(agreement, mechanism, events)
+                elif mechanism.kind == "term":
+                    result.extend(terms.obligations(agreement, mechanism, events))
+                else:
+                    result.extend(RULES[mechanism.kind](agreement, mechanism, events, now))
+        result.extend(clocks.drain())
+    for agreement, mechanism in duties:
+        periods.obligations(agreement, mechanism, result)
     return result
+
+
+@contextmanager
+def _meanwhile(read: Callable[[Reads], None], reads: Reads) -> Iterator[None]:
+    """`read(reads)` on another thread while the block works out everything that does
+    not wait for it: the periods' meetings are the one large read, and both drivers let
+    go of the interpreter while the database works (SQLite steps its statement, psycopg
+    waits for the server's answer), so the clocks and terms are made in that time instead
+    of after it. The block must not read; the read has ended, or raised here, when the
+    block is left, so the connection is the caller's again."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="due-meetings") as pool:
+        reading = pool.submit(read, reads)
+        try:
+            yield
+        finally:
+            wait([reading])
+    reading.result()
 
 
 def _timed(events: Iterable[EventFacts], now: datetime) -> list[Timed]:

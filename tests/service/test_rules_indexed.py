@@ -11,6 +11,7 @@ instants; then the incremental path after each of a series of recorded events.
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -895,3 +896,30 @@ def test_equal_ends_in_two_zones_cut_the_last_period_in_their_own(registry: Regi
         assert lasts["ua-z1"].period_end == lasts["ua-z2"].period_end
         assert lasts["ua-z1"].as_dict()["period_end"] == "2025-06-01T03:00:00+03:00"
         assert lasts["ua-z2"].as_dict()["period_end"] == "2025-06-01T00:00:00+00:00"
+
+
+class _FailingMeetings(RuleReads):
+    """The store's reads, but the periods' meetings fail (a lost connection, say), and
+    the thread each read ran on is noted."""
+
+    threads: list[str]
+
+    def meetings(self, asks: Any, now: datetime, pick: Any) -> Any:
+        self.threads.append(threading.current_thread().name)
+        raise OSError("connection lost while reading meetings")
+
+
+def test_a_failed_meetings_read_fails_due_after_the_read_has_ended(
+    registry: Registry,
+) -> None:
+    """The meetings are read on another thread while the clocks are made: its error is
+    the caller's, not an answer missing its met periods."""
+    put(registry, [_duty("ua-e1"), _duty("ua-e2", "DE")], [])
+    with registry.reader().connect() as connection:
+        reads = _FailingMeetings(connection)
+        object.__setattr__(reads, "threads", [])
+        with pytest.raises(OSError, match="reading meetings"):
+            evaluate_indexed(reads, NOW_EDGE)
+        assert reads.threads and threading.current_thread().name not in reads.threads
+        # the connection is the caller's again, and answers
+        assert evaluate_indexed(RuleReads(connection), NOW_EDGE)
