@@ -15,7 +15,7 @@ from pathlib import Path
 from pactwatch.cli.export_cmd import FORMATS
 from pactwatch.export import formats
 
-HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "pactwatch.export.akn", "pactwatch.store")
+HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "pactwatch.export.akn", "pactwatch.store", "alembic")
 
 # Runs `pactwatch ARGS` (or, with no ARGS, only imports it), then reports on stderr's last
 # line which of the heavy modules were loaded, whatever the command's exit.
@@ -79,6 +79,19 @@ def test_a_database_error_is_still_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.splitlines()[:-1] == ["error: database: file is not a database"]
     assert "sqlalchemy" in loaded
+
+
+def test_reading_a_registry_does_not_load_the_migrations(tmp_path: Path) -> None:
+    """Only a load migrates: a command that reads an up-to-date registry leaves Alembic
+    (and Mako, which it brings) unloaded."""
+    registry = tmp_path / "registry.db"
+    made, loaded = _run("load", "--db", str(registry))
+    assert made.returncode == 0, made.stderr
+    assert "alembic" in loaded
+    for command in (["list"], ["due", "--at", "2026-01-01T00:00:00Z"]):
+        result, loaded = _run(*command, "--db", str(registry))
+        assert result.returncode == 0, result.stderr
+        assert "sqlalchemy" in loaded and "alembic" not in loaded
 
 
 def test_the_help_names_every_built_in_format() -> None:

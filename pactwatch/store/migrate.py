@@ -11,13 +11,12 @@ under `migrations/versions/` whose `down_revision` is the current head; the test
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 IGNORED_PREFIXES = ("provisions_fts", "sqlite_")
@@ -35,6 +34,10 @@ def include_object(
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic is imported here, not with the module: a command that only reads (`due`,
+    `list`) never migrates, and importing Alembic (with Mako) cost it a tenth of a second."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -43,12 +46,18 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def migrate(connection: Connection) -> None:
     """Bring the schema to the newest revision inside the caller's transaction."""
+    from alembic import command
+
     command.upgrade(alembic_config(connection), "head")
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
