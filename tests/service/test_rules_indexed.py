@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, get_args
@@ -898,11 +899,12 @@ def test_equal_ends_in_two_zones_cut_the_last_period_in_their_own(registry: Regi
         assert lasts["ua-z2"].as_dict()["period_end"] == "2025-06-01T00:00:00+00:00"
 
 
+@dataclass(frozen=True)
 class _FailingMeetings(RuleReads):
     """The store's reads, but the periods' meetings fail (a lost connection, say), and
     the thread each read ran on is noted."""
 
-    threads: list[str]
+    threads: list[str] = field(default_factory=list)
 
     def meetings(self, asks: Any, now: datetime, pick: Any) -> Any:
         self.threads.append(threading.current_thread().name)
@@ -917,7 +919,6 @@ def test_a_failed_meetings_read_fails_due_after_the_read_has_ended(
     put(registry, [_duty("ua-e1"), _duty("ua-e2", "DE")], [])
     with registry.reader().connect() as connection:
         reads = _FailingMeetings(connection)
-        object.__setattr__(reads, "threads", [])
         with pytest.raises(OSError, match="reading meetings"):
             evaluate_indexed(reads, NOW_EDGE)
         assert reads.threads and threading.current_thread().name not in reads.threads
