@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
@@ -270,13 +270,11 @@ def _meanwhile(read: Callable[[Reads], None], reads: Reads) -> Iterator[None]:
     go of the interpreter while the database works (SQLite steps its statement, psycopg
     waits for the server's answer), so the clocks and terms are made in that time instead
     of after it. The block must not read; the read has ended, or raised here, when the
-    block is left, so the connection is the caller's again."""
+    block is left (leaving the pool waits for it, whatever the block raised), so the
+    connection is the caller's again."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="due-meetings") as pool:
         reading = pool.submit(read, reads)
-        try:
-            yield
-        finally:
-            wait([reading])
+        yield
     reading.result()
 
 

@@ -49,8 +49,9 @@ class WriteQueue:
         return False
 
     def wait(self) -> None:
-        """Block until the writer holding the turn lets go, without taking it: lets a caller
-        that must not block (an event loop) wait on a thread, then take its turn."""
+        """Block until the writer holding the turn lets go, holding the turn only for the
+        instant it gets it: lets a caller that must not block (an event loop) wait on a
+        thread, then take its turn."""
         with self.turn():
             pass
 
